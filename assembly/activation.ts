@@ -1,0 +1,95 @@
+// Elementwise activations over a row-major batch Z (rows × cols), and their derivatives.
+// Softmax is the one that is not elementwise: it normalises each row (one sample).
+import { exp, sigmoid, tanh } from './scalar';
+
+export const IDENTITY: i32 = 0;
+export const SIGMOID: i32 = 1;
+export const TANH: i32 = 2;
+export const RELU: i32 = 3;
+export const LEAKY_RELU: i32 = 4;
+export const SOFTMAX: i32 = 5;
+
+/** A = f(Z) for rows × cols values; `slope` is the leaky ReLU slope for z ≤ 0. A may alias Z. */
+export function activate<T>(kind: i32, z: usize, a: usize, rows: i32, cols: i32, slope: T): void {
+  const sz = <usize>sizeof<T>();
+  const len = <usize>rows * <usize>cols;
+  if (kind == SOFTMAX) {
+    for (let r = 0; r < rows; r++) {
+      softmaxRow<T>(z + <usize>r * <usize>cols * sz, a + <usize>r * <usize>cols * sz, cols);
+    }
+    return;
+  }
+  if (kind == IDENTITY) {
+    if (a != z) memory.copy(a, z, len * sz);
+    return;
+  }
+  for (let i: usize = 0; i < len; i++) {
+    const v = load<T>(z + i * sz);
+    let out: T;
+    if (kind == SIGMOID) out = sigmoid<T>(v);
+    else if (kind == TANH) out = tanh<T>(v);
+    else if (kind == RELU) out = v > <T>0 ? v : <T>0;
+    else out = v > <T>0 ? v : slope * v;
+    store<T>(a + i * sz, out);
+  }
+}
+
+/** One row of softmax, shifted by its maximum so that exp never overflows. */
+function softmaxRow<T>(z: usize, a: usize, cols: i32): void {
+  const sz = <usize>sizeof<T>();
+  let m = load<T>(z);
+  for (let j = 1; j < cols; j++) m = max<T>(m, load<T>(z + <usize>j * sz));
+  let sum: T = 0;
+  for (let j = 0; j < cols; j++) {
+    const e = exp<T>(load<T>(z + <usize>j * sz) - m);
+    store<T>(a + <usize>j * sz, e);
+    sum += e;
+  }
+  const inv = <T>1 / sum;
+  for (let j = 0; j < cols; j++) store<T>(a + <usize>j * sz, load<T>(a + <usize>j * sz) * inv);
+}
+
+/**
+ * dZ = dA ⊙ f′(Z), given Z and A = f(Z), for rows × cols values. For softmax it is the
+ * Jacobian-vector product per row: dz_j = a_j (da_j − Σ_k da_k a_k). dZ may alias dA.
+ */
+export function activateBackward<T>(kind: i32, z: usize, a: usize, da: usize, dz: usize, rows: i32, cols: i32, slope: T): void {
+  const sz = <usize>sizeof<T>();
+  const len = <usize>rows * <usize>cols;
+  if (kind == SOFTMAX) {
+    for (let r = 0; r < rows; r++) {
+      const off = <usize>r * <usize>cols * sz;
+      let dot: T = 0;
+      for (let j = 0; j < cols; j++) {
+        const o = off + <usize>j * sz;
+        dot += load<T>(da + o) * load<T>(a + o);
+      }
+      for (let j = 0; j < cols; j++) {
+        const o = off + <usize>j * sz;
+        store<T>(dz + o, load<T>(a + o) * (load<T>(da + o) - dot));
+      }
+    }
+    return;
+  }
+  if (kind == IDENTITY) {
+    if (dz != da) memory.copy(dz, da, len * sz);
+    return;
+  }
+  for (let i: usize = 0; i < len; i++) {
+    const o = i * sz;
+    const g = load<T>(da + o);
+    let d: T;
+    if (kind == SIGMOID) {
+      const s = load<T>(a + o);
+      d = s * (<T>1 - s);
+    } else if (kind == TANH) {
+      const t = load<T>(a + o);
+      d = <T>1 - t * t;
+    } else if (kind == RELU) {
+      d = load<T>(z + o) > <T>0 ? <T>1 : <T>0;
+    } else {
+      d = load<T>(z + o) > <T>0 ? <T>1 : slope;
+    }
+    store<T>(dz + o, g * d);
+  }
+}

@@ -1,0 +1,41 @@
+// The module's exports: every kernel instantiated for f32 and f64. Arguments are byte offsets
+// into this module's memory and element counts; booleans are i32 (0 or 1). The module owns no
+// memory beyond its static data: the caller plans every buffer above heap_base().
+import { gemm, gemmWorkspaceBytes } from './gemm';
+import { activate, activateBackward } from './activation';
+import { lossSum, lossGradient } from './loss';
+import { biasAdd, biasGradient } from './bias';
+import { sgdUpdate } from './sgd';
+
+/** First byte of linear memory that the caller may use. */
+export function heap_base(): usize {
+  return __heap_base;
+}
+
+export function gemm_workspace_bytes_f32(): usize { return gemmWorkspaceBytes<f32>(); }
+export function gemm_workspace_bytes_f64(): usize { return gemmWorkspaceBytes<f64>(); }
+
+export function gemm_f32(transA: i32, transB: i32, m: i32, n: i32, k: i32, a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, accumulate: i32, work: usize): void {
+  gemm<f32>(transA != 0, transB != 0, m, n, k, a, lda, b, ldb, c, ldc, accumulate != 0, work);
+}
+export function gemm_f64(transA: i32, transB: i32, m: i32, n: i32, k: i32, a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, accumulate: i32, work: usize): void {
+  gemm<f64>(transA != 0, transB != 0, m, n, k, a, lda, b, ldb, c, ldc, accumulate != 0, work);
+}
+
+export function bias_add_f32(z: usize, b: usize, rows: i32, cols: i32): void { biasAdd<f32>(z, b, rows, cols); }
+export function bias_add_f64(z: usize, b: usize, rows: i32, cols: i32): void { biasAdd<f64>(z, b, rows, cols); }
+export function bias_gradient_f32(dz: usize, db: usize, rows: i32, cols: i32, accumulate: i32): void { biasGradient<f32>(dz, db, rows, cols, accumulate != 0); }
+export function bias_gradient_f64(dz: usize, db: usize, rows: i32, cols: i32, accumulate: i32): void { biasGradient<f64>(dz, db, rows, cols, accumulate != 0); }
+
+export function activate_f32(kind: i32, z: usize, a: usize, rows: i32, cols: i32, slope: f32): void { activate<f32>(kind, z, a, rows, cols, slope); }
+export function activate_f64(kind: i32, z: usize, a: usize, rows: i32, cols: i32, slope: f64): void { activate<f64>(kind, z, a, rows, cols, slope); }
+export function activate_backward_f32(kind: i32, z: usize, a: usize, da: usize, dz: usize, rows: i32, cols: i32, slope: f32): void { activateBackward<f32>(kind, z, a, da, dz, rows, cols, slope); }
+export function activate_backward_f64(kind: i32, z: usize, a: usize, da: usize, dz: usize, rows: i32, cols: i32, slope: f64): void { activateBackward<f64>(kind, z, a, da, dz, rows, cols, slope); }
+
+export function loss_sum_f32(kind: i32, out: usize, y: usize, rows: i32, cols: i32): f64 { return lossSum<f32>(kind, out, y, rows, cols); }
+export function loss_sum_f64(kind: i32, out: usize, y: usize, rows: i32, cols: i32): f64 { return lossSum<f64>(kind, out, y, rows, cols); }
+export function loss_gradient_f32(kind: i32, a: usize, y: usize, d: usize, len: i32, scale: f32): void { lossGradient<f32>(kind, a, y, d, len, scale); }
+export function loss_gradient_f64(kind: i32, a: usize, y: usize, d: usize, len: i32, scale: f64): void { lossGradient<f64>(kind, a, y, d, len, scale); }
+
+export function sgd_update_f32(w: usize, g: usize, v: usize, len: i32, lr: f32, momentum: f32): void { sgdUpdate<f32>(w, g, v, len, lr, momentum); }
+export function sgd_update_f64(w: usize, g: usize, v: usize, len: i32, lr: f64, momentum: f64): void { sgdUpdate<f64>(w, g, v, len, lr, momentum); }

@@ -1,0 +1,225 @@
+/**
+ * The kernels written plainly in TypeScript: the reference that the WebAssembly kernels are
+ * tested against and the baseline they are benchmarked against. Clarity first; the only
+ * concession to speed is the loop order of the matrix product (the inner loop walks memory
+ * contiguously whenever the operands allow it).
+ */
+import type { FloatArray } from '../matrix.js';
+import { Activation, LossKernel, type Buffer, type Kernels, type Precision } from './kernels.js';
+
+class JsBuffer implements Buffer {
+  constructor(readonly data: FloatArray) {}
+  get length(): number {
+    return this.data.length;
+  }
+}
+
+const EPSILON = 1e-7;
+
+function sigmoid(z: number): number {
+  if (z >= 0) return 1 / (1 + Math.exp(-z));
+  const e = Math.exp(z);
+  return e / (1 + e);
+}
+
+export class JsKernels implements Kernels {
+  readonly name = 'js' as const;
+  private buffers: JsBuffer[] = [];
+
+  constructor(readonly precision: Precision) {}
+
+  alloc(length: number): Buffer {
+    const buf = new JsBuffer(this.precision === 'f32' ? new Float32Array(length) : new Float64Array(length));
+    this.buffers.push(buf);
+    return buf;
+  }
+  mark(): number {
+    return this.buffers.length;
+  }
+  release(mark: number): void {
+    this.buffers.length = mark;
+  }
+  view(buf: Buffer): FloatArray {
+    return (buf as JsBuffer).data;
+  }
+  dispose(): void {
+    this.buffers = [];
+  }
+
+  gemm(transA: boolean, transB: boolean, m: number, n: number, k: number, a: Buffer, b: Buffer, c: Buffer, accumulate: boolean): void {
+    const A = (a as JsBuffer).data;
+    const B = (b as JsBuffer).data;
+    const C = (c as JsBuffer).data;
+    if (!accumulate) C.fill(0, 0, m * n);
+    // Strides of op(A)[i, p] and op(B)[p, j] in the stored arrays.
+    const aRow = transA ? 1 : k;
+    const aCol = transA ? m : 1;
+    const bRow = transB ? 1 : n;
+    const bCol = transB ? k : 1;
+    if (!transB) {
+      // i-p-j order: the inner loop runs along a row of B and a row of C.
+      for (let i = 0; i < m; i++) {
+        const ci = i * n;
+        for (let p = 0; p < k; p++) {
+          const aip = A[i * aRow + p * aCol];
+          if (aip === 0) continue;
+          const bp = p * bRow;
+          for (let j = 0; j < n; j++) C[ci + j] += aip * B[bp + j];
+        }
+      }
+    } else {
+      // Bᵀ: rows of B are columns of op(B), so a dot product per element is contiguous in B.
+      for (let i = 0; i < m; i++) {
+        for (let j = 0; j < n; j++) {
+          let s = 0;
+          const bj = j * bCol;
+          for (let p = 0; p < k; p++) s += A[i * aRow + p * aCol] * B[bj + p];
+          C[i * n + j] += s;
+        }
+      }
+    }
+  }
+
+  biasAdd(z: Buffer, b: Buffer, rows: number, cols: number): void {
+    const Z = (z as JsBuffer).data;
+    const bias = (b as JsBuffer).data;
+    for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) Z[r * cols + c] += bias[c];
+  }
+
+  biasGradient(dz: Buffer, db: Buffer, rows: number, cols: number, accumulate: boolean): void {
+    const D = (dz as JsBuffer).data;
+    const g = (db as JsBuffer).data;
+    if (!accumulate) g.fill(0, 0, cols);
+    for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) g[c] += D[r * cols + c];
+  }
+
+  activate(kind: Activation, z: Buffer, a: Buffer, rows: number, cols: number, slope: number): void {
+    const Z = (z as JsBuffer).data;
+    const A = (a as JsBuffer).data;
+    const len = rows * cols;
+    switch (kind) {
+      case Activation.Identity:
+        for (let i = 0; i < len; i++) A[i] = Z[i];
+        return;
+      case Activation.Sigmoid:
+        for (let i = 0; i < len; i++) A[i] = sigmoid(Z[i]);
+        return;
+      case Activation.Tanh:
+        for (let i = 0; i < len; i++) A[i] = Math.tanh(Z[i]);
+        return;
+      case Activation.Relu:
+        for (let i = 0; i < len; i++) A[i] = Z[i] > 0 ? Z[i] : 0;
+        return;
+      case Activation.LeakyRelu:
+        for (let i = 0; i < len; i++) A[i] = Z[i] > 0 ? Z[i] : slope * Z[i];
+        return;
+      case Activation.Softmax:
+        for (let r = 0; r < rows; r++) {
+          const o = r * cols;
+          let max = -Infinity;
+          for (let j = 0; j < cols; j++) max = Math.max(max, Z[o + j]);
+          let sum = 0;
+          for (let j = 0; j < cols; j++) sum += Math.exp(Z[o + j] - max);
+          for (let j = 0; j < cols; j++) A[o + j] = Math.exp(Z[o + j] - max) / sum;
+        }
+        return;
+    }
+  }
+
+  activateBackward(kind: Activation, z: Buffer, a: Buffer, da: Buffer, dz: Buffer, rows: number, cols: number, slope: number): void {
+    const Z = (z as JsBuffer).data;
+    const A = (a as JsBuffer).data;
+    const dA = (da as JsBuffer).data;
+    const dZ = (dz as JsBuffer).data;
+    const len = rows * cols;
+    switch (kind) {
+      case Activation.Identity:
+        for (let i = 0; i < len; i++) dZ[i] = dA[i];
+        return;
+      case Activation.Sigmoid:
+        for (let i = 0; i < len; i++) dZ[i] = dA[i] * A[i] * (1 - A[i]);
+        return;
+      case Activation.Tanh:
+        for (let i = 0; i < len; i++) dZ[i] = dA[i] * (1 - A[i] * A[i]);
+        return;
+      case Activation.Relu:
+        for (let i = 0; i < len; i++) dZ[i] = Z[i] > 0 ? dA[i] : 0;
+        return;
+      case Activation.LeakyRelu:
+        for (let i = 0; i < len; i++) dZ[i] = Z[i] > 0 ? dA[i] : slope * dA[i];
+        return;
+      case Activation.Softmax:
+        for (let r = 0; r < rows; r++) {
+          const o = r * cols;
+          let dot = 0;
+          for (let j = 0; j < cols; j++) dot += dA[o + j] * A[o + j];
+          for (let j = 0; j < cols; j++) dZ[o + j] = A[o + j] * (dA[o + j] - dot);
+        }
+        return;
+    }
+  }
+
+  lossSum(kind: LossKernel, out: Buffer, y: Buffer, rows: number, cols: number): number {
+    const O = (out as JsBuffer).data;
+    const Y = (y as JsBuffer).data;
+    const len = rows * cols;
+    let sum = 0;
+    switch (kind) {
+      case LossKernel.SquaredError:
+        for (let i = 0; i < len; i++) sum += (O[i] - Y[i]) ** 2;
+        return sum;
+      case LossKernel.BinaryCrossEntropy:
+        for (let i = 0; i < len; i++) {
+          const p = Math.min(Math.max(O[i], EPSILON), 1 - EPSILON);
+          sum -= Y[i] * Math.log(p) + (1 - Y[i]) * Math.log(1 - p);
+        }
+        return sum;
+      case LossKernel.BinaryCrossEntropyLogits:
+        for (let i = 0; i < len; i++) {
+          const z = O[i];
+          sum += Math.max(z, 0) - z * Y[i] + Math.log1p(Math.exp(-Math.abs(z)));
+        }
+        return sum;
+      case LossKernel.CategoricalCrossEntropyLogits:
+        for (let r = 0; r < rows; r++) {
+          const o = r * cols;
+          let max = -Infinity;
+          for (let j = 0; j < cols; j++) max = Math.max(max, O[o + j]);
+          let s = 0;
+          for (let j = 0; j < cols; j++) s += Math.exp(O[o + j] - max);
+          const lse = max + Math.log(s);
+          for (let j = 0; j < cols; j++) sum += Y[o + j] * (lse - O[o + j]);
+        }
+        return sum;
+    }
+  }
+
+  lossGradient(kind: LossKernel, a: Buffer, y: Buffer, d: Buffer, length: number, scale: number): void {
+    const A = (a as JsBuffer).data;
+    const Y = (y as JsBuffer).data;
+    const D = (d as JsBuffer).data;
+    if (kind === LossKernel.BinaryCrossEntropy) {
+      const hi = this.precision === 'f32' ? Math.fround(1 - EPSILON) : 1 - EPSILON;
+      for (let i = 0; i < length; i++) {
+        const p = Math.min(Math.max(A[i], EPSILON), hi);
+        D[i] = (scale * (p - Y[i])) / (p * (1 - p));
+      }
+      return;
+    }
+    for (let i = 0; i < length; i++) D[i] = scale * (A[i] - Y[i]);
+  }
+
+  sgdUpdate(w: Buffer, g: Buffer, v: Buffer, length: number, lr: number, momentum: number): void {
+    const W = (w as JsBuffer).data;
+    const G = (g as JsBuffer).data;
+    if (momentum === 0) {
+      for (let i = 0; i < length; i++) W[i] -= lr * G[i];
+      return;
+    }
+    const V = (v as JsBuffer).data;
+    for (let i = 0; i < length; i++) {
+      V[i] = momentum * V[i] - lr * G[i];
+      W[i] += V[i];
+    }
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * The seam between the API and the kernels. The ANN speaks only this interface; two
+ * implementations exist: WebAssembly (`wasm.ts`, the fast one) and plain TypeScript (`js.ts`,
+ * the oracle for tests and the baseline for benchmarks). Buffers are opaque handles: the API
+ * never sees a pointer, and a kernel never sees a layer.
+ *
+ * Every matrix is dense and row-major. Batches are row-major too: one sample per row.
+ */
+import type { FloatArray } from '../matrix.js';
+
+export type Precision = 'f32' | 'f64';
+export type BackendName = 'wasm' | 'js';
+
+/** Activation codes, shared with assembly/activation.ts. */
+export const Activation = { Identity: 0, Sigmoid: 1, Tanh: 2, Relu: 3, LeakyRelu: 4, Softmax: 5 } as const;
+export type Activation = (typeof Activation)[keyof typeof Activation];
+
+/** Loss codes, shared with assembly/loss.ts. */
+export const LossKernel = {
+  /** Σ (ŷ − y)² */
+  SquaredError: 0,
+  /** binary cross-entropy on probabilities, clipped to [1e-7, 1 − 1e-7] */
+  BinaryCrossEntropy: 1,
+  /** binary cross-entropy of σ(z), from the logits z */
+  BinaryCrossEntropyLogits: 2,
+  /** categorical cross-entropy of softmax(z) per row, from the logits z */
+  CategoricalCrossEntropyLogits: 3,
+} as const;
+export type LossKernel = (typeof LossKernel)[keyof typeof LossKernel];
+
+/** A block of `length` numbers owned by one backend. */
+export interface Buffer {
+  readonly length: number;
+}
+
+export interface Kernels {
+  readonly name: BackendName;
+  readonly precision: Precision;
+
+  /** A zero-filled buffer of `length` numbers. */
+  alloc(length: number): Buffer;
+  /** The current allocation point, for `release`. */
+  mark(): number;
+  /** Frees every buffer allocated after `mark` (they must not be used again). */
+  release(mark: number): void;
+  /** A typed-array view of the buffer; valid until the next `alloc`. */
+  view(buf: Buffer): FloatArray;
+  /** Drops everything this backend holds. */
+  dispose(): void;
+
+  /**
+   * C (m × n) = op(A) · op(B) (+ C when accumulate), op(X) = Xᵀ when its flag is set.
+   * A is stored m × k (k × m when transA), B is k × n (n × k when transB), all dense.
+   */
+  gemm(transA: boolean, transB: boolean, m: number, n: number, k: number, a: Buffer, b: Buffer, c: Buffer, accumulate: boolean): void;
+  /** Z[r, c] += b[c] for rows × cols. */
+  biasAdd(z: Buffer, b: Buffer, rows: number, cols: number): void;
+  /** db[c] = Σ_r dZ[r, c] (+ db[c] when accumulate). */
+  biasGradient(dz: Buffer, db: Buffer, rows: number, cols: number, accumulate: boolean): void;
+  /** A = f(Z) elementwise (softmax: per row); `slope` is the leaky ReLU slope. */
+  activate(kind: Activation, z: Buffer, a: Buffer, rows: number, cols: number, slope: number): void;
+  /** dZ = dA ⊙ f′(Z) (softmax: the per-row Jacobian product). dZ may be dA. */
+  activateBackward(kind: Activation, z: Buffer, a: Buffer, da: Buffer, dz: Buffer, rows: number, cols: number, slope: number): void;
+  /** The loss summed over rows × cols (`out` is Ŷ, or Z for the logit forms). */
+  lossSum(kind: LossKernel, out: Buffer, y: Buffer, rows: number, cols: number): number;
+  /** D = gradient of scale × lossSum: scale·(ŷ − y) except for BCE on probabilities. */
+  lossGradient(kind: LossKernel, a: Buffer, y: Buffer, d: Buffer, length: number, scale: number): void;
+  /** w −= lr·g, or with momentum μ: v = μv − lr·g; w += v. */
+  sgdUpdate(w: Buffer, g: Buffer, v: Buffer, length: number, lr: number, momentum: number): void;
+}

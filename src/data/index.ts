@@ -1,0 +1,15 @@
+/** Data loading and preparation: idx/MNIST and delimited-text loaders, and matrix transforms. */
+export { parseIdx, readIdx, type Idx } from './idx.js';
+export { loadMnist, type MnistSet, type MnistOptions } from './mnist.js';
+export { parseDelimited, loadDelimited, type Delimited, type DelimitedOptions } from './delimited.js';
+export { readBytes, type ByteSource } from './source.js';
+export {
+  selectClasses,
+  scaleToUnit,
+  mnistMatrix,
+  oneHot,
+  Standardizer,
+  selectRows,
+  trainTestSplit,
+  type Precision,
+} from './transform.js';

@@ -1,0 +1,254 @@
+/**
+ * Pure helpers that turn loaded data into training matrices: pick classes, scale, one-hot encode,
+ * standardize, split. None of them modifies its inputs; each returns new arrays.
+ */
+import { matrix, type FloatArray, type Matrix } from '../matrix.js';
+import { Random } from '../random.js';
+
+/** Storage of created matrices: float32 (the WebAssembly kernels' type) or float64. */
+export type Precision = 'f32' | 'f64';
+
+const alloc = (precision: Precision, n: number): FloatArray =>
+  precision === 'f64' ? new Float64Array(n) : new Float32Array(n);
+// Outputs derived from one input keep its precision, so f64 pipelines never silently round.
+const allocLike = (data: FloatArray, n: number): FloatArray =>
+  data instanceof Float64Array ? new Float64Array(n) : new Float32Array(n);
+
+function checkPrecision(fn: string, precision: unknown): Precision {
+  if (precision !== 'f32' && precision !== 'f64') {
+    throw new TypeError(`${fn}: options.precision must be 'f32' or 'f64', got ${JSON.stringify(precision)}`);
+  }
+  return precision;
+}
+
+function checkMatrix(fn: string, name: string, x: Matrix): void {
+  if (!x || !(x.data instanceof Float32Array || x.data instanceof Float64Array)) {
+    throw new TypeError(`${fn}: ${name} must be a Matrix with Float32Array or Float64Array data, got ${x?.data?.constructor?.name ?? typeof x}`);
+  }
+  if (x.data.length !== x.rows * x.cols) {
+    throw new RangeError(`${fn}: ${name}.data.length must be rows × cols = ${x.rows * x.cols}, got ${x.data.length}`);
+  }
+}
+
+function classList(fn: string, name: string, v: number[] | number): number[] {
+  const list = typeof v === 'number' ? [v] : v;
+  if (!Array.isArray(list) || list.length === 0 || list.some((c) => !Number.isFinite(c))) {
+    throw new TypeError(`${fn}: ${name} must be a number or a non-empty array of numbers, got ${JSON.stringify(v)}`);
+  }
+  return list;
+}
+
+/**
+ * Keeps the samples whose label is in `positive` or `negative` (a binary task such as "5 vs 8"),
+ * with y = 1 for positive and 0 for negative. Feature values are copied unscaled.
+ */
+export function selectClasses(
+  images: Uint8Array | FloatArray,
+  labels: ArrayLike<number>,
+  featureCount: number,
+  positive: number[] | number,
+  negative: number[] | number,
+  options: { precision?: Precision } = {},
+): { x: Matrix; y: Matrix } {
+  const fn = 'selectClasses';
+  const precision = checkPrecision(fn, options.precision ?? 'f32');
+  if (!Number.isInteger(featureCount) || featureCount < 1) {
+    throw new RangeError(`${fn}: featureCount must be a positive integer, got ${featureCount}`);
+  }
+  if (images.length !== labels.length * featureCount) {
+    throw new RangeError(`${fn}: images.length must be labels.length × featureCount = ${labels.length * featureCount}, got ${images.length}`);
+  }
+  const pos = new Set(classList(fn, 'positive', positive));
+  const neg = new Set(classList(fn, 'negative', negative));
+  const both = [...pos].filter((c) => neg.has(c));
+  if (both.length > 0) throw new RangeError(`${fn}: positive and negative must not share classes, both contain ${both.join(', ')}`);
+  const keep: number[] = [];
+  for (let i = 0; i < labels.length; i++) if (pos.has(labels[i]) || neg.has(labels[i])) keep.push(i);
+  if (keep.length === 0) throw new RangeError(`${fn}: no label is in positive ∪ negative (${[...pos, ...neg].join(', ')})`);
+  const x = alloc(precision, keep.length * featureCount);
+  const y = alloc(precision, keep.length);
+  keep.forEach((src, r) => {
+    x.set(images.subarray(src * featureCount, (src + 1) * featureCount), r * featureCount);
+    y[r] = pos.has(labels[src]) ? 1 : 0;
+  });
+  return { x: matrix(x, keep.length, featureCount), y: matrix(y, keep.length, 1) };
+}
+
+/** Divides every value by `max` (255 for pixels), giving a new matrix of the same precision. */
+export function scaleToUnit(x: Matrix, max = 255): Matrix {
+  checkMatrix('scaleToUnit', 'x', x);
+  if (!Number.isFinite(max) || max <= 0) throw new RangeError(`scaleToUnit: max must be a positive finite number, got ${max}`);
+  const out = allocLike(x.data, x.data.length);
+  for (let i = 0; i < out.length; i++) out[i] = x.data[i] / max;
+  return matrix(out, x.rows, x.cols);
+}
+
+/** MNIST bytes (`count` images of 784 pixels) as a float32 `count × 784` matrix scaled to [0, 1]. */
+export function mnistMatrix(images: Uint8Array, count: number): Matrix {
+  if (!Number.isInteger(count) || count < 1) throw new RangeError(`mnistMatrix: count must be a positive integer, got ${count}`);
+  if (images.length !== count * 784) {
+    throw new RangeError(`mnistMatrix: images.length must be count × 784 = ${count * 784}, got ${images.length}`);
+  }
+  const out = new Float32Array(images.length);
+  for (let i = 0; i < out.length; i++) out[i] = images[i] / 255;
+  return matrix(out, count, 784);
+}
+
+/**
+ * One-hot encodes labels as a `rows × k` matrix. `classes` fixes the column order (an array) or
+ * means 0..classes−1 (a number); by default it is the sorted distinct labels. The list is returned
+ * so that predictions can be mapped back to labels.
+ */
+export function oneHot(
+  labels: ArrayLike<number>,
+  classes?: number[] | number,
+  options: { precision?: Precision } = {},
+): { y: Matrix; classes: number[] } {
+  const precision = checkPrecision('oneHot', options.precision ?? 'f32');
+  if (labels.length < 1) throw new RangeError(`oneHot: labels must be non-empty, got length ${labels.length}`);
+  let list: number[];
+  if (classes === undefined) list = [...new Set(Array.from(labels))].sort((a, b) => a - b);
+  else if (typeof classes === 'number') {
+    if (!Number.isInteger(classes) || classes < 1) throw new RangeError(`oneHot: classes must be a positive integer or an array, got ${classes}`);
+    list = Array.from({ length: classes }, (_, i) => i);
+  } else list = classList('oneHot', 'classes', classes);
+  const column = new Map(list.map((c, i) => [c, i]));
+  if (column.size !== list.length) throw new RangeError(`oneHot: classes must be distinct, got [${list.join(', ')}]`);
+  const k = list.length;
+  const y = alloc(precision, labels.length * k);
+  for (let r = 0; r < labels.length; r++) {
+    const c = column.get(labels[r]);
+    if (c === undefined) throw new RangeError(`oneHot: labels[${r}] must be one of [${list.join(', ')}], got ${labels[r]}`);
+    y[r * k + c] = 1;
+  }
+  return { y: matrix(y, labels.length, k), classes: list };
+}
+
+/**
+ * Per-column standardization (x − mean) / std. Fit it on the training rows only and apply the same
+ * transform to test rows, so that no test information leaks into training.
+ */
+export class Standardizer {
+  private constructor(
+    readonly mean: readonly number[],
+    readonly std: readonly number[],
+  ) {}
+
+  /** Per-column mean and population standard deviation; a constant column gets std 1 (never NaN). */
+  static fit(x: Matrix): Standardizer {
+    checkMatrix('Standardizer.fit', 'x', x);
+    const { data, rows, cols } = x;
+    const mean: number[] = [];
+    const std: number[] = [];
+    for (let c = 0; c < cols; c++) {
+      let sum = 0;
+      let min = Infinity;
+      let max = -Infinity;
+      for (let r = 0; r < rows; r++) {
+        const v = data[r * cols + c];
+        sum += v;
+        if (v < min) min = v;
+        if (v > max) max = v;
+      }
+      const m = sum / rows;
+      if (!Number.isFinite(m)) throw new RangeError(`Standardizer.fit: column ${c} must hold finite numbers, got mean ${m}`);
+      // Two passes: summing squared deviations is accurate where E[x²] − E[x]² cancels badly.
+      let ss = 0;
+      for (let r = 0; r < rows; r++) ss += (data[r * cols + c] - m) ** 2;
+      mean.push(m);
+      // min === max is the exact test for zero spread; rounding in `m` can leave ss a hair above 0.
+      std.push(min === max ? 1 : Math.sqrt(ss / rows));
+    }
+    return new Standardizer(mean, std);
+  }
+
+  /** Rebuilds a fitted Standardizer from `toJSON()` output, checking lengths and values. */
+  static fromJSON(obj: { mean: number[]; std: number[] }): Standardizer {
+    const { mean, std } = obj ?? ({} as never);
+    if (!Array.isArray(mean) || !Array.isArray(std) || mean.length === 0 || mean.length !== std.length) {
+      throw new TypeError(`Standardizer.fromJSON: mean and std must be non-empty arrays of equal length, got ${mean?.length} and ${std?.length}`);
+    }
+    const badMean = mean.findIndex((v) => !Number.isFinite(v));
+    if (badMean >= 0) throw new RangeError(`Standardizer.fromJSON: mean[${badMean}] must be finite, got ${mean[badMean]}`);
+    const badStd = std.findIndex((v) => !Number.isFinite(v) || v <= 0);
+    if (badStd >= 0) throw new RangeError(`Standardizer.fromJSON: std[${badStd}] must be finite and > 0, got ${std[badStd]}`);
+    return new Standardizer([...mean], [...std]);
+  }
+
+  /** Returns a standardized copy of `x`, in `x`'s precision. */
+  apply(x: Matrix): Matrix {
+    checkMatrix('Standardizer.apply', 'x', x);
+    const cols = this.mean.length;
+    if (x.cols !== cols) throw new RangeError(`Standardizer.apply: x.cols must be ${cols} (the fitted column count), got ${x.cols}`);
+    const out = allocLike(x.data, x.data.length);
+    for (let i = 0; i < out.length; i++) {
+      const c = i % cols;
+      out[i] = (x.data[i] - this.mean[c]) / this.std[c];
+    }
+    return matrix(out, x.rows, cols);
+  }
+
+  /** The fitted parameters as plain arrays, for saving next to a trained model. */
+  toJSON(): { mean: number[]; std: number[] } {
+    return { mean: [...this.mean], std: [...this.std] };
+  }
+}
+
+/** Copies the given rows of `x`, in order (indices may repeat), into a new matrix. */
+export function selectRows(x: Matrix, indices: ArrayLike<number>): Matrix {
+  checkMatrix('selectRows', 'x', x);
+  if (indices.length < 1) throw new RangeError(`selectRows: indices must be non-empty, got length ${indices.length}`);
+  const { cols } = x;
+  const out = allocLike(x.data, indices.length * cols);
+  for (let k = 0; k < indices.length; k++) {
+    const r = indices[k];
+    if (!Number.isInteger(r) || r < 0 || r >= x.rows) {
+      throw new RangeError(`selectRows: indices[${k}] must be an integer in [0, ${x.rows - 1}], got ${r}`);
+    }
+    out.set(x.data.subarray(r * cols, (r + 1) * cols), k * cols);
+  }
+  return matrix(out, indices.length, cols);
+}
+
+/**
+ * Splits rows into a shuffled training and test part, reproducibly from `seed`. With `stratify`,
+ * each distinct row of `y` (a class label or a one-hot row) is split in the same proportion, so
+ * small classes are not left out of the test part by chance.
+ */
+export function trainTestSplit(
+  x: Matrix,
+  y: Matrix,
+  options: { testFraction: number; seed: number; stratify?: boolean },
+): { xTrain: Matrix; yTrain: Matrix; xTest: Matrix; yTest: Matrix } {
+  const fn = 'trainTestSplit';
+  checkMatrix(fn, 'x', x);
+  checkMatrix(fn, 'y', y);
+  if (y.rows !== x.rows) throw new RangeError(`${fn}: y.rows must equal x.rows = ${x.rows}, got ${y.rows}`);
+  const { testFraction: f, seed, stratify = false } = options ?? ({} as never);
+  if (typeof f !== 'number' || !(f > 0 && f < 1)) throw new RangeError(`${fn}: options.testFraction must be in (0, 1), got ${f}`);
+  if (!Number.isFinite(seed)) throw new RangeError(`${fn}: options.seed must be a finite number, got ${seed}`);
+  const rng = new Random(seed);
+
+  const groups = new Map<string, number[]>();
+  for (let r = 0; r < x.rows; r++) {
+    const key = stratify ? Array.from(y.data.subarray(r * y.cols, (r + 1) * y.cols)).join(',') : '';
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = []));
+    g.push(r);
+  }
+  const train: number[] = [];
+  const test: number[] = [];
+  for (const g of groups.values()) {
+    rng.shuffle(g);
+    const nTest = Math.round(g.length * f);
+    test.push(...g.slice(0, nTest));
+    train.push(...g.slice(nTest));
+  }
+  if (test.length === 0 || train.length === 0) {
+    throw new RangeError(`${fn}: options.testFraction ${f} of ${x.rows} rows gives ${train.length} training and ${test.length} test rows; expected both parts non-empty`);
+  }
+  // Stratified groups come out class by class; shuffle so that SGD does not see one class at a time.
+  rng.shuffle(train);
+  rng.shuffle(test);
+  return { xTrain: selectRows(x, train), yTrain: selectRows(y, train), xTest: selectRows(x, test), yTest: selectRows(y, test) };
+}
