@@ -1,0 +1,341 @@
+/**
+ * The public network: layers, training by SGD, prediction, evaluation, gradients, weights and
+ * their serialisation. It checks every argument before touching any state, then hands the
+ * numbers to `Network`, which hands them to the kernels.
+ */
+import { createKernels } from './backend/index.js';
+import type { BackendName, Precision } from './backend/kernels.js';
+import { Standardizer } from './data/transform.js';
+import { initWeights } from './init.js';
+import { toMatrix } from './input.js';
+import type { FloatArray, Matrix, MatrixLike } from './matrix.js';
+import { countCorrect, Network } from './network.js';
+import {
+  ACTIVATIONS,
+  checkArchitecture,
+  checkFitOptions,
+  describe,
+  objectiveOf,
+  type ActivationName,
+  type Architecture,
+  type CreateOptions,
+  type EpochLog,
+  type FitOptions,
+  type InitName,
+  type LossName,
+} from './options.js';
+import { Random } from './random.js';
+import { checkWeights, fromModelJSON, toModelJSON, type LayerWeights, type ModelJSON, type WeightsInput } from './serialize.js';
+
+/** Rows per kernel pass when predicting, evaluating, or taking a step on a large batch. */
+const CHUNK = 1024;
+
+export interface Evaluation {
+  loss: number;
+  /** Absent for regression targets (one output, targets other than 0 and 1, squared error). */
+  accuracy?: number;
+}
+
+export interface ANNOptions extends CreateOptions {
+  /** Input standardisation applied to every x this network sees, and saved with it. */
+  standardizer?: Standardizer | null;
+}
+
+export class ANN {
+  /** Units per layer, input first. */
+  readonly layers: readonly number[];
+  /** Activation of each weight layer (hidden layers, then the output). */
+  readonly activations: readonly ActivationName[];
+  readonly loss: LossName;
+  readonly leakyReluSlope: number;
+  readonly init: InitName;
+  readonly seed: number;
+  readonly backend: BackendName;
+  readonly precision: Precision;
+  private std: Standardizer | null;
+  private net: Network | null;
+  private readonly rng: Random;
+  private training = false;
+
+  private constructor(arch: Architecture, net: Network, standardizer: Standardizer | null) {
+    this.layers = Object.freeze([...arch.sizes]);
+    this.activations = Object.freeze([...arch.activations]);
+    this.loss = arch.loss;
+    this.leakyReluSlope = arch.leakyReluSlope;
+    this.init = arch.init;
+    this.seed = arch.seed;
+    this.backend = arch.backend;
+    this.precision = arch.precision;
+    this.std = standardizer;
+    this.net = net;
+    this.rng = new Random(arch.seed);
+  }
+
+  /** Input standardisation applied to every x this network sees (fit, predict, evaluate, gradients), and saved with it. */
+  get standardizer(): Standardizer | null {
+    return this.std;
+  }
+  set standardizer(s: Standardizer | null) {
+    this.std = checkStandardizer(s, this.layers[0], 'standardizer');
+  }
+
+  /** A network with freshly initialised weights (seeded: the same seed gives the same weights). */
+  static async create(options: ANNOptions): Promise<ANN> {
+    const arch = checkArchitecture(options);
+    const std = checkStandardizer(options.standardizer, arch.sizes[0], 'ANN.create');
+    const ann = await ANN.build(arch, std);
+    const net = ann.net!;
+    for (let l = 1; l <= net.depth; l++) {
+      initWeights(net.k.view(net.W[l]), arch.sizes[l], arch.sizes[l - 1], arch.init, ann.rng);
+    }
+    return ann;
+  }
+
+  /** Restores a network saved by `toJSON()` (an object or its JSON text), weights exactly. */
+  static async fromJSON(json: ModelJSON | string, options: { backend?: BackendName } = {}): Promise<ANN> {
+    const model = fromModelJSON(json);
+    const arch = checkArchitecture(
+      {
+        layers: model.layers,
+        activation: model.activations.slice(0, -1) as ActivationName[],
+        output: model.activations[model.activations.length - 1] as ActivationName,
+        loss: model.loss as LossName,
+        leakyReluSlope: model.leakyReluSlope,
+        init: model.init as InitName,
+        seed: model.seed,
+        precision: model.precision as Precision,
+        backend: options.backend,
+      },
+      'ANN.fromJSON',
+    );
+    const weights = checkWeights(model.weights, arch.sizes, 'ANN.fromJSON: weights');
+    const std = model.standardizer ? Standardizer.fromJSON(model.standardizer) : null;
+    checkStandardizer(std, arch.sizes[0], 'ANN.fromJSON');
+    const ann = await ANN.build(arch, std);
+    ann.writeWeights(weights);
+    return ann;
+  }
+
+  private static async build(arch: Architecture, std: Standardizer | null): Promise<ANN> {
+    const k = await createKernels(arch.backend, arch.precision);
+    const acts = [ACTIVATIONS.identity, ...arch.activations.map((a) => ACTIVATIONS[a])];
+    const objective = objectiveOf(arch.loss, arch.activations[arch.activations.length - 1]);
+    return new ANN(arch, new Network(k, arch.sizes, acts, arch.leakyReluSlope, objective), std);
+  }
+
+  /**
+   * Trains by minibatch SGD and returns one log per epoch. x is samples × inputs, y is
+   * samples × outputs (a flat array is read as one column).
+   */
+  async fit(x: MatrixLike, y: MatrixLike | readonly number[], options?: FitOptions): Promise<EpochLog[]> {
+    const net = this.live('fit');
+    if (this.training) throw new Error('fit: this network is already training; await the running fit() first');
+    const opts = checkFitOptions(options);
+    const X = this.inputs(x, 'fit', 'x');
+    const Y = this.targets(y, X.rows, 'fit', 'y');
+    let validation: { X: Matrix; Y: Matrix } | null = null;
+    const vd = options?.validationData;
+    if (vd !== undefined) {
+      if (!Array.isArray(vd) || vd.length !== 2) throw new TypeError(`fit: options.validationData must be [x, y], got ${describe(vd)}`);
+      const vX = this.inputs(vd[0] as MatrixLike, 'fit', 'validationData[0]');
+      validation = { X: vX, Y: this.targets(vd[1] as MatrixLike, vX.rows, 'fit', 'validationData[1]') };
+    }
+
+    const n = X.rows;
+    const stepRows = Math.min(opts.batchSize, n);
+    const chunk = Math.min(stepRows, CHUNK);
+    const classify = isClassification(this.loss, Y);
+    const order = new Uint32Array(n).map((_, i) => i);
+    const history: EpochLog[] = [];
+    const batches = Math.ceil(n / stepRows);
+    net.resetVelocity();
+    this.training = true;
+    try {
+      for (let epoch = 1; epoch <= opts.epochs; epoch++) {
+        const started = now();
+        if (opts.shuffle) this.rng.shuffle(order);
+        let lossSum = 0;
+        let correct = 0;
+        for (let start = 0, batch = 1; start < n; start += stepRows, batch++) {
+          const rows = Math.min(stepRows, n - start);
+          let batchLoss = 0;
+          for (let c = 0; c < rows; c += chunk) {
+            const cr = Math.min(chunk, rows - c);
+            const plan = net.batch(cr);
+            net.load(plan, X, Y, opts.shuffle ? order : null, start + c, cr);
+            net.forward(plan, cr);
+            batchLoss += net.lossSum(plan, cr);
+            if (classify) correct += net.countCorrect(plan, cr);
+            net.backward(plan, cr, rows, c > 0);
+          }
+          net.update(opts.learningRate, opts.momentum);
+          lossSum += batchLoss;
+          if (options?.onBatchEnd) {
+            await options.onBatchEnd({ epoch, batch, batches, loss: batchLoss / net.lossDivisor(rows), samples: rows });
+          }
+          this.live('fit');
+        }
+        const log: EpochLog = { epoch, loss: lossSum / net.lossDivisor(n), seconds: 0 };
+        if (classify) log.accuracy = correct / n;
+        if (validation) {
+          const v = this.evaluateChecked(validation.X, validation.Y);
+          log.valLoss = v.loss;
+          if (v.accuracy !== undefined) log.valAccuracy = v.accuracy;
+        }
+        log.seconds = (now() - started) / 1000;
+        history.push(log);
+        if (!Number.isFinite(log.loss)) {
+          throw new RangeError(`fit: the training loss became ${log.loss} in epoch ${epoch}; lower options.learningRate (${opts.learningRate})`);
+        }
+        if (options?.onEpochEnd && (await options.onEpochEnd(log)) === false) break;
+        this.live('fit');
+      }
+    } finally {
+      this.training = false;
+    }
+    return history;
+  }
+
+  /** The network's outputs for every row of x: a samples × outputs Matrix. */
+  predict(x: MatrixLike): Matrix {
+    const net = this.live('predict');
+    const X = this.inputs(x, 'predict', 'x');
+    const out = X.data instanceof Float32Array ? new Float32Array(X.rows * net.outputs) : new Float64Array(X.rows * net.outputs);
+    this.chunks(X, null, (plan, start, rows) => {
+      net.forward(plan, rows);
+      out.set(net.k.view(plan.a[net.depth]).subarray(0, rows * net.outputs), start * net.outputs);
+    });
+    return { data: out, rows: X.rows, cols: net.outputs };
+  }
+
+  /** Mean loss and accuracy over the samples, as Keras and TF.js define them. */
+  evaluate(x: MatrixLike, y: MatrixLike | readonly number[]): Evaluation {
+    this.live('evaluate');
+    const X = this.inputs(x, 'evaluate', 'x');
+    return this.evaluateChecked(X, this.targets(y, X.rows, 'evaluate', 'y'));
+  }
+
+  /** ∂(mean loss)/∂W and ∂(mean loss)/∂b of every layer over all the samples, without changing anything. */
+  gradients(x: MatrixLike, y: MatrixLike | readonly number[]): { dW: FloatArray; db: FloatArray }[] {
+    const net = this.live('gradients');
+    const X = this.inputs(x, 'gradients', 'x');
+    const Y = this.targets(y, X.rows, 'gradients', 'y');
+    this.chunks(X, Y, (plan, start, rows) => {
+      net.forward(plan, rows);
+      net.backward(plan, rows, X.rows, start > 0);
+    });
+    const out = [];
+    for (let l = 1; l <= net.depth; l++) out.push({ dW: net.k.view(net.dW[l]).slice(), db: net.k.view(net.db[l]).slice() });
+    return out;
+  }
+
+  /** A copy of every layer's weights: W is units × inputs, row-major, and b has one value per unit. */
+  getWeights(): LayerWeights[] {
+    const net = this.live('getWeights');
+    const out: LayerWeights[] = [];
+    for (let l = 1; l <= net.depth; l++) out.push({ W: net.k.view(net.W[l]).slice(), b: net.k.view(net.b[l]).slice() });
+    return out;
+  }
+
+  /** Replaces every layer's weights (same form as getWeights; W flat or nested rows). Checks all before changing any. */
+  setWeights(weights: readonly WeightsInput[]): void {
+    this.live('setWeights');
+    this.writeWeights(checkWeights(weights, this.layers, 'setWeights'));
+  }
+
+  /** Everything needed to rebuild this network exactly, as plain JSON-safe data. */
+  toJSON(): ModelJSON {
+    this.live('toJSON');
+    return toModelJSON(this, this.getWeights(), this.std?.toJSON() ?? null);
+  }
+
+  /** Frees the network's memory; any later call throws. */
+  dispose(): void {
+    this.net?.k.dispose();
+    this.net = null;
+  }
+
+  private writeWeights(weights: { W: FloatArray; b: FloatArray }[]): void {
+    const net = this.net!;
+    for (let l = 1; l <= net.depth; l++) {
+      net.k.view(net.W[l]).set(weights[l - 1].W);
+      net.k.view(net.b[l]).set(weights[l - 1].b);
+    }
+  }
+
+  private evaluateChecked(X: Matrix, Y: Matrix): Evaluation {
+    const net = this.net!;
+    let lossSum = 0;
+    let correct = 0;
+    const classify = isClassification(this.loss, Y);
+    this.chunks(X, Y, (plan, _start, rows) => {
+      net.forward(plan, rows);
+      lossSum += net.lossSum(plan, rows);
+      if (classify) correct += countCorrect(net.k.view(plan.a[net.depth]), net.k.view(plan.y), rows, net.outputs);
+    });
+    const result: Evaluation = { loss: lossSum / net.lossDivisor(X.rows) };
+    if (classify) result.accuracy = correct / X.rows;
+    return result;
+  }
+
+  /** Runs `body` on consecutive chunks of at most CHUNK rows, loaded into the batch buffers. */
+  private chunks(X: Matrix, Y: Matrix | null, body: (plan: ReturnType<Network['batch']>, start: number, rows: number) => void): void {
+    const net = this.net!;
+    const chunk = Math.min(X.rows, CHUNK);
+    for (let start = 0; start < X.rows; start += chunk) {
+      const rows = Math.min(chunk, X.rows - start);
+      const plan = net.batch(rows);
+      net.load(plan, X, Y, null, start, rows);
+      body(plan, start, rows);
+    }
+  }
+
+  private inputs(x: MatrixLike, where: string, name: string): Matrix {
+    const X = toMatrix(x, name, this.precision, where);
+    if (X.cols !== this.layers[0]) {
+      throw new RangeError(`${where}: ${name} has ${X.cols} columns per row, the network has ${this.layers[0]} inputs`);
+    }
+    if (this.std === null) return X;
+    const S = this.std.apply(X);
+    return S.data instanceof (this.precision === 'f32' ? Float32Array : Float64Array) ? S : toMatrix(S, name, this.precision, where);
+  }
+
+  private targets(y: MatrixLike | readonly number[], rows: number, where: string, name: string): Matrix {
+    const outputs = this.layers[this.layers.length - 1];
+    const Y = toMatrix(y, name, this.precision, where, outputs === 1);
+    if (Y.rows !== rows) throw new RangeError(`${where}: ${name} has ${Y.rows} rows (labels), but x has ${rows} samples`);
+    if (Y.cols !== outputs) {
+      const hint = outputs > 1 && Y.cols === 1 ? ' (class indices? one-hot encode them with oneHot())' : '';
+      throw new RangeError(`${where}: ${name} has ${Y.cols} columns, the network has ${outputs} outputs${hint}`);
+    }
+    if (this.loss !== 'meanSquaredError') {
+      const bad = Y.data.findIndex((v) => v < 0 || v > 1);
+      if (bad >= 0) {
+        throw new RangeError(`${where}: ${name} row ${Math.floor(bad / Y.cols)}, column ${bad % Y.cols} is ${Y.data[bad]}; loss '${this.loss}' needs targets in [0, 1]`);
+      }
+    }
+    return Y;
+  }
+
+  private live(where: string): Network {
+    if (this.net === null) throw new Error(`${where}: this network was disposed; create or load a new one`);
+    return this.net;
+  }
+}
+
+/** Accuracy means something for cross-entropy, for several outputs, and for 0/1 targets. */
+function isClassification(loss: LossName, Y: Matrix): boolean {
+  if (loss !== 'meanSquaredError' || Y.cols > 1) return true;
+  return Y.data.every((v) => v === 0 || v === 1);
+}
+
+function checkStandardizer(std: unknown, inputs: number, where: string): Standardizer | null {
+  if (std === undefined || std === null) return null;
+  if (!(std instanceof Standardizer)) throw new TypeError(`${where}: standardizer must be a Standardizer, got ${describe(std)}`);
+  if (std.mean.length !== inputs) throw new RangeError(`${where}: the standardizer has ${std.mean.length} columns, the network has ${inputs} inputs`);
+  return std;
+}
+
+function now(): number {
+  return globalThis.performance?.now() ?? Date.now();
+}

@@ -1,0 +1,137 @@
+/**
+ * The saved form of a network and the checks on weights coming in from outside (setWeights,
+ * fromJSON). Numbers are written as JSON numbers: every float32 and float64 value prints as the
+ * shortest decimal that reads back to the same bits, so the round trip is exact.
+ */
+import type { FloatArray } from './matrix.js';
+import { describe } from './options.js';
+
+export const MODEL_FORMAT = 'backprop-wasm/ann';
+export const MODEL_VERSION = 1;
+
+/** One layer's weights as getWeights returns them. */
+export interface LayerWeights {
+  /** units × inputs, row-major. */
+  W: FloatArray;
+  b: FloatArray;
+}
+
+/** One layer's weights as setWeights accepts them: W flat (units·inputs) or nested (units rows of inputs). */
+export interface WeightsInput {
+  W: ArrayLike<number> | readonly (readonly number[])[];
+  b: ArrayLike<number>;
+}
+
+export interface ModelJSON {
+  format: typeof MODEL_FORMAT;
+  version: number;
+  layers: number[];
+  activations: string[];
+  loss: string;
+  leakyReluSlope: number;
+  init: string;
+  seed: number;
+  precision: string;
+  standardizer: { mean: number[]; std: number[] } | null;
+  weights: { W: number[]; b: number[] }[];
+}
+
+interface Describable {
+  layers: readonly number[];
+  activations: readonly string[];
+  loss: string;
+  leakyReluSlope: number;
+  init: string;
+  seed: number;
+  precision: string;
+}
+
+export function toModelJSON(net: Describable, weights: LayerWeights[], standardizer: ModelJSON['standardizer']): ModelJSON {
+  return {
+    format: MODEL_FORMAT,
+    version: MODEL_VERSION,
+    layers: [...net.layers],
+    activations: [...net.activations],
+    loss: net.loss,
+    leakyReluSlope: net.leakyReluSlope,
+    init: net.init,
+    seed: net.seed,
+    precision: net.precision,
+    standardizer,
+    weights: weights.map(({ W, b }) => ({ W: Array.from(W), b: Array.from(b) })),
+  };
+}
+
+/** Parses (if text) and checks the envelope of a saved model; the ANN checks the rest. */
+export function fromModelJSON(json: unknown): ModelJSON {
+  let obj = json;
+  if (typeof json === 'string') {
+    try {
+      obj = JSON.parse(json);
+    } catch (err) {
+      throw new SyntaxError(`ANN.fromJSON: the text is not valid JSON (${(err as Error).message})`);
+    }
+  }
+  if (obj === null || typeof obj !== 'object') throw new TypeError(`ANN.fromJSON: expected a saved model object or its JSON text, got ${describe(obj)}`);
+  const m = obj as Partial<ModelJSON>;
+  if (m.format !== MODEL_FORMAT) throw new TypeError(`ANN.fromJSON: format must be '${MODEL_FORMAT}', got ${describe(m.format)}`);
+  if (m.version !== MODEL_VERSION) {
+    const newer = typeof m.version === 'number' && m.version > MODEL_VERSION;
+    throw new RangeError(`ANN.fromJSON: format version ${describe(m.version)} is not supported (this library reads version ${MODEL_VERSION})${newer ? '; it was written by a newer backprop-wasm' : ''}`);
+  }
+  if (!Array.isArray(m.activations) || !Array.isArray(m.layers) || m.activations.length !== m.layers.length - 1) {
+    throw new TypeError(`ANN.fromJSON: activations must list one name per weight layer (${Array.isArray(m.layers) ? m.layers.length - 1 : '?'}), got ${describe(m.activations)}`);
+  }
+  if (!Array.isArray(m.weights)) throw new TypeError(`ANN.fromJSON: weights must be an array, got ${describe(m.weights)}`);
+  return m as ModelJSON;
+}
+
+/**
+ * Checks weights against layer sizes and returns them flat (W as units·inputs values); throws
+ * naming the layer and the shape on any mismatch or non-finite value.
+ */
+export function checkWeights(weights: unknown, sizes: readonly number[], where: string): { W: Float64Array; b: Float64Array }[] {
+  const depth = sizes.length - 1;
+  if (!Array.isArray(weights) || weights.length !== depth) {
+    throw new RangeError(`${where}: expected an array of ${depth} layers ({ W, b }), got ${describe(weights)}`);
+  }
+  return weights.map((layer: unknown, i: number) => {
+    const units = sizes[i + 1];
+    const inputs = sizes[i];
+    if (layer === null || typeof layer !== 'object') throw new TypeError(`${where}[${i}] must be { W, b }, got ${describe(layer)}`);
+    const { W, b } = layer as WeightsInput;
+    return {
+      W: flatten(W, units, inputs, `${where}[${i}].W`),
+      b: flatten(b, units, 1, `${where}[${i}].b`),
+    };
+  });
+}
+
+function flatten(value: unknown, rows: number, cols: number, where: string): Float64Array {
+  const out = new Float64Array(rows * cols);
+  const shape = cols === 1 ? `${rows} values` : `${rows} × ${cols} (units × inputs)`;
+  if (value === null || typeof value !== 'object' || typeof (value as ArrayLike<unknown>).length !== 'number') {
+    throw new TypeError(`${where} must be an array of ${shape}, got ${describe(value)}`);
+  }
+  const arr = value as ArrayLike<unknown>;
+  const nested = arr.length > 0 && typeof arr[0] === 'object' && arr[0] !== null;
+  if (nested) {
+    if (arr.length !== rows) throw new RangeError(`${where} must have ${rows} rows (units), got ${arr.length}`);
+    for (let r = 0; r < rows; r++) {
+      const row = arr[r] as ArrayLike<unknown>;
+      if (row === null || typeof row !== 'object' || row.length !== cols) {
+        throw new RangeError(`${where}[${r}] must have ${cols} values (inputs), got ${describe(row)}${row && typeof row === 'object' ? ` with ${row.length}` : ''}`);
+      }
+      for (let c = 0; c < cols; c++) out[r * cols + c] = finite(row[c], `${where}[${r}][${c}]`);
+    }
+    return out;
+  }
+  if (arr.length !== rows * cols) throw new RangeError(`${where} must hold ${shape} = ${rows * cols} numbers, got ${arr.length}`);
+  for (let i = 0; i < arr.length; i++) out[i] = finite(arr[i], `${where}[${i}]`);
+  return out;
+}
+
+function finite(v: unknown, where: string): number {
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new RangeError(`${where} must be a finite number, got ${describe(v)}`);
+  return v;
+}
