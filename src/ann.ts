@@ -27,6 +27,16 @@ import {
 import { Random } from './random.js';
 import { checkWeights, fromModelJSON, toModelJSON, type LayerWeights, type ModelJSON, type WeightsInput } from './serialize.js';
 
+/**
+ * Package-internal access to a network's numerical core, for tools that must look inside a
+ * forward pass (gradCheck). Not exported from the package.
+ */
+const internals = new WeakMap<ANN, { network(): Network; inputs(x: MatrixLike): Matrix }>();
+
+export function internalsOf(ann: ANN): { network(): Network; inputs(x: MatrixLike): Matrix } {
+  return internals.get(ann)!;
+}
+
 /** Rows per kernel pass when predicting, evaluating, or taking a step on a large batch. */
 const CHUNK = 1024;
 
@@ -69,6 +79,7 @@ export class ANN {
     this.std = standardizer;
     this.net = net;
     this.rng = new Random(arch.seed);
+    internals.set(this, { network: () => this.live('internals'), inputs: (x) => this.inputs(x, 'internals', 'x') });
   }
 
   /** Input standardisation applied to every x this network sees (fit, predict, evaluate, gradients), and saved with it. */

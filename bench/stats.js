@@ -1,0 +1,41 @@
+/**
+ * Turning tinybench results into the few numbers the tables show: the median time and a
+ * robust spread around it (median absolute deviation), plus min–max.
+ *
+ * The median is the headline because a benchmark's distribution is skewed to the right (GC
+ * pauses, the other core's noise); the MAD is its matching spread, unaffected by a few outliers.
+ */
+
+/**
+ * The latency summary of one finished tinybench task, in milliseconds per call.
+ * Throws, naming the task, if it errored: a silently missing row would read as "fast".
+ */
+export function summarize(task) {
+  const r = task.result;
+  if (r.state !== 'completed') {
+    throw new Error(`bench task '${task.name}' did not complete (state ${r.state})${r.error ? `: ${r.error.stack ?? r.error}` : ''}`);
+  }
+  const l = r.latency;
+  return { median: l.p50, mad: l.mad, min: l.min, max: l.max, mean: l.mean, samples: l.samplesCount };
+}
+
+/** Scales a summary taken per call down to per unit (e.g. per training step when a call runs 20 steps). */
+export function perUnit(summary, units) {
+  return {
+    median: summary.median / units,
+    mad: summary.mad / units,
+    min: summary.min / units,
+    max: summary.max / units,
+    mean: summary.mean / units,
+    samples: summary.samples,
+  };
+}
+
+/** The median and min–max of plain millisecond timings taken by hand (few runs, no tinybench). */
+export function summarizeTimes(times) {
+  const s = [...times].sort((a, b) => a - b);
+  const mid = (a) => (a.length % 2 ? a[(a.length - 1) / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2);
+  const median = mid(s);
+  const mad = mid(s.map((t) => Math.abs(t - median)).sort((a, b) => a - b));
+  return { median, mad, min: s[0], max: s[s.length - 1], mean: s.reduce((a, b) => a + b, 0) / s.length, samples: s.length };
+}
