@@ -118,8 +118,9 @@ export class ANN {
         backend: options.backend,
       },
       'ANN.fromJSON',
+      (key) => (key === 'activation' ? 'activations (hidden)' : key === 'output' ? 'activations (last)' : key === 'backend' ? 'options.backend' : key),
     );
-    const weights = checkWeights(model.weights, arch.sizes, 'ANN.fromJSON: weights');
+    const weights = checkWeights(model.weights, arch.sizes, arch.precision, 'ANN.fromJSON: weights');
     const std = model.standardizer ? Standardizer.fromJSON(model.standardizer) : null;
     checkStandardizer(std, arch.sizes[0], 'ANN.fromJSON');
     const ann = await ANN.build(arch, std);
@@ -149,7 +150,7 @@ export class ANN {
     if (vd !== undefined) {
       if (!Array.isArray(vd) || vd.length !== 2) throw new TypeError(`fit: options.validationData must be [x, y], got ${describe(vd)}`);
       const vX = this.inputs(vd[0] as MatrixLike, 'fit', 'validationData[0]');
-      validation = { X: vX, Y: this.targets(vd[1] as MatrixLike, vX.rows, 'fit', 'validationData[1]') };
+      validation = { X: vX, Y: this.targets(vd[1] as MatrixLike, vX.rows, 'fit', 'validationData[1]', 'validationData[0]') };
     }
 
     const n = X.rows;
@@ -251,7 +252,7 @@ export class ANN {
   /** Replaces every layer's weights (same form as getWeights; W flat or nested rows). Checks all before changing any. */
   setWeights(weights: readonly WeightsInput[]): void {
     this.live('setWeights');
-    this.writeWeights(checkWeights(weights, this.layers, 'setWeights'));
+    this.writeWeights(checkWeights(weights, this.layers, this.precision, 'setWeights'));
   }
 
   /** Everything needed to rebuild this network exactly, as plain JSON-safe data. */
@@ -302,27 +303,22 @@ export class ANN {
   }
 
   private inputs(x: MatrixLike, where: string, name: string): Matrix {
-    const X = toMatrix(x, name, this.precision, where);
-    if (X.cols !== this.layers[0]) {
-      throw new RangeError(`${where}: ${name} has ${X.cols} columns per row, the network has ${this.layers[0]} inputs`);
-    }
+    const X = toMatrix(x, { name, where, precision: this.precision, cols: this.layers[0], colsName: 'inputs' });
     if (this.std === null) return X;
     const S = this.std.apply(X);
-    return S.data instanceof (this.precision === 'f32' ? Float32Array : Float64Array) ? S : toMatrix(S, name, this.precision, where);
+    return toMatrix(S, { name: `standardized ${name}`, where, precision: this.precision, cols: this.layers[0], colsName: 'inputs' });
   }
 
-  private targets(y: MatrixLike | readonly number[], rows: number, where: string, name: string): Matrix {
+  /** Targets for the samples of `xName` (rows of them), in the loss's range. */
+  private targets(y: MatrixLike | readonly number[], rows: number, where: string, name: string, xName = 'x'): Matrix {
     const outputs = this.layers[this.layers.length - 1];
-    const Y = toMatrix(y, name, this.precision, where, outputs === 1);
-    if (Y.rows !== rows) throw new RangeError(`${where}: ${name} has ${Y.rows} rows (labels), but x has ${rows} samples`);
-    if (Y.cols !== outputs) {
-      const hint = outputs > 1 && Y.cols === 1 ? ' (class indices? one-hot encode them with oneHot())' : '';
-      throw new RangeError(`${where}: ${name} has ${Y.cols} columns, the network has ${outputs} outputs${hint}`);
-    }
+    const Y = toMatrix(y, { name, where, precision: this.precision, cols: outputs, colsName: 'outputs', flatIsColumn: outputs === 1 });
+    if (Y.rows !== rows) throw new RangeError(`${where}: ${name} has ${Y.rows} rows (targets), but ${xName} has ${rows} samples`);
     if (this.loss !== 'meanSquaredError') {
       const bad = Y.data.findIndex((v) => v < 0 || v > 1);
       if (bad >= 0) {
-        throw new RangeError(`${where}: ${name} row ${Math.floor(bad / Y.cols)}, column ${bad % Y.cols} is ${Y.data[bad]}; loss '${this.loss}' needs targets in [0, 1]`);
+        const v = this.precision === 'f32' ? Number(Y.data[bad].toPrecision(7)) : Y.data[bad];
+        throw new RangeError(`${where}: ${name} row ${Math.floor(bad / Y.cols)}, column ${bad % Y.cols} is ${v}; loss '${this.loss}' needs targets in [0, 1]`);
       }
     }
     return Y;

@@ -85,15 +85,19 @@ export function describe(value: unknown): string {
   return String(value);
 }
 
-export function checkArchitecture(options: CreateOptions, where = 'ANN.create'): Architecture {
+/**
+ * Checks creation options and fills in defaults. `field` renders an option's name in messages
+ * (fromJSON names the saved model's fields instead of the options').
+ */
+export function checkArchitecture(options: CreateOptions, where = 'ANN.create', field: (key: string) => string = (key) => `options.${key}`): Architecture {
   if (options === null || typeof options !== 'object') throw new TypeError(`${where}: options must be an object, got ${describe(options)}`);
   const { layers } = options;
   if (!Array.isArray(layers) || layers.length < 2) {
-    throw new TypeError(`${where}: options.layers must be an array of at least two sizes (input and output), got ${describe(layers)}`);
+    throw new TypeError(`${where}: ${field('layers')} must be an array of at least two sizes (input and output), got ${describe(layers)}`);
   }
   layers.forEach((size, i) => {
     if (!Number.isInteger(size) || size < 1) {
-      throw new RangeError(`${where}: options.layers[${i}] must be a positive integer, got ${describe(size)}`);
+      throw new RangeError(`${where}: ${field('layers')}[${i}] must be a positive integer, got ${describe(size)}`);
     }
   });
   const hidden = layers.length - 2;
@@ -103,14 +107,14 @@ export function checkArchitecture(options: CreateOptions, where = 'ANN.create'):
   const act = options.activation ?? 'sigmoid';
   if (Array.isArray(act)) {
     if (act.length !== hidden) {
-      throw new RangeError(`${where}: options.activation has ${act.length} names, but the network has ${hidden} hidden layers`);
+      throw new RangeError(`${where}: ${field('activation')} has ${act.length} names, but the network has ${hidden} hidden layers`);
     }
-    hiddenActs = act.map((a, i) => checkHidden(`${where}: options.activation[${i}]`, a, hiddenNames));
+    hiddenActs = act.map((a, i) => checkHidden(`${where}: ${field('activation')}[${i}]`, a, hiddenNames));
   } else {
-    hiddenActs = new Array(hidden).fill(checkHidden(`${where}: options.activation`, act, hiddenNames));
+    hiddenActs = new Array(hidden).fill(checkHidden(`${where}: ${field('activation')}`, act, hiddenNames));
   }
-  const output = oneOf(`${where}: options.output`, options.output ?? 'sigmoid', names);
-  const loss = oneOf(`${where}: options.loss`, options.loss ?? 'meanSquaredError', LOSSES);
+  const output = oneOf(`${where}: ${field('output')}`, options.output ?? 'sigmoid', names);
+  const loss = oneOf(`${where}: ${field('loss')}`, options.loss ?? 'meanSquaredError', LOSSES);
   if (loss === 'binaryCrossEntropy' && output !== 'sigmoid' && output !== 'softmax') {
     throw new RangeError(`${where}: loss 'binaryCrossEntropy' needs outputs in [0, 1]: options.output must be 'sigmoid' or 'softmax', got '${output}'`);
   }
@@ -122,12 +126,12 @@ export function checkArchitecture(options: CreateOptions, where = 'ANN.create'):
   }
   const slope = options.leakyReluSlope ?? 0.01;
   if (typeof slope !== 'number' || !Number.isFinite(slope)) {
-    throw new RangeError(`${where}: options.leakyReluSlope must be a finite number, got ${describe(slope)}`);
+    throw new RangeError(`${where}: ${field('leakyReluSlope')} must be a finite number, got ${describe(slope)}`);
   }
   const reluFamily = hiddenActs.length > 0 && hiddenActs.every((a) => a === 'relu' || a === 'leakyRelu');
-  const init = oneOf(`${where}: options.init`, options.init ?? (reluFamily ? 'he' : 'glorot'), INITS);
+  const init = oneOf(`${where}: ${field('init')}`, options.init ?? (reluFamily ? 'he' : 'glorot'), INITS);
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 32);
-  if (typeof seed !== 'number' || !Number.isFinite(seed)) throw new RangeError(`${where}: options.seed must be a finite number, got ${describe(seed)}`);
+  if (typeof seed !== 'number' || !Number.isFinite(seed)) throw new RangeError(`${where}: ${field('seed')} must be a finite number, got ${describe(seed)}`);
   return {
     sizes: [...layers],
     activations: [...hiddenActs, output],
@@ -135,8 +139,8 @@ export function checkArchitecture(options: CreateOptions, where = 'ANN.create'):
     leakyReluSlope: slope,
     init,
     seed,
-    backend: oneOf(`${where}: options.backend`, options.backend ?? 'wasm', BACKENDS),
-    precision: oneOf(`${where}: options.precision`, options.precision ?? 'f32', PRECISIONS),
+    backend: oneOf(`${where}: ${field('backend')}`, options.backend ?? 'wasm', BACKENDS),
+    precision: oneOf(`${where}: ${field('precision')}`, options.precision ?? 'f32', PRECISIONS),
   };
 }
 

@@ -90,7 +90,7 @@ export function fromModelJSON(json: unknown): ModelJSON {
  * Checks weights against layer sizes and returns them flat (W as units·inputs values); throws
  * naming the layer and the shape on any mismatch or non-finite value.
  */
-export function checkWeights(weights: unknown, sizes: readonly number[], where: string): { W: Float64Array; b: Float64Array }[] {
+export function checkWeights(weights: unknown, sizes: readonly number[], precision: 'f32' | 'f64', where: string): { W: Float64Array; b: Float64Array }[] {
   const depth = sizes.length - 1;
   if (!Array.isArray(weights) || weights.length !== depth) {
     throw new RangeError(`${where}: expected an array of ${depth} layers ({ W, b }), got ${describe(weights)}`);
@@ -101,15 +101,15 @@ export function checkWeights(weights: unknown, sizes: readonly number[], where: 
     if (layer === null || typeof layer !== 'object') throw new TypeError(`${where}[${i}] must be { W, b }, got ${describe(layer)}`);
     const { W, b } = layer as WeightsInput;
     return {
-      W: flatten(W, units, inputs, `${where}[${i}].W`),
-      b: flatten(b, units, 1, `${where}[${i}].b`),
+      W: flatten(W, units, inputs, precision, `${where}[${i}].W`),
+      b: flatten(b, units, 1, precision, `${where}[${i}].b`),
     };
   });
 }
 
-function flatten(value: unknown, rows: number, cols: number, where: string): Float64Array {
+function flatten(value: unknown, rows: number, cols: number, precision: 'f32' | 'f64', where: string): Float64Array {
   const out = new Float64Array(rows * cols);
-  const shape = cols === 1 ? `${rows} values` : `${rows} × ${cols} (units × inputs)`;
+  const shape = cols === 1 ? `${rows} values (one per unit)` : `${rows} × ${cols} values (units × inputs)`;
   if (value === null || typeof value !== 'object' || typeof (value as ArrayLike<unknown>).length !== 'number') {
     throw new TypeError(`${where} must be an array of ${shape}, got ${describe(value)}`);
   }
@@ -120,18 +120,19 @@ function flatten(value: unknown, rows: number, cols: number, where: string): Flo
     for (let r = 0; r < rows; r++) {
       const row = arr[r] as ArrayLike<unknown>;
       if (row === null || typeof row !== 'object' || row.length !== cols) {
-        throw new RangeError(`${where}[${r}] must have ${cols} values (inputs), got ${describe(row)}${row && typeof row === 'object' ? ` with ${row.length}` : ''}`);
+        throw new RangeError(`${where}[${r}] must have ${cols} values (inputs), got ${describe(row)}`);
       }
-      for (let c = 0; c < cols; c++) out[r * cols + c] = finite(row[c], `${where}[${r}][${c}]`);
+      for (let c = 0; c < cols; c++) out[r * cols + c] = finite(row[c], precision, `${where}[${r}][${c}]`);
     }
     return out;
   }
-  if (arr.length !== rows * cols) throw new RangeError(`${where} must hold ${shape} = ${rows * cols} numbers, got ${arr.length}`);
-  for (let i = 0; i < arr.length; i++) out[i] = finite(arr[i], `${where}[${i}]`);
+  if (arr.length !== rows * cols) throw new RangeError(`${where} must hold ${shape}${cols === 1 ? '' : ` = ${rows * cols}`}, got ${arr.length}`);
+  for (let i = 0; i < arr.length; i++) out[i] = finite(arr[i], precision, `${where}[${i}]`);
   return out;
 }
 
-function finite(v: unknown, where: string): number {
+function finite(v: unknown, precision: 'f32' | 'f64', where: string): number {
   if (typeof v !== 'number' || !Number.isFinite(v)) throw new RangeError(`${where} must be a finite number, got ${describe(v)}`);
+  if (precision === 'f32' && !Number.isFinite(Math.fround(v))) throw new RangeError(`${where} is ${v}, which overflows float32 (largest ±3.4e38)`);
   return v;
 }

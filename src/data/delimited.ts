@@ -118,7 +118,9 @@ function separatorAt(line: string, i: number, delimiter: string): number {
   if (delimiter !== ' ' && delimiter !== '\t') return line[i] === delimiter ? 1 : 0;
   let j = i;
   let hasTab = false;
-  while (j < line.length && (line[j] === ' ' || line[j] === '\t')) hasTab ||= line[j++] === '\t';
+  for (; j < line.length && (line[j] === ' ' || line[j] === '\t'); j++) {
+    if (line[j] === '\t') hasTab = true;
+  }
   return delimiter === ' ' || hasTab ? j - i : 0;
 }
 

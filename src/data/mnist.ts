@@ -63,6 +63,7 @@ async function defaultDir(): Promise<string> {
 
 /** Reads `name` from `dir`, falling back to `name.gz` when the plain file is absent. */
 async function readIdxIn(dir: string | URL, name: string): Promise<Idx> {
+  if (typeof dir === 'string' && /^file:/i.test(dir)) dir = new URL(dir);
   const local = isNode() && (typeof dir === 'string' ? !/^https?:\/\//i.test(dir) : dir.protocol === 'file:');
   if (local) {
     const fs = await import('node:fs/promises');

@@ -34,6 +34,8 @@ export async function readBytes(source: ByteSource): Promise<Uint8Array> {
   if (source instanceof Uint8Array) return source;
   if (source instanceof ArrayBuffer) return new Uint8Array(source);
   const name = describeSource(source);
+  // fs.readFile takes a string as a path, so a "file:" string must become a URL first.
+  if (typeof source === 'string' && /^file:/i.test(source)) source = new URL(source);
   const remote = typeof source === 'string' ? /^https?:\/\//i.test(source) : source.protocol !== 'file:';
   if (isNode() && !remote) {
     const fs = await import('node:fs/promises');

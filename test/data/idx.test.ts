@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseIdx, readIdx } from '../../src/data/idx.js';
+import type { ByteSource } from '../../src/data/source.js';
 import { idxBytes } from './helpers.js';
 
 const images = Array.from({ length: 2 * 3 * 4 }, (_, i) => i * 10);
@@ -41,8 +42,9 @@ describe('readIdx', () => {
     const dir = await mkdtemp(join(tmpdir(), 'idx-'));
     const file = join(dir, 'x-idx3-ubyte.gz');
     await writeFile(file, gz);
-    for (const source of [plain, plain.buffer, gz, file, pathToFileURL(file)]) {
-      const { dims, data } = await readIdx(source as Uint8Array);
+    const sources: ByteSource[] = [plain, plain.buffer as ArrayBuffer, gz, file, pathToFileURL(file), pathToFileURL(file).href];
+    for (const source of sources) {
+      const { dims, data } = await readIdx(source);
       expect(dims).toEqual([2, 3, 4]);
       expect(Array.from(data)).toEqual(images);
     }

@@ -46,7 +46,7 @@ describe('loadMnist from a folder', () => {
     const dir = await mkdtemp(join(tmpdir(), 'mnist-'));
     await writeFile(join(dir, 't10k-images-idx3-ubyte.gz'), gzipSync(idxBytes([3, 28, 28], pixels)));
     await writeFile(join(dir, 't10k-labels-idx1-ubyte'), idxBytes([3], [7, 2, 1]));
-    for (const d of [dir, pathToFileURL(dir)]) {
+    for (const d of [dir, pathToFileURL(dir), pathToFileURL(dir).href]) {
       const set = await loadMnist({ set: 'test', dir: d });
       expect(set.count).toBe(3);
       expect(Array.from(set.labels)).toEqual([7, 2, 1]);

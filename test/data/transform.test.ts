@@ -1,0 +1,124 @@
+import { describe, it, expect } from 'vitest';
+import { matrix, type Matrix } from '../../src/matrix.js';
+import {
+  selectClasses,
+  scaleToUnit,
+  mnistMatrix,
+  oneHot,
+  Standardizer,
+  selectRows,
+  trainTestSplit,
+} from '../../src/data/transform.js';
+
+/** Per-column mean and population std, computed independently of Standardizer. */
+function columnStats(m: Matrix): { mean: number[]; std: number[] } {
+  const mean: number[] = [];
+  const std: number[] = [];
+  for (let c = 0; c < m.cols; c++) {
+    const col = Array.from({ length: m.rows }, (_, r) => m.data[r * m.cols + c]);
+    const mu = col.reduce((a, b) => a + b, 0) / col.length;
+    mean.push(mu);
+    std.push(Math.sqrt(col.reduce((a, b) => a + (b - mu) ** 2, 0) / col.length));
+  }
+  return { mean, std };
+}
+
+const rows = (m: Matrix): number[][] => Array.from({ length: m.rows }, (_, r) => Array.from(m.data.subarray(r * m.cols, (r + 1) * m.cols)));
+
+describe('selectClasses', () => {
+  it('keeps only the chosen classes, y = 1 for positive, pixels unscaled', () => {
+    const images = new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]); // 4 samples × 2 features
+    const { x, y } = selectClasses(images, [5, 3, 8, 5], 2, 5, [8], { precision: 'f64' });
+    expect(x.data).toBeInstanceOf(Float64Array);
+    expect(rows(x)).toEqual([[1, 2], [5, 6], [7, 8]]);
+    expect(Array.from(y.data)).toEqual([1, 0, 1]);
+    expect(() => selectClasses(images, [5, 3, 8], 2, 5, 8)).toThrow(/images.length must be labels.length × featureCount = 6, got 8/);
+    expect(() => selectClasses(images, [5, 3, 8, 5], 2, [5], [5, 8])).toThrow(/must not share classes, both contain 5/);
+    expect(() => selectClasses(images, [5, 3, 8, 5], 2, 1, 2)).toThrow(/no label is in positive ∪ negative/);
+  });
+});
+
+describe('scaling', () => {
+  it('scaleToUnit divides by max and keeps precision; mnistMatrix gives float32 in [0, 1]', () => {
+    const s = scaleToUnit(matrix(new Float64Array([0, 51, 255]), 1), 255);
+    expect(s.data).toBeInstanceOf(Float64Array);
+    expect(Array.from(s.data)).toEqual([0, 0.2, 1]);
+    expect(() => scaleToUnit(s, 0)).toThrow(/max must be a positive finite number, got 0/);
+    const m = mnistMatrix(new Uint8Array(784 * 2).fill(255), 2);
+    expect([m.rows, m.cols, m.data[0]]).toEqual([2, 784, 1]);
+    expect(m.data).toBeInstanceOf(Float32Array);
+    expect(() => mnistMatrix(new Uint8Array(784), 2)).toThrow(/images.length must be count × 784 = 1568, got 784/);
+  });
+});
+
+describe('oneHot', () => {
+  it('encodes sorted distinct labels by default, or a given class list', () => {
+    const { y, classes } = oneHot([3, 1, 2, 3]);
+    expect(classes).toEqual([1, 2, 3]);
+    expect([y.rows, y.cols]).toEqual([4, 3]);
+    expect(rows(y)).toEqual([[0, 0, 1], [1, 0, 0], [0, 1, 0], [0, 0, 1]]);
+    expect(oneHot([0, 9], 10).y.cols).toBe(10);
+    expect(rows(oneHot([5, 8], [8, 5]).y)).toEqual([[0, 1], [1, 0]]);
+    expect(() => oneHot([1, 4], [1, 2])).toThrow(/labels\[1\] must be one of \[1, 2\], got 4/);
+  });
+});
+
+describe('Standardizer', () => {
+  const x = matrix(new Float64Array([1, 10, 7, 2, 20, 7, 3, 30, 7, 4, 40, 7, 100, -5, 0]), 5, 3);
+  const train = selectRows(x, [0, 1, 2, 3]);
+
+  it('gives the training columns mean 0 and std 1, and constant columns no NaN', () => {
+    const st = Standardizer.fit(train);
+    const z = st.apply(train);
+    const { mean, std } = columnStats(z);
+    for (const m of mean) expect(m).toBeCloseTo(0, 12);
+    expect(std[0]).toBeCloseTo(1, 12);
+    expect(std[1]).toBeCloseTo(1, 12);
+    expect(st.std[2]).toBe(1); // the constant column of 7s
+    expect(Array.from(z.data).every(Number.isFinite)).toBe(true);
+    // Applied to unseen rows it uses the training statistics.
+    expect(st.apply(selectRows(x, [4])).data[0]).toBeCloseTo((100 - 2.5) / Math.sqrt(1.25), 12);
+  });
+
+  it('round-trips through JSON and validates', () => {
+    const st = Standardizer.fit(train);
+    const back = Standardizer.fromJSON(JSON.parse(JSON.stringify(st)));
+    expect(Array.from(back.apply(train).data)).toEqual(Array.from(st.apply(train).data));
+    expect(() => st.apply(matrix(new Float64Array(2), 1, 2))).toThrow(/x.cols must be 3 \(the fitted column count\), got 2/);
+    expect(() => Standardizer.fromJSON({ mean: [0, 1], std: [1] })).toThrow(/equal length, got 2 and 1/);
+    expect(() => Standardizer.fromJSON({ mean: [0], std: [0] })).toThrow(/std\[0\] must be finite and > 0, got 0/);
+    expect(() => Standardizer.fromJSON({ mean: [NaN], std: [1] })).toThrow(/mean\[0\] must be finite, got NaN/);
+  });
+});
+
+describe('trainTestSplit', () => {
+  const n = 100;
+  const x = matrix(Float32Array.from({ length: n * 2 }, (_, i) => i), n, 2);
+  const y = matrix(Float32Array.from({ length: n }, (_, i) => (i < 80 ? 0 : 1)), n, 1);
+
+  it('is reproducible with a seed, different with another, and keeps rows aligned', () => {
+    const a = trainTestSplit(x, y, { testFraction: 0.25, seed: 1 });
+    const b = trainTestSplit(x, y, { testFraction: 0.25, seed: 1 });
+    const c = trainTestSplit(x, y, { testFraction: 0.25, seed: 2 });
+    expect([a.xTrain.rows, a.xTest.rows, a.yTest.rows]).toEqual([75, 25, 25]);
+    expect(rows(b.xTest)).toEqual(rows(a.xTest));
+    expect(rows(c.xTest)).not.toEqual(rows(a.xTest));
+    // Every sample appears exactly once, and its label follows it.
+    const seen = [...rows(a.xTrain), ...rows(a.xTest)].map(([v]) => v / 2).sort((p, q) => p - q);
+    expect(seen).toEqual(Array.from({ length: n }, (_, i) => i));
+    rows(a.xTest).forEach(([v], r) => expect(a.yTest.data[r]).toBe(v / 2 < 80 ? 0 : 1));
+  });
+
+  it('stratifies: each class is split in proportion', () => {
+    const s = trainTestSplit(x, y, { testFraction: 0.25, seed: 3, stratify: true });
+    expect(Array.from(s.yTest.data).filter((v) => v === 1).length).toBe(5);
+    expect(Array.from(s.yTrain.data).filter((v) => v === 1).length).toBe(15);
+  });
+
+  it('validates its arguments', () => {
+    expect(() => trainTestSplit(x, y, { testFraction: 1, seed: 1 })).toThrow(/testFraction must be in \(0, 1\), got 1/);
+    expect(() => trainTestSplit(x, selectRows(y, [0]), { testFraction: 0.5, seed: 1 })).toThrow(/y.rows must equal x.rows = 100, got 1/);
+    expect(() => trainTestSplit(x, y, { testFraction: 0.001, seed: 1 })).toThrow(/gives 100 training and 0 test rows/);
+    expect(() => selectRows(x, [0, 100])).toThrow(/indices\[1\] must be an integer in \[0, 99\], got 100/);
+  });
+});
