@@ -33,7 +33,12 @@ export async function loadMnist(options: MnistOptions): Promise<MnistSet> {
     throw new TypeError(`loadMnist: options.set must be 'train' or 'test', got ${JSON.stringify(set)}`);
   }
   const dir = options.dir ?? (await defaultDir());
-  const [img, lab] = await Promise.all([readIdxIn(dir, FILES[set].images), readIdxIn(dir, FILES[set].labels)]);
+  // Both files are read at once, but a failure is reported for the images first, so that the same
+  // broken folder always gives the same message.
+  const [images, labels] = await Promise.allSettled([readIdxIn(dir, FILES[set].images), readIdxIn(dir, FILES[set].labels)]);
+  if (images.status === 'rejected') throw images.reason;
+  if (labels.status === 'rejected') throw labels.reason;
+  const [img, lab] = [images.value, labels.value];
   if (img.dims.length !== 3 || img.dims[1] !== 28 || img.dims[2] !== 28) {
     throw new Error(`loadMnist: ${FILES[set].images}: expected dims [count, 28, 28], got [${img.dims.join(', ')}]`);
   }
