@@ -165,6 +165,8 @@ export class ANN {
     try {
       for (let epoch = 1; epoch <= opts.epochs; epoch++) {
         const started = now();
+        // A diverging run (loss NaN or Infinity) is rolled back to the start of its epoch.
+        net.save();
         if (opts.shuffle) this.rng.shuffle(order);
         let lossSum = 0;
         let correct = 0;
@@ -180,7 +182,15 @@ export class ANN {
             if (classify) correct += net.countCorrect(plan, cr);
             net.backward(plan, cr, rows, c > 0);
           }
-          net.update(opts.learningRate, opts.momentum);
+          // A loss of NaN or Infinity means an earlier update diverged; the epoch's last update
+          // is checked on the weights themselves.
+          if (Number.isFinite(batchLoss)) net.update(opts.learningRate, opts.momentum);
+          if (!Number.isFinite(batchLoss) || (start + stepRows >= n && !net.finite())) {
+            net.restore();
+            throw new RangeError(
+              `fit: training diverged in epoch ${epoch}, batch ${batch}: the learning rate (${opts.learningRate}) is too large for this network and data; the weights were restored to where epoch ${epoch} began`,
+            );
+          }
           lossSum += batchLoss;
           if (options?.onBatchEnd) {
             await options.onBatchEnd({ epoch, batch, batches, loss: batchLoss / net.lossDivisor(rows), samples: rows });
@@ -196,9 +206,6 @@ export class ANN {
         }
         log.seconds = (now() - started) / 1000;
         history.push(log);
-        if (!Number.isFinite(log.loss)) {
-          throw new RangeError(`fit: the training loss became ${log.loss} in epoch ${epoch}; lower options.learningRate (${opts.learningRate})`);
-        }
         if (options?.onEpochEnd && (await options.onEpochEnd(log)) === false) break;
         this.live('fit');
       }

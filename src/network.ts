@@ -18,6 +18,9 @@ export class Network {
   readonly db: Buffer[] = [];
   private readonly vW: Buffer[] = [];
   private readonly vb: Buffer[] = [];
+  /** A copy of W and b to fall back on when training diverges. */
+  private readonly savedW: Buffer[] = [];
+  private readonly savedb: Buffer[] = [];
   private readonly paramsEnd: number;
   private plan: BatchPlan | null = null;
   readonly depth: number;
@@ -32,7 +35,7 @@ export class Network {
   ) {
     this.depth = sizes.length - 1;
     const none = k.alloc(0);
-    for (const list of [this.W, this.b, this.dW, this.db, this.vW, this.vb]) list.push(none);
+    for (const list of [this.W, this.b, this.dW, this.db, this.vW, this.vb, this.savedW, this.savedb]) list.push(none);
     for (let l = 1; l <= this.depth; l++) {
       const n = sizes[l] * sizes[l - 1];
       this.W.push(k.alloc(n));
@@ -41,6 +44,8 @@ export class Network {
       this.db.push(k.alloc(sizes[l]));
       this.vW.push(k.alloc(n));
       this.vb.push(k.alloc(sizes[l]));
+      this.savedW.push(k.alloc(n));
+      this.savedb.push(k.alloc(sizes[l]));
     }
     this.paramsEnd = k.mark();
   }
@@ -120,6 +125,33 @@ export class Network {
     for (let l = 1; l <= this.depth; l++) {
       this.k.sgdUpdate(this.W[l], this.dW[l], this.vW[l], this.W[l].length, learningRate, momentum);
       this.k.sgdUpdate(this.b[l], this.db[l], this.vb[l], this.b[l].length, learningRate, momentum);
+    }
+  }
+
+  /** Copies W and b aside (`restore` brings them back). */
+  save(): void {
+    for (let l = 1; l <= this.depth; l++) {
+      this.k.view(this.savedW[l]).set(this.k.view(this.W[l]));
+      this.k.view(this.savedb[l]).set(this.k.view(this.b[l]));
+    }
+  }
+
+  /** True when every weight and bias is finite. */
+  finite(): boolean {
+    for (let l = 1; l <= this.depth; l++) {
+      for (const buf of [this.W[l], this.b[l]]) {
+        const v = this.k.view(buf);
+        for (let i = 0; i < v.length; i++) if (!Number.isFinite(v[i])) return false;
+      }
+    }
+    return true;
+  }
+
+  /** W and b as they were at the last `save`. */
+  restore(): void {
+    for (let l = 1; l <= this.depth; l++) {
+      this.k.view(this.W[l]).set(this.k.view(this.savedW[l]));
+      this.k.view(this.b[l]).set(this.k.view(this.savedb[l]));
     }
   }
 

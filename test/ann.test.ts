@@ -134,3 +134,19 @@ describe('ANN', () => {
     net.dispose();
   });
 });
+
+describe('ANN training that diverges', () => {
+  it('stops with a message naming the learning rate and restores the weights of the epoch start', async () => {
+    const net = await ANN.create({ layers: [6, 9, 1], activation: 'identity', output: 'identity', loss: 'meanSquaredError', seed: 4 });
+    const before = flat(net);
+    const y = { data: randomArray(40, 3, -1, 1), rows: 40 };
+    await expect(net.fit(X, y, { epochs: 3, batchSize: 8, learningRate: 1e30 })).rejects.toThrow(
+      /fit: training diverged in epoch 1, batch \d+: the learning rate \(1e\+30\) is too large .* restored to where epoch 1 began/,
+    );
+    expect(flat(net)).toEqual(before);
+    // Still usable: a sane rate trains from there.
+    const history = await net.fit(X, y, { epochs: 3, batchSize: 8, learningRate: 0.01 });
+    expect(history.every((h) => Number.isFinite(h.loss))).toBe(true);
+    net.dispose();
+  });
+});

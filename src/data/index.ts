@@ -11,5 +11,4 @@ export {
   Standardizer,
   selectRows,
   trainTestSplit,
-  type Precision,
 } from './transform.js';

@@ -5,8 +5,7 @@
 import { matrix, type FloatArray, type Matrix } from '../matrix.js';
 import { Random } from '../random.js';
 
-/** Storage of created matrices: float32 (the WebAssembly kernels' type) or float64. */
-export type Precision = 'f32' | 'f64';
+import type { Precision } from '../backend/kernels.js';
 
 const alloc = (precision: Precision, n: number): FloatArray =>
   precision === 'f64' ? new Float64Array(n) : new Float32Array(n);
