@@ -19,7 +19,7 @@ const test = await fivesAndEights('test');
 console.log(`MNIST 5 vs 8: ${train.x.rows} training images, ${test.x.rows} test images`);
 
 const net = await ANN.create({ layers: [784, 196, 1], activation: 'sigmoid', output: 'sigmoid', loss: 'binaryCrossEntropy', seed: 1 });
-console.log(`network ${net.layers.join('-')}, ${net.activations.join('/')}, ${net.loss}, ${net.backend} ${net.precision}; SGD batch ${batchSize}, learning rate ${learningRate}, ${epochs} epochs`);
+console.log(`network ${net.layers.join('-')}, ${net.activations.join('/')}, ${net.loss}, ${net.backend} ${net.precision}; SGD batch ${batchSize}, learning rate ${learningRate}, ${epochs} epoch${epochs === 1 ? "" : "s"}`);
 
 const trainStart = performance.now();
 await net.fit(train.x, train.y, {
