@@ -3,7 +3,7 @@
 /** Z[r, c] += b[c] for every row r. */
 export function biasAdd<T>(z: usize, b: usize, rows: i32, cols: i32): void {
   const sz = <usize>sizeof<T>();
-  const lanes = <i32>(16 / sz);
+  const lanes = 16 / <i32>sizeof<T>();
   const vecEnd = cols & ~(lanes - 1);
   for (let r = 0; r < rows; r++) {
     const row = z + <usize>r * <usize>cols * sz;
@@ -22,7 +22,7 @@ export function biasAdd<T>(z: usize, b: usize, rows: i32, cols: i32): void {
 /** db[c] = Σ_r dZ[r, c] (+ db[c] when accumulate): the bias gradient sums over the batch. */
 export function biasGradient<T>(dz: usize, db: usize, rows: i32, cols: i32, accumulate: bool): void {
   const sz = <usize>sizeof<T>();
-  const lanes = <i32>(16 / sz);
+  const lanes = 16 / <i32>sizeof<T>();
   const vecEnd = cols & ~(lanes - 1);
   if (!accumulate) memory.fill(db, 0, <usize>cols * sz);
   for (let r = 0; r < rows; r++) {

@@ -37,6 +37,9 @@ export function internalsOf(ann: ANN): { network(): Network; inputs(x: MatrixLik
   return internals.get(ann)!;
 }
 
+/** Separates the shuffling stream from the initialisation stream of the same seed. */
+const SHUFFLE_STREAM = 0x5bd1e995;
+
 /** Rows per kernel pass when predicting, evaluating, or taking a step on a large batch. */
 const CHUNK = 1024;
 
@@ -64,7 +67,8 @@ export class ANN {
   readonly precision: Precision;
   private std: Standardizer | null;
   private net: Network | null;
-  private readonly rng: Random;
+  /** Draws the shuffles of fit(); apart from initialisation, so a loaded network trains as the saved one would have. */
+  private readonly shuffler: Random;
   private training = false;
 
   private constructor(arch: Architecture, net: Network, standardizer: Standardizer | null) {
@@ -78,7 +82,7 @@ export class ANN {
     this.precision = arch.precision;
     this.std = standardizer;
     this.net = net;
-    this.rng = new Random(arch.seed);
+    this.shuffler = new Random(arch.seed ^ SHUFFLE_STREAM);
     internals.set(this, { network: () => this.live('internals'), inputs: (x) => this.inputs(x, 'internals', 'x') });
   }
 
@@ -96,15 +100,18 @@ export class ANN {
     const std = checkStandardizer(options.standardizer, arch.sizes[0], 'ANN.create');
     const ann = await ANN.build(arch, std);
     const net = ann.net!;
+    const rng = new Random(arch.seed);
     for (let l = 1; l <= net.depth; l++) {
-      initWeights(net.k.view(net.W[l]), arch.sizes[l], arch.sizes[l - 1], arch.init, ann.rng);
+      initWeights(net.k.view(net.W[l]), arch.sizes[l], arch.sizes[l - 1], arch.init, rng);
     }
     return ann;
   }
 
   /** Restores a network saved by `toJSON()` (an object or its JSON text), weights exactly. */
-  static async fromJSON(json: ModelJSON | string, options: { backend?: BackendName } = {}): Promise<ANN> {
+  static async fromJSON(json: ModelJSON | string, options?: { backend?: BackendName } | null): Promise<ANN> {
     const model = fromModelJSON(json);
+    options ??= {};
+    if (typeof options !== 'object') throw new TypeError(`ANN.fromJSON: options must be an object such as { backend: 'js' }, got ${describe(options)}`);
     const arch = checkArchitecture(
       {
         layers: model.layers,
@@ -121,10 +128,27 @@ export class ANN {
       (key) => (key === 'activation' ? 'activations (hidden)' : key === 'output' ? 'activations (last)' : key === 'backend' ? 'options.backend' : key),
     );
     const weights = checkWeights(model.weights, arch.sizes, arch.precision, 'ANN.fromJSON: weights');
-    const std = model.standardizer ? Standardizer.fromJSON(model.standardizer) : null;
+    let std: Standardizer | null = null;
+    if (model.standardizer) {
+      try {
+        std = Standardizer.fromJSON(model.standardizer);
+      } catch (err) {
+        throw new RangeError(`ANN.fromJSON: standardizer: ${(err as Error).message}`);
+      }
+    }
     checkStandardizer(std, arch.sizes[0], 'ANN.fromJSON');
+    const shuffleState = model.shuffleState;
+    const probe = new Random(0);
+    if (shuffleState !== undefined) {
+      try {
+        probe.setState(shuffleState);
+      } catch {
+        throw new RangeError(`ANN.fromJSON: shuffleState must be four unsigned 32-bit integers, got ${describe(shuffleState)}`);
+      }
+    }
     const ann = await ANN.build(arch, std);
     ann.writeWeights(weights);
+    if (shuffleState !== undefined) ann.shuffler.setState(shuffleState);
     return ann;
   }
 
@@ -167,7 +191,7 @@ export class ANN {
         const started = now();
         // A diverging run (loss NaN or Infinity) is rolled back to the start of its epoch.
         net.save();
-        if (opts.shuffle) this.rng.shuffle(order);
+        if (opts.shuffle) this.shuffler.shuffle(order);
         let lossSum = 0;
         let correct = 0;
         for (let start = 0, batch = 1; start < n; start += stepRows, batch++) {
@@ -265,7 +289,7 @@ export class ANN {
   /** Everything needed to rebuild this network exactly, as plain JSON-safe data. */
   toJSON(): ModelJSON {
     this.live('toJSON');
-    return toModelJSON(this, this.getWeights(), this.std?.toJSON() ?? null);
+    return toModelJSON(this, this.getWeights(), this.std?.toJSON() ?? null, this.shuffler.state());
   }
 
   /** Frees the network's memory; any later call throws. */
@@ -326,6 +350,16 @@ export class ANN {
       if (bad >= 0) {
         const v = this.precision === 'f32' ? Number(Y.data[bad].toPrecision(7)) : Y.data[bad];
         throw new RangeError(`${where}: ${name} row ${Math.floor(bad / Y.cols)}, column ${bad % Y.cols} is ${v}; loss '${this.loss}' needs targets in [0, 1]`);
+      }
+    }
+    if (this.loss === 'categoricalCrossEntropy') {
+      // The output gradient softmax(z) − y is that of −Σ y·log softmax(z) only when Σ y = 1.
+      for (let r = 0; r < Y.rows; r++) {
+        let sum = 0;
+        for (let j = 0; j < Y.cols; j++) sum += Y.data[r * Y.cols + j];
+        if (Math.abs(sum - 1) > 1e-5 * Y.cols) {
+          throw new RangeError(`${where}: ${name} row ${r} sums to ${Number(sum.toPrecision(7))}; loss 'categoricalCrossEntropy' needs each target row to be a distribution summing to 1 (one-hot: use oneHot())`);
+        }
       }
     }
     return Y;

@@ -61,6 +61,9 @@ export function toMatrix(value: unknown, spec: MatrixSpec): Matrix {
     if (!Number.isInteger(rows) || (rows as number) < 1) throw new RangeError(`${where}: ${name}.rows must be a positive integer, got ${describe(rows)}`);
     const r = rows as number;
     const given = (value as { cols?: unknown }).cols;
+    if (given !== undefined && !(Number.isInteger(given) && (given as number) >= 1)) {
+      throw new TypeError(`${where}: ${name}.cols must be a positive integer, got ${describe(given)}`);
+    }
     if (given !== undefined && given !== cols) throw wrongCols(given as number, name);
     if (data.length !== r * cols) {
       throw new RangeError(`${where}: ${name}.data has ${data.length} values, expected ${name}.rows × ${cols} ${spec.colsName} = ${r * cols}`);
@@ -78,5 +81,6 @@ export function toMatrix(value: unknown, spec: MatrixSpec): Matrix {
   }
   const accepted = spec.flatIsColumn ? 'number[][], number[] (one output) or { data, rows }' : 'number[][] or { data: Float32Array | Float64Array, rows }';
   if (Array.isArray(value) && value.length === 0) throw new RangeError(`${where}: ${name} is empty; it needs at least one row`);
+  if (spec.colsName === 'outputs' && isNumberArrayLike(value)) throw wrongCols(1, name);
   throw new TypeError(`${where}: ${name} must be ${accepted}, got ${describe(value)}`);
 }

@@ -36,7 +36,7 @@ export interface CreateOptions {
   leakyReluSlope?: number;
   /** Weight initialisation. Default: 'he' when every hidden layer is relu/leakyRelu, else 'glorot'. */
   init?: InitName;
-  /** Seed of weight initialisation and shuffling. Default: drawn at random (and kept in `net.seed`). */
+  /** Seed of weight initialisation and shuffling, an integer in [0, 2³²). Default: drawn at random (and kept in `net.seed`). */
   seed?: number;
   /** Default 'wasm'. */
   backend?: BackendName;
@@ -116,10 +116,10 @@ export function checkArchitecture(options: CreateOptions, where = 'ANN.create', 
   const output = oneOf(`${where}: ${field('output')}`, options.output ?? 'sigmoid', names);
   const loss = oneOf(`${where}: ${field('loss')}`, options.loss ?? 'meanSquaredError', LOSSES);
   if (loss === 'binaryCrossEntropy' && output !== 'sigmoid' && output !== 'softmax') {
-    throw new RangeError(`${where}: loss 'binaryCrossEntropy' needs outputs in [0, 1]: options.output must be 'sigmoid' or 'softmax', got '${output}'`);
+    throw new RangeError(`${where}: loss 'binaryCrossEntropy' needs outputs in [0, 1]: ${field('output')} must be 'sigmoid' or 'softmax', got '${output}'`);
   }
   if (loss === 'categoricalCrossEntropy' && output !== 'softmax') {
-    throw new RangeError(`${where}: loss 'categoricalCrossEntropy' needs options.output 'softmax', got '${output}'`);
+    throw new RangeError(`${where}: loss 'categoricalCrossEntropy' needs ${field('output')} 'softmax', got '${output}'`);
   }
   if (output === 'softmax' && layers[layers.length - 1] < 2) {
     throw new RangeError(`${where}: a softmax output needs at least 2 units, got ${layers[layers.length - 1]}`);
@@ -131,7 +131,9 @@ export function checkArchitecture(options: CreateOptions, where = 'ANN.create', 
   const reluFamily = hiddenActs.length > 0 && hiddenActs.every((a) => a === 'relu' || a === 'leakyRelu');
   const init = oneOf(`${where}: ${field('init')}`, options.init ?? (reluFamily ? 'he' : 'glorot'), INITS);
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 32);
-  if (typeof seed !== 'number' || !Number.isFinite(seed)) throw new RangeError(`${where}: ${field('seed')} must be a finite number, got ${describe(seed)}`);
+  if (!Number.isInteger(seed) || seed < 0 || seed >= 2 ** 32) {
+    throw new RangeError(`${where}: ${field('seed')} must be an integer in [0, 2³²), got ${describe(seed)}`);
+  }
   return {
     sizes: [...layers],
     activations: [...hiddenActs, output],
@@ -228,5 +230,7 @@ export function checkFitOptions(options: FitOptions | undefined): CheckedFit {
   for (const cb of ['onEpochEnd', 'onBatchEnd'] as const) {
     if (o[cb] !== undefined && typeof o[cb] !== 'function') throw new TypeError(`fit: options.${cb} must be a function, got ${describe(o[cb])}`);
   }
-  return { epochs, batchSize, learningRate, momentum, shuffle: o.shuffle ?? true };
+  const shuffle = o.shuffle ?? true;
+  if (typeof shuffle !== 'boolean') throw new TypeError(`fit: options.shuffle must be true or false, got ${describe(shuffle)}`);
+  return { epochs, batchSize, learningRate, momentum, shuffle };
 }

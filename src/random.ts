@@ -26,6 +26,19 @@ export class Random {
     for (let i = 0; i < 12; i++) this.uint32();
   }
 
+  /** The generator's position, for saving (restore it with `setState`). */
+  state(): [number, number, number, number] {
+    return [this.a >>> 0, this.b >>> 0, this.c >>> 0, this.d >>> 0];
+  }
+
+  /** Continues from a position returned by `state()`. */
+  setState(state: readonly number[]): void {
+    if (!Array.isArray(state) || state.length !== 4 || !state.every((v) => Number.isInteger(v) && v >= 0 && v < 2 ** 32)) {
+      throw new RangeError(`Random.setState: expected four unsigned 32-bit integers, got ${JSON.stringify(state)}`);
+    }
+    [this.a, this.b, this.c, this.d] = state;
+  }
+
   /** A uniformly distributed 32-bit unsigned integer. */
   uint32(): number {
     const t = (((this.a + this.b) >>> 0) + this.d) >>> 0;

@@ -33,6 +33,8 @@ export interface ModelJSON {
   seed: number;
   precision: string;
   standardizer: { mean: number[]; std: number[] } | null;
+  /** Where the shuffling generator stands, so that training resumes exactly as it would have gone on. */
+  shuffleState?: number[];
   weights: { W: number[]; b: number[] }[];
 }
 
@@ -46,7 +48,7 @@ interface Describable {
   precision: string;
 }
 
-export function toModelJSON(net: Describable, weights: LayerWeights[], standardizer: ModelJSON['standardizer']): ModelJSON {
+export function toModelJSON(net: Describable, weights: LayerWeights[], standardizer: ModelJSON['standardizer'], shuffleState: number[]): ModelJSON {
   return {
     format: MODEL_FORMAT,
     version: MODEL_VERSION,
@@ -58,6 +60,7 @@ export function toModelJSON(net: Describable, weights: LayerWeights[], standardi
     seed: net.seed,
     precision: net.precision,
     standardizer,
+    shuffleState,
     weights: weights.map(({ W, b }) => ({ W: Array.from(W), b: Array.from(b) })),
   };
 }
@@ -114,7 +117,8 @@ function flatten(value: unknown, rows: number, cols: number, precision: 'f32' | 
     throw new TypeError(`${where} must be an array of ${shape}, got ${describe(value)}`);
   }
   const arr = value as ArrayLike<unknown>;
-  const nested = arr.length > 0 && typeof arr[0] === 'object' && arr[0] !== null;
+  // Only W (several inputs per unit) may come as nested rows; b is one number per unit.
+  const nested = cols > 1 && arr.length > 0 && typeof arr[0] === 'object' && arr[0] !== null;
   if (nested) {
     if (arr.length !== rows) throw new RangeError(`${where} must have ${rows} rows (units), got ${arr.length}`);
     for (let r = 0; r < rows; r++) {

@@ -150,3 +150,19 @@ describe('ANN training that diverges', () => {
     net.dispose();
   });
 });
+
+describe('ANN saved and loaded', () => {
+  it('a network loaded from JSON trains exactly as the saved one does, before and after training', async () => {
+    const original = await ANN.create(OPTIONS);
+    const beforeTraining = await ANN.fromJSON(original.toJSON());
+    await original.fit(X, Y, FIT);
+    await beforeTraining.fit(X, Y, FIT);
+    expect(flat(beforeTraining)).toEqual(flat(original));
+    // Mid-way: the shuffling continues where it was.
+    const resumed = await ANN.fromJSON(JSON.stringify(original.toJSON()));
+    await original.fit(X, Y, FIT);
+    await resumed.fit(X, Y, FIT);
+    expect(flat(resumed)).toEqual(flat(original));
+    for (const n of [original, beforeTraining, resumed]) n.dispose();
+  });
+});

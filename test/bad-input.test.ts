@@ -273,6 +273,50 @@ describe.each(BACKENDS)('bad input, backend %s', (backend) => {
     });
   });
 
+  describe('review findings', () => {
+    it('categorical targets whose rows do not sum to 1 are refused (the gradient would be wrong)', async () => {
+      await expectFitRejects('cat', backend, X, [[1, 1], [0, 0], [0, 1]], {}, /fit: y row 0 sums to 2; loss 'categoricalCrossEntropy' needs each target row to be a distribution summing to 1/);
+    });
+
+    it('flat class indices for a several-output network get a hint', async () => {
+      const net = await make('cat', backend);
+      expectThrowsNoChange(net, () => net.evaluate(X, [0, 1, 1]), /evaluate: y has 1 values per row, the network has 2 outputs \(class indices\? one-hot encode them with oneHot\(\)\)/);
+      net.dispose();
+    });
+
+    it('a seed that is not an integer in [0, 2³²) is refused', async () => {
+      for (const seed of [1.5, -1, 2 ** 32]) {
+        await expect(ANN.create({ ...options('reg', backend), seed })).rejects.toThrow(/ANN\.create: options\.seed must be an integer in \[0, 2³²\), got/);
+      }
+    });
+
+    it('shuffle must be a boolean', async () => {
+      await expectFitRejects('reg', backend, X, Y_REG, { shuffle: 'no' as unknown as boolean }, /fit: options\.shuffle must be true or false, got 'no'/);
+    });
+
+    it('a string cols is named as such', async () => {
+      await expectFitRejects('reg', backend, { data: new Float32Array(12), rows: 3, cols: '4' as unknown as number }, Y_REG, {}, /fit: x\.cols must be a positive integer, got '4'/);
+    });
+
+    it('b given as nested rows is refused', async () => {
+      const net = await make('reg', backend);
+      const w = net.getWeights().map(({ W, b }) => ({ W: Array.from(W), b: Array.from(b, (v) => [v]) }));
+      expectThrowsNoChange(net, () => net.setWeights(w as never), /setWeights\[0\]\.b\[0\] must be a finite number, got an array of length 1/);
+      net.dispose();
+    });
+
+    it('fromJSON with null options, a broken standardizer or shuffle state names the problem', async () => {
+      const net = await make('reg', backend);
+      const m = net.toJSON();
+      const again = await ANN.fromJSON(m, null);
+      again.dispose();
+      await expect(ANN.fromJSON({ ...m, standardizer: { mean: [0], std: [] } } as never)).rejects.toThrow(/ANN\.fromJSON: standardizer: Standardizer\.fromJSON: mean and std must be/);
+      await expect(ANN.fromJSON({ ...m, shuffleState: [1, 2, 3] })).rejects.toThrow(/ANN\.fromJSON: shuffleState must be four unsigned 32-bit integers/);
+      await expect(ANN.fromJSON({ ...m, activations: ['tanh', 'identity'], loss: 'binaryCrossEntropy' })).rejects.toThrow(/ANN\.fromJSON: loss 'binaryCrossEntropy' needs outputs in \[0, 1\]: activations \(last\) must be 'sigmoid' or 'softmax', got 'identity'/);
+      net.dispose();
+    });
+  });
+
   describe('labels outside the loss range', () => {
     it('fit: 1.5 with binaryCrossEntropy', async () => {
       await expectFitRejects('bin', backend, X, [0, 1.5, 1], {}, /fit: y row 1, column 0 is 1\.5; loss 'binaryCrossEntropy' needs targets in \[0, 1\]/);

@@ -62,7 +62,6 @@ export class JsKernels implements Kernels {
         const ci = i * n;
         for (let p = 0; p < k; p++) {
           const aip = A[i * aRow + p * aCol];
-          if (aip === 0) continue;
           const bp = p * bRow;
           for (let j = 0; j < n; j++) C[ci + j] += aip * B[bp + j];
         }

@@ -18,11 +18,14 @@ export function setWasmSource(src: WasmSource): void {
 
 /** The compiled kernel module, compiled once per process (or page). */
 export function kernelModule(): Promise<WebAssembly.Module> {
-  compiled ??= compile(source ?? new URL('../../build/kernels.wasm', import.meta.url));
-  // A failed compile must not poison later attempts (e.g. after setWasmSource).
-  compiled.catch(() => {
-    compiled = undefined;
-  });
+  if (compiled === undefined) {
+    const attempt = compile(source ?? new URL('../../build/kernels.wasm', import.meta.url));
+    compiled = attempt;
+    // A failed compile must not poison later attempts (e.g. after setWasmSource).
+    attempt.catch(() => {
+      if (compiled === attempt) compiled = undefined;
+    });
+  }
   return compiled;
 }
 
@@ -30,7 +33,9 @@ async function compile(src: WasmSource): Promise<WebAssembly.Module> {
   if (src instanceof WebAssembly.Module) return src;
   if (src instanceof ArrayBuffer || src instanceof Uint8Array) return WebAssembly.compile(src as BufferSource);
   const isNode = typeof process !== 'undefined' && process.versions?.node !== undefined;
-  const url = src instanceof URL ? src : isNode && !/^[a-z][a-z0-9+.-]*:/i.test(src) ? null : new URL(src, globalThis.location?.href);
+  // In Node a string is a file path unless it has a URL scheme; "C:\\dir" and "C:/dir" are Windows paths.
+  const isPath = (s: string) => /^[a-z]:[\\/]/i.test(s) || !/^[a-z][a-z0-9+.-]*:/i.test(s);
+  const url = src instanceof URL ? src : isNode && isPath(src) ? null : new URL(src, globalThis.location?.href);
   if (isNode && (url === null || url.protocol === 'file:')) {
     // Node's fetch cannot read file: URLs.
     const { readFile } = await import('node:fs/promises');
@@ -39,9 +44,12 @@ async function compile(src: WasmSource): Promise<WebAssembly.Module> {
     });
     return WebAssembly.compile(bytes);
   }
-  const response = await fetch(url!);
+  const hint = 'call setWasmSource() with its URL, path or bytes';
+  const response = await fetch(url!).catch((err: Error) => {
+    throw new Error(`backprop-wasm: fetching the kernel module ${url!.href} failed (${err.message}); ${hint}`);
+  });
   if (!response.ok) {
-    throw new Error(`backprop-wasm: fetching the kernel module ${url!.href} failed with HTTP ${response.status}; call setWasmSource() with its URL`);
+    throw new Error(`backprop-wasm: fetching the kernel module ${url!.href} failed with HTTP ${response.status}; ${hint}`);
   }
   const bytes = await response.arrayBuffer();
   return WebAssembly.compile(bytes);

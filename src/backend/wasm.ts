@@ -115,7 +115,14 @@ export class WasmKernels implements Kernels {
   /** Grows linear memory so that bytes [0, end) exist. */
   private ensure(end: number): void {
     const have = this.memory.buffer.byteLength;
-    if (end > have) this.memory.grow(Math.ceil((end - have) / PAGE));
+    if (end <= have) return;
+    try {
+      this.memory.grow(Math.ceil((end - have) / PAGE));
+    } catch {
+      throw new RangeError(
+        `backprop-wasm: the network needs ${(end / 2 ** 20).toFixed(0)} MiB of WebAssembly memory, more than this runtime grants (32-bit wasm allows at most 4 GiB); use fewer or smaller layers, or a smaller batch`,
+      );
+    }
   }
 
   gemm(transA: boolean, transB: boolean, m: number, n: number, k: number, a: Buffer, b: Buffer, c: Buffer, accumulate: boolean): void {
