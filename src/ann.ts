@@ -138,13 +138,8 @@ export class ANN {
     }
     checkStandardizer(std, arch.sizes[0], 'ANN.fromJSON');
     const shuffleState = model.shuffleState;
-    const probe = new Random(0);
-    if (shuffleState !== undefined) {
-      try {
-        probe.setState(shuffleState);
-      } catch {
-        throw new RangeError(`ANN.fromJSON: shuffleState must be four unsigned 32-bit integers, got ${describe(shuffleState)}`);
-      }
+    if (shuffleState !== undefined && !Random.isState(shuffleState)) {
+      throw new RangeError(`ANN.fromJSON: shuffleState must be four unsigned 32-bit integers, got ${describe(shuffleState)}`);
     }
     const ann = await ANN.build(arch, std);
     ann.writeWeights(weights);

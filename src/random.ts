@@ -31,9 +31,14 @@ export class Random {
     return [this.a >>> 0, this.b >>> 0, this.c >>> 0, this.d >>> 0];
   }
 
+  /** True when `state` could have come from `state()`: four unsigned 32-bit integers. */
+  static isState(state: unknown): state is [number, number, number, number] {
+    return Array.isArray(state) && state.length === 4 && state.every((v) => Number.isInteger(v) && v >= 0 && v < 2 ** 32);
+  }
+
   /** Continues from a position returned by `state()`. */
   setState(state: readonly number[]): void {
-    if (!Array.isArray(state) || state.length !== 4 || !state.every((v) => Number.isInteger(v) && v >= 0 && v < 2 ** 32)) {
+    if (!Random.isState(state)) {
       throw new RangeError(`Random.setState: expected four unsigned 32-bit integers, got ${JSON.stringify(state)}`);
     }
     [this.a, this.b, this.c, this.d] = state;
