@@ -25,6 +25,9 @@ import {
   type LossName,
 } from './options.js';
 import { Random } from './random.js';
+import { writeFileAtomic } from './atomic-write.js';
+import { describeSource, isNode } from './data/source.js';
+import { encodeModelFile, readModelText, renamePrefix, type ModelMeta } from './model-file.js';
 import { checkWeights, fromModelJSON, toModelJSON, type LayerWeights, type ModelJSON, type WeightsInput } from './serialize.js';
 
 /**
@@ -142,6 +145,7 @@ export class ANN {
       throw new RangeError(`ANN.fromJSON: shuffleState must be four unsigned 32-bit integers, got ${describe(shuffleState)}`);
     }
     const ann = await ANN.build(arch, std);
+    ann.meta = model.meta ?? {};
     ann.writeWeights(weights);
     if (shuffleState !== undefined) ann.shuffler.setState(shuffleState);
     return ann;
@@ -285,6 +289,36 @@ export class ANN {
   toJSON(): ModelJSON {
     this.live('toJSON');
     return toModelJSON(this, this.getWeights(), this.std?.toJSON() ?? null, this.shuffler.state());
+  }
+
+  /** What the model file tells about the data: class names, feature names, a training summary. Saved by save() and toFile(). */
+  meta: ModelMeta = {};
+
+  /** The model file (format version 2): self-describing JSON, weights exact in base64, a checksum, and `meta`. */
+  toFile(): string {
+    return encodeModelFile(this.toJSON(), this.meta);
+  }
+
+  /** Writes the model file to `path` (Node), atomically: a failed or interrupted save leaves the previous file intact. */
+  async save(path: string | URL): Promise<void> {
+    if (!isNode()) throw new Error('save: writing files needs Node; in a browser, offer net.toFile() as a download instead');
+    const text = this.toFile();
+    try {
+      await writeFileAtomic(path, text);
+    } catch (e) {
+      throw new Error(`save: ${(e as Error).message}`, { cause: e });
+    }
+  }
+
+  /** Restores a network from a model file (or `toJSON()` text): a path or URL, or the file's bytes. Errors name the file. */
+  static async load(source: string | URL | ArrayBuffer | Uint8Array, options?: { backend?: BackendName } | null): Promise<ANN> {
+    const name = describeSource(source);
+    const text = await readModelText(source, 'ANN.load');
+    try {
+      return await ANN.fromJSON(text, options);
+    } catch (e) {
+      throw renamePrefix(e, 'ANN.fromJSON', `ANN.load: ${name}`);
+    }
   }
 
   /** Frees the network's memory; any later call throws. */

@@ -8,3 +8,4 @@ export type { BackendName, Precision } from './backend/kernels.js';
 export type { ActivationName, LossName, InitName, CreateOptions, FitOptions, EpochLog, BatchLog } from './options.js';
 export type { LayerWeights, WeightsInput, ModelJSON } from './serialize.js';
 export * from './data/index.js';
+export type { ModelMeta, TrainingSummary } from './model-file.js';

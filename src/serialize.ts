@@ -4,6 +4,7 @@
  * shortest decimal that reads back to the same bits, so the round trip is exact.
  */
 import type { FloatArray } from './matrix.js';
+import { decodeModelFile, FILE_VERSION, type ModelMeta } from './model-file.js';
 import { describe } from './options.js';
 
 export const MODEL_FORMAT = 'backprop-wasm/ann';
@@ -65,23 +66,27 @@ export function toModelJSON(net: Describable, weights: LayerWeights[], standardi
   };
 }
 
-/** Parses (if text) and checks the envelope of a saved model; the ANN checks the rest. */
-export function fromModelJSON(json: unknown): ModelJSON {
+/**
+ * Parses (if text) and checks the envelope of a saved model, version 1 (`toJSON()`) or 2 (the
+ * model file, decoded by model-file.ts); the ANN checks the rest.
+ */
+export function fromModelJSON(json: unknown): ModelJSON & { meta?: ModelMeta } {
   let obj = json;
   if (typeof json === 'string') {
     try {
-      obj = JSON.parse(json);
+      obj = JSON.parse(json.replace(/^\uFEFF/, ''));
     } catch (err) {
-      throw new SyntaxError(`ANN.fromJSON: the text is not valid JSON (${(err as Error).message})`);
+      throw new SyntaxError(`ANN.fromJSON: the text is not valid JSON (${(err as Error).message}); is the file truncated or not a model?`);
     }
   }
   if (obj === null || typeof obj !== 'object') throw new TypeError(`ANN.fromJSON: expected a saved model object or its JSON text, got ${describe(obj)}`);
   const m = obj as Partial<ModelJSON>;
   if (m.format !== MODEL_FORMAT) throw new TypeError(`ANN.fromJSON: format must be '${MODEL_FORMAT}', got ${describe(m.format)}`);
-  if (m.version !== MODEL_VERSION) {
-    const newer = typeof m.version === 'number' && m.version > MODEL_VERSION;
-    throw new RangeError(`ANN.fromJSON: format version ${describe(m.version)} is not supported (this library reads version ${MODEL_VERSION})${newer ? '; it was written by a newer backprop-wasm' : ''}`);
+  if (m.version !== MODEL_VERSION && m.version !== FILE_VERSION) {
+    const newer = typeof m.version === 'number' && m.version > FILE_VERSION;
+    throw new RangeError(`ANN.fromJSON: format version ${describe(m.version)} is not supported (this library reads versions ${MODEL_VERSION} and ${FILE_VERSION})${newer ? '; it was written by a newer backprop-wasm' : ''}`);
   }
+  if (m.version === FILE_VERSION) return decodeModelFile(obj as Record<string, unknown>, 'ANN.fromJSON');
   if (!Array.isArray(m.activations) || !Array.isArray(m.layers) || m.activations.length !== m.layers.length - 1) {
     throw new TypeError(`ANN.fromJSON: activations must list one name per weight layer (${Array.isArray(m.layers) ? m.layers.length - 1 : '?'}), got ${describe(m.activations)}`);
   }

@@ -550,8 +550,8 @@ describe.each(BACKENDS)('bad input, backend %s', (backend) => {
     it('a newer version number', async () => {
       const s = await saved();
       const m = s.copy();
-      m.version = 2;
-      await expectLoadRejects(m, /ANN\.fromJSON: format version 2 is not supported \(this library reads version 1\); it was written by a newer backprop-wasm/, s);
+      m.version = 3;
+      await expectLoadRejects(m, /ANN\.fromJSON: format version 3 is not supported \(this library reads versions 1 and 2\); it was written by a newer backprop-wasm/, s);
     });
 
     it('weights of the wrong shape (W one value short)', async () => {

@@ -1,0 +1,246 @@
+/**
+ * The model file, format version 2: one self-describing JSON document holding the architecture,
+ * the standardisation, what the outputs mean (class names) and a short training summary, with the
+ * weights stored exactly as base64 of little-endian floats of the network's precision, and a
+ * CRC-32 of the whole document so that a damaged file is refused rather than loaded.
+ *
+ * The checksum covers the compact JSON text of the document without its `checksum` field, in the
+ * file's key order; JSON.stringify(JSON.parse(t)) reproduces that text for anything the encoder
+ * writes, so indentation may change but no value can.
+ *
+ * Version 1 (`toJSON()`: weights as JSON numbers, no metadata) is still read; see serialize.ts.
+ */
+import { crc32 } from './crc32.js';
+import { readBytes, type ByteSource } from './data/source.js';
+import { describe } from './options.js';
+import { MODEL_FORMAT, type ModelJSON } from './serialize.js';
+
+export const FILE_VERSION = 2;
+
+/** A few facts about the training run, shown by `backprop-wasm info`: numbers, strings, booleans. */
+export type TrainingSummary = Record<string, string | number | boolean | null>;
+
+/** What a model file says about the data, besides the network. Every field is optional. */
+export interface ModelMeta {
+  /**
+   * What the outputs mean in a classification model: one class per output, or for a single
+   * sigmoid output [the class below 0.5, the class at or above 0.5]. Names or numbers.
+   */
+  classes?: (string | number)[];
+  /** The input columns' names, in input order. */
+  features?: string[];
+  /** The name of the target (label) column. */
+  target?: string;
+  /** The 0-based column of the training file that held the label, so files with it can be predicted. */
+  labelColumn?: number;
+  /** A short summary of the training run (data, epochs, figures, time). */
+  training?: TrainingSummary;
+}
+
+const META_KEYS = ['classes', 'features', 'target', 'labelColumn', 'training'] as const;
+
+/** The decoded form of a version 2 file: a version 1 model plus its metadata. */
+export type DecodedModel = ModelJSON & { meta: ModelMeta };
+
+/** The model file text of a network (as `toJSON()` gives it) and its metadata. */
+export function encodeModelFile(json: ModelJSON, meta: ModelMeta): string {
+  const clean = checkMeta(meta, json.layers, 'toFile: meta');
+  const precision = json.precision === 'f64' ? 'f64' : 'f32';
+  const doc: Record<string, unknown> = {
+    format: MODEL_FORMAT,
+    version: FILE_VERSION,
+    checksum: '',
+    layers: json.layers,
+    activations: json.activations,
+    loss: json.loss,
+    leakyReluSlope: json.leakyReluSlope,
+    init: json.init,
+    seed: json.seed,
+    precision,
+    standardizer: json.standardizer,
+    shuffleState: json.shuffleState,
+    ...clean,
+    weights: {
+      encoding: encodingOf(precision),
+      layers: json.weights.map(({ W, b }) => ({ W: floatsToBase64(W, precision), b: floatsToBase64(b, precision) })),
+    },
+  };
+  doc.checksum = checksumOf(doc);
+  return pretty(doc);
+}
+
+/**
+ * Checks and decodes a parsed version 2 document (format and version already checked): checksum
+ * first, then the weights' encoding and byte counts against the layer sizes, then the metadata.
+ * Finiteness and the architecture are checked by the caller, as for version 1.
+ */
+export function decodeModelFile(doc: Record<string, unknown>, where: string): DecodedModel {
+  const recorded = doc.checksum;
+  if (typeof recorded !== 'string' || !/^crc32:[0-9a-f]{8}$/.test(recorded)) {
+    throw new TypeError(`${where}: checksum must be 'crc32:' and 8 hex digits, got ${describe(recorded)}`);
+  }
+  const actual = checksumOf(doc);
+  if (actual !== recorded) {
+    throw new Error(`${where}: checksum mismatch: the file records ${recorded} but its contents give ${actual}; the file was damaged or edited after it was saved`);
+  }
+  const layers = doc.layers;
+  if (!Array.isArray(layers) || layers.length < 2 || !layers.every((n) => Number.isInteger(n) && n >= 1)) {
+    throw new TypeError(`${where}: layers must be an array of at least two positive integers, got ${describe(layers)}`);
+  }
+  const precision = doc.precision;
+  if (precision !== 'f32' && precision !== 'f64') throw new TypeError(`${where}: precision must be 'f32' or 'f64', got ${describe(precision)}`);
+  const w = doc.weights as { encoding?: unknown; layers?: unknown } | null;
+  if (w === null || typeof w !== 'object' || Array.isArray(w)) {
+    throw new TypeError(`${where}: weights must be an object { encoding, layers }, got ${describe(w)}`);
+  }
+  if (w.encoding !== encodingOf(precision)) {
+    throw new TypeError(`${where}: weights.encoding must be '${encodingOf(precision)}' for precision '${precision}', got ${describe(w.encoding)}`);
+  }
+  const depth = layers.length - 1;
+  if (!Array.isArray(w.layers) || w.layers.length !== depth) {
+    throw new RangeError(`${where}: weights.layers must hold ${depth} layers (one per weight layer of ${layers.join('-')}), got ${describe(w.layers)}`);
+  }
+  const weights = w.layers.map((layer: unknown, i: number) => {
+    const at = `${where}: weights.layers[${i}]`;
+    if (layer === null || typeof layer !== 'object') throw new TypeError(`${at} must be { W, b }, got ${describe(layer)}`);
+    const { W, b } = layer as { W?: unknown; b?: unknown };
+    const [units, inputs] = [layers[i + 1], layers[i]];
+    return {
+      W: base64ToFloats(W, units * inputs, precision, `${at}.W (${units} × ${inputs})`),
+      b: base64ToFloats(b, units, precision, `${at}.b (${units})`),
+    };
+  });
+  const meta: Record<string, unknown> = {};
+  for (const key of META_KEYS) if (doc[key] !== undefined) meta[key] = doc[key];
+  return {
+    ...(doc as unknown as ModelJSON),
+    version: FILE_VERSION,
+    weights,
+    meta: checkMeta(meta as ModelMeta, layers, where),
+  };
+}
+
+/**
+ * A checked copy of `meta` holding only the known fields, or an error naming the field. Class and
+ * feature counts must match the network's outputs and inputs.
+ */
+export function checkMeta(meta: ModelMeta | null | undefined, layers: readonly number[], where: string): ModelMeta {
+  if (meta === undefined || meta === null) return {};
+  if (typeof meta !== 'object' || Array.isArray(meta)) throw new TypeError(`${where} must be an object, got ${describe(meta)}`);
+  const unknown = Object.keys(meta).filter((k) => !(META_KEYS as readonly string[]).includes(k));
+  if (unknown.length > 0) {
+    throw new TypeError(`${where}: unknown field '${unknown[0]}'; the fields are ${META_KEYS.join(', ')}`);
+  }
+  const inputs = layers[0];
+  const outputs = layers[layers.length - 1];
+  const out: ModelMeta = {};
+  if (meta.classes !== undefined) {
+    const c = meta.classes;
+    const want = outputs === 1 ? 2 : outputs;
+    if (!Array.isArray(c) || c.length !== want) {
+      throw new RangeError(`${where}: classes must list ${want} classes (${outputs === 1 ? 'below and at or above 0.5 of the one output' : 'one per output'}), got ${describe(c)}`);
+    }
+    c.forEach((v, i) => {
+      if (!(typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v)))) throw new TypeError(`${where}: classes[${i}] must be a string or a finite number, got ${describe(v)}`);
+    });
+    if (new Set(c).size !== c.length) throw new RangeError(`${where}: classes must be distinct, got [${c.join(', ')}]`);
+    out.classes = [...c];
+  }
+  if (meta.features !== undefined) {
+    const f = meta.features;
+    if (!Array.isArray(f) || f.length !== inputs || f.some((v) => typeof v !== 'string')) {
+      throw new RangeError(`${where}: features must list ${inputs} names (one per input), got ${describe(f)}`);
+    }
+    out.features = [...f];
+  }
+  if (meta.target !== undefined) {
+    if (typeof meta.target !== 'string') throw new TypeError(`${where}: target must be a string, got ${describe(meta.target)}`);
+    out.target = meta.target;
+  }
+  if (meta.labelColumn !== undefined) {
+    const lc = meta.labelColumn;
+    if (!Number.isInteger(lc) || lc < 0 || lc > inputs) throw new RangeError(`${where}: labelColumn must be an integer in [0, ${inputs}], got ${describe(lc)}`);
+    out.labelColumn = lc;
+  }
+  if (meta.training !== undefined) {
+    const t = meta.training;
+    if (t === null || typeof t !== 'object' || Array.isArray(t)) throw new TypeError(`${where}: training must be an object, got ${describe(t)}`);
+    for (const [k, v] of Object.entries(t)) {
+      const ok = v === null || typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
+      if (!ok) throw new TypeError(`${where}: training.${k} must be a string, a finite number, a boolean or null, got ${describe(v)}`);
+    }
+    out.training = { ...t };
+  }
+  return out;
+}
+
+function encodingOf(precision: 'f32' | 'f64'): string {
+  return precision === 'f32' ? 'base64-float32le' : 'base64-float64le';
+}
+
+function checksumOf(doc: Record<string, unknown>): string {
+  const { checksum: _, ...rest } = doc;
+  const sum = crc32(new TextEncoder().encode(JSON.stringify(rest)));
+  return `crc32:${sum.toString(16).padStart(8, '0')}`;
+}
+
+/** Indented JSON, except that arrays of numbers and strings stay on one line. */
+function pretty(doc: Record<string, unknown>): string {
+  const write = (v: unknown, indent: string): string => {
+    const flat = Array.isArray(v) && v.every((e) => e === null || typeof e !== 'object');
+    if (v === null || typeof v !== 'object' || flat) return JSON.stringify(v);
+    const inner = indent + '  ';
+    if (Array.isArray(v)) return `[\n${v.map((e) => inner + write(e, inner)).join(',\n')}\n${indent}]`;
+    const entries = Object.entries(v).filter(([, e]) => e !== undefined);
+    return `{\n${entries.map(([k, e]) => `${inner}${JSON.stringify(k)}: ${write(e, inner)}`).join(',\n')}\n${indent}}`;
+  };
+  return write(doc, '') + '\n';
+}
+
+function floatsToBase64(values: ArrayLike<number>, precision: 'f32' | 'f64'): string {
+  const width = precision === 'f32' ? 4 : 8;
+  const bytes = new Uint8Array(values.length * width);
+  const view = new DataView(bytes.buffer);
+  for (let i = 0; i < values.length; i++) {
+    if (width === 4) view.setFloat32(4 * i, values[i], true);
+    else view.setFloat64(8 * i, values[i], true);
+  }
+  // btoa takes a "binary string"; build it in slices to stay within argument-count limits.
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
+function base64ToFloats(text: unknown, count: number, precision: 'f32' | 'f64', where: string): number[] {
+  if (typeof text !== 'string') throw new TypeError(`${where} must be a base64 string, got ${describe(text)}`);
+  if (text.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(text)) {
+    throw new TypeError(`${where} is not valid base64 (${text.length} characters; only A–Z a–z 0–9 + / and final = padding, length a multiple of 4)`);
+  }
+  const binary = atob(text);
+  const width = precision === 'f32' ? 4 : 8;
+  if (binary.length !== count * width) {
+    throw new RangeError(`${where} holds ${binary.length} bytes, expected ${count} ${precision === 'f32' ? 'float32' : 'float64'} values = ${count * width} bytes`);
+  }
+  const view = new DataView(new ArrayBuffer(binary.length));
+  for (let i = 0; i < binary.length; i++) view.setUint8(i, binary.charCodeAt(i));
+  const out = new Array<number>(count);
+  for (let i = 0; i < count; i++) out[i] = width === 4 ? view.getFloat32(4 * i, true) : view.getFloat64(8 * i, true);
+  return out;
+}
+
+/** The text of a model file at a path or URL, or in bytes; read errors name the source. */
+export async function readModelText(source: ByteSource, where: string): Promise<string> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readBytes(source);
+  } catch (e) {
+    throw new Error(`${where}: ${(e as Error).message}`, { cause: e });
+  }
+  return new TextDecoder().decode(bytes);
+}
+
+/** Rewrites an error's leading `from:` into `to:` (so that a load error names the file), keeping its type. */
+export function renamePrefix(e: unknown, from: string, to: string): unknown {
+  if (e instanceof Error && e.message.startsWith(`${from}:`)) e.message = `${to}:${e.message.slice(from.length + 1)}`;
+  return e;
+}
