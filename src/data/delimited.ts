@@ -3,98 +3,287 @@
  * column. Real files are messy: the UCI seeds file separates some fields with two tabs, Windows
  * files end lines with CRLF, and the last line may or may not end in a newline; all of these parse.
  * Quoted fields may contain delimiters and doubled quotes, but not line breaks.
+ *
+ * Labels may be numbers or names ("Kama", "setosa"); names become class indices, listed in
+ * `labelNames`. Text is parsed line by line as it arrives (`DelimitedReader`), and in Node
+ * `loadDelimited` streams the file, so that a file of millions of rows is never held in memory
+ * whole, neither as bytes nor as text: only the numbers it holds are.
  */
 import { matrix, type Matrix } from '../matrix.js';
-import { describeSource, readMaybeGzipped } from './source.js';
+import { describeSource, isGzip, isNode, readMaybeGzipped } from './source.js';
 
 export interface DelimitedOptions {
   /** One character; default: detected from the first line among tab, comma and semicolon, else spaces. */
   delimiter?: string;
   /** 0-based column holding the label; negative counts from the end (-1 = last). Default: none. */
   labelColumn?: number;
-  /** Whether the first line names the columns; default: yes when it has a non-empty, non-numeric field. */
+  /**
+   * Whether the first line names the columns. Default: yes when one of its fields is text where
+   * the second line holds a number (or, in a one-line file, when any field is text).
+   */
   header?: boolean;
+  /**
+   * How to read the label column: 'number' (every label must be a number), 'name' (every label is
+   * a class name, even "1"), or 'auto' (default: numbers, unless some label is not a number).
+   */
+  labelType?: 'auto' | 'number' | 'name';
 }
 
 export interface Delimited {
   /** The feature columns (label column removed), one row per data line, float64. */
   x: Matrix;
-  /** The label column as numbers, or null without `labelColumn`. */
+  /** The label column as numbers (class indices into `labelNames` when labels are names), or null without `labelColumn`. */
   labels: number[] | null;
+  /** When labels are names: the distinct names, sorted (numbers among them in numeric order first); label i is labelNames[labels[i]]. */
+  labelNames: string[] | null;
   /** The first line's fields, all columns as in the file (label included), or null. */
   header: string[] | null;
 }
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
-/** Parses numeric delimited text; every error names the 1-based line and column. */
-export function parseDelimited(text: string, options: DelimitedOptions = {}): Delimited {
-  if (typeof text !== 'string') throw new TypeError(`parseDelimited: text must be a string, got ${typeof text}`);
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
-  // Keep 1-based physical line numbers for messages; blank lines (e.g. trailing ones) are skipped.
-  const rows: { line: number; fields: string[] }[] = [];
-  let delimiter = options.delimiter;
-  if (delimiter !== undefined && delimiter.length !== 1) {
-    throw new RangeError(`parseDelimited: options.delimiter must be one character, got ${JSON.stringify(delimiter)}`);
-  }
-  for (let i = 0; i < lines.length; i++) {
-    if (lines[i].trim() === '') continue;
-    delimiter ??= detectDelimiter(lines[i]);
-    rows.push({ line: i + 1, fields: splitLine(lines[i], delimiter, i + 1) });
-  }
-  if (rows.length === 0) throw new Error('parseDelimited: text has no non-blank lines');
-
-  const first = rows[0].fields;
-  // An empty field is a missing value, not a column name, so it does not make a header.
-  const hasHeader = options.header ?? first.some((f) => f !== '' && !NUMBER.test(f));
-  const header = hasHeader ? first : null;
-  const data = hasHeader ? rows.slice(1) : rows;
-  if (data.length === 0) throw new Error('parseDelimited: no data rows after the header');
-  const width = first.length;
-
-  let label = -1;
-  if (options.labelColumn !== undefined) {
-    const lc = options.labelColumn;
-    label = lc < 0 ? width + lc : lc;
-    if (!Number.isInteger(lc) || label < 0 || label >= width) {
-      throw new RangeError(`parseDelimited: options.labelColumn must be an integer in [${-width}, ${width - 1}], got ${lc}`);
-    }
-  }
-  const cols = label >= 0 ? width - 1 : width;
-  if (cols < 1) throw new RangeError('parseDelimited: no feature columns are left once the label column is removed');
-
-  const x = new Float64Array(data.length * cols);
-  const labels: number[] | null = label >= 0 ? [] : null;
-  let k = 0;
-  for (const { line, fields } of data) {
-    if (fields.length !== width) {
-      throw new Error(`parseDelimited: line ${line}: expected ${width} fields, got ${fields.length}`);
-    }
-    for (let c = 0; c < width; c++) {
-      const value = toNumber(fields[c], line, c + 1);
-      if (c === label) labels!.push(value);
-      else x[k++] = value;
-    }
-  }
-  return { x: matrix(x, data.length, cols), labels, header };
+interface Row {
+  line: number;
+  fields: string[];
 }
 
-/** Reads a delimited text file (Node path or `file:` URL) or fetches it (browser), then parses it. */
-export async function loadDelimited(source: string | URL, options: DelimitedOptions = {}): Promise<Delimited> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readMaybeGzipped(source);
-  } catch (e) {
-    throw new Error(`loadDelimited: ${(e as Error).message}`, { cause: e });
+/**
+ * Parses delimited text pushed in pieces of any size (`push`), then `end()` returns the data.
+ * Every error names the 1-based line and column.
+ */
+export class DelimitedReader {
+  private pending = '';
+  private lineNo = 0;
+  private delimiter: string | undefined;
+  /** The first two non-blank lines, held until the header question is settled. */
+  private opening: Row[] | null = [];
+  private header: string[] | null = null;
+  private width = 0;
+  private label = -1;
+  private x = new GrowingArray();
+  private rows = 0;
+  /** Labels, or provisional name ids; typed, so that a million of them cost 8 MB outside the JS heap. */
+  private labels: GrowingArray | null = null;
+  /** Label names to provisional ids (in order of appearance), once a label is read as a name. */
+  private names: Map<string, number> | null = null;
+
+  constructor(private readonly options: DelimitedOptions = {}) {
+    const { delimiter, labelType } = options;
+    if (delimiter !== undefined && (typeof delimiter !== 'string' || delimiter.length !== 1)) {
+      throw new RangeError(`parseDelimited: options.delimiter must be one character, got ${JSON.stringify(delimiter)}`);
+    }
+    if (labelType !== undefined && labelType !== 'auto' && labelType !== 'number' && labelType !== 'name') {
+      throw new RangeError(`parseDelimited: options.labelType must be 'auto', 'number' or 'name', got ${JSON.stringify(labelType)}`);
+    }
+    this.delimiter = delimiter;
+    if (labelType === 'name') this.names = new Map();
   }
+
+  /** Parses every complete line of `text` (appended to what came before); a partial last line waits for more. */
+  push(text: string): void {
+    let all = this.pending + text;
+    if (this.lineNo === 0 && this.pending === '') all = all.replace(/^\uFEFF/, '');
+    let start = 0;
+    for (let nl = all.indexOf('\n'); nl >= 0; nl = all.indexOf('\n', start)) {
+      this.line(all.slice(start, nl));
+      start = nl + 1;
+    }
+    this.pending = all.slice(start);
+  }
+
+  /** Parses the last line (which needs no newline) and returns everything read. */
+  end(): Delimited {
+    if (this.pending !== '') this.line(this.pending);
+    this.pending = '';
+    if (this.opening !== null) {
+      if (this.opening.length === 0) throw new Error('parseDelimited: text has no non-blank lines');
+      this.settle();
+    }
+    if (this.rows === 0) throw new Error('parseDelimited: no data rows after the header');
+    const cols = this.label >= 0 ? this.width - 1 : this.width;
+    const data = this.x.take();
+    const { labels, labelNames } = this.finishLabels();
+    return { x: matrix(data, this.rows, cols), labels, labelNames, header: this.header };
+  }
+
+  private line(raw: string): void {
+    this.lineNo++;
+    if (raw.trim() === '') return;
+    this.delimiter ??= detectDelimiter(raw);
+    const row = { line: this.lineNo, fields: splitLine(raw, this.delimiter, this.lineNo) };
+    if (this.opening === null) return this.row(row);
+    this.opening.push(row);
+    if (this.opening.length === 2) this.settle();
+  }
+
+  /** Decides on the header from the first (one or two) lines, fixes the width and label column, and parses them. */
+  private settle(): void {
+    const opening = this.opening!;
+    this.opening = null;
+    const [first, second] = opening;
+    const text = (f: string) => f !== '' && !NUMBER.test(f);
+    // An empty field is a missing value, not a column name. A text field above a number names its
+    // column; text above text is a label column of names.
+    const hasHeader =
+      this.options.header ??
+      (second && second.fields.length === first.fields.length
+        ? first.fields.some((f, c) => text(f) && NUMBER.test(second.fields[c]))
+        : first.fields.some(text));
+    if (hasHeader) this.header = first.fields;
+    this.width = first.fields.length;
+    const lc = this.options.labelColumn;
+    if (lc !== undefined) {
+      this.label = lc < 0 ? this.width + lc : lc;
+      if (!Number.isInteger(lc) || this.label < 0 || this.label >= this.width) {
+        throw new RangeError(`parseDelimited: options.labelColumn must be an integer in [${-this.width}, ${this.width - 1}], got ${lc}`);
+      }
+      this.labels = new GrowingArray();
+    }
+    if ((this.label >= 0 ? this.width - 1 : this.width) < 1) {
+      throw new RangeError('parseDelimited: no feature columns are left once the label column is removed');
+    }
+    for (const row of hasHeader ? opening.slice(1) : opening) this.row(row);
+  }
+
+  private row({ line, fields }: Row): void {
+    if (fields.length !== this.width) throw new Error(`parseDelimited: line ${line}: expected ${this.width} fields, got ${fields.length}`);
+    for (let c = 0; c < this.width; c++) {
+      if (c === this.label) this.labelCell(fields[c], line, c + 1);
+      else this.x.push(toNumber(fields[c], line, c + 1));
+    }
+    this.rows++;
+  }
+
+  private labelCell(cell: string, line: number, column: number): void {
+    const labels = this.labels!;
+    if (this.names === null) {
+      if (NUMBER.test(cell) || this.options.labelType === 'number') {
+        labels.push(toNumber(cell, line, column));
+        return;
+      }
+      if (cell === '') throw new Error(`parseDelimited: line ${line}, column ${column}: empty field`);
+      // The first name: the numbers read so far become names too ("1" and "1.0" are one class).
+      this.names = new Map();
+      for (let i = 0; i < labels.length; i++) labels.data[i] = this.idOf(String(labels.data[i]));
+    }
+    if (cell === '') throw new Error(`parseDelimited: line ${line}, column ${column}: empty label`);
+    labels.push(this.idOf(NUMBER.test(cell) && this.options.labelType !== 'name' ? String(Number(cell)) : cell));
+  }
+
+  private idOf(name: string): number {
+    let id = this.names!.get(name);
+    if (id === undefined) this.names!.set(name, (id = this.names!.size));
+    return id;
+  }
+
+  /** Names sorted so that the same set of names gives the same classes whatever the row order. */
+  private finishLabels(): { labels: number[] | null; labelNames: string[] | null } {
+    if (this.labels === null) return { labels: null, labelNames: null };
+    const labels = this.labels.take();
+    if (this.names === null) return { labels: Array.from(labels), labelNames: null };
+    const byId = [...this.names.keys()];
+    const sorted = [...byId].sort(compareNames);
+    const rank = new Map(sorted.map((name, i) => [name, i]));
+    const remap = byId.map((name) => rank.get(name)!);
+    return { labels: Array.from(labels, (id) => remap[id]), labelNames: sorted };
+  }
+}
+
+/** A Float64Array that grows by doubling as values are pushed (each value is copied about once on average). */
+class GrowingArray {
+  data = new Float64Array(1024);
+  length = 0;
+
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const grown = new Float64Array(2 * this.data.length);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.data[this.length++] = v;
+  }
+
+  /** The values pushed, as an array of exactly that length; the buffer is released. */
+  take(): Float64Array {
+    const out = this.length === this.data.length ? this.data : this.data.slice(0, this.length);
+    this.data = new Float64Array(0);
+    return out;
+  }
+}
+
+/** Numbers first, in numeric order, then other names in code-unit order. */
+function compareNames(a: string, b: string): number {
+  const [na, nb] = [NUMBER.test(a), NUMBER.test(b)];
+  if (na && nb) return Number(a) - Number(b);
+  if (na !== nb) return na ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Parses delimited text held in memory; every error names the 1-based line and column. */
+export function parseDelimited(text: string, options: DelimitedOptions = {}): Delimited {
+  if (typeof text !== 'string') throw new TypeError(`parseDelimited: text must be a string, got ${typeof text}`);
+  const reader = new DelimitedReader(options);
+  reader.push(text);
+  return reader.end();
+}
+
+/**
+ * Reads a delimited text file (Node path or `file:` URL, gzip or not) or fetches it (browser, or an
+ * http(s) URL), then parses it. In Node a local file is streamed: only the parsed numbers are kept.
+ */
+export async function loadDelimited(source: string | URL, options: DelimitedOptions = {}): Promise<Delimited> {
+  const name = describeSource(source);
   try {
-    return parseDelimited(new TextDecoder().decode(bytes), options);
+    const reader = new DelimitedReader(options);
+    const local = isNode() && (typeof source === 'string' ? !/^https?:\/\//i.test(source) : source.protocol === 'file:');
+    if (local) {
+      await streamFile(source, reader, name);
+    } else {
+      let bytes: Uint8Array;
+      try {
+        bytes = await readMaybeGzipped(source);
+      } catch (e) {
+        throw new Error(`loadDelimited: ${(e as Error).message}`, { cause: e });
+      }
+      reader.push(new TextDecoder().decode(bytes));
+    }
+    return reader.end();
   } catch (e) {
     // Say which file the line numbers refer to.
     const err = e as Error;
-    err.message = err.message.replace(/^parseDelimited:/, `loadDelimited: ${describeSource(source)}:`);
+    err.message = err.message.replace(/^parseDelimited:/, `loadDelimited: ${name}:`);
     throw err;
   }
+}
+
+/** Feeds a local file to `reader` in chunks, decompressing it on the way when it starts with the gzip magic number. */
+async function streamFile(source: string | URL, reader: DelimitedReader, name: string): Promise<void> {
+  const fs = await import('node:fs');
+  const zlib = await import('node:zlib');
+  const path = typeof source === 'string' && /^file:/i.test(source) ? new URL(source) : source;
+  let stream: NodeJS.ReadableStream;
+  try {
+    const handle = await fs.promises.open(path, 'r');
+    const magic = new Uint8Array(2);
+    await handle.read(magic, 0, 2, 0).finally(() => handle.close());
+    const file = fs.createReadStream(path, { highWaterMark: 1 << 20 });
+    if (isGzip(magic)) {
+      const gunzip = zlib.createGunzip();
+      // pipe() does not pass on the source's errors.
+      file.on('error', (e) => gunzip.destroy(e));
+      stream = file.pipe(gunzip);
+    } else stream = file;
+  } catch (e) {
+    throw new Error(`loadDelimited: ${name}: cannot read file: ${(e as Error).message}`, { cause: e });
+  }
+  const decoder = new TextDecoder();
+  try {
+    for await (const chunk of stream) reader.push(decoder.decode(chunk as Uint8Array, { stream: true }));
+  } catch (e) {
+    if ((e as Error).message.startsWith('parseDelimited:')) throw e;
+    throw new Error(`loadDelimited: ${name}: cannot read file: ${(e as Error).message}`, { cause: e });
+  }
+  reader.push(decoder.decode());
 }
 
 /** The most frequent of tab, comma, semicolon in `line` (outside quotes); spaces if none occurs. */

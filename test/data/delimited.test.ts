@@ -1,11 +1,13 @@
 import { describe, it, expect } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { parseDelimited, loadDelimited } from '../../src/data/delimited.js';
+import { parseDelimited, loadDelimited, DelimitedReader } from '../../src/data/delimited.js';
 
 const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 const seedsPath = resolve(repoRoot, '../shared/data/seeds_dataset.txt');
@@ -72,5 +74,100 @@ describe('parseDelimited', () => {
     expect(() => parseDelimited('1,"2\n')).toThrow(/line 1, column 2: unterminated quoted field/);
     expect(() => parseDelimited('1,2', { labelColumn: 2 })).toThrow(/labelColumn must be an integer in \[-2, 1\], got 2/);
     expect(() => parseDelimited('\n \n')).toThrow(/no non-blank lines/);
+  });
+});
+
+describe('class labels given as names', () => {
+  it('maps names to classes in sorted order, whatever the row order, and detects no header above name labels', () => {
+    const { x, labels, labelNames, header } = parseDelimited('5.1,3.5,setosa\n4.9,3.0,virginica\n6.3,3.3,setosa\n5.8,2.7,versicolor', { labelColumn: -1 });
+    expect(header).toBeNull();
+    expect(labelNames).toEqual(['setosa', 'versicolor', 'virginica']);
+    expect(labels).toEqual([0, 2, 0, 1]);
+    expect(Array.from(x.data)).toEqual([5.1, 3.5, 4.9, 3.0, 6.3, 3.3, 5.8, 2.7]);
+  });
+
+  it('detects a header above numbers even when the label column holds names', () => {
+    const { header, labels, labelNames } = parseDelimited('length,width,species\r\n1,2,cat\r\n3,4,dog\r\n', { labelColumn: 2 });
+    expect(header).toEqual(['length', 'width', 'species']);
+    expect([labels, labelNames]).toEqual([[0, 1], ['cat', 'dog']]);
+  });
+
+  it('turns earlier numeric labels into names once a name appears ("1" and "1.0" are one class)', () => {
+    const { labels, labelNames } = parseDelimited('1,2,1\n3,4,1.0\n5,6,cat\n7,8,10\n9,9,2', { labelColumn: -1 });
+    expect(labelNames).toEqual(['1', '2', '10', 'cat']);
+    expect(labels).toEqual([0, 0, 3, 2, 1]);
+  });
+
+  it("labelType 'number' reports a name with its line and column; 'name' keeps numbers as names", () => {
+    expect(() => parseDelimited('1,2,0\n3,4,cat\n', { labelColumn: -1, labelType: 'number' })).toThrow(/line 2, column 3: "cat" is not a number/);
+    const named = parseDelimited('1,2,3\n3,4,1\n', { labelColumn: -1, labelType: 'name' });
+    expect([named.labels, named.labelNames]).toEqual([[1, 0], ['1', '3']]);
+    expect(() => parseDelimited('1,2,a\n3,4,\n', { labelColumn: -1 })).toThrow(/line 2, column 3: empty label/);
+    expect(() => parseDelimited('1,2', { labelType: 'names' as never })).toThrow(/options.labelType must be 'auto', 'number' or 'name', got "names"/);
+  });
+
+  it('keeps numeric labels as numbers with labelNames null', () => {
+    const { labels, labelNames } = parseDelimited('1,2,3\n3,4,1.5\n', { labelColumn: -1 });
+    expect([labels, labelNames]).toEqual([[3, 1.5], null]);
+  });
+});
+
+describe('DelimitedReader: text in pieces', () => {
+  it('gives the same result for any split of the text, CRLF and BOM included', () => {
+    const text = '\uFEFFa,"b, c",label\r\n1,2,x\r\n\r\n3,"4",y\r\n5,6,x';
+    const whole = parseDelimited(text, { labelColumn: -1 });
+    for (const size of [1, 2, 3, 7]) {
+      const reader = new DelimitedReader({ labelColumn: -1 });
+      for (let i = 0; i < text.length; i += size) reader.push(text.slice(i, i + size));
+      const pieces = reader.end();
+      expect(pieces).toEqual(whole);
+    }
+    expect(whole.header).toEqual(['a', 'b, c', 'label']);
+    expect(Array.from(whole.x.data)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect([whole.labels, whole.labelNames]).toEqual([[0, 1, 0], ['x', 'y']]);
+  });
+
+  it('counts physical lines across pieces in its messages', () => {
+    const reader = new DelimitedReader();
+    reader.push('1,2\n\n3,');
+    // Complete lines are parsed as they arrive, so the error comes from the push that completes line 4.
+    expect(() => reader.push('4\n5,oops\n')).toThrow(/line 4, column 2: "oops" is not a number/);
+  });
+});
+
+describe('a file of a million rows', () => {
+  it('streams in Node: it loads in a 32 MB JS heap, where the text of the file alone (45 MB) does not fit', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'delim-big-'));
+    const path = join(dir, 'big.csv');
+    const out = createWriteStream(path);
+    out.write('a,b,c,d,e,f,label\n');
+    let chunk = '';
+    for (let i = 0; i < 1e6; i++) {
+      chunk += `${(i % 1000) / 8},${i % 7},${-(i % 13) * 0.5},${i * 0.0012345},${i % 101},${(i % 17) / 3},${i % 3 === 0 ? 'yes' : 'no'}\n`;
+      if (chunk.length > 1 << 16) {
+        out.write(chunk);
+        chunk = '';
+      }
+    }
+    await new Promise((done) => out.end(chunk, done));
+    const dist = join(repoRoot, 'dist/index.js');
+    const run = (body: string) => spawnSync('node', ['--max-old-space-size=32', '--input-type=module', '-e', `import { loadDelimited, parseDelimited } from ${JSON.stringify(dist)};\nimport { readFileSync } from 'node:fs';\n${body}`], { encoding: 'utf8' });
+    try {
+      const streamed = run(`const d = await loadDelimited(${JSON.stringify(path)}, { labelColumn: -1 });
+let s = 0; for (const v of d.x.data) s += v;
+console.log(JSON.stringify({ rows: d.x.rows, cols: d.x.cols, names: d.labelNames, yes: d.labels.filter((l) => l === 1).length, last: Array.from(d.x.data.subarray(-6)), sum: s }));`);
+      expect(streamed.stderr).toBe('');
+      const result = JSON.parse(streamed.stdout);
+      let sum = 0;
+      for (let i = 0; i < 1e6; i++) sum += (i % 1000) / 8 + (i % 7) + -(i % 13) * 0.5 + i * 0.0012345 + (i % 101) + (i % 17) / 3;
+      expect(result).toMatchObject({ rows: 1e6, cols: 6, names: ['no', 'yes'], yes: 333334, last: [999 / 8, 999999 % 7, 0 - (999999 % 13) * 0.5, 999999 * 0.0012345, 999999 % 101, (999999 % 17) / 3] });
+      expect(result.sum).toBeCloseTo(sum, 0);
+      // The control: the same limit is too small for a parser that first reads the text whole.
+      const whole = run(`parseDelimited(readFileSync(${JSON.stringify(path)}, 'utf8'), { labelColumn: -1 });`);
+      expect(whole.status).not.toBe(0);
+      expect(whole.stderr).toMatch(/heap out of memory/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
