@@ -1,0 +1,219 @@
+// The demo's module worker: it owns the data and the network, so the page never freezes while
+// the network trains. It imports the package's built files as any page would; the kernel module
+// is found next to them through import.meta.url, with no configuration.
+//
+// Page → worker: init {dataUrl, trainSize, testSize} · train {epochs, batchSize, learningRate, hidden, seed} · stop ·
+//                predict {id, inputs, rows} · export {id} · import {id, name, text}
+// Worker → page: status · data · model · progress · test · done · error · reply {id, ...}
+import { ANN, loadMnist, mnistMatrix, oneHot } from '../dist/index.js';
+
+/** Test images whose running accuracy is plotted within an epoch (a cheap probe, not the test score). */
+const PROBE_SIZE = 1000;
+/** How many misclassified test images the page shows. */
+const SHOWN_MISTAKES = 12;
+/** Longest stretch of training without answering messages (stop, predictions for the drawing pad). */
+const YIELD_MS = 25;
+const PROGRESS_MS = 60;
+/** The probe runs at least this often, in epochs and in time (a slow run still gets a curve). */
+const PROBES_PER_EPOCH = 16;
+const PROBE_MS = 500;
+
+let data = null;
+let net = null;
+let training = false;
+let stopRequested = false;
+
+class Stopped extends Error {}
+
+const post = (message, transfer) => self.postMessage(message, transfer ?? []);
+
+// A message-channel round trip lets queued messages run without setTimeout's 4 ms clamp.
+const channel = new MessageChannel();
+const waiting = [];
+channel.port1.onmessage = () => waiting.shift()?.();
+const yieldToMessages = () => new Promise((resolve) => {
+  waiting.push(resolve);
+  channel.port2.postMessage(null);
+});
+
+self.onmessage = async ({ data: msg }) => {
+  try {
+    switch (msg.type) {
+      case 'init':
+        return await init(msg);
+      case 'train':
+        return await train(msg);
+      case 'stop':
+        stopRequested = true;
+        return;
+      case 'predict':
+        return reply(msg.id, () => {
+          const out = requireNet().predict({ data: msg.inputs, rows: msg.rows, cols: 784 }).data;
+          return { probabilities: out };
+        });
+      case 'export':
+        return reply(msg.id, () => ({ text: JSON.stringify(requireNet().toJSON()), name: `mnist-${requireNet().layers.join('-')}.json` }));
+      case 'import':
+        return await replyAsync(msg.id, () => importModel(msg));
+      default:
+        throw new Error(`unknown message type ${JSON.stringify(msg.type)}`);
+    }
+  } catch (err) {
+    post({ type: 'error', message: err.message });
+  }
+};
+
+function requireNet() {
+  if (net === null) throw new Error('no network yet: train one or load a model file');
+  return net;
+}
+
+function reply(id, body) {
+  try {
+    post({ type: 'reply', id, ...body() });
+  } catch (err) {
+    post({ type: 'reply', id, error: err.message });
+  }
+}
+
+async function replyAsync(id, body) {
+  try {
+    post({ type: 'reply', id, ...(await body()) });
+  } catch (err) {
+    post({ type: 'reply', id, error: err.message });
+  }
+}
+
+async function init({ dataUrl, trainSize, testSize }) {
+  post({ type: 'status', text: 'loading MNIST…' });
+  const [train, test] = await Promise.all([loadMnist({ set: 'train', dir: dataUrl }), loadMnist({ set: 'test', dir: dataUrl })]);
+  const n = Math.min(trainSize, train.count);
+  const m = Math.min(testSize, test.count);
+  const testImages = test.images.slice(0, m * 784);
+  data = {
+    x: mnistMatrix(train.images.subarray(0, n * 784), n),
+    y: oneHot(train.labels.subarray(0, n), 10).y,
+    testX: mnistMatrix(testImages, m),
+    testY: oneHot(test.labels.subarray(0, m), 10).y,
+    testImages,
+    testLabels: test.labels.slice(0, m),
+  };
+  const p = Math.min(PROBE_SIZE, m);
+  data.probeX = { data: data.testX.data.subarray(0, p * 784), rows: p, cols: 784 };
+  data.probeY = { data: data.testY.data.subarray(0, p * 10), rows: p, cols: 10 };
+  post({ type: 'data', train: n, test: m });
+  post({ type: 'status', text: `MNIST loaded: ${n.toLocaleString('en')} training and ${m.toLocaleString('en')} test images` });
+}
+
+async function train({ epochs, batchSize, learningRate, hidden, seed }) {
+  if (data === null) throw new Error('the data is not loaded yet');
+  if (training) throw new Error('already training; stop first');
+  training = true;
+  stopRequested = false;
+  try {
+    net?.dispose();
+    net = null;
+    net = await ANN.create({ layers: [784, hidden, 10], activation: 'relu', output: 'softmax', loss: 'categoricalCrossEntropy', seed });
+    post({ type: 'model', layers: [...net.layers], activations: [...net.activations], seed: net.seed, origin: 'trained here' });
+    post({ type: 'status', text: `training ${net.layers.join('-')} (seed ${net.seed})…` });
+
+    let points = [];
+    let probes = [];
+    let lastPost = performance.now();
+    let lastYield = lastPost;
+    let lastProbe = lastPost;
+    let lastProbeX = 0;
+    // Samples per second counts the time spent inside fit only, not this callback's own work.
+    let trainMs = 0;
+    let trainedSamples = 0;
+    let leftCallback = performance.now();
+
+    const flush = (extra = {}) => {
+      post({ type: 'progress', points, probes, samplesPerSecond: trainMs > 0 ? (1000 * trainedSamples) / trainMs : 0, ...extra });
+      points = [];
+      probes = [];
+    };
+
+    await net.fit(data.x, data.y, {
+      epochs,
+      batchSize,
+      learningRate,
+      onBatchEnd: async ({ epoch, batch, batches, loss, samples }) => {
+        const entered = performance.now();
+        trainMs += entered - leftCallback;
+        trainedSamples += samples;
+        const x = epoch - 1 + batch / batches;
+        points.push([x, loss]);
+        if (x - lastProbeX >= 1 / PROBES_PER_EPOCH || entered - lastProbe >= PROBE_MS) {
+          const probe = net.evaluate(data.probeX, data.probeY);
+          probes.push([x, probe.loss, probe.accuracy]);
+          lastProbe = performance.now();
+          lastProbeX = x;
+        }
+        if (entered - lastPost >= PROGRESS_MS) {
+          flush({ epoch, batch, batches });
+          lastPost = entered;
+        }
+        if (entered - lastYield >= YIELD_MS) {
+          await yieldToMessages();
+          lastYield = performance.now();
+        }
+        if (stopRequested) throw new Stopped('stopped');
+        leftCallback = performance.now();
+      },
+      onEpochEnd: async (log) => {
+        const entered = performance.now();
+        trainMs += entered - leftCallback;
+        flush({ epoch: log.epoch, batch: 0, batches: 0 });
+        post({ type: 'test', epoch: log.epoch, loss: log.loss, accuracy: log.accuracy, ...testReport() });
+        await yieldToMessages();
+        leftCallback = performance.now();
+        return !stopRequested;
+      },
+    });
+    post({ type: 'done', stopped: stopRequested });
+  } catch (err) {
+    if (!(err instanceof Stopped)) throw err;
+    post({ type: 'test', ...testReport() });
+    post({ type: 'done', stopped: true });
+  } finally {
+    training = false;
+  }
+}
+
+/** Test loss and accuracy, and the first few test images the network gets wrong. */
+function testReport() {
+  const { loss, accuracy } = net.evaluate(data.testX, data.testY);
+  const probabilities = net.predict(data.testX).data;
+  const mistakes = [];
+  for (let i = 0; i < data.testLabels.length && mistakes.length < SHOWN_MISTAKES; i++) {
+    const row = probabilities.subarray(i * 10, i * 10 + 10);
+    let best = 0;
+    for (let k = 1; k < 10; k++) if (row[k] > row[best]) best = k;
+    if (best !== data.testLabels[i]) {
+      mistakes.push({ index: i, label: data.testLabels[i], predicted: best, confidence: row[best], pixels: data.testImages.slice(i * 784, (i + 1) * 784) });
+    }
+  }
+  return { testLoss: loss, testAccuracy: accuracy, mistakes };
+}
+
+async function importModel({ name, text }) {
+  if (training) throw new Error('stop training before loading a model');
+  let loaded;
+  try {
+    loaded = await ANN.fromJSON(text);
+  } catch (err) {
+    throw new Error(`${name}: ${err.message}`);
+  }
+  const { layers } = loaded;
+  if (layers[0] !== 784 || layers[layers.length - 1] !== 10) {
+    loaded.dispose();
+    throw new Error(`${name}: the network is ${layers.join('-')}; this page needs 784 inputs (28 × 28 pixels) and 10 outputs (digits)`);
+  }
+  // Only a model that loaded completely replaces the current one.
+  net?.dispose();
+  net = loaded;
+  post({ type: 'model', layers: [...net.layers], activations: [...net.activations], seed: net.seed, origin: `loaded from ${name}` });
+  if (data !== null) post({ type: 'test', ...testReport() });
+  return { layers: [...layers] };
+}

@@ -1,0 +1,251 @@
+/**
+ * The browser half of the package, in a real browser: the demo page (demo/) served by its own
+ * server, opened in Debian's Chromium. The page trains a 784-128-10 network on real MNIST in a Web
+ * Worker, draws its curves, reads digits drawn on its pad, and exchanges model files with Node;
+ * any console error or uncaught page error fails the test.
+ *
+ * Without /usr/bin/chromium the test is skipped with a notice, except in CI (CI set), where it fails.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ANN, loadMnist, mnistMatrix, oneHot, type MnistSet } from '../../dist/index.js';
+import { CHROMIUM, hasChromium, launchChromium, root, startDemoServer } from './harness.js';
+
+// Enough data for a clear margin over 90% in a few seconds: 20,000 images, 3 epochs.
+const PAGE_QUERY = '?train=20000&epochs=3&seed=1';
+const SCREENSHOT = join(root, 'test-artifacts', 'demo-chromium.png');
+
+declare global {
+  interface Window {
+    demo: {
+      ready: Promise<void>;
+      palette: Record<'batch' | 'train' | 'test' | 'probe', string>;
+      train(): Promise<{ stopped: boolean; testAccuracy: number; testLoss: number }>;
+      paint(pixels: number[], placement: { x: number; y: number; size: number }): void;
+      clearPad(): void;
+      read(): Promise<{ input: number[] | null; probabilities: number[] | null }>;
+      predict(rows: number[][]): Promise<number[]>;
+    };
+  }
+}
+
+if (!hasChromium()) {
+  const message = `${CHROMIUM} is missing: install Debian's Chromium (apt-get install -y chromium) to run the browser test`;
+  if (process.env.CI) {
+    describe('the demo page in Chromium', () => {
+      it('needs Chromium', () => {
+        throw new Error(`${message}; .ci/run installs it, so CI must not get here`);
+      });
+    });
+  } else {
+    console.warn(`\n  NOTICE: skipping test/browser/demo.test.ts: ${message}.\n`);
+  }
+}
+
+const argmax = (row: ArrayLike<number>): number => {
+  let best = 0;
+  for (let k = 1; k < row.length; k++) if (row[k] > row[best]) best = k;
+  return best;
+};
+
+describe.skipIf(!hasChromium())('the demo page in Chromium', () => {
+  let server: ChildProcess;
+  let url: string;
+  let browser: Awaited<ReturnType<typeof launchChromium>>;
+  let context: BrowserContext;
+  let page: Page;
+  let test: MnistSet;
+  const work = mkdtempSync(join(tmpdir(), 'backprop-wasm-browser-'));
+  const problems: string[] = [];
+  // What the page read from its pad (its preprocessed inputs and probabilities), checked in Node later.
+  const padReads: { input: number[]; probabilities: number[] }[] = [];
+
+  beforeAll(async () => {
+    test = await loadMnist({ set: 'test' });
+    ({ url, child: server } = await startDemoServer());
+    browser = await launchChromium();
+    context = browser.context;
+    page = await context.newPage();
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+  });
+
+  afterEach(() => {
+    expect(problems, 'the page reported errors').toEqual([]);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    server?.kill();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  /** Pixels of `canvas` within 48 (RGB distance) of the colour `hex`, counted in the page below the title and legend line. */
+  const colourPixels = (canvas: string, hex: string) =>
+    page.evaluate(
+      ([id, colour]) => {
+        const c = document.getElementById(id) as HTMLCanvasElement;
+        const px = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+        const [r, g, b] = [1, 3, 5].map((i) => parseInt(colour.slice(i, i + 2), 16));
+        let n = 0;
+        for (let i = 4 * c.width * 30; i < px.length; i += 4) {
+          if (px[i + 3] > 200 && Math.hypot(px[i] - r, px[i + 1] - g, px[i + 2] - b) < 48) n++;
+        }
+        return n;
+      },
+      [canvas, hex] as const,
+    );
+
+  it('loads the package and MNIST without configuration, trains in a worker, and draws its curves; test accuracy > 90%', async () => {
+    await page.goto(url + PAGE_QUERY);
+    await page.evaluate(() => window.demo.ready);
+    // The server's COOP/COEP headers make the page cross-origin isolated (SharedArrayBuffer is available).
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+    expect(await page.textContent('#data-size')).toBe('20,000 train / 10,000 test');
+    const palette = await page.evaluate(() => window.demo.palette);
+    expect(await colourPixels('loss-chart', palette.batch), 'no curve before training').toBe(0);
+
+    await page.click('#train');
+    const result = await page.evaluate(() => window.demo.train());
+    expect(result.stopped).toBe(false);
+    expect(result.testAccuracy).toBeGreaterThan(0.9);
+    console.log(`page: test accuracy ${(100 * result.testAccuracy).toFixed(2)}% after 3 epochs on 20,000 images`);
+    expect(await page.textContent('#test-accuracy')).toContain(`${(100 * result.testAccuracy).toFixed(2)}%`);
+    expect(await page.textContent('#epoch')).toBe('3 of 3');
+    expect(Number((await page.textContent('#rate'))!.replace(/,/g, ''))).toBeGreaterThan(0);
+    expect(await page.textContent('#model')).toContain('784-128-10 relu/softmax, seed 1');
+
+    // Within-epoch lines and per-epoch markers on both charts: three test dots and three training
+    // rings, each leaving some 40 pixels of its colour (a ring or dot fewer would leave about 80).
+    await page.evaluate(() => new Promise(requestAnimationFrame));
+    expect(await colourPixels('loss-chart', palette.batch)).toBeGreaterThan(200);
+    expect(await colourPixels('accuracy-chart', palette.probe)).toBeGreaterThan(200);
+    for (const chart of ['loss-chart', 'accuracy-chart']) {
+      expect(await colourPixels(chart, palette.test), `${chart}: test dots`).toBeGreaterThan(3 * 30);
+      expect(await colourPixels(chart, palette.train), `${chart}: train rings`).toBeGreaterThan(3 * 30);
+    }
+    // At > 90% of 10,000 there are hundreds of mistakes; the page shows twelve, each a real misreading.
+    const captions = await page.$$eval('#mistakes figcaption', (els) => els.map((e) => e.textContent!));
+    expect(captions).toHaveLength(12);
+    for (const c of captions) {
+      const [, truth, read] = /^(\d) → (\d) \(\d+%\)$/.exec(c)!;
+      expect(read).not.toBe(truth);
+    }
+  });
+
+  it('reads real MNIST test digits painted on the pad at other sizes and places', async () => {
+    // Two of each digit from the second half of the test set, each painted bigger and off-centre,
+    // so the page must find, fit and centre it the way MNIST was made.
+    const picks: number[] = [];
+    for (let d = 0; d < 10; d++) {
+      for (let i = 5000, found = 0; found < 2; i++) if (test.labels[i] === d && ++found) picks.push(i);
+    }
+    const placements = [
+      { x: 10, y: 20, size: 180 },
+      { x: 90, y: 60, size: 200 },
+      { x: 0, y: 0, size: 280 },
+      { x: 120, y: 110, size: 150 },
+    ];
+    let correct = 0;
+    const misread: string[] = [];
+    for (const [k, i] of picks.entries()) {
+      const pixels = Array.from(test.images.subarray(i * 784, (i + 1) * 784));
+      await page.evaluate(([p, at]) => {
+        window.demo.clearPad();
+        window.demo.paint(p, at);
+      }, [pixels, placements[k % placements.length]] as const);
+      const read = await page.evaluate(() => window.demo.read());
+      expect(read.input, `test image ${i}: the pad came out blank`).not.toBeNull();
+      padReads.push({ input: read.input!, probabilities: read.probabilities! });
+      if (argmax(read.probabilities!) === test.labels[i]) correct++;
+      else misread.push(`test image ${i} (a ${test.labels[i]}) read as ${argmax(read.probabilities!)}`);
+    }
+    console.log(`page: ${correct} of ${picks.length} painted test digits read correctly${misread.length ? '; ' + misread.join(', ') : ''}`);
+    expect(correct, misread.join('; ')).toBeGreaterThanOrEqual(17);
+  });
+
+  it('reads digits drawn with the mouse (pointer events)', async () => {
+    const stroke = async (points: (readonly [number, number])[]) => {
+      // Measured per drawing: clicking Clear may have scrolled the page.
+      const box = (await page.locator('#pad').boundingBox())!;
+      const at = (x: number, y: number) => [box.x + (x * box.width) / 280, box.y + (y * box.height) / 280] as const;
+      await page.mouse.move(...at(...points[0]));
+      await page.mouse.down();
+      for (const p of points.slice(1)) await page.mouse.move(...at(...p), { steps: 3 });
+      await page.mouse.up();
+    };
+    const ellipse = Array.from({ length: 25 }, (_, i) => [140 + 55 * Math.sin((i / 24) * 2 * Math.PI), 140 - 95 * Math.cos((i / 24) * 2 * Math.PI)] as const);
+    const drawings: [number, (readonly [number, number])[]][] = [
+      [1, [[150, 40], [140, 240]]],
+      [0, ellipse],
+      [7, [[70, 50], [210, 50], [120, 240]]],
+    ];
+    for (const [digit, points] of drawings) {
+      await page.click('#clear');
+      await stroke(points);
+      const read = await page.evaluate(() => window.demo.read());
+      expect(read.probabilities, `drawing a ${digit}: no probabilities shown`).not.toBeNull();
+      expect(argmax(read.probabilities!), `a drawn ${digit}, probabilities ${read.probabilities!.map((p) => p.toFixed(2)).join(' ')}`).toBe(digit);
+      const shown = await page.$eval('#probabilities li.best .digit', (e) => e.textContent);
+      expect(shown).toBe(String(digit));
+    }
+    mkdirSync(join(root, 'test-artifacts'), { recursive: true });
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+  });
+
+  it('downloads its trained model, which Node loads and predicts with bit for bit as the page did', async () => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
+    expect(download.suggestedFilename()).toBe('mnist-784-128-10.json');
+    const net = await ANN.fromJSON(readFileSync((await download.path())!, 'utf8'));
+    try {
+      expect(net.layers).toEqual([784, 128, 10]);
+      // The same float32 wasm kernels in Node and Chromium: the pad's inputs give the same bits.
+      const rows = padReads.map((r) => r.input);
+      const node = Array.from(net.predict(rows).data);
+      expect(node).toEqual(padReads.flatMap((r) => r.probabilities));
+    } finally {
+      net.dispose();
+    }
+  });
+
+  it('loads a model file trained in Node and predicts exactly as Node does; a broken file changes nothing', async () => {
+    const n = 2000;
+    const net = await ANN.create({ layers: [784, 32, 10], activation: 'relu', output: 'softmax', loss: 'categoricalCrossEntropy', seed: 7 });
+    try {
+      const train = await loadMnist({ set: 'train' });
+      await net.fit(mnistMatrix(train.images.subarray(0, n * 784), n), oneHot(train.labels.subarray(0, n), 10).y, { epochs: 1, batchSize: 32, learningRate: 0.1 });
+      const file = join(work, 'node-model.json');
+      writeFileSync(file, JSON.stringify(net.toJSON()));
+      await page.setInputFiles('#load', file);
+      await page.waitForFunction(() => document.getElementById('status')!.textContent!.startsWith('loaded'));
+      expect(await page.textContent('#model')).toBe('784-32-10 relu/softmax, seed 7 (loaded from node-model.json)');
+
+      const testX = mnistMatrix(test.images, test.count);
+      const some = Array.from({ length: 50 }, (_, r) => Array.from(testX.data.subarray(r * 784, (r + 1) * 784)));
+      const page50 = await page.evaluate((rows) => window.demo.predict(rows), some);
+      expect(page50).toEqual(Array.from(net.predict(some).data));
+      // The page's test score of the loaded model is Node's, to the digit it shows.
+      const { accuracy } = net.evaluate(testX, oneHot(test.labels, 10).y);
+      expect(await page.textContent('#test-accuracy')).toContain(`${(100 * accuracy!).toFixed(2)}%`);
+
+      // A truncated file is refused with a message naming it, and the loaded network stays.
+      const broken = join(work, 'broken.json');
+      writeFileSync(broken, JSON.stringify(net.toJSON()).slice(0, 5000));
+      await page.setInputFiles('#load', broken);
+      await page.waitForFunction(() => document.getElementById('status')!.classList.contains('error'));
+      expect(await page.textContent('#status')).toMatch(/^could not load the model: broken\.json: ANN\.fromJSON: the text is not valid JSON/);
+      expect(await page.textContent('#model')).toContain('loaded from node-model.json');
+      expect(await page.evaluate((rows) => window.demo.predict(rows), some.slice(0, 5))).toEqual(page50.slice(0, 5 * 10));
+    } finally {
+      net.dispose();
+    }
+  });
+
+});
