@@ -19,18 +19,6 @@ export function summarize(task) {
   return { median: l.p50, mad: l.mad, min: l.min, max: l.max, mean: l.mean, samples: l.samplesCount };
 }
 
-/** Scales a summary taken per call down to per unit (e.g. per training step when a call runs 20 steps). */
-export function perUnit(summary, units) {
-  return {
-    median: summary.median / units,
-    mad: summary.mad / units,
-    min: summary.min / units,
-    max: summary.max / units,
-    mean: summary.mean / units,
-    samples: summary.samples,
-  };
-}
-
 /** The median and min–max of plain millisecond timings taken by hand (few runs, no tinybench). */
 export function summarizeTimes(times) {
   const s = [...times].sort((a, b) => a - b);
