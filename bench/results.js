@@ -267,7 +267,10 @@ ${table(
 }
 
 export function renderResults(m) {
-  const parts = [header(m), targets(m)];
+  const failed = m.failed.length
+    ? `## Failed sections\n\n${m.failed.map((f) => `- **${f.section}**: ${f.message.replace(/\n+/g, ' ').slice(0, 600)}`).join('\n')}\n`
+    : '';
+  const parts = [header(m), failed, targets(m)];
   if (m.gemm) parts.push(gemmSection(m));
   if (m.peaks) parts.push(peakSection(m));
   if (m.act) parts.push(actSection(m));

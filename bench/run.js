@@ -59,7 +59,21 @@ const loadBefore = os.loadavg()[0];
 const runs = (n) => `${n} run${n === 1 ? '' : 's'}`;
 const log = (msg) => process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(3)} s] ${msg}\n`);
 
-const m = { quick, only, wasmFlags, env: environment(), budget: BUDGET, learningRate: LEARNING_RATE, batches: BATCHES };
+/**
+ * Runs one section if it was asked for. A section that throws is recorded and reported, and the
+ * others still run: one broken measurement must not hide the rest (the run then exits with 1).
+ */
+async function section(name, measure) {
+  if (!wanted(name)) return;
+  try {
+    await measure();
+  } catch (err) {
+    m.failed.push({ section: name, message: err.message });
+    log(`section ${name} FAILED: ${err.message}`);
+  }
+}
+
+const m = { failed: [], quick, only, wasmFlags, env: environment(), budget: BUDGET, learningRate: LEARNING_RATE, batches: BATCHES };
 m.builds = await kernelBuilds();
 const available = m.builds.builds.filter((b) => b.available);
 log(`kernel builds: ${m.builds.builds.map((b) => `${b.name} ${b.available ? 'available' : `not available (${b.reason})`}`).join('; ')}`);
@@ -69,35 +83,35 @@ const tfjsOk = !m.tfjs.error;
 
 // ---- kernels -------------------------------------------------------------------------------
 
-if (wanted('peak')) {
+await section('peak', async () => {
   m.peaks = {};
   for (const b of m.builds.builds) {
     log(`SIMD peak probe, build ${b.name}`);
     m.peaks[b.name] = await measurePeak(b, BUDGET.peak);
   }
-}
+});
 
-if (wanted('gemm')) {
+await section('gemm', async () => {
   log(`matrix products: ${available.map((b) => `wasm ${b.name}`).join(', ')}, TS${tfjsOk ? ', tfjs wasm, tfjs cpu' : ''}`);
   const impls = [];
   for (const b of available) impls.push(ourGemm(`wasm ${b.name}`, await b.create('f32')));
   impls.push(ourGemm('TS', new JsKernels('f32')));
   if (tfjsOk) impls.push(tfjsGemm('tfjs wasm', m.tfjs.tf, 'wasm'), tfjsGemm('tfjs cpu', m.tfjs.tf, 'cpu'));
   m.gemm = { impls: impls.map((i) => i.name), ...(await benchGemm(impls, BUDGET.kernel)) };
-}
+});
 
-if (wanted('activations')) {
+await section('activations', async () => {
   log('activations (wasm builds vs TS)');
   const backends = [];
   for (const b of available) backends.push({ name: `wasm ${b.name}`, k: await b.create('f32') });
   backends.push({ name: 'TS', k: new JsKernels('f32') });
   m.act = { impls: backends.map((b) => b.name), ...(await benchActivations(backends, BUDGET.kernel)) };
   for (const b of backends) b.k.dispose();
-}
+});
 
 // ---- training ------------------------------------------------------------------------------
 
-if (wanted('epochs')) {
+await section('epochs', async () => {
   log('loading R1 data (MNIST 5 vs 8)');
   const full = await loadR1();
   const limit = BUDGET.trainLimit;
@@ -127,27 +141,27 @@ if (wanted('epochs')) {
     const h = await measureHandwritten({ batch, runs: BUDGET.handRuns, limit });
     add('hand-written JS', batch, { time: summarizeTimes(h.epochTimes), testAccuracy: h.runs.at(-1).testAccuracy, trainAccuracy: null, peakRss: h.peakRss, rssPerEpoch: h.rssPerEpoch, trainSamples: h.trainSamples });
   }
-}
+});
 
 // ---- memory, allocation, start-up ----------------------------------------------------------
 
-if (wanted('allocation')) {
+await section('allocation', async () => {
   log(`allocation: ${BUDGET.allocEpochs} epochs on ${ALLOC.limit} images, batch ${ALLOC.batch} (child process)`);
   m.allocation = await measureAllocation({ epochs: BUDGET.allocEpochs, ...ALLOC, nodeFlags: wasmFlags });
-}
+});
 
-if (wanted('memory')) {
+await section('memory', async () => {
   log(`memory: npm start (${BUDGET.exampleEpochs} epochs) and the hand-written loop (1 epoch), each in a child process`);
   m.memory = {
     example: await measureExample({ epochs: BUDGET.exampleEpochs }),
     handwritten: m.epochs?.find((e) => e.impl === 'hand-written JS' && e.batch === 32) ?? (await measureHandwritten({ batch: 32, runs: 1, limit: BUDGET.trainLimit })),
   };
-}
+});
 
-if (wanted('startup')) {
+await section('startup', async () => {
   log(`size and start-up (${BUDGET.startupRuns} fresh processes)`);
   m.startup = { sizes: wasmSizes(), ...(await measureStartup({ runs: BUDGET.startupRuns, nodeFlags: wasmFlags })) };
-}
+});
 
 m.seconds = (performance.now() - started) / 1000;
 m.loadBefore = loadBefore;
@@ -163,4 +177,8 @@ process.stdout.write(report);
 if (!quick && !flags.only) {
   writeFileSync(new URL('./RESULTS.md', import.meta.url), report);
   log('wrote bench/RESULTS.md');
+}
+if (m.failed.length) {
+  log(`${m.failed.length} section(s) failed: ${m.failed.map((f) => f.section).join(', ')}`);
+  process.exitCode = 1;
 }
