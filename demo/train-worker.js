@@ -52,7 +52,8 @@ self.onmessage = async ({ data: msg }) => {
           return { probabilities: out };
         });
       case 'export':
-        return reply(msg.id, () => ({ text: JSON.stringify(requireNet().toJSON()), name: `mnist-${requireNet().layers.join('-')}.json` }));
+        // The package's model file (format 2: exact weights, a checksum, what the outputs mean).
+        return reply(msg.id, () => ({ text: requireNet().toFile(), name: `mnist-${requireNet().layers.join('-')}.json` }));
       case 'import':
         return await replyAsync(msg.id, () => importModel(msg));
       default:
@@ -127,6 +128,7 @@ async function train({ epochs, batchSize, learningRate, hidden, seed }) {
     let trainMs = 0;
     let trainedSamples = 0;
     let leftCallback = performance.now();
+    let testAccuracy = null;
 
     const flush = (extra = {}) => {
       post({ type: 'progress', points, probes, samplesPerSecond: trainMs > 0 ? (1000 * trainedSamples) / trainMs : 0, ...extra });
@@ -165,20 +167,40 @@ async function train({ epochs, batchSize, learningRate, hidden, seed }) {
         const entered = performance.now();
         trainMs += entered - leftCallback;
         flush({ epoch: log.epoch, batch: 0, batches: 0 });
-        post({ type: 'test', epoch: log.epoch, loss: log.loss, accuracy: log.accuracy, ...testReport() });
+        const report = testReport();
+        testAccuracy = report.testAccuracy;
+        post({ type: 'test', epoch: log.epoch, loss: log.loss, accuracy: log.accuracy, ...report });
         await yieldToMessages();
         leftCallback = performance.now();
         return !stopRequested;
       },
     });
+    describeRun(net, { epochs, batchSize, learningRate }, { stopped: stopRequested, testAccuracy });
     post({ type: 'done', stopped: stopRequested });
   } catch (err) {
     if (!(err instanceof Stopped)) throw err;
-    post({ type: 'test', ...testReport() });
+    const report = testReport();
+    describeRun(net, { epochs, batchSize, learningRate }, { stopped: true, testAccuracy: report.testAccuracy });
+    post({ type: 'test', ...report });
     post({ type: 'done', stopped: true });
   } finally {
     training = false;
   }
+}
+
+/** What a downloaded model file says about its outputs and its training. */
+function describeRun(network, { epochs, batchSize, learningRate }, { stopped, testAccuracy }) {
+  network.meta = {
+    classes: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+    training: {
+      data: `MNIST, the first ${data.x.rows} training images, pixels / 255`,
+      epochs: stopped ? `${epochs} (stopped early)` : epochs,
+      batchSize,
+      learningRate,
+      testAccuracy,
+      trainedIn: 'the backprop-wasm demo page',
+    },
+  };
 }
 
 /** Test loss and accuracy, and the first few test images the network gets wrong. */
@@ -201,6 +223,7 @@ async function importModel({ name, text }) {
   if (training) throw new Error('stop training before loading a model');
   let loaded;
   try {
+    // Reads both the model file (net.save / toFile) and the older toJSON() text.
     loaded = await ANN.fromJSON(text);
   } catch (err) {
     throw new Error(`${name}: ${err.message}`);

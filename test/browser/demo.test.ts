@@ -87,6 +87,13 @@ describe.skipIf(!hasChromium())('the demo page in Chromium', () => {
     rmSync(work, { recursive: true, force: true });
   });
 
+  /** Loads a model file through the page's file input and waits until the page says so. */
+  async function loadInPage(file: string): Promise<void> {
+    await page.setInputFiles('#load', file);
+    const name = file.split('/').pop()!;
+    await page.waitForFunction((n) => document.getElementById('status')!.textContent!.startsWith(`loaded ${n}`), name);
+  }
+
   /** Pixels of `canvas` within 48 (RGB distance) of the colour `hex`, counted in the page below the title and legend line. */
   const colourPixels = (canvas: string, hex: string) =>
     page.evaluate(
@@ -200,12 +207,14 @@ describe.skipIf(!hasChromium())('the demo page in Chromium', () => {
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
   });
 
-  it('downloads its trained model, which Node loads and predicts with bit for bit as the page did', async () => {
+  it('downloads its trained model as a model file, which Node loads and predicts with bit for bit as the page did', async () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
     expect(download.suggestedFilename()).toBe('mnist-784-128-10.json');
-    const net = await ANN.fromJSON(readFileSync((await download.path())!, 'utf8'));
+    const net = await ANN.load((await download.path())!);
     try {
       expect(net.layers).toEqual([784, 128, 10]);
+      expect(net.meta.classes).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+      expect(net.meta.training).toMatchObject({ epochs: 3, batchSize: 32, learningRate: 0.1 });
       // The same float32 wasm kernels in Node and Chromium: the pad's inputs give the same bits.
       const rows = padReads.map((r) => r.input);
       const node = Array.from(net.predict(rows).data);
@@ -215,16 +224,15 @@ describe.skipIf(!hasChromium())('the demo page in Chromium', () => {
     }
   });
 
-  it('loads a model file trained in Node and predicts exactly as Node does; a broken file changes nothing', async () => {
+  it('loads model files saved in Node (net.save, and toJSON text) and predicts exactly as Node does; a broken file changes nothing', async () => {
     const n = 2000;
     const net = await ANN.create({ layers: [784, 32, 10], activation: 'relu', output: 'softmax', loss: 'categoricalCrossEntropy', seed: 7 });
     try {
       const train = await loadMnist({ set: 'train' });
       await net.fit(mnistMatrix(train.images.subarray(0, n * 784), n), oneHot(train.labels.subarray(0, n), 10).y, { epochs: 1, batchSize: 32, learningRate: 0.1 });
       const file = join(work, 'node-model.json');
-      writeFileSync(file, JSON.stringify(net.toJSON()));
-      await page.setInputFiles('#load', file);
-      await page.waitForFunction(() => document.getElementById('status')!.textContent!.startsWith('loaded'));
+      await net.save(file);
+      await loadInPage(file);
       expect(await page.textContent('#model')).toBe('784-32-10 relu/softmax, seed 7 (loaded from node-model.json)');
 
       const testX = mnistMatrix(test.images, test.count);
@@ -235,17 +243,38 @@ describe.skipIf(!hasChromium())('the demo page in Chromium', () => {
       const { accuracy } = net.evaluate(testX, oneHot(test.labels, 10).y);
       expect(await page.textContent('#test-accuracy')).toContain(`${(100 * accuracy!).toFixed(2)}%`);
 
+      // The older toJSON() text loads too, to the same bits.
+      const v1 = join(work, 'node-model-v1.json');
+      writeFileSync(v1, JSON.stringify(net.toJSON()));
+      await loadInPage(v1);
+      expect(await page.textContent('#model')).toContain('(loaded from node-model-v1.json)');
+      expect(await page.evaluate((rows) => window.demo.predict(rows), some)).toEqual(page50);
+
       // A truncated file is refused with a message naming it, and the loaded network stays.
       const broken = join(work, 'broken.json');
       writeFileSync(broken, JSON.stringify(net.toJSON()).slice(0, 5000));
       await page.setInputFiles('#load', broken);
       await page.waitForFunction(() => document.getElementById('status')!.classList.contains('error'));
       expect(await page.textContent('#status')).toMatch(/^could not load the model: broken\.json: ANN\.fromJSON: the text is not valid JSON/);
-      expect(await page.textContent('#model')).toContain('loaded from node-model.json');
+      expect(await page.textContent('#model')).toContain('loaded from node-model-v1.json');
       expect(await page.evaluate((rows) => window.demo.predict(rows), some.slice(0, 5))).toEqual(page50.slice(0, 5 * 10));
     } finally {
       net.dispose();
     }
   });
 
+  it('stops training between batches when Stop is pressed (the worker keeps answering messages)', async () => {
+    await page.fill('#epochs', '50');
+    await page.click('#train');
+    // Wait for the first progress message of the new run, then stop it well before its 50th epoch.
+    await page.waitForFunction(() => (document.getElementById('epoch-progress') as HTMLProgressElement).value > 0);
+    await page.click('#stop');
+    const result = await page.evaluate(() => window.demo.train());
+    expect(result.stopped).toBe(true);
+    expect(await page.textContent('#status')).toBe('stopped');
+    const [epoch] = (await page.textContent('#epoch'))!.split(' of ');
+    expect(Number(epoch)).toBeLessThan(50);
+    expect(await page.isEnabled('#train')).toBe(true);
+    expect(await page.isEnabled('#download')).toBe(true);
+  });
 });
