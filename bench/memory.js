@@ -14,15 +14,19 @@ export async function measureAllocation({ epochs, limit, batch, nodeFlags }) {
   return r.json;
 }
 
-/** `npm start` with `epochs` epochs: { peakRss, rssPerEpoch, epochs, seconds, testAccuracy } (bytes, seconds). */
+/**
+ * `npm start` with `epochs` epochs: { peakRss, rssAfterLoad, rssPerEpoch, epochs, seconds,
+ * testAccuracy } (bytes, seconds). rssAfterLoad is read when it prints its data summary line.
+ */
 export async function measureExample({ epochs }) {
-  const r = await runNode('examples/r1-mnist.js', [String(epochs)], { sampleOn: /^epoch \d+ {2}loss/, env: { CI: '1' } });
+  const r = await runNode('examples/r1-mnist.js', [String(epochs)], { sampleOn: /^(MNIST 5 vs 8:|epoch \d+ {2}loss)/, env: { CI: '1' } });
   const took = /training took ([\d.]+) s/.exec(r.stdout);
   const acc = /final test accuracy\s+([\d.]+)%/.exec(r.stdout);
   return {
     epochs,
     peakRss: r.peakRss,
-    rssPerEpoch: r.samples.map((s) => s.rss),
+    rssAfterLoad: r.samples.find((s) => s.line.startsWith('MNIST'))?.rss ?? null,
+    rssPerEpoch: r.samples.filter((s) => s.line.startsWith('epoch')).map((s) => s.rss),
     seconds: took ? Number(took[1]) : null,
     testAccuracy: acc ? Number(acc[1]) / 100 : null,
   };

@@ -139,7 +139,7 @@ await section('epochs', async () => {
     }
     log(`R1 epoch, batch ${batch}, hand-written JS loop in a child process (${runs(BUDGET.handRuns)})`);
     const h = await measureHandwritten({ batch, runs: BUDGET.handRuns, limit });
-    add('hand-written JS', batch, { time: summarizeTimes(h.epochTimes), testAccuracy: h.runs.at(-1).testAccuracy, trainAccuracy: null, peakRss: h.peakRss, rssPerEpoch: h.rssPerEpoch, trainSamples: h.trainSamples });
+    add('hand-written JS', batch, { time: summarizeTimes(h.epochTimes), testAccuracy: h.runs.at(-1).testAccuracy, trainAccuracy: null, peakRss: h.peakRss, rssPerEpoch: h.rssPerEpoch, rssAfterLoad: h.rssAfterLoad, trainSamples: h.trainSamples });
   }
 });
 

@@ -60,6 +60,8 @@ async function start() {
   };
   if (info.threads !== 1) throw new Error(`tfjs wasm backend runs ${info.threads} threads, expected 1`);
   if (!(await tf.setBackend('cpu'))) throw new Error('tfjs cpu backend failed to initialise');
+  // Its first tensor would print a banner recommending tfjs-node (native, not allowed here) into the log.
+  tf.findBackend('cpu').firstUse = false;
   return { tf, tfl, info };
 }
 
