@@ -1,0 +1,102 @@
+/**
+ * The data a command works on: MNIST (`--data mnist`) or a delimited text file, as a float matrix
+ * of raw features plus the label column, with the names the file gives its columns.
+ */
+import { loadDelimited } from '../data/delimited.js';
+import { loadMnist } from '../data/mnist.js';
+import { Standardizer } from '../data/transform.js';
+import { matrix, type Matrix } from '../matrix.js';
+import { numberFlag, stringFlag, UsageError, type FlagSpec, type Flags } from './args.js';
+
+export interface Dataset {
+  /** What to call the data in messages: the path, or 'MNIST train set'. */
+  name: string;
+  /** Raw features, samples × columns (MNIST: pixel values 0–255). */
+  x: Matrix;
+  /** One label per row: a number, or a class name; null when the data have no label column. */
+  labels: (number | string)[] | null;
+  /** Column names from the file's header (features only), or null. */
+  features: string[] | null;
+  /** The label column's name from the header, or null. */
+  target: string | null;
+  /** The 0-based label column in the file, or null. */
+  labelColumn: number | null;
+  /** True for MNIST: pixels, scaled to [0, 1] unless the features are standardized. */
+  pixels: boolean;
+}
+
+/** The flags that say where the data are and how to read a file; shared by train, eval, predict, gradcheck. */
+export const DATA_FLAGS: Record<string, FlagSpec> = {
+  data: { type: 'string' },
+  'mnist-dir': { type: 'string' },
+  'label-column': { type: 'string' },
+  header: { type: 'boolean' },
+  'no-header': { type: 'boolean' },
+  delimiter: { type: 'string' },
+};
+
+export interface LoadOptions {
+  /** Labels to keep (MNIST digits); default all. */
+  digits?: number[];
+  /** MNIST split: train for training, test for eval and predict. */
+  set: 'train' | 'test';
+  /** Read a label column; without one (predict on features only), pass false. */
+  withLabels: boolean;
+  /** The label column when --label-column is not given (from the model file); default the last. */
+  labelColumn?: number;
+}
+
+/** Loads --data (mnist or a file) as the flags describe. */
+export async function loadDataset(flags: Flags, options: LoadOptions): Promise<Dataset> {
+  const data = stringFlag(flags, 'data', true);
+  if (data === 'mnist') return loadMnistSet(flags, options);
+  if (flags['mnist-dir'] !== undefined) throw new UsageError('--mnist-dir goes with --data mnist');
+  if (flags.header && flags['no-header']) throw new UsageError('--header and --no-header contradict each other');
+  const delimiter = stringFlag(flags, 'delimiter');
+  const d = delimiter === '\\t' || delimiter === 'tab' ? '\t' : delimiter;
+  if (d !== undefined && d.length !== 1) throw new UsageError(`--delimiter must be one character (or 'tab'), got '${delimiter}'`);
+  const labelColumn = options.withLabels ? numberFlag(flags, 'label-column', options.labelColumn ?? -1, { integer: true }) : undefined;
+  const header = flags.header ? true : flags['no-header'] ? false : undefined;
+  const file = await loadDelimited(data, { labelColumn, header, delimiter: d }).catch((e: Error) => {
+    throw Object.assign(e, { message: e.message.replace('options.labelColumn', flags['label-column'] === undefined ? 'the label column' : '--label-column') });
+  });
+  const width = file.x.cols + (labelColumn === undefined ? 0 : 1);
+  const lc = labelColumn === undefined ? null : labelColumn < 0 ? width + labelColumn : labelColumn;
+  const names = file.labelNames;
+  return {
+    name: data,
+    x: file.x,
+    labels: file.labels === null ? null : names ? file.labels.map((i) => names[i]) : file.labels,
+    features: file.header ? file.header.filter((_, c) => c !== lc) : null,
+    target: file.header && lc !== null ? file.header[lc] : null,
+    labelColumn: lc,
+    pixels: false,
+  };
+}
+
+async function loadMnistSet(flags: Flags, options: LoadOptions): Promise<Dataset> {
+  for (const flag of ['label-column', 'header', 'no-header', 'delimiter']) {
+    if (flags[flag] !== undefined) throw new UsageError(`--${flag} is for data files; --data mnist has no columns to choose`);
+  }
+  const dir = stringFlag(flags, 'mnist-dir');
+  const set = await loadMnist({ set: options.set, dir });
+  const keep = new Set(options.digits ?? [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  const rows: number[] = [];
+  for (let i = 0; i < set.count; i++) if (keep.has(set.labels[i])) rows.push(i);
+  const x = new Float32Array(rows.length * 784);
+  rows.forEach((src, r) => x.set(set.images.subarray(src * 784, (src + 1) * 784), r * 784));
+  return {
+    name: `MNIST ${options.set} set${dir ? ` (${dir})` : ''}`,
+    x: matrix(x, rows.length, 784),
+    labels: options.withLabels ? rows.map((i) => set.labels[i]) : null,
+    features: null,
+    target: 'digit',
+    labelColumn: null,
+    pixels: true,
+  };
+}
+
+/** The scaling that takes pixel values 0–255 to [0, 1], as a Standardizer so that the model file carries it. */
+export function pixelScaling(): Standardizer {
+  return Standardizer.fromJSON({ mean: new Array(784).fill(0), std: new Array(784).fill(255) });
+}

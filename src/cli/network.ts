@@ -1,0 +1,21 @@
+/** The names the flags accept for activations and losses, and building a network from flag values. */
+import { ANN, type ANNOptions } from '../ann.js';
+import { ACTIVATIONS, type ActivationName, type LossName } from '../options.js';
+import { UsageError } from './args.js';
+
+/** Activations of the output layer: all of them. */
+export const OUTPUT_ACTIVATIONS = Object.keys(ACTIVATIONS) as ActivationName[];
+/** Activations of hidden layers: all but softmax. */
+export const HIDDEN_ACTIVATIONS = OUTPUT_ACTIVATIONS.filter((a) => a !== 'softmax');
+/** Short names of the losses. */
+export const LOSS_ALIASES: Record<string, LossName> = { mse: 'meanSquaredError', bce: 'binaryCrossEntropy', cce: 'categoricalCrossEntropy' };
+
+/** ANN.create, with a refused combination (such as CE on an identity output) told in terms of the flags: bad usage. */
+export async function createNetwork(options: ANNOptions): Promise<ANN> {
+  try {
+    return await ANN.create(options);
+  } catch (e) {
+    if (!(e instanceof RangeError || e instanceof TypeError)) throw e;
+    throw new UsageError(e.message.replace(/^ANN\.create: /, '').replace(/options\.(\w+)/g, '--$1'));
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * The training display: a bar redrawn in place on a terminal (batches done, samples/s, ETA), plain
+ * lines instead when the output is a file or a pipe or CI is set, and one line per finished epoch.
+ */
+import type { BatchLog, EpochLog } from '../options.js';
+
+/** Where progress goes: a stream (process.stdout), and whether to redraw in place. */
+export interface ProgressOptions {
+  out?: { write(text: string): unknown; isTTY?: boolean };
+  /** Default: the stream is a terminal and the CI variable is not set. */
+  interactive?: boolean;
+  /** Plain lines only once an epoch has run this long: a fast epoch's progress tells nothing. Default 1. */
+  quietSeconds?: number;
+}
+
+/** Returns an onBatchEnd callback that shows batches done, samples/s and the epoch's ETA. */
+export function batchProgress(totalEpochs: number, options: ProgressOptions = {}): (log: BatchLog) => void {
+  const out = options.out ?? process.stdout;
+  const interactive = options.interactive ?? (out.isTTY === true && !process.env.CI);
+  const quietSeconds = options.quietSeconds ?? 1;
+  let epochStart = 0;
+  let samples = 0;
+  let lastPlain = -1;
+  let lastDraw = 0;
+  return ({ epoch, batch, batches, samples: n }) => {
+    const now = performance.now();
+    if (batch === 1) {
+      // The callback runs after a batch: the rate is measured from the end of the first one.
+      epochStart = now;
+      samples = 0;
+      lastPlain = -1;
+    } else {
+      samples += n;
+    }
+    const seconds = (now - epochStart) / 1000;
+    const rateText = batch > 1 ? `${Math.round(samples / Math.max(seconds, 1e-9))}` : '…';
+    const etaText = batch > 1 ? `${((seconds / (batch - 1)) * (batches - batch)).toFixed(1)} s` : '…';
+    const label = `epoch ${epoch}/${totalEpochs}`;
+    if (interactive) {
+      // Redraw at most every 50 ms: hundreds of batches a second need no more.
+      if (batch !== batches && now - lastDraw < 50) return;
+      lastDraw = now;
+      const width = 30;
+      const filled = Math.round((width * batch) / batches);
+      const bar = '█'.repeat(filled) + '░'.repeat(width - filled);
+      out.write(`\r${label} ${bar} ${batch}/${batches} batches  ${rateText} samples/s  ETA ${etaText} `);
+      if (batch === batches) out.write('\r\x1b[K');
+    } else {
+      // Four plain lines per epoch at most (at its quarters): enough to see it move, few enough for a log.
+      const quarter = Math.floor((4 * batch) / batches);
+      if (quarter > lastPlain && batch < batches && seconds >= quietSeconds) {
+        lastPlain = quarter;
+        if (quarter > 0) out.write(`${label}: ${batch}/${batches} batches, ${rateText} samples/s, ETA ${etaText}\n`);
+      }
+    }
+  };
+}
+
+/** One line per finished epoch; `validation` names the held-out figures ('val', or 'test' when they are the test set). */
+export function epochLine(log: EpochLog, validation = 'val'): string {
+  const parts = [`epoch ${log.epoch}`, `loss ${log.loss.toFixed(4)}`];
+  if (log.accuracy !== undefined) parts.push(`accuracy ${(100 * log.accuracy).toFixed(2)}%`);
+  if (log.valLoss !== undefined) parts.push(`${validation} loss ${log.valLoss.toFixed(4)}`);
+  if (log.valAccuracy !== undefined) parts.push(`${validation} accuracy ${(100 * log.valAccuracy).toFixed(2)}%`);
+  parts.push(`${log.seconds.toFixed(2)} s`);
+  return parts.join('  ');
+}
