@@ -96,7 +96,7 @@ function positiveInt(text, fallback) {
 }
 
 // ---- curves ----
-const lossChart = new Chart($('loss-chart'), { title: 'Loss (categorical cross-entropy)' });
+const lossChart = new Chart($('loss-chart'), { title: 'Loss' });
 const batchLoss = lossChart.add('batch', PALETTE.batch, 'line', 1.5);
 const trainLoss = lossChart.add('train', PALETTE.train, 'rings');
 const testLoss = lossChart.add('test', PALETTE.test, 'dots');
@@ -108,14 +108,19 @@ lossChart.draw();
 accuracyChart.draw();
 window.addEventListener('resize', () => [lossChart, accuracyChart].forEach((c) => c.redraw()));
 
-let smoothed = null;
+/** Batch losses are noisy at batch size 32: the curve plots their mean over each 1/100 of an epoch. */
+const LOSS_BINS_PER_EPOCH = 100;
+let bin = { end: 1 / LOSS_BINS_PER_EPOCH, sum: 0, count: 0 };
 let lastTest = null;
 
 function onProgress({ points, probes, samplesPerSecond, epoch, batch, batches }) {
-  // Batch losses are noisy at batch size 32: plot a moving average (about the last 50 batches).
   for (const [x, loss] of points) {
-    smoothed = smoothed === null ? loss : 0.96 * smoothed + 0.04 * loss;
-    batchLoss.push([x, smoothed]);
+    bin.sum += loss;
+    bin.count++;
+    if (x >= bin.end - 1e-9) {
+      batchLoss.push([x, bin.sum / bin.count]);
+      bin = { end: (Math.floor(x * LOSS_BINS_PER_EPOCH + 1e-9) + 1) / LOSS_BINS_PER_EPOCH, sum: 0, count: 0 };
+    }
   }
   for (const [x, , accuracy] of probes) probeAccuracy.push([x, accuracy]);
   lossChart.redraw();
@@ -192,7 +197,7 @@ function startTraining() {
   if (run !== null) return run.promise;
   const options = settings();
   for (const c of [lossChart, accuracyChart]) c.clear(options.epochs);
-  smoothed = null;
+  bin = { end: 1 / LOSS_BINS_PER_EPOCH, sum: 0, count: 0 };
   lastTest = null;
   $('epoch').textContent = `0 of ${options.epochs}`;
   $('epoch-progress').value = 0;
