@@ -229,7 +229,13 @@ $('train').addEventListener('click', () => {
 $('stop').addEventListener('click', () => worker.postMessage({ type: 'stop' }));
 
 $('download').addEventListener('click', async () => {
-  const { text, name } = await ask({ type: 'export' });
+  let text;
+  let name;
+  try {
+    ({ text, name } = await ask({ type: 'export' }));
+  } catch (err) {
+    return showStatus(`could not save the model: ${err.message}`, true);
+  }
   const link = document.createElement('a');
   link.href = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
   link.download = name;
@@ -284,7 +290,12 @@ async function readPad() {
     greyCanvas(input ?? new Float32Array(784), 1, $('preview'));
     let probabilities = null;
     if (input !== null && hasModel) {
-      probabilities = Array.from((await ask({ type: 'predict', inputs: input, rows: 1 })).probabilities);
+      try {
+        probabilities = Array.from((await ask({ type: 'predict', inputs: input, rows: 1 })).probabilities);
+      } catch (err) {
+        // E.g. drawn in the instant between two networks, when Train replaces the old one.
+        showStatus(`could not read the drawing: ${err.message}`, true);
+      }
     }
     showProbabilities(probabilities);
     return { input: input && Array.from(input), probabilities };

@@ -25,7 +25,7 @@ let stopRequested = false;
 
 class Stopped extends Error {}
 
-const post = (message, transfer) => self.postMessage(message, transfer ?? []);
+const post = (message) => self.postMessage(message);
 
 // A message-channel round trip lets queued messages run without setTimeout's 4 ms clamp.
 const channel = new MessageChannel();
@@ -47,15 +47,12 @@ self.onmessage = async ({ data: msg }) => {
         stopRequested = true;
         return;
       case 'predict':
-        return reply(msg.id, () => {
-          const out = requireNet().predict({ data: msg.inputs, rows: msg.rows, cols: 784 }).data;
-          return { probabilities: out };
-        });
+        return await reply(msg.id, () => ({ probabilities: requireNet().predict({ data: msg.inputs, rows: msg.rows, cols: 784 }).data }));
       case 'export':
         // The package's model file (format 2: exact weights, a checksum, what the outputs mean).
-        return reply(msg.id, () => ({ text: requireNet().toFile(), name: `mnist-${requireNet().layers.join('-')}.json` }));
+        return await reply(msg.id, () => ({ text: requireNet().toFile(), name: `mnist-${requireNet().layers.join('-')}.json` }));
       case 'import':
-        return await replyAsync(msg.id, () => importModel(msg));
+        return await reply(msg.id, () => importModel(msg));
       default:
         throw new Error(`unknown message type ${JSON.stringify(msg.type)}`);
     }
@@ -69,15 +66,8 @@ function requireNet() {
   return net;
 }
 
-function reply(id, body) {
-  try {
-    post({ type: 'reply', id, ...body() });
-  } catch (err) {
-    post({ type: 'reply', id, error: err.message });
-  }
-}
-
-async function replyAsync(id, body) {
+/** Answers request `id` with what `body` returns, or with its error's message. */
+async function reply(id, body) {
   try {
     post({ type: 'reply', id, ...(await body()) });
   } catch (err) {
