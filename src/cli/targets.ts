@@ -2,6 +2,7 @@
  * From labels to what a network learns: classes (names or integer codes) or numbers to regress
  * on, the output layer and loss that suit them, and the target matrix.
  */
+import { compareNames } from '../data/delimited.js';
 import { matrix, type Matrix } from '../matrix.js';
 import type { ActivationName, LossName } from '../options.js';
 
@@ -21,7 +22,9 @@ export function decideTask(labels: readonly (number | string)[], asked?: 'classi
   const codes = !names && distinct.length <= MAX_CODED_CLASSES && distinct.every((v) => Number.isInteger(v));
   if (asked === 'classify' || names || codes) {
     if (distinct.length < 2) throw new Error(`every label is ${JSON.stringify(distinct[0])}: classification needs at least two classes`);
-    return { kind: 'classification', classes: names ? distinct : (distinct as number[]).sort((a, b) => a - b) };
+    // Sorted as the file reader sorts names, so that the same classes always get the same outputs.
+    const classes = names ? distinct.map(String).sort(compareNames) : (distinct as number[]).sort((a, b) => a - b);
+    return { kind: 'classification', classes };
   }
   return { kind: 'regression' };
 }

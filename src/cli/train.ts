@@ -7,7 +7,7 @@ import type { Matrix } from '../matrix.js';
 import { LOSSES, type EpochLog } from '../options.js';
 import { choiceFlag, intListFlag, numberFlag, stringFlag, UsageError, type Flags } from './args.js';
 import { bytes, percent, say, type Command } from './command.js';
-import { createNetwork, HIDDEN_ACTIVATIONS, LOSS_ALIASES, OUTPUT_ACTIVATIONS } from './network.js';
+import { checkHead, createNetwork, HIDDEN_ACTIVATIONS, LOSS_ALIASES, OUTPUT_ACTIVATIONS } from './network.js';
 import { DATA_FLAGS, loadDataset, pixelScaling } from './dataset.js';
 import { batchProgress, epochLine } from './progress.js';
 import { chooseHead, decideTask, outputCount, targets, type Task } from './targets.js';
@@ -83,6 +83,7 @@ async function runTrain(flags: Flags): Promise<void> {
   const askedOutput = choiceFlag(flags, 'output', OUTPUT_ACTIVATIONS);
   const askedLoss = choiceFlag(flags, 'loss', LOSSES, LOSS_ALIASES);
   const askedTask = choiceFlag(flags, 'task', ['classify', 'regress'] as const);
+  checkHead(askedOutput, askedLoss);
   const epochs = numberFlag(flags, 'epochs', 20, { integer: true, min: 1 });
   const batchSize = numberFlag(flags, 'batch', 32, { integer: true, min: 1 });
   const learningRate = numberFlag(flags, 'lr', 0.05, { above: 0 });

@@ -211,8 +211,8 @@ class GrowingArray {
   }
 }
 
-/** Numbers first, in numeric order, then other names in code-unit order. */
-function compareNames(a: string, b: string): number {
+/** The order of label names: numbers first, in numeric order, then other names in code-unit order. */
+export function compareNames(a: string, b: string): number {
   const [na, nb] = [NUMBER.test(a), NUMBER.test(b)];
   if (na && nb) return Number(a) - Number(b);
   if (na !== nb) return na ? -1 : 1;

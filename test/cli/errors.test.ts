@@ -1,0 +1,152 @@
+/**
+ * Broken flags and broken files through the real command: the exit code (2 bad usage, 1 a failure
+ * while running) and a message that names the flag, or the file and line, at fault. A failed run
+ * never damages the model file it would have replaced.
+ */
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cli, scratch, seedsPath } from './helpers.js';
+
+const dir = scratch('errors');
+const model = join(dir, 'model.json');
+const file = (name: string, text: string) => {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+};
+
+beforeAll(() => {
+  const r = cli(['train', '--data', seedsPath, '--epochs', '2', '--seed', '3', '--out', model]);
+  expect(r.status).toBe(0);
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('bad usage exits with 2 and names the flag', () => {
+  const cases: [string[], RegExp][] = [
+    [['train'], /^backprop-wasm train: --data is required \(see backprop-wasm train --help\)\n$/],
+    [['train', '--data', seedsPath, '--epochs', '0'], /train: --epochs must be an integer ≥ 1, got '0'/],
+    [['train', '--data', seedsPath, '--epochs', '2.5'], /train: --epochs must be an integer ≥ 1, got '2.5'/],
+    [['train', '--data', seedsPath, '--epochs'], /train: --epochs needs a value/],
+    [['train', '--data', seedsPath, '--lr', '-1'], /train: --lr needs a value \(a value that starts with '-' is written --lr=-1\)/],
+    [['train', '--data', seedsPath, '--lr=-1'], /train: --lr must be a number > 0, got '-1'/],
+    [['train', '--data', seedsPath, '--momentum', '1'], /train: --momentum must be a number ≥ 0 and < 1, got '1'/],
+    [['train', '--data', seedsPath, '--validation', '1'], /train: --validation must be a number ≥ 0 and < 1, got '1'/],
+    [['train', '--data', seedsPath, '--layers', '16,x'], /train: --layers must be a comma-separated list of integers ≥ 1 \(or 'none'\); item 2 is 'x'/],
+    [['train', '--data', seedsPath, '--loss', 'hinge'], /train: --loss must be one of meanSquaredError, binaryCrossEntropy, categoricalCrossEntropy, mse, bce, cce; got 'hinge'/],
+    [['train', '--data', seedsPath, '--activation', 'softmax'], /train: --activation must be one of identity, sigmoid, tanh, relu, leakyRelu; got 'softmax'/],
+    [['train', '--data', seedsPath, '--output', 'identity', '--loss', 'cce'], /train: loss 'categoricalCrossEntropy' needs --output 'softmax', got 'identity'/],
+    [['train', '--data', seedsPath, '--task', 'regress', '--loss', 'bce'], /train: --loss bce needs class labels, but .* has numeric targets/],
+    [['train', '--data', seedsPath, '--classes', '1,2'], /train: --classes picks MNIST digits/],
+    [['train', '--data', 'mnist', '--classes', '5,5'], /train: --classes must list at least two distinct digits 0–9, got '5,5'/],
+    [['train', '--data', 'mnist', '--label-column', '0'], /train: --label-column is for data files/],
+    [['train', '--data', seedsPath, '--standardise'], /^backprop-wasm train: unknown flag --standardise \(see backprop-wasm train --help\)\n$/],
+    [['train', '--data', seedsPath, '--standardize=yes'], /train: --standardize takes no value/],
+    [['train', '--data', seedsPath, 'extra'], /train: unexpected argument 'extra'/],
+    [['eval', '--data', seedsPath], /eval: --model is required/],
+    [['gradcheck', '--model', model, '--layers', '3'], /gradcheck: --layers describes a network to build; it cannot change the one --model loads/],
+    [['gradcheck', '--data', seedsPath], /gradcheck: --data goes with --model/],
+    [['frobnicate'], /^backprop-wasm: unknown command 'frobnicate'; the commands are train, eval, predict, gradcheck, info/],
+    [[], /^Usage: backprop-wasm <command> \[flags\]/],
+  ];
+  for (const [args, message] of cases) {
+    it(`${args.join(' ').replaceAll(seedsPath, 'seeds.txt') || '(no command)'}`, () => {
+      const r = cli(args);
+      expect(r.stderr).toMatch(message);
+      expect(r.status).toBe(2);
+      expect(r.stdout).toBe('');
+    });
+  }
+});
+
+describe('--help on every command exits 0 with an example', () => {
+  for (const command of ['train', 'eval', 'predict', 'gradcheck', 'info']) {
+    it(command, () => {
+      const r = cli([command, '--help']);
+      expect(r.status).toBe(0);
+      expect(r.stdout).toMatch(new RegExp(`^Usage: backprop-wasm ${command} `));
+      expect(r.stdout).toMatch(new RegExp(`\\nExample\\n {2}backprop-wasm ${command} --`));
+      expect(cli(['help', command]).stdout).toBe(r.stdout);
+    });
+  }
+  it('the tool itself', () => {
+    const r = cli(['--help']);
+    expect(r.status).toBe(0);
+    for (const command of ['train', 'eval', 'predict', 'gradcheck', 'info']) expect(r.stdout).toMatch(new RegExp(`^ {2}${command} +\\S`, 'm'));
+  });
+});
+
+describe('failures while running exit with 1 and name the file, line and column', () => {
+  it('a data file with a bad cell', () => {
+    const bad = file('bad.csv', 'a,b,label\n1,2,x\n3,4x,y\n');
+    const r = cli(['train', '--data', bad, '--out', join(dir, 'never.json')]);
+    expect([r.status, r.stderr]).toEqual([1, `backprop-wasm train: loadDelimited: ${bad}: line 3, column 2: "4x" is not a number\n`]);
+  });
+
+  it('a ragged data file, and one that does not exist', () => {
+    const ragged = file('ragged.tsv', '1\t2\t0\n3\t4\t1\n5\t1\n');
+    expect(cli(['train', '--data', ragged]).stderr).toBe(`backprop-wasm train: loadDelimited: ${ragged}: line 3: expected 3 fields, got 2\n`);
+    const r = cli(['eval', '--model', model, '--data', join(dir, 'absent.csv')]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^backprop-wasm eval: loadDelimited: .*absent.csv: cannot read file: ENOENT/);
+  });
+
+  it('data with one class only', () => {
+    const one = file('one.csv', '1,2,a\n3,4,a\n');
+    expect(cli(['train', '--data', one])).toMatchObject({ status: 1, stderr: 'backprop-wasm train: every label is "a": classification needs at least two classes\n' });
+  });
+
+  it('a model file that is missing, truncated, or damaged', () => {
+    const text = readFileSync(model, 'utf8');
+    const truncated = file('truncated.json', text.slice(0, text.length / 2));
+    const damaged = file('damaged.json', text.replace(/"seed": 3/, '"seed": 4'));
+    for (const [path, message] of [
+      [join(dir, 'nope.json'), /cannot read file: ENOENT/],
+      [truncated, /the text is not valid JSON \(.*\); is the file truncated or not a model\?/],
+      [damaged, /checksum mismatch: the file records crc32:[0-9a-f]{8} but its contents give crc32:[0-9a-f]{8}; the file was damaged or edited after it was saved/],
+    ] as const) {
+      for (const command of ['eval', 'predict', 'info']) {
+        const r = cli([command, '--model', path, '--data', seedsPath].slice(0, command === 'info' ? 3 : 5));
+        expect(r.status).toBe(1);
+        expect(r.stderr.startsWith(`backprop-wasm ${command}: model ${path}: `)).toBe(true);
+        expect(r.stderr).toMatch(message);
+      }
+    }
+  });
+
+  it('data that do not fit the model: too few columns, an unknown class', () => {
+    const narrow = file('narrow.csv', '1,2,1\n3,4,2\n');
+    expect(cli(['eval', '--model', model, '--data', narrow]).stderr).toBe(`backprop-wasm eval: ${narrow}: 2 feature columns besides the label column (2), but the model has 7 inputs\n`);
+    const unknown = file('unknown.csv', '1,2,3,4,5,6,7,2\n1,2,3,4,5,6,7,9\n');
+    expect(cli(['eval', '--model', model, '--data', unknown])).toMatchObject({
+      status: 1,
+      stderr: `backprop-wasm eval: ${unknown}: data row 2 has the label 9, which is not one of the model's classes (1, 2, 3)\n`,
+    });
+  });
+
+  it('gradcheck that finds errors above the tolerance', () => {
+    const r = cli(['gradcheck', '--tolerance', '1e-30']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^backprop-wasm gradcheck: the largest relative error \S+ exceeds the tolerance 1e-30: backpropagation and finite differences disagree\n$/);
+  });
+});
+
+describe('a failed run leaves the previous model file as it was', () => {
+  it('training that diverges writes nothing', () => {
+    const before = readFileSync(model);
+    const r = cli(['train', '--data', seedsPath, '--lr', '1e30', '--momentum', '0', '--epochs', '3', '--out', model]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^backprop-wasm train: fit: training diverged in epoch 1, batch \d+: the learning rate \(1e\+30\) is too large/);
+    expect(readFileSync(model)).toEqual(before);
+  });
+
+  it('a save that fails midway (file-size limit, as a full disk) keeps the old model and says so', () => {
+    const before = readFileSync(model);
+    // 7-1000-1000-3 is about a million weights, a 5 MB file; the limit allows 256 kB.
+    const r = cli(['train', '--data', seedsPath, '--layers', '1000,1000', '--epochs', '1', '--out', model], undefined, 'ulimit -f 256');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`^backprop-wasm train: save: cannot write ${model}: EFBIG: file too large, write; the previous file \\(if any\\) is unchanged\\n$`));
+    expect(readFileSync(model)).toEqual(before);
+    expect(cli(['info', '--model', model]).status).toBe(0);
+  });
+});

@@ -1,0 +1,174 @@
+/**
+ * The command line end to end on the UCI seeds data (three wheat varieties): train a softmax
+ * network, save it, then eval, predict, info and gradcheck with the saved file, each compared with
+ * the same computation done in this process on the loaded model.
+ */
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ANN, loadDelimited, oneHot, trainTestSplit, type Matrix } from '../../src/index.js';
+import { cli, scratch, seedsPath, type Run } from './helpers.js';
+
+const dir = scratch('seeds');
+const model = join(dir, 'seeds.json');
+let trained: Run;
+let net: ANN;
+let x: Matrix;
+let labels: number[];
+
+beforeAll(async () => {
+  trained = cli(['train', '--data', seedsPath, '--layers', '16', '--standardize', '--epochs', '40', '--seed', '1', '--out', model]);
+  net = await ANN.load(model);
+  const data = await loadDelimited(seedsPath, { labelColumn: -1 });
+  x = data.x;
+  labels = data.labels!;
+});
+
+afterAll(() => {
+  net?.dispose();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** The class each row of outputs predicts (argmax). */
+const argmax = (out: ArrayLike<number>, r: number, k: number) => {
+  let best = 0;
+  for (let j = 1; j < k; j++) if (out[r * k + j] > out[r * k + best]) best = j;
+  return best;
+};
+
+describe('backprop-wasm train on the seeds file', () => {
+  it('exits 0 and reports the data, the split, the network, each epoch and where the model went', () => {
+    expect(trained.stderr).toBe('');
+    expect(trained.status).toBe(0);
+    const out = trained.stdout;
+    expect(out).toContain(`data: ${seedsPath}: 210 rows × 7 features; 3 classes (1, 2, 3)`);
+    expect(out).toContain('split: 168 training rows, 42 validation rows (stratified, seed 1)');
+    expect(out).toContain('network: 7-16-3, relu → softmax, categoricalCrossEntropy, f32 on wasm; seed 1; features standardized');
+    const epochs = out.split('\n').filter((l) => /^epoch \d+ {2}loss [\d.]+ {2}accuracy [\d.]+% {2}val loss [\d.]+ {2}val accuracy [\d.]+% {2}[\d.]+ s$/.test(l));
+    expect(epochs).toHaveLength(40);
+    expect(out).toMatch(new RegExp(`model written to ${model} \\([\\d.]+ kB\\)`));
+  });
+
+  it('reaches ≥ 90% validation accuracy, and the loaded model scores exactly that on the same split', () => {
+    const summary = net.meta.training!;
+    expect(summary).toMatchObject({ data: seedsPath, rows: 168, validationRows: 42, epochs: 40, batchSize: 32, learningRate: 0.05, momentum: 0.9 });
+    expect(summary.valAccuracy).toBeGreaterThanOrEqual(0.9);
+    // The split the command made, redone here from the same seed.
+    const split = trainTestSplit(x, oneHot(labels).y, { testFraction: 0.2, seed: 1, stratify: true });
+    const here = net.evaluate(split.xTest, split.yTest);
+    expect(Number(here.accuracy!.toPrecision(6))).toBe(summary.valAccuracy);
+    expect(Number(here.loss.toPrecision(6))).toBe(summary.valLoss);
+    expect(trained.stdout).toContain(`val accuracy ${(100 * here.accuracy!).toFixed(2)}%`);
+  });
+
+  it('saves the classes, the label column and the standardization fitted on the training rows', () => {
+    expect(net.meta).toMatchObject({ classes: [1, 2, 3], labelColumn: 7 });
+    const split = trainTestSplit(x, oneHot(labels).y, { testFraction: 0.2, seed: 1, stratify: true });
+    const cols = 7;
+    const mean = Array.from({ length: cols }, (_, c) => {
+      let s = 0;
+      for (let r = 0; r < split.xTrain.rows; r++) s += split.xTrain.data[r * cols + c];
+      return s / split.xTrain.rows;
+    });
+    net.standardizer!.mean.forEach((m, c) => expect(m).toBeCloseTo(mean[c], 12));
+  });
+});
+
+describe('backprop-wasm eval', () => {
+  it('prints the loss, accuracy and confusion matrix that the loaded model gives in this process', () => {
+    const r = cli(['eval', '--model', model, '--data', seedsPath]);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const y = oneHot(labels).y;
+    const { loss, accuracy } = net.evaluate(x, y);
+    const out = net.predict(x).data;
+    const confusion = [0, 1, 2].map(() => [0, 0, 0]);
+    labels.forEach((l, i) => confusion[l - 1][argmax(out, i, 3)]++);
+    const correct = confusion[0][0] + confusion[1][1] + confusion[2][2];
+    expect(r.stdout).toContain(`loss ${loss.toFixed(4)}, accuracy ${(100 * accuracy!).toFixed(2)}% (${correct} of 210)`);
+    const rows = r.stdout.trimEnd().split('\n').slice(-3).map((l) => l.trim().split(/\s+/).map(Number));
+    expect(rows).toEqual(confusion.map((row, i) => [i + 1, ...row]));
+    expect(accuracy).toBeGreaterThan(0.9);
+  });
+});
+
+describe('backprop-wasm predict', () => {
+  /** The CSV the command printed, as the class column and the probability columns. */
+  const parse = (csv: string) => {
+    const [head, ...rows] = csv.trimEnd().split('\n');
+    return { head, rows: rows.map((l) => l.split(',')) };
+  };
+
+  it('prints one row per input row whose probabilities are bit for bit the in-process predictions', () => {
+    const r = cli(['predict', '--model', model, '--data', seedsPath]);
+    expect(r.status).toBe(0);
+    const { head, rows } = parse(r.stdout);
+    expect(head).toBe('predicted,p(1),p(2),p(3)');
+    expect(rows).toHaveLength(210);
+    const out = net.predict(x).data;
+    rows.forEach((row, i) => {
+      expect(row.slice(1).map(Number)).toEqual(Array.from(out.subarray(3 * i, 3 * i + 3)));
+      expect(Number(row[0])).toBe(argmax(out, i, 3) + 1);
+    });
+  });
+
+  it('reads a file of features only (CSV with a header) and writes --out atomically, with the same numbers', () => {
+    const features = join(dir, 'features.csv');
+    const lines = readFileSync(seedsPath, 'utf8').trim().split('\n').map((l) => l.trim().split(/\s+/).slice(0, 7).join(','));
+    writeFileSync(features, ['area,perimeter,compactness,length,width,asymmetry,groove', ...lines].join('\r\n'));
+    const target = join(dir, 'predictions.csv');
+    const r = cli(['predict', '-m', model, '--data', features, '--out', target]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(`210 predictions written to ${target}\n`);
+    const direct = cli(['predict', '--model', model, '--data', seedsPath]).stdout;
+    expect(readFileSync(target, 'utf8')).toBe(direct);
+  });
+});
+
+describe('backprop-wasm info and gradcheck on the saved model', () => {
+  it('info describes the checked file', () => {
+    const r = cli(['info', '--model', model]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^file: .*seeds.json \([\d.]+ kB\), backprop-wasm\/ann format version 2, checksum crc32:[0-9a-f]{8} \(verified\)$/m);
+    expect(r.stdout).toContain('architecture: 7-16-3 (relu → softmax), loss categoricalCrossEntropy, precision f32, init he, seed 1');
+    expect(r.stdout).toContain('parameters: 179 (layer 1: 16 × 7 weights + 16 biases; layer 2: 3 × 16 weights + 3 biases)');
+    expect(r.stdout).toContain('classes: 1, 2, 3');
+    expect(r.stdout).toMatch(/^training: data .*seeds_dataset.txt, rows 168, validationRows 42, epochs 40, /m);
+  });
+
+  it('gradcheck on rows of the data passes at the float32 tolerance', () => {
+    const r = cli(['gradcheck', '--model', model, '--data', seedsPath, '--samples', '12']);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain(`data: the first 12 rows of ${seedsPath}`);
+    const errors = [...r.stdout.matchAll(/max relative error (\S+)/g)].map((m) => Number(m[1]));
+    expect(errors).toHaveLength(2);
+    for (const e of errors) expect(e).toBeLessThan(1e-2);
+  });
+});
+
+describe('the same data as a CSV with a header, quoted names as labels and CRLF line ends', () => {
+  it('trains on the names, and predict and eval speak of them', () => {
+    const varieties = ['Kama', 'Rosa', 'Canadian'];
+    const rows = readFileSync(seedsPath, 'utf8').trim().split('\n').map((l) => l.trim().split(/\s+/));
+    const csv = join(dir, 'named.csv');
+    const text = ['area,perimeter,compactness,"length, kernel",width,asymmetry,groove,variety', ...rows.map((f) => [...f.slice(0, 7), `"${varieties[Number(f[7]) - 1]}"`].join(','))];
+    writeFileSync(csv, text.join('\r\n') + '\r\n');
+    const named = join(dir, 'named.json');
+    const r = cli(['train', '--data', csv, '--layers', '16', '--standardize', '--epochs', '40', '--seed', '1', '--out', named]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('210 rows × 7 features; 3 classes (Canadian, Kama, Rosa)');
+    const info = cli(['info', '--model', named]).stdout;
+    expect(info).toContain('classes: Canadian, Kama, Rosa');
+    expect(info).toContain('features: area, perimeter, compactness, length, kernel, width, asymmetry, groove');
+    expect(info).toContain('label: variety, column 7 of the training file');
+    const predicted = cli(['predict', '--model', named, '--data', csv]).stdout.trimEnd().split('\n');
+    expect(predicted[0]).toBe('predicted,p(Canadian),p(Kama),p(Rosa)');
+    const hits = predicted.slice(1).filter((line, i) => line.split(',')[0] === varieties[Number(rows[i][7]) - 1]).length;
+    expect(hits / 210).toBeGreaterThan(0.9);
+    const evaluated = cli(['eval', '--model', named, '--data', csv]).stdout;
+    expect(evaluated).toContain(`(${hits} of 210)`);
+    expect(evaluated).toMatch(/^ {2} {8} {2}Canadian {6}Kama {6}Rosa$/m);
+  });
+});
