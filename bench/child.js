@@ -14,6 +14,12 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const PROBE = fileURLToPath(new URL('./rss-probe.js', import.meta.url));
 export const PEAK_MARK = '@@bench-peak-rss ';
 
+let childCpuSeconds = 0;
+/** CPU seconds used by every child run so far (as their probes reported), for the run's CPU share. */
+export function childCpu() {
+  return childCpuSeconds;
+}
+
 /** The child's current resident set in bytes (VmRSS), or null where /proc is not available. */
 function currentRss(pid) {
   try {
@@ -49,7 +55,9 @@ export function runNode(script, args = [], { nodeFlags = [], sampleOn = null, en
     child.on('error', reject);
     child.on('close', (code) => {
       const peakLine = stderr.split('\n').find((l) => l.startsWith(PEAK_MARK));
-      const peakRss = peakLine ? Number(peakLine.slice(PEAK_MARK.length)) : null;
+      const [rss, cpu] = peakLine ? peakLine.slice(PEAK_MARK.length).split(' ').map(Number) : [null, 0];
+      const peakRss = rss;
+      childCpuSeconds += cpu || 0;
       stderr = stderr
         .split('\n')
         .filter((l) => !l.startsWith(PEAK_MARK))

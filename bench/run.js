@@ -6,7 +6,9 @@
  *
  *   npm run bench                       # everything (passes --experimental-wasm-relaxed-simd)
  *   node bench/run.js --quick           # smoke test: tiny budgets, R1 subset; RESULTS.md untouched
- *   node bench/run.js --only gemm,epochs  # some sections (RESULTS.md untouched)
+ *   node bench/run.js --only gemm,epochs  # some sections (RESULTS.md untouched); sections:
+ *                                         # gemm, peak, activations, epochs, allocation, memory, startup
+ *   node bench/run.js --no-tfjs-cpu     # skip tfjs-layers on its cpu backend (the slowest rows)
  *
  * Needs a build first (`npm run build`): it imports ../dist and the wasm in ../build.
  * Files: gemm.js, peak.js, kernels.js (activations), training.js (our epochs), tfjs.js and
@@ -17,6 +19,7 @@ import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { JsKernels } from '../dist/backend/js.js';
+import { childCpu } from './child.js';
 import { benchActivations } from './kernels.js';
 import { kernelBuilds, restoreAutoBuild } from './builds.js';
 import { firstRows, loadR1 } from './data.js';
@@ -166,10 +169,10 @@ await section('startup', async () => {
 m.seconds = (performance.now() - started) / 1000;
 m.loadBefore = loadBefore;
 m.loadAfter = os.loadavg()[0];
-// CPU time this process got ÷ wall time: about 1 when it had a core to itself; well below 1 means
-// other processes took turns on its core (child processes' time is not counted).
+// CPU time this process and its children got ÷ wall time: about 1 when the run had a core to
+// itself; well below 1 means other processes took turns on its core.
 const cpu = process.cpuUsage(cpuStart);
-m.cpuShare = (cpu.user + cpu.system) / 1e6 / m.seconds;
+m.cpuShare = ((cpu.user + cpu.system) / 1e6 + childCpu()) / m.seconds;
 log(`done in ${m.seconds.toFixed(0)} s; CPU time / wall time ${m.cpuShare.toFixed(2)}; load average ${loadBefore.toFixed(2)} before, ${m.loadAfter.toFixed(2)} after`);
 
 const report = renderResults(m);
