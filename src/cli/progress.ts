@@ -62,6 +62,7 @@ export function epochLine(log: EpochLog, validation = 'val'): string {
   if (log.accuracy !== undefined) parts.push(`accuracy ${(100 * log.accuracy).toFixed(2)}%`);
   if (log.valLoss !== undefined) parts.push(`${validation} loss ${log.valLoss.toFixed(4)}`);
   if (log.valAccuracy !== undefined) parts.push(`${validation} accuracy ${(100 * log.valAccuracy).toFixed(2)}%`);
-  parts.push(`${log.seconds.toFixed(2)} s`);
+  // Small data sets train in well under a millisecond per epoch; "0.00 s" would say nothing.
+  parts.push(log.seconds < 0.1 ? `${(1000 * log.seconds).toFixed(2)} ms` : `${log.seconds.toFixed(2)} s`);
   return parts.join('  ');
 }

@@ -38,5 +38,6 @@ describe('epochLine', () => {
       'epoch 3  loss 0.1235  accuracy 98.76%  val loss 0.2000  val accuracy 95.00%  1.23 s',
     );
     expect(epochLine({ epoch: 1, loss: 2, seconds: 0.5, valLoss: 1 }, 'test')).toBe('epoch 1  loss 2.0000  test loss 1.0000  0.50 s');
+    expect(epochLine({ epoch: 2, loss: 2, seconds: 0.000789 })).toBe('epoch 2  loss 2.0000  0.79 ms');
   });
 });
