@@ -76,7 +76,7 @@ async function section(name, measure) {
   }
 }
 
-const m = { failed: [], quick, only, wasmFlags, env: environment(), budget: BUDGET, learningRate: LEARNING_RATE, batches: BATCHES };
+const m = { failed: [], sections: SECTIONS, quick, only, wasmFlags, env: environment(), budget: BUDGET, learningRate: LEARNING_RATE, batches: BATCHES };
 m.builds = await kernelBuilds();
 const available = m.builds.builds.filter((b) => b.available);
 log(`kernel builds: ${m.builds.builds.map((b) => `${b.name} ${b.available ? 'available' : `not available (${b.reason})`}`).join('; ')}`);
