@@ -8,8 +8,7 @@
  * one short untimed fit first lets tfjs set up its kernels.
  */
 import { useBackend } from './tfjs.js';
-
-const WARMUP_BATCHES = 20;
+import { warmupRows } from './training.js';
 
 function r1Model(tf, tfl, seed) {
   const model = tfl.sequential();
@@ -31,7 +30,7 @@ export async function tfjsEpochs({ tf, tfl }, backend, data, { batch, runs }) {
   const fit = (model, xs, ys) => model.fit(xs, ys, { batchSize: batch, epochs: 1, shuffle: true, verbose: 0 });
 
   const warm = r1Model(tf, tfl, 99);
-  const warmRows = Math.min(data.train.x.rows, WARMUP_BATCHES * batch);
+  const warmRows = warmupRows(batch, data.train.x.rows);
   const [wx, wy] = [x, y].map((t) => tf.slice(t, [0, 0], [warmRows, -1]));
   await fit(warm, wx, wy);
   tf.dispose([wx, wy]);

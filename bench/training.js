@@ -11,7 +11,13 @@ import { summarizeTimes } from './stats.js';
 /** R1's network. Only the backend (and the kernel build) changes between the rows of a table. */
 export const R1_NETWORK = { layers: [784, 196, 1], activation: 'sigmoid', output: 'sigmoid', loss: 'binaryCrossEntropy', seed: 1, precision: 'f32' };
 
-const WARMUP_BATCHES = 20;
+/**
+ * Rows of the untimed warm-up fit before the timed epochs: at least 3 batches and 640 images —
+ * enough for the JIT and every lazy set-up, without half an epoch of the slow backends at batch 256.
+ */
+export function warmupRows(batch, rows) {
+  return Math.min(rows, Math.max(3 * batch, 640));
+}
 
 /**
  * `runs` one-epoch fits on `backend` ('wasm' or 'js'); for wasm, `build.select()` runs first.
@@ -22,7 +28,7 @@ export async function benchEpoch(data, { backend, build, batch, learningRate, ru
   await build?.select();
   const fitOptions = { epochs: 1, batchSize: batch, learningRate };
   const warm = await ANN.create({ ...R1_NETWORK, backend });
-  const warmRows = Math.min(data.train.x.rows, WARMUP_BATCHES * batch);
+  const warmRows = warmupRows(batch, data.train.x.rows);
   await warm.fit(firstRows(data.train.x, warmRows), firstRows(data.train.y, warmRows), fitOptions);
   warm.dispose();
   const times = [];
