@@ -5,7 +5,7 @@
  */
 import type { FloatArray } from '../matrix.js';
 import { Activation, LossKernel, type Buffer, type Kernels, type Precision } from './kernels.js';
-import { kernelModule } from './wasm-module.js';
+import { kernelBuild, kernelModule, type KernelBuild } from './wasm-module.js';
 
 interface KernelExports {
   memory: WebAssembly.Memory;
@@ -50,7 +50,7 @@ export class WasmKernels implements Kernels {
   private flossGradient: Fn;
   private fsgd: Fn;
 
-  private constructor(exports: KernelExports, readonly precision: Precision) {
+  private constructor(exports: KernelExports, readonly precision: Precision, readonly build: KernelBuild) {
     this.memory = exports.memory;
     this.bytesPer = precision === 'f32' ? 4 : 8;
     const fn = (name: string): Fn => exports[`${name}_${precision}`] as Fn;
@@ -69,11 +69,11 @@ export class WasmKernels implements Kernels {
     this.ensure(this.top);
   }
 
-  /** A backend on a fresh instance of the (cached) compiled module. */
-  static async create(precision: Precision): Promise<WasmKernels> {
-    const module = await kernelModule();
+  /** A backend on a fresh instance of the (cached) compiled module of `build` (by default the one `kernelBuild()` names). */
+  static async create(precision: Precision, build: KernelBuild = kernelBuild()): Promise<WasmKernels> {
+    const module = await kernelModule(build);
     const instance = await WebAssembly.instantiate(module, { env: { abort: wasmAbort } });
-    return new WasmKernels(instance.exports as unknown as KernelExports, precision);
+    return new WasmKernels(instance.exports as unknown as KernelExports, precision, build);
   }
 
   /** Bytes of linear memory in use (the workspace included). */
