@@ -33,8 +33,10 @@ export function activate_f64(kind: i32, z: usize, a: usize, rows: i32, cols: i32
 export function activate_backward_f32(kind: i32, z: usize, a: usize, da: usize, dz: usize, rows: i32, cols: i32, slope: f32): void { activateBackward<f32>(kind, z, a, da, dz, rows, cols, slope); }
 export function activate_backward_f64(kind: i32, z: usize, a: usize, da: usize, dz: usize, rows: i32, cols: i32, slope: f64): void { activateBackward<f64>(kind, z, a, da, dz, rows, cols, slope); }
 
-export function loss_sum_f32(kind: i32, out: usize, y: usize, rows: i32, cols: i32): f64 { return lossSum<f32>(kind, out, y, rows, cols); }
-export function loss_sum_f64(kind: i32, out: usize, y: usize, rows: i32, cols: i32): f64 { return lossSum<f64>(kind, out, y, rows, cols); }
+// The sum is stored as an f64 at `result` rather than returned: a returned f64 reaches JavaScript
+// as a new heap number on every call, and a training step must allocate nothing.
+export function loss_sum_f32(kind: i32, out: usize, y: usize, rows: i32, cols: i32, result: usize): void { store<f64>(result, lossSum<f32>(kind, out, y, rows, cols)); }
+export function loss_sum_f64(kind: i32, out: usize, y: usize, rows: i32, cols: i32, result: usize): void { store<f64>(result, lossSum<f64>(kind, out, y, rows, cols)); }
 export function loss_gradient_f32(kind: i32, a: usize, y: usize, d: usize, len: i32, scale: f32): void { lossGradient<f32>(kind, a, y, d, len, scale); }
 export function loss_gradient_f64(kind: i32, a: usize, y: usize, d: usize, len: i32, scale: f64): void { lossGradient<f64>(kind, a, y, d, len, scale); }
 
