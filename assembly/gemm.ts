@@ -10,6 +10,8 @@
 // accumulators (4 × 8 for f32, 4 × 4 for f64): with one A broadcast and two B vectors that
 // is 11 live registers, under the 16 that V8 allocates, so nothing spills.
 
+import { madd } from './madd';
+
 /** Rows of op(A) per micro-tile. */
 const MR: i32 = 4;
 /** Depth of one packed block: a KC × NR panel of B (8 KB in f32) stays in L1. */
@@ -30,13 +32,42 @@ export function gemmWorkspaceBytes<T>(): usize {
   return <usize>(MC * KC + KC * NC + MR * nr<T>()) * sizeof<T>();
 }
 
+/**
+ * Stores the transpose of the 4 × 4 f32 block whose rows are r0 … r3 as four vectors `stride`
+ * bytes apart: out[q] = (r0[q], r1[q], r2[q], r3[q]). This is what turns a row-major operand into
+ * a panel at vector speed instead of one scalar at a time.
+ */
+// @ts-ignore: decorator
+@inline function storeTransposed4(out: usize, stride: usize, r0: v128, r1: v128, r2: v128, r3: v128): void {
+  const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
+  const t1 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+  const t2 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+  const t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+  v128.store(out, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
+  v128.store(out + stride, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7));
+  v128.store(out + 2 * stride, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5));
+  v128.store(out + 3 * stride, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7));
+}
+
 /** Packs rows i0 … i0+mc−1, depths p0 … p0+kc−1 of op(A) into MR-row panels, each kc × MR, zero-padded to MR rows. */
 function packA<T>(transA: bool, a: usize, lda: i32, i0: i32, p0: i32, mc: i32, kc: i32, dst: usize): void {
   const sz = <usize>sizeof<T>();
   for (let ir = 0; ir < mc; ir += MR) {
     const rows = min(MR, mc - ir);
     const panel = dst + <usize>(ir * kc) * sz;
-    if (!transA) {
+    if (!transA && sizeof<T>() == 4 && rows == MR) {
+      // Four full rows, read four depths at a time and transposed in registers.
+      const row = <usize>lda * sz;
+      const src = a + (<usize>(i0 + ir) * <usize>lda + <usize>p0) * sz;
+      const kc4 = kc & ~3;
+      for (let p = 0; p < kc4; p += 4) {
+        const s = src + <usize>p * sz;
+        storeTransposed4(panel + <usize>(p * MR) * sz, 16, v128.load(s), v128.load(s + row), v128.load(s + 2 * row), v128.load(s + 3 * row));
+      }
+      for (let p = kc4; p < kc; p++) {
+        for (let i = 0; i < MR; i++) store<T>(panel + <usize>(p * MR + i) * sz, load<T>(src + <usize>i * row + <usize>p * sz));
+      }
+    } else if (!transA) {
       // op(A)[i, p] = A[i·lda + p]: read each row contiguously, write it with stride MR.
       for (let i = 0; i < MR; i++) {
         let out = panel + <usize>i * sz;
@@ -75,7 +106,22 @@ function packB<T>(transB: bool, b: usize, ldb: i32, p0: i32, j0: i32, kc: i32, n
   for (let jr = 0; jr < nc; jr += NR) {
     const cols = min(NR, nc - jr);
     const panel = dst + <usize>(jr * kc) * sz;
-    if (!transB) {
+    if (transB && sizeof<T>() == 4 && cols == NR) {
+      // Eight full columns of op(B) are eight rows of B: two 4 × 4 transposes per four depths.
+      const row = <usize>ldb * sz;
+      const src = b + (<usize>(j0 + jr) * <usize>ldb + <usize>p0) * sz;
+      const kc4 = kc & ~3;
+      for (let p = 0; p < kc4; p += 4) {
+        const s = src + <usize>p * sz;
+        const out = panel + <usize>p * 32;
+        storeTransposed4(out, 32, v128.load(s), v128.load(s + row), v128.load(s + 2 * row), v128.load(s + 3 * row));
+        const s4 = s + 4 * row;
+        storeTransposed4(out + 16, 32, v128.load(s4), v128.load(s4 + row), v128.load(s4 + 2 * row), v128.load(s4 + 3 * row));
+      }
+      for (let p = kc4; p < kc; p++) {
+        for (let j = 0; j < NR; j++) store<T>(panel + <usize>p * 32 + <usize>j * sz, load<T>(src + <usize>j * row + <usize>p * sz));
+      }
+    } else if (!transB) {
       // op(B)[p, j] = B[p·ldb + j]: NR contiguous values per depth, two vector copies when full.
       let out = panel;
       for (let p = 0; p < kc; p++) {
@@ -125,17 +171,17 @@ function packB<T>(transB: bool, b: usize, ldb: i32, p0: i32, j0: i32, kc: i32, n
     const b0 = v128.load(pb);
     const b1 = v128.load(pb, 16);
     let a = v128.load_splat<T>(pa);
-    c00 = v128.add<T>(c00, v128.mul<T>(a, b0));
-    c01 = v128.add<T>(c01, v128.mul<T>(a, b1));
+    c00 = madd<T>(c00, a, b0);
+    c01 = madd<T>(c01, a, b1);
     a = v128.load_splat<T>(pa + sz);
-    c10 = v128.add<T>(c10, v128.mul<T>(a, b0));
-    c11 = v128.add<T>(c11, v128.mul<T>(a, b1));
+    c10 = madd<T>(c10, a, b0);
+    c11 = madd<T>(c11, a, b1);
     a = v128.load_splat<T>(pa + 2 * sz);
-    c20 = v128.add<T>(c20, v128.mul<T>(a, b0));
-    c21 = v128.add<T>(c21, v128.mul<T>(a, b1));
+    c20 = madd<T>(c20, a, b0);
+    c21 = madd<T>(c21, a, b1);
     a = v128.load_splat<T>(pa + 3 * sz);
-    c30 = v128.add<T>(c30, v128.mul<T>(a, b0));
-    c31 = v128.add<T>(c31, v128.mul<T>(a, b1));
+    c30 = madd<T>(c30, a, b0);
+    c31 = madd<T>(c31, a, b1);
     pa += <usize>MR * sz;
     pb += 32;
   }
@@ -200,10 +246,13 @@ export function gemm<T>(
     }
     return;
   }
+  // Depth blocks of equal size: a short last block would pay a whole pass over C for a few depths.
+  const kBlocks = (k + KC - 1) / KC;
+  const kcStep = (k + kBlocks - 1) / kBlocks;
   for (let jc = 0; jc < n; jc += NC) {
     const nc = min(NC, n - jc);
-    for (let pc = 0; pc < k; pc += KC) {
-      const kc = min(KC, k - pc);
+    for (let pc = 0; pc < k; pc += kcStep) {
+      const kc = min(kcStep, k - pc);
       packB<T>(transB, b, ldb, pc, jc, kc, nc, packedB);
       // Later depth blocks add to what the earlier ones wrote.
       const acc = accumulate || pc > 0;

@@ -6,6 +6,7 @@ import { activate, activateBackward } from './activation';
 import { lossSum, lossGradient } from './loss';
 import { biasAdd, biasGradient } from './bias';
 import { sgdUpdate } from './sgd';
+import { simdPeak } from './peak';
 
 /** First byte of linear memory that the caller may use. */
 export function heap_base(): usize {
@@ -32,10 +33,15 @@ export function activate_f64(kind: i32, z: usize, a: usize, rows: i32, cols: i32
 export function activate_backward_f32(kind: i32, z: usize, a: usize, da: usize, dz: usize, rows: i32, cols: i32, slope: f32): void { activateBackward<f32>(kind, z, a, da, dz, rows, cols, slope); }
 export function activate_backward_f64(kind: i32, z: usize, a: usize, da: usize, dz: usize, rows: i32, cols: i32, slope: f64): void { activateBackward<f64>(kind, z, a, da, dz, rows, cols, slope); }
 
-export function loss_sum_f32(kind: i32, out: usize, y: usize, rows: i32, cols: i32): f64 { return lossSum<f32>(kind, out, y, rows, cols); }
-export function loss_sum_f64(kind: i32, out: usize, y: usize, rows: i32, cols: i32): f64 { return lossSum<f64>(kind, out, y, rows, cols); }
+// The sum is stored as an f64 at `result` rather than returned: a returned f64 reaches JavaScript
+// as a new heap number on every call, and a training step must allocate nothing.
+export function loss_sum_f32(kind: i32, out: usize, y: usize, rows: i32, cols: i32, result: usize): void { store<f64>(result, lossSum<f32>(kind, out, y, rows, cols)); }
+export function loss_sum_f64(kind: i32, out: usize, y: usize, rows: i32, cols: i32, result: usize): void { store<f64>(result, lossSum<f64>(kind, out, y, rows, cols)); }
 export function loss_gradient_f32(kind: i32, a: usize, y: usize, d: usize, len: i32, scale: f32): void { lossGradient<f32>(kind, a, y, d, len, scale); }
 export function loss_gradient_f64(kind: i32, a: usize, y: usize, d: usize, len: i32, scale: f64): void { lossGradient<f64>(kind, a, y, d, len, scale); }
 
 export function sgd_update_f32(w: usize, g: usize, v: usize, len: i32, lr: f32, momentum: f32): void { sgdUpdate<f32>(w, g, v, len, lr, momentum); }
 export function sgd_update_f64(w: usize, g: usize, v: usize, len: i32, lr: f64, momentum: f64): void { sgdUpdate<f64>(w, g, v, len, lr, momentum); }
+
+/** A register-only multiply-add loop: iterations × 96 flops, the ceiling that the benchmark holds the products against. */
+export function simd_peak_f32(iterations: i32): f32 { return simdPeak(iterations); }

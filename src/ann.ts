@@ -9,7 +9,7 @@ import { Standardizer } from './data/transform.js';
 import { initWeights } from './init.js';
 import { toMatrix } from './input.js';
 import type { FloatArray, Matrix, MatrixLike } from './matrix.js';
-import { countCorrect, Network } from './network.js';
+import { countCorrect, Network, StepStats } from './network.js';
 import {
   ACTIVATIONS,
   checkArchitecture,
@@ -28,6 +28,7 @@ import { Random } from './random.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { describeSource, isNode } from './data/source.js';
 import { encodeModelFile, readModelText, renamePrefix, type ModelMeta } from './model-file.js';
+import { SampleRows } from './sample-rows.js';
 import { checkWeights, fromModelJSON, toModelJSON, type LayerWeights, type ModelJSON, type WeightsInput } from './serialize.js';
 
 /**
@@ -177,12 +178,16 @@ export class ANN {
     }
 
     const n = X.rows;
+    const xRows = new SampleRows(X);
+    const yRows = new SampleRows(Y);
     const stepRows = Math.min(opts.batchSize, n);
     const chunk = Math.min(stepRows, CHUNK);
     const classify = isClassification(this.loss, Y);
     const order = new Uint32Array(n).map((_, i) => i);
     const history: EpochLog[] = [];
     const batches = Math.ceil(n / stepRows);
+    // The steps report through a typed array: a number returned from a call can be a new heap object.
+    const stats = new Float64Array(StepStats.Size);
     net.resetVelocity();
     this.training = true;
     try {
@@ -191,35 +196,25 @@ export class ANN {
         // A diverging run (loss NaN or Infinity) is rolled back to the start of its epoch.
         net.save();
         if (opts.shuffle) this.shuffler.shuffle(order);
-        let lossSum = 0;
-        let correct = 0;
+        stats.fill(0);
         for (let start = 0, batch = 1; start < n; start += stepRows, batch++) {
           const rows = Math.min(stepRows, n - start);
-          let batchLoss = 0;
-          for (let c = 0; c < rows; c += chunk) {
-            const cr = Math.min(chunk, rows - c);
-            const plan = net.batch(cr);
-            net.load(plan, X, Y, opts.shuffle ? order : null, start + c, cr);
-            net.forward(plan, cr);
-            batchLoss += net.lossSum(plan, cr);
-            if (classify) correct += net.countCorrect(plan, cr);
-            net.backward(plan, cr, rows, c > 0);
-          }
+          const updated = net.step(xRows, yRows, opts.shuffle ? order : null, start, rows, chunk, classify, opts.learningRate, opts.momentum, stats);
           // A loss of NaN or Infinity means an earlier update diverged; the epoch's last update
           // is checked on the weights themselves.
-          if (Number.isFinite(batchLoss)) net.update(opts.learningRate, opts.momentum);
-          if (!Number.isFinite(batchLoss) || (start + stepRows >= n && !net.finite())) {
+          if (!updated || (start + stepRows >= n && !net.finite())) {
             net.restore();
             throw new RangeError(
               `fit: training diverged in epoch ${epoch}, batch ${batch}: the learning rate (${opts.learningRate}) is too large for this network and data; the weights were restored to where epoch ${epoch} began`,
             );
           }
-          lossSum += batchLoss;
           if (options?.onBatchEnd) {
-            await options.onBatchEnd({ epoch, batch, batches, loss: batchLoss / net.lossDivisor(rows), samples: rows });
+            await options.onBatchEnd({ epoch, batch, batches, loss: stats[StepStats.BatchLoss] / net.lossDivisor(rows), samples: rows });
           }
           this.live('fit');
         }
+        const lossSum = stats[StepStats.Loss];
+        const correct = stats[StepStats.Correct];
         const log: EpochLog = { epoch, loss: lossSum / net.lossDivisor(n), seconds: 0 };
         if (classify) log.accuracy = correct / n;
         if (validation) {
@@ -357,7 +352,7 @@ export class ANN {
     for (let start = 0; start < X.rows; start += chunk) {
       const rows = Math.min(chunk, X.rows - start);
       const plan = net.batch(rows);
-      net.load(plan, X, Y, null, start, rows);
+      net.load(plan, new SampleRows(X), Y && new SampleRows(Y), null, start, rows);
       body(plan, start, rows);
     }
   }

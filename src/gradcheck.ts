@@ -17,6 +17,7 @@
 import { ANN, internalsOf } from './ann.js';
 import { Activation } from './backend/kernels.js';
 import type { MatrixLike } from './matrix.js';
+import { SampleRows } from './sample-rows.js';
 
 export interface GradCheckOptions {
   /** Largest finite-difference step. Default 1e-3. */
@@ -58,7 +59,7 @@ export async function gradCheck(net: ANN, x: MatrixLike, y: MatrixLike | readonl
       twin.setWeights(weights);
       const network = inner.network();
       const plan = network.batch(X.rows);
-      network.load(plan, X, null, null, 0, X.rows);
+      network.load(plan, new SampleRows(X), null, null, 0, X.rows);
       network.forward(plan, X.rows);
       const signs: number[] = [];
       for (let l = 1; l <= network.depth; l++) {

@@ -3,7 +3,7 @@ export { ANN, type ANNOptions, type Evaluation } from './ann.js';
 export { gradCheck, type GradCheckOptions } from './gradcheck.js';
 export { matrix, type Matrix, type MatrixLike, type FloatArray } from './matrix.js';
 export { Random } from './random.js';
-export { setWasmSource, type WasmSource } from './backend/wasm-module.js';
+export { setWasmSource, setKernelBuild, kernelBuild, relaxedSimdSupported, type WasmSource, type WasmSources, type KernelBuild } from './backend/wasm-module.js';
 export type { BackendName, Precision } from './backend/kernels.js';
 export type { ActivationName, LossName, InitName, CreateOptions, FitOptions, EpochLog, BatchLog } from './options.js';
 export type { LayerWeights, WeightsInput, ModelJSON } from './serialize.js';

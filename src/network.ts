@@ -7,8 +7,20 @@
  */
 import { Activation, LossKernel, type Buffer, type Kernels } from './backend/kernels.js';
 import { BatchPlan } from './batch-plan.js';
-import type { FloatArray, Matrix } from './matrix.js';
+import type { FloatArray } from './matrix.js';
+import type { SampleRows } from './sample-rows.js';
 import type { Objective } from './options.js';
+
+/** Slots of the Float64Array that `Network.step` adds its figures to. */
+export const StepStats = {
+  /** Σ loss over the samples of every step since the array was zeroed. */
+  Loss: 0,
+  /** Correct predictions over the same samples. */
+  Correct: 1,
+  /** Σ loss over the samples of the last step alone. */
+  BatchLoss: 2,
+  Size: 3,
+} as const;
 
 export class Network {
   /** Index 0 is unused so that W[l] belongs to layer l, as in the references. */
@@ -65,9 +77,9 @@ export class Network {
   }
 
   /** Copies samples order[start … start+rows−1] of x (and y) into the batch buffers. */
-  load(plan: BatchPlan, x: Matrix, y: Matrix | null, order: ArrayLike<number> | null, start: number, rows: number): void {
-    copyRows(this.k.view(plan.a[0]), x, order, start, rows);
-    if (y !== null) copyRows(this.k.view(plan.y), y, order, start, rows);
+  load(plan: BatchPlan, x: SampleRows, y: SampleRows | null, order: ArrayLike<number> | null, start: number, rows: number): void {
+    x.gather(this.k.view(plan.a[0]), order, start, rows);
+    if (y !== null) y.gather(this.k.view(plan.y), order, start, rows);
   }
 
   /** a[L] for the first `rows` samples of the batch. */
@@ -118,6 +130,32 @@ export class Network {
         k.activateBackward(this.acts[l - 1], plan.z[l - 1], plan.a[l - 1], plan.delta[l - 1], plan.delta[l - 1], rows, sizes[l - 1], this.slope);
       }
     }
+  }
+
+  /**
+   * One minibatch SGD step on samples order[start … start+rows−1] (start … in order when order is
+   * null): forward, loss and backward in chunks of at most `chunk` rows (dW summed over them),
+   * then the update — made only when the loss is finite, and then true is returned. The loss and
+   * correct count are added to `stats` (see StepStats). Allocates nothing.
+   */
+  step(x: SampleRows, y: SampleRows, order: ArrayLike<number> | null, start: number, rows: number, chunk: number, classify: boolean, learningRate: number, momentum: number, stats: Float64Array): boolean {
+    let loss = 0;
+    let correct = 0;
+    for (let c = 0; c < rows; c += chunk) {
+      const cr = Math.min(chunk, rows - c);
+      const plan = this.batch(cr);
+      this.load(plan, x, y, order, start + c, cr);
+      this.forward(plan, cr);
+      loss += this.lossSum(plan, cr);
+      if (classify) correct += this.countCorrect(plan, cr);
+      this.backward(plan, cr, rows, c > 0);
+    }
+    stats[StepStats.Loss] += loss;
+    stats[StepStats.Correct] += correct;
+    stats[StepStats.BatchLoss] = loss;
+    if (!Number.isFinite(loss)) return false;
+    this.update(learningRate, momentum);
+    return true;
   }
 
   /** One SGD step with the gradients in dW and db. */
@@ -188,17 +226,4 @@ export function countCorrect(out: FloatArray, y: FloatArray, rows: number, cols:
     if (best === target) correct++;
   }
   return correct;
-}
-
-function copyRows(dst: FloatArray, src: Matrix, order: ArrayLike<number> | null, start: number, rows: number): void {
-  const { cols, data } = src;
-  if (order === null) {
-    dst.set(data.subarray(start * cols, (start + rows) * cols));
-    return;
-  }
-  for (let r = 0; r < rows; r++) {
-    const from = order[start + r] * cols;
-    const to = r * cols;
-    for (let j = 0; j < cols; j++) dst[to + j] = data[from + j];
-  }
 }

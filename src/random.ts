@@ -3,10 +3,11 @@
  * exactly on every platform; Math.random cannot be seeded.
  */
 export class Random {
-  private a: number;
-  private b: number;
-  private c: number;
-  private d: number;
+  /**
+   * The four words a, b, c, d of sfc32. Kept in a typed array: a 32-bit value in an object field
+   * is a heap number, and every draw would allocate.
+   */
+  private readonly s = new Uint32Array(4);
 
   constructor(seed: number) {
     if (!Number.isFinite(seed)) throw new RangeError(`Random: seed must be a finite number, got ${seed}`);
@@ -19,16 +20,13 @@ export class Random {
       z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
       return (z ^ (z >>> 16)) >>> 0;
     };
-    this.a = next();
-    this.b = next();
-    this.c = next();
-    this.d = next();
+    for (let i = 0; i < 4; i++) this.s[i] = next();
     for (let i = 0; i < 12; i++) this.uint32();
   }
 
   /** The generator's position, for saving (restore it with `setState`). */
   state(): [number, number, number, number] {
-    return [this.a >>> 0, this.b >>> 0, this.c >>> 0, this.d >>> 0];
+    return [this.s[0], this.s[1], this.s[2], this.s[3]];
   }
 
   /** True when `state` could have come from `state()`: four unsigned 32-bit integers. */
@@ -41,17 +39,18 @@ export class Random {
     if (!Random.isState(state)) {
       throw new RangeError(`Random.setState: expected four unsigned 32-bit integers, got ${JSON.stringify(state)}`);
     }
-    [this.a, this.b, this.c, this.d] = state;
+    this.s.set(state);
   }
 
   /** A uniformly distributed 32-bit unsigned integer. */
   uint32(): number {
-    const t = (((this.a + this.b) >>> 0) + this.d) >>> 0;
-    this.d = (this.d + 1) >>> 0;
-    this.a = this.b ^ (this.b >>> 9);
-    this.b = (this.c + (this.c << 3)) >>> 0;
-    this.c = ((this.c << 21) | (this.c >>> 11)) >>> 0;
-    this.c = (this.c + t) >>> 0;
+    const s = this.s;
+    const a = s[0], b = s[1], c = s[2], d = s[3];
+    const t = (a + b + d) >>> 0;
+    s[3] = d + 1;
+    s[0] = b ^ (b >>> 9);
+    s[1] = c + (c << 3);
+    s[2] = ((c << 21) | (c >>> 11)) + t;
     return t;
   }
 

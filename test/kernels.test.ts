@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { JsKernels } from '../src/backend/js.js';
 import { Activation, LossKernel, type Buffer, type Kernels, type Precision } from '../src/backend/kernels.js';
 import { WasmKernels } from '../src/backend/wasm.js';
+import { relaxedSimdSupported, type KernelBuild } from '../src/backend/wasm-module.js';
 import { firstMismatch, mismatchRel, randomArray } from './helpers/compare.js';
 
 const EPS: Record<Precision, number> = { f32: 2 ** -24, f64: 2 ** -53 };
@@ -27,14 +28,22 @@ const SHAPES: [number, number, number][] = [
   [70, 530, 300],
 ];
 
-for (const precision of ['f32', 'f64'] as const) {
-  describe(`wasm kernels (${precision}) agree with the float64 reference`, () => {
+// The test run passes --experimental-wasm-relaxed-simd (vitest.config.ts): both builds are checked.
+const BUILDS: KernelBuild[] = ['simd', 'relaxed'];
+
+it('the test runtime compiles relaxed SIMD, so the relaxed build is tested too', () => {
+  expect(relaxedSimdSupported()).toBe(true);
+});
+
+for (const build of BUILDS) for (const precision of ['f32', 'f64'] as const) {
+  describe(`wasm kernels (${build} build, ${precision}) agree with the float64 reference`, () => {
     let wasm: WasmKernels;
     // Elementwise kernels are compared with the TypeScript kernels of the same precision: the
     // edge cases (the BCE clip at 1 − 1e-7, say) round differently in f32 than in f64.
     const js = new JsKernels(precision);
     beforeAll(async () => {
-      wasm = await WasmKernels.create(precision);
+      wasm = await WasmKernels.create(precision, build);
+      expect(wasm.build).toBe(build);
     });
 
     for (const [m, n, k] of SHAPES) {

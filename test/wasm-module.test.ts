@@ -1,13 +1,14 @@
-/** Locating the kernel module: found by default, and pointed elsewhere with setWasmSource. */
+/** Locating the kernel module: found by default, pointed elsewhere with setWasmSource, and the build (plain or relaxed SIMD) chosen at load time. */
 import { readFileSync } from 'node:fs';
-import { afterAll, describe, expect, it } from 'vitest';
-import { ANN, setWasmSource } from '../src/index.js';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { ANN, kernelBuild, relaxedSimdSupported, setKernelBuild, setWasmSource } from '../src/index.js';
+import { WasmKernels } from '../src/backend/wasm.js';
 
 const DEFAULT = new URL('../build/kernels.wasm', import.meta.url);
 const tiny = () => ANN.create({ layers: [2, 1], seed: 1 });
 
 describe('setWasmSource', () => {
-  afterAll(() => setWasmSource(DEFAULT));
+  afterAll(() => setWasmSource(null));
 
   it('reads a Windows-style path as a file path, and says what failed and what to do', async () => {
     setWasmSource('C:\\nowhere\\kernels.wasm');
@@ -27,5 +28,47 @@ describe('setWasmSource', () => {
       expect(net.predict([[1, 2]]).rows).toBe(1);
       net.dispose();
     }
+  });
+});
+
+describe('the kernel build', () => {
+  afterEach(() => {
+    setWasmSource(null);
+    setKernelBuild('auto');
+  });
+
+  it('is the relaxed one where the runtime validates relaxed SIMD (the tests run Node with the flag), the plain one when asked', async () => {
+    expect(relaxedSimdSupported()).toBe(true);
+    expect(kernelBuild()).toBe('relaxed');
+    expect((await WasmKernels.create('f32')).build).toBe('relaxed');
+    setKernelBuild('simd');
+    expect(kernelBuild()).toBe('simd');
+    expect((await WasmKernels.create('f32')).build).toBe('simd');
+  });
+
+  it('a single module given to setWasmSource is taken as the plain build, and relaxed cannot be forced onto it', () => {
+    setWasmSource(readFileSync(DEFAULT));
+    expect(kernelBuild()).toBe('simd');
+    expect(() => setKernelBuild('relaxed')).toThrow(/setWasmSource\(\) gave no relaxed build/);
+    setWasmSource({ simd: DEFAULT, relaxed: new URL('../build/kernels-relaxed.wasm', import.meta.url) });
+    expect(kernelBuild()).toBe('relaxed');
+  });
+
+  it('refuses a build name it does not know', () => {
+    expect(() => setKernelBuild('avx' as never)).toThrow(/build must be 'auto', 'simd' or 'relaxed', got "avx"/);
+  });
+
+  it('both builds train the same network to the same predictions, up to the rounding that fused multiply-add saves', async () => {
+    const x = [[0, 0], [0, 1], [1, 0], [1, 1]];
+    const out: Record<string, Float32Array | Float64Array> = {};
+    for (const build of ['simd', 'relaxed'] as const) {
+      setKernelBuild(build);
+      const net = await ANN.create({ layers: [2, 16, 1], activation: 'tanh', output: 'sigmoid', loss: 'binaryCrossEntropy', seed: 3 });
+      await net.fit(x, [0, 1, 1, 0], { epochs: 300, batchSize: 4, learningRate: 0.5 });
+      out[build] = net.predict(x).data;
+      net.dispose();
+    }
+    expect(Array.from(out.simd).map((p) => p >= 0.5)).toEqual([false, true, true, false]);
+    for (let i = 0; i < 4; i++) expect(Math.abs(out.simd[i] - out.relaxed[i])).toBeLessThan(1e-3);
   });
 });

@@ -9,4 +9,4 @@ export async function createKernels(backend: BackendName, precision: Precision):
 
 export type { BackendName, Kernels, Precision } from './kernels.js';
 export { Activation, LossKernel } from './kernels.js';
-export { setWasmSource } from './wasm-module.js';
+export { setWasmSource, setKernelBuild, kernelBuild, relaxedSimdSupported } from './wasm-module.js';

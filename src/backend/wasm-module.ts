@@ -1,32 +1,87 @@
 /**
- * Finds, compiles and caches the kernel module. The .wasm file ships next to the compiled
- * JavaScript (`build/kernels.wasm`, two folders up from this file in both `src/` and `dist/`)
- * and is located through `import.meta.url`, so neither Node nor a browser page needs any
- * configuration. A bundler that moves files can be pointed at the module with `setWasmSource`.
+ * Finds, compiles and caches the kernel module. Two builds of the same source ship next to the
+ * compiled JavaScript (`build/`, two folders up from this file in both `src/` and `dist/`):
+ * `kernels.wasm` (WebAssembly SIMD, runs everywhere SIMD does) and `kernels-relaxed.wasm` (relaxed
+ * SIMD: fused multiply-add, about a third faster where the runtime has it — Chromium; Node with
+ * --experimental-wasm-relaxed-simd). The build is chosen once, at load time, by
+ * `WebAssembly.validate` on a few bytes that use a relaxed instruction. Both are located through
+ * `import.meta.url`, so neither Node nor a browser page needs configuration; a bundler that moves
+ * files can be pointed at them with `setWasmSource`.
  */
 
+export type KernelBuild = 'simd' | 'relaxed';
 export type WasmSource = string | URL | ArrayBuffer | Uint8Array | WebAssembly.Module;
-
-let source: WasmSource | undefined;
-let compiled: Promise<WebAssembly.Module> | undefined;
-
-/** Tells the library where the kernel module is (a URL, a path in Node, its bytes, or a compiled module). */
-export function setWasmSource(src: WasmSource): void {
-  source = src;
-  compiled = undefined;
+/** Where each build is; a build left out is not used. */
+export interface WasmSources {
+  simd: WasmSource;
+  relaxed?: WasmSource;
 }
 
-/** The compiled kernel module, compiled once per process (or page). */
-export function kernelModule(): Promise<WebAssembly.Module> {
-  if (compiled === undefined) {
-    const attempt = compile(source ?? new URL('../../build/kernels.wasm', import.meta.url));
-    compiled = attempt;
+const FILES: Record<KernelBuild, string> = { simd: 'kernels.wasm', relaxed: 'kernels-relaxed.wasm' };
+
+/** null: the files next to the package. */
+let sources: WasmSources | null = null;
+let requested: KernelBuild | 'auto' = 'auto';
+const compiled = new Map<KernelBuild, Promise<WebAssembly.Module>>();
+
+/**
+ * Tells the library where the kernel module is: a URL, a path in Node, its bytes, or a compiled
+ * module — taken as the plain SIMD build — or `{ simd, relaxed }` for both builds. `null` goes back
+ * to the files next to the package.
+ */
+export function setWasmSource(src: WasmSource | WasmSources | null): void {
+  if (src === null || src === undefined) sources = null;
+  else if (typeof src === 'object' && 'simd' in src) sources = { ...src };
+  else sources = { simd: src as WasmSource };
+  compiled.clear();
+}
+
+/** True when this runtime compiles relaxed SIMD (f32x4.relaxed_madd). */
+export function relaxedSimdSupported(): boolean {
+  return WebAssembly.validate(RELAXED_PROBE);
+}
+
+/**
+ * Which build new networks use: 'auto' (the default) takes the relaxed build where the runtime
+ * supports it. Networks that already exist keep theirs.
+ */
+export function setKernelBuild(build: KernelBuild | 'auto'): void {
+  if (build !== 'auto' && build !== 'simd' && build !== 'relaxed') {
+    throw new TypeError(`setKernelBuild: build must be 'auto', 'simd' or 'relaxed', got ${JSON.stringify(build)}`);
+  }
+  if (build === 'relaxed') {
+    if (!relaxedSimdSupported()) {
+      throw new Error("setKernelBuild: this runtime does not support relaxed SIMD (Node 20 needs the flag --experimental-wasm-relaxed-simd); use 'simd' or 'auto'");
+    }
+    if (sources !== null && sources.relaxed === undefined) {
+      throw new Error("setKernelBuild: setWasmSource() gave no relaxed build; pass { simd, relaxed } to it, or use 'simd'");
+    }
+  }
+  requested = build;
+}
+
+/** The build that a network created now runs on. */
+export function kernelBuild(): KernelBuild {
+  if (requested !== 'auto') return requested;
+  const haveRelaxed = sources === null || sources.relaxed !== undefined;
+  return haveRelaxed && relaxedSimdSupported() ? 'relaxed' : 'simd';
+}
+
+/** The compiled kernel module of a build (by default the chosen one), compiled once per process or page. */
+export function kernelModule(build: KernelBuild = kernelBuild()): Promise<WebAssembly.Module> {
+  let module = compiled.get(build);
+  if (module === undefined) {
+    const src = sources === null ? new URL(`../../build/${FILES[build]}`, import.meta.url) : sources[build];
+    if (src === undefined) return Promise.reject(new Error(`backprop-wasm: no ${build} build was given to setWasmSource()`));
+    const attempt = compile(src);
+    module = attempt;
+    compiled.set(build, attempt);
     // A failed compile must not poison later attempts (e.g. after setWasmSource).
     attempt.catch(() => {
-      if (compiled === attempt) compiled = undefined;
+      if (compiled.get(build) === attempt) compiled.delete(build);
     });
   }
-  return compiled;
+  return module;
 }
 
 async function compile(src: WasmSource): Promise<WebAssembly.Module> {
@@ -54,3 +109,15 @@ async function compile(src: WasmSource): Promise<WebAssembly.Module> {
   const bytes = await response.arrayBuffer();
   return WebAssembly.compile(bytes);
 }
+
+/** A module whose one function returns f32x4.relaxed_madd of three zero vectors: valid only where relaxed SIMD is. */
+const RELAXED_PROBE = (() => {
+  const zero = [0xfd, 0x0c, ...new Array<number>(16).fill(0)]; // v128.const 0
+  const body = [0x00, ...zero, ...zero, ...zero, 0xfd, 0x85, 0x02, 0x0b]; // no locals; f32x4.relaxed_madd; end
+  return new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // \0asm, version 1
+    0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b, // types: () → v128
+    0x03, 0x02, 0x01, 0x00, // functions: one of type 0
+    0x0a, body.length + 2, 0x01, body.length, ...body, // code
+  ]);
+})();

@@ -5,7 +5,7 @@
  */
 import type { FloatArray } from '../matrix.js';
 import { Activation, LossKernel, type Buffer, type Kernels, type Precision } from './kernels.js';
-import { kernelModule } from './wasm-module.js';
+import { kernelBuild, kernelModule, type KernelBuild } from './wasm-module.js';
 
 interface KernelExports {
   memory: WebAssembly.Memory;
@@ -39,6 +39,9 @@ export class WasmKernels implements Kernels {
   private readonly memory: WebAssembly.Memory;
   private readonly bytesPer: number;
   private readonly workspace: number;
+  /** Eight bytes where a kernel leaves a scalar result, and a view of them. */
+  private readonly resultSlot: number;
+  private result: Float64Array;
   private readonly base: number;
   private top: number;
   private fgemm: Fn;
@@ -50,7 +53,7 @@ export class WasmKernels implements Kernels {
   private flossGradient: Fn;
   private fsgd: Fn;
 
-  private constructor(exports: KernelExports, readonly precision: Precision) {
+  private constructor(exports: KernelExports, readonly precision: Precision, readonly build: KernelBuild) {
     this.memory = exports.memory;
     this.bytesPer = precision === 'f32' ? 4 : 8;
     const fn = (name: string): Fn => exports[`${name}_${precision}`] as Fn;
@@ -64,16 +67,23 @@ export class WasmKernels implements Kernels {
     this.fsgd = fn('sgd_update');
     this.workspace = alignUp(exports.heap_base());
     const workBytes = precision === 'f32' ? exports.gemm_workspace_bytes_f32() : exports.gemm_workspace_bytes_f64();
-    this.base = alignUp(this.workspace + workBytes);
+    this.resultSlot = alignUp(this.workspace + workBytes);
+    this.base = alignUp(this.resultSlot + 8);
     this.top = this.base;
     this.ensure(this.top);
+    this.result = new Float64Array(this.memory.buffer, this.resultSlot, 1);
   }
 
-  /** A backend on a fresh instance of the (cached) compiled module. */
-  static async create(precision: Precision): Promise<WasmKernels> {
-    const module = await kernelModule();
+  /** A backend on a fresh instance of the (cached) compiled module of `build` (by default the one `kernelBuild()` names). */
+  static async create(precision: Precision, build: KernelBuild = kernelBuild()): Promise<WasmKernels> {
+    const module = await kernelModule(build);
     const instance = await WebAssembly.instantiate(module, { env: { abort: wasmAbort } });
-    return new WasmKernels(instance.exports as unknown as KernelExports, precision);
+    return new WasmKernels(instance.exports as unknown as KernelExports, precision, build);
+  }
+
+  /** Bytes of linear memory this instance has (it only grows). */
+  get memoryBytes(): number {
+    return this.memory.buffer.byteLength;
   }
 
   /** Bytes of linear memory in use (the workspace included). */
@@ -164,7 +174,9 @@ export class WasmKernels implements Kernels {
   lossSum(kind: LossKernel, out: Buffer, y: Buffer, rows: number, cols: number): number {
     need(out, rows * cols, 'lossSum output');
     need(y, rows * cols, 'lossSum Y');
-    return this.flossSum(kind, ptr(out), ptr(y), rows, cols);
+    this.flossSum(kind, ptr(out), ptr(y), rows, cols, this.resultSlot);
+    if (this.result.buffer !== this.memory.buffer) this.result = new Float64Array(this.memory.buffer, this.resultSlot, 1);
+    return this.result[0];
   }
 
   lossGradient(kind: LossKernel, a: Buffer, y: Buffer, d: Buffer, length: number, scale: number): void {

@@ -1,0 +1,42 @@
+/**
+ * A set of samples (rows of a Matrix) from which training gathers its shuffled batches. Every
+ * row's view is made once, at the first shuffled gather, so that copying a batch into the kernels'
+ * memory is one memcpy per sample and allocates nothing after that: a training step in steady
+ * state creates no JS objects.
+ */
+import type { FloatArray, Matrix } from './matrix.js';
+
+/** Below this many values per row, a plain loop copies faster than a call to set(). */
+const VIEW_MIN_COLS = 16;
+
+export class SampleRows {
+  private views: FloatArray[] | null = null;
+
+  constructor(readonly matrix: Matrix) {}
+
+  /** Copies samples order[start] … order[start + count − 1] (start … start + count − 1 when order is null) into dst, one row after another. */
+  gather(dst: FloatArray, order: ArrayLike<number> | null, start: number, count: number): void {
+    const { data, cols } = this.matrix;
+    if (order === null) {
+      dst.set(data.subarray(start * cols, (start + count) * cols));
+      return;
+    }
+    if (cols >= VIEW_MIN_COLS) {
+      const views = this.views ?? this.makeViews();
+      for (let r = 0; r < count; r++) dst.set(views[order[start + r]], r * cols);
+      return;
+    }
+    for (let r = 0; r < count; r++) {
+      const from = order[start + r] * cols;
+      const to = r * cols;
+      for (let j = 0; j < cols; j++) dst[to + j] = data[from + j];
+    }
+  }
+
+  // Apart from gather: a closure there would make every call allocate a context for the variables it captures.
+  private makeViews(): FloatArray[] {
+    const { data, rows, cols } = this.matrix;
+    this.views = Array.from({ length: rows }, (_, r) => data.subarray(r * cols, (r + 1) * cols));
+    return this.views;
+  }
+}
