@@ -272,3 +272,20 @@ export function gemm<T>(
     }
   }
 }
+
+/**
+ * The micro-kernel alone, `iterations` times over one KC-deep pair of packed panels in `work`
+ * (they stay in L1; their values do not matter): the ceiling of this kernel design, with no
+ * packing and no memory traffic beyond L1. Flops: iterations × 2·MR·NR·KC.
+ */
+export function microKernelPeak<T>(iterations: i32, work: usize): void {
+  const sz = <usize>sizeof<T>();
+  const packedB = work + <usize>(MC * KC) * sz;
+  const tile = packedB + <usize>(KC * NC) * sz;
+  for (let i = 0; i < iterations; i++) microKernel<T>(KC, work, packedB, tile, nr<T>(), false, MR, nr<T>(), tile);
+}
+
+/** Flops of one iteration of `microKernelPeak`. */
+export function microKernelPeakFlops<T>(): i32 {
+  return 2 * MR * nr<T>() * KC;
+}

@@ -1,7 +1,7 @@
 // The module's exports: every kernel instantiated for f32 and f64. Arguments are byte offsets
 // into this module's memory and element counts; booleans are i32 (0 or 1). The module owns no
 // memory beyond its static data: the caller plans every buffer above heap_base().
-import { gemm, gemmWorkspaceBytes } from './gemm';
+import { gemm, gemmWorkspaceBytes, microKernelPeak, microKernelPeakFlops } from './gemm';
 import { activate, activateBackward } from './activation';
 import { lossSum, lossGradient } from './loss';
 import { biasAdd, biasGradient } from './bias';
@@ -45,3 +45,16 @@ export function sgd_update_f64(w: usize, g: usize, v: usize, len: i32, lr: f64, 
 
 /** A register-only multiply-add loop: iterations × 96 flops, the ceiling that the benchmark holds the products against. */
 export function simd_peak_f32(iterations: i32): f32 { return simdPeak(iterations); }
+
+/**
+ * The GEMM micro-kernel alone on L1-resident panels (see microKernelPeak): `iterations` ×
+ * kernel_peak_flops_f32() flops. Grows the memory to hold its workspace above heap_base.
+ */
+export function kernel_peak_f32(iterations: i32): void {
+  const work = (__heap_base + 63) & ~63;
+  const end = work + gemmWorkspaceBytes<f32>();
+  const pages = <i32>((end + 0xffff) >> 16);
+  if (memory.size() < pages) memory.grow(pages - memory.size());
+  microKernelPeak<f32>(iterations, work);
+}
+export function kernel_peak_flops_f32(): i32 { return microKernelPeakFlops<f32>(); }
