@@ -7,8 +7,13 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ANN, loadMnist, selectClasses } from '../../src/index.js';
+import { ANN, loadMnist, selectClasses, setKernelBuild } from '../../src/index.js';
 import { cli, scratch } from './helpers.js';
+
+// The command runs under plain Node, which compiles the plain SIMD kernels; this process has the
+// relaxed-SIMD flag (vitest.config.ts), whose fused multiply-add rounds differently. Bit-for-bit
+// comparisons with the command need the same build here.
+setKernelBuild('simd');
 
 const dir = scratch('mnist');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -6,8 +6,13 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ANN, loadDelimited, oneHot, trainTestSplit, type Matrix } from '../../src/index.js';
+import { ANN, loadDelimited, oneHot, setKernelBuild, trainTestSplit, type Matrix } from '../../src/index.js';
 import { cli, scratch, seedsPath, type Run } from './helpers.js';
+
+// The command runs under plain Node, which compiles the plain SIMD kernels; this process has the
+// relaxed-SIMD flag (vitest.config.ts), whose fused multiply-add rounds differently. Bit-for-bit
+// comparisons with the command need the same build here.
+setKernelBuild('simd');
 
 const dir = scratch('seeds');
 const model = join(dir, 'seeds.json');
