@@ -1,6 +1,7 @@
 // Elementwise activations over a row-major batch Z (rows × cols), and their derivatives.
 // Softmax is the one that is not elementwise: it normalises each row (one sample).
 import { exp, sigmoid, tanh } from './scalar';
+import { sigmoidF32x4 } from './vexp';
 
 export const IDENTITY: i32 = 0;
 export const SIGMOID: i32 = 1;
@@ -23,7 +24,22 @@ export function activate<T>(kind: i32, z: usize, a: usize, rows: i32, cols: i32,
     if (a != z) memory.copy(a, z, len * sz);
     return;
   }
-  for (let i: usize = 0; i < len; i++) {
+  // Four or two values at a time where the kernel has a vector form; the rest one at a time.
+  let i: usize = 0;
+  const lanes = <usize>(16 / sz);
+  const vecEnd = len & ~(lanes - 1);
+  if (kind == RELU) {
+    for (; i < vecEnd; i += lanes) v128.store(a + i * sz, v128.max<T>(v128.load(z + i * sz), v128.splat<T>(<T>0)));
+  } else if (kind == LEAKY_RELU) {
+    const k = v128.splat<T>(slope);
+    for (; i < vecEnd; i += lanes) {
+      const v = v128.load(z + i * sz);
+      v128.store(a + i * sz, v128.bitselect(v, v128.mul<T>(v, k), v128.gt<T>(v, v128.splat<T>(<T>0))));
+    }
+  } else if (kind == SIGMOID && sizeof<T>() == 4) {
+    for (; i < vecEnd; i += lanes) v128.store(a + i * sz, sigmoidF32x4(v128.load(z + i * sz)));
+  }
+  for (; i < len; i++) {
     const v = load<T>(z + i * sz);
     let out: T;
     if (kind == SIGMOID) out = sigmoid<T>(v);

@@ -102,6 +102,21 @@ for (const build of BUILDS) for (const precision of ['f32', 'f64'] as const) {
       });
     }
 
+    it('sigmoid is within 4 ulp of the exact value (or 2e-38 of it) for z from −100 to 100 in steps of 1/1024', () => {
+      // The f32 kernel computes e^z with its own vector polynomial; this pins its accuracy.
+      const n = 200 * 1024 + 1;
+      const z = Float64Array.from({ length: n }, (_, i) => -100 + i / 1024);
+      const mark = wasm.mark();
+      const Z = load(wasm, z);
+      const A = wasm.alloc(n);
+      wasm.activate(Activation.Sigmoid, Z, A, 1, n, 0);
+      const got = Array.from(wasm.view(A));
+      wasm.release(mark);
+      const exact = Array.from(z, (v) => 1 / (1 + Math.exp(-Math.fround(v))));
+      const ulps = precision === 'f32' ? 4 * 2 ** -24 : 4 * 2 ** -53;
+      expect(mismatchRel(got, exact, ulps, precision === 'f32' ? 2e-38 : 1e-300)).toBeNull();
+    });
+
     const rows = 7;
     const cols = 13;
     const activations: [string, Activation][] = [
