@@ -100,6 +100,8 @@ async function runTrain(flags: Flags): Promise<void> {
     throw new UsageError(`--classes must list at least two distinct digits 0–9, got '${flags.classes}'`);
   }
 
+  await checkWritable(out);
+
   const started = performance.now();
   const data = await loadDataset(flags, { set: 'train', digits, withLabels: true });
   const labels = data.labels!;
@@ -144,6 +146,18 @@ async function runTrain(flags: Flags): Promise<void> {
   } finally {
     net.dispose();
   }
+}
+
+/** Fails before training, not after, when the model could not be written where --out says. */
+async function checkWritable(out: string): Promise<void> {
+  const { access, stat, constants } = await import('node:fs/promises');
+  const { dirname, resolve } = await import('node:path');
+  const folder = dirname(resolve(out));
+  const isDir = await stat(folder).then((s) => s.isDirectory(), () => false);
+  if (!isDir) throw new Error(`--out ${out}: the folder ${folder} does not exist`);
+  await access(folder, constants.W_OK).catch(() => {
+    throw new Error(`--out ${out}: the folder ${folder} is not writable`);
+  });
 }
 
 function describeTask(task: Task): string {

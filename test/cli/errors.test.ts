@@ -91,6 +91,11 @@ describe('failures while running exit with 1 and name the file, line and column'
     expect(r.stderr).toMatch(/^backprop-wasm eval: loadDelimited: .*absent.csv: cannot read file: ENOENT/);
   });
 
+  it('an --out folder that does not exist, found before any training', () => {
+    const out = join(dir, 'no-such-folder', 'model.json');
+    expect(cli(['train', '--data', seedsPath, '--out', out])).toMatchObject({ status: 1, stdout: '', stderr: `backprop-wasm train: --out ${out}: the folder ${join(dir, 'no-such-folder')} does not exist\n` });
+  });
+
   it('data with one class only', () => {
     const one = file('one.csv', '1,2,a\n3,4,a\n');
     expect(cli(['train', '--data', one])).toMatchObject({ status: 1, stderr: 'backprop-wasm train: every label is "a": classification needs at least two classes\n' });
