@@ -3,10 +3,11 @@
  *   node --expose-gc bench/allocation.js [--epochs 100] [--limit 1000] [--batch 32]
  * and it prints one JSON line with what it saw:
  *
- * 1. Per step: the young-generation growth of fit() over 4 steps and over 20 steps (one epoch each,
- *    no shuffling), each measured from a just-collected heap with no GC in between; the difference
- *    ÷ 16 (least of 5 tries each) is what one steady-state step leaves on the heap, fit()'s per-call and per-epoch
- *    work cancelled out. 0 means a step creates no JS objects.
+ * 1. Per step: R1 fitted for 40 epochs on 4 batches and again on 20 batches (one fit() call each,
+ *    no shuffling), reading the young generation (where every new JS object starts) at each
+ *    epoch's end. The mean growth per epoch is fit()'s per-epoch work plus the epoch's steps, so
+ *    the difference of the two ÷ 16 is what one steady-state step leaves on the heap, the
+ *    per-call and per-epoch work cancelled out. 0 means a step creates no JS objects.
  * 2. A long run: R1 trained `epochs` epochs on the first `limit` training images (one fit() call),
  *    with every garbage collection counted by kind (PerformanceObserver 'gc' entries; scavenges
  *    are the minor ones, and any of them means something allocated), the heap in use before and
@@ -24,9 +25,10 @@ import { R1_NETWORK } from './training.js';
 
 const { values } = parseArgs({ options: { epochs: { type: 'string', default: '100' }, limit: { type: 'string', default: '1000' }, batch: { type: 'string', default: '32' } } });
 const [epochs, limit, batch] = [values.epochs, values.limit, values.batch].map(Number);
-/** Steps per fit() call in the per-step measurement: the difference between the two is what steps cost. */
+/** Batches per epoch in the per-step measurement: the difference between the two is what steps cost. */
 const FEW = 4;
 const MANY = 20;
+const PER_STEP_EPOCHS = 40;
 
 if (typeof globalThis.gc !== 'function') throw new Error('bench/allocation.js needs node --expose-gc');
 
@@ -65,41 +67,17 @@ const net = await lib.ANN.create(R1_NETWORK);
 const build = typeof lib.kernelBuild === 'function' ? lib.kernelBuild() : 'simd (single build)';
 await net.fit(x, y, { epochs: 3, batchSize: batch, learningRate: 0.5 }); // warm-up: JIT, and every plan made
 
-/**
- * Young-generation growth of `fn` from a collected heap with no GC during it (retried up to 5
- * times), or null. `fn` runs once unmeasured first: a fit() on a different number of rows than
- * the call before it allocates once (about 1 MB here), which is not a step's doing.
- */
-async function growth(fn) {
-  await fn();
-  for (let attempt = 0; attempt < 5; attempt++) {
-    gc();
-    await settle();
-    const seen = gcs.length;
-    const before = youngBytes();
-    await fn();
-    const after = youngBytes();
-    await settle();
-    if (gcs.length === seen) return after - before;
-  }
-  return null;
+/** Mean young-generation growth per epoch of a fit() over `steps` batches (see youngGrowthPerEpoch). */
+async function perEpochGrowth(steps) {
+  const samples = [];
+  const rows = steps * batch;
+  await net.fit(firstRows(x, rows), firstRows(y, rows), { epochs: PER_STEP_EPOCHS, batchSize: batch, learningRate: 0.5, shuffle: false, onEpochEnd: () => void samples.push(youngBytes()) });
+  return youngGrowthPerEpoch(samples);
 }
 
-const stepsFit = (steps) => () => net.fit(firstRows(x, steps * batch), firstRows(y, steps * batch), { epochs: 1, batchSize: batch, learningRate: 0.5, shuffle: false });
-const few = [];
-const many = [];
-for (let i = 0; i < 5; i++) {
-  few.push(await growth(stepsFit(FEW)));
-  many.push(await growth(stepsFit(MANY)));
-}
-const median = (a) => {
-  const s = a.filter((v) => v !== null).sort((p, q) => p - q);
-  return s.length ? s[Math.floor(s.length / 2)] : null;
-};
-// The least of each: V8 itself sometimes allocates during a call (about 1 MB, now and then, for
-// compiled code's bookkeeping), which only ever adds; the least is the deterministic cost.
-const least = (a) => (a.some((v) => v !== null) ? Math.min(...a.filter((v) => v !== null)) : null);
-const perStep = least(few) !== null && least(many) !== null ? (least(many) - least(few)) / (MANY - FEW) : null;
+const few = await perEpochGrowth(FEW);
+const many = await perEpochGrowth(MANY);
+const perStep = few !== null && many !== null ? (many - few) / (MANY - FEW) : null;
 
 gc();
 await settle();
@@ -117,11 +95,21 @@ const afterGc = heapUsed();
 observer.disconnect();
 const counts = {};
 for (const g of during) counts[g.kind] = (counts[g.kind] ?? 0) + 1;
-/** Median young-generation growth from one epoch's end to the next, over pairs with no scavenge between. */
+/**
+ * Mean young-generation growth from one epoch's end to the next, over the pairs with no scavenge
+ * between them (a scavenge empties it). A mean, not a median: V8 updates the space's use as
+ * whole allocation areas fill, so single readings move in steps that only average out.
+ */
 function youngGrowthPerEpoch(samples) {
-  const d = [];
-  for (let i = 1; i < samples.length; i++) if (samples[i] >= samples[i - 1]) d.push(samples[i] - samples[i - 1]);
-  return median(d);
+  let sum = 0;
+  let pairs = 0;
+  for (let i = 1; i < samples.length; i++) {
+    if (samples[i] >= samples[i - 1]) {
+      sum += samples[i] - samples[i - 1];
+      pairs++;
+    }
+  }
+  return pairs ? Math.round(sum / pairs) : null;
 }
 const stepsRun = epochs * Math.ceil(limit / batch);
 console.log(
@@ -132,7 +120,7 @@ console.log(
     epochs,
     steps: stepsRun,
     seconds,
-    perStep: { bytes: perStep, few, many, stepsFew: FEW, stepsMany: MANY },
+    perStep: { bytes: perStep, few, many, stepsFew: FEW, stepsMany: MANY, epochs: PER_STEP_EPOCHS },
     before,
     after,
     heapAfterGc: afterGc,
