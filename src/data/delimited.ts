@@ -53,6 +53,8 @@ interface Row {
  */
 export class DelimitedReader {
   private pending = '';
+  /** Whether any text has come (a byte-order mark is dropped from the very start only). */
+  private started = false;
   private lineNo = 0;
   private delimiter: string | undefined;
   /** The first two non-blank lines, held until the header question is settled. */
@@ -81,14 +83,23 @@ export class DelimitedReader {
 
   /** Parses every complete line of `text` (appended to what came before); a partial last line waits for more. */
   push(text: string): void {
-    let all = this.pending + text;
-    if (this.lineNo === 0 && this.pending === '') all = all.replace(/^\uFEFF/, '');
-    let start = 0;
-    for (let nl = all.indexOf('\n'); nl >= 0; nl = all.indexOf('\n', start)) {
-      this.line(all.slice(start, nl));
+    if (!this.started && text !== '') {
+      this.started = true;
+      text = text.replace(/^\uFEFF/, '');
+    }
+    // Only the new text is searched, so a long line arriving in many pieces costs no rescans.
+    let nl = text.indexOf('\n');
+    if (nl < 0) {
+      this.pending += text;
+      return;
+    }
+    this.line(this.pending + text.slice(0, nl));
+    let start = nl + 1;
+    for (nl = text.indexOf('\n', start); nl >= 0; nl = text.indexOf('\n', start)) {
+      this.line(text.slice(start, nl));
       start = nl + 1;
     }
-    this.pending = all.slice(start);
+    this.pending = text.slice(start);
   }
 
   /** Parses the last line (which needs no newline) and returns everything read. */
