@@ -39,7 +39,9 @@ function classList(fn: string, name: string, v: number[] | number): number[] {
 
 /**
  * Keeps the samples whose label is in `positive` or `negative` (a binary task such as "5 vs 8"),
- * with y = 1 for positive and 0 for negative. Feature values are copied unscaled.
+ * with y = 1 for positive and 0 for negative. Feature values are copied unscaled, or divided by
+ * `scale` on the way (`{ scale: 255 }` for pixels: the same numbers as scaleToUnit afterwards,
+ * without a second copy of the data in memory).
  */
 export function selectClasses(
   images: Uint8Array | FloatArray,
@@ -47,10 +49,14 @@ export function selectClasses(
   featureCount: number,
   positive: number[] | number,
   negative: number[] | number,
-  options: { precision?: Precision } = {},
+  options: { precision?: Precision; scale?: number } = {},
 ): { x: Matrix; y: Matrix } {
   const fn = 'selectClasses';
   const precision = checkPrecision(fn, options.precision ?? 'f32');
+  const scale = options.scale ?? 1;
+  if (typeof scale !== 'number' || !Number.isFinite(scale) || scale <= 0) {
+    throw new RangeError(`${fn}: options.scale must be a positive finite number, got ${JSON.stringify(options.scale)}`);
+  }
   if (!Number.isInteger(featureCount) || featureCount < 1) {
     throw new RangeError(`${fn}: featureCount must be a positive integer, got ${featureCount}`);
   }
@@ -67,7 +73,10 @@ export function selectClasses(
   const x = alloc(precision, keep.length * featureCount);
   const y = alloc(precision, keep.length);
   keep.forEach((src, r) => {
-    x.set(images.subarray(src * featureCount, (src + 1) * featureCount), r * featureCount);
+    const from = src * featureCount;
+    const to = r * featureCount;
+    if (scale === 1) x.set(images.subarray(from, from + featureCount), to);
+    else for (let j = 0; j < featureCount; j++) x[to + j] = images[from + j] / scale;
     y[r] = pos.has(labels[src]) ? 1 : 0;
   });
   return { x: matrix(x, keep.length, featureCount), y: matrix(y, keep.length, 1) };

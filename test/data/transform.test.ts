@@ -36,6 +36,14 @@ describe('selectClasses', () => {
     expect(() => selectClasses(images, [5, 3, 8, 5], 2, [5], [5, 8])).toThrow(/must not share classes, both contain 5/);
     expect(() => selectClasses(images, [5, 3, 8, 5], 2, 1, 2)).toThrow(/no label is in positive ∪ negative/);
   });
+
+  it('with { scale } divides features on the way, exactly as scaleToUnit afterwards, and refuses a scale that is not positive', () => {
+    const images = new Uint8Array([0, 51, 255, 7, 9, 128]); // 3 samples × 2 features
+    const scaled = selectClasses(images, [5, 8, 5], 2, 5, 8, { scale: 255 });
+    expect(scaled.x.data).toEqual(scaleToUnit(selectClasses(images, [5, 8, 5], 2, 5, 8).x, 255).data);
+    expect(Array.from(scaled.y.data)).toEqual([1, 0, 1]);
+    for (const bad of [0, -1, NaN]) expect(() => selectClasses(images, [5, 8, 5], 2, 5, 8, { scale: bad })).toThrow(/options.scale must be a positive finite number/);
+  });
 });
 
 describe('scaling', () => {

@@ -1,11 +1,10 @@
 /** The real data sets of the reference experiments, prepared as the write-ups prepare them. */
-import { loadDelimited, loadMnist, matrix, scaleToUnit, selectClasses, selectRows, type Matrix } from '../../src/index.js';
+import { loadDelimited, loadMnist, matrix, selectClasses, selectRows, type Matrix } from '../../src/index.js';
 
 /** R1: the 5s (label 1) and 8s (label 0) of one MNIST set, pixels scaled to [0, 1]. */
 export async function mnistFivesAndEights(set: 'train' | 'test'): Promise<{ x: Matrix; y: Matrix }> {
   const { images, labels } = await loadMnist({ set });
-  const { x, y } = selectClasses(images, labels, 784, 5, 8);
-  return { x: scaleToUnit(x), y };
+  return selectClasses(images, labels, 784, 5, 8, { scale: 255 });
 }
 
 const SEEDS = new URL('../../../shared/data/seeds_dataset.txt', import.meta.url);
