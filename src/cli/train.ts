@@ -76,30 +76,38 @@ Example
   run: runTrain,
 };
 
-async function runTrain(flags: Flags): Promise<void> {
-  // Every flag is checked before any data are read.
-  const hidden = intListFlag(flags, 'layers', [32], 1);
-  const activation = choiceFlag(flags, 'activation', HIDDEN_ACTIVATIONS) ?? 'relu';
-  const askedOutput = choiceFlag(flags, 'output', OUTPUT_ACTIVATIONS);
-  const askedLoss = choiceFlag(flags, 'loss', LOSSES, LOSS_ALIASES);
-  const askedTask = choiceFlag(flags, 'task', ['classify', 'regress'] as const);
-  checkHead(askedOutput, askedLoss);
-  const epochs = numberFlag(flags, 'epochs', 20, { integer: true, min: 1 });
-  const batchSize = numberFlag(flags, 'batch', 32, { integer: true, min: 1 });
-  const learningRate = numberFlag(flags, 'lr', 0.05, { above: 0 });
-  const momentum = numberFlag(flags, 'momentum', 0.9, { min: 0, below: 1 });
-  const seed = numberFlag(flags, 'seed', Math.floor(Math.random() * 2 ** 32), { integer: true, min: 0, max: 2 ** 32 - 1 });
-  const validation = numberFlag(flags, 'validation', 0.2, { min: 0, below: 1 });
-  const precision = choiceFlag(flags, 'precision', ['f32', 'f64'] as const) ?? 'f32';
-  const backend = choiceFlag(flags, 'backend', ['wasm', 'js'] as const) ?? 'wasm';
-  const out = stringFlag(flags, 'out') ?? 'model.json';
+/** Every flag of train, checked before any data are read. */
+function readFlags(flags: Flags) {
   const isMnist = flags.data === 'mnist';
   if (flags.classes !== undefined && !isMnist) throw new UsageError('--classes picks MNIST digits; with a file, every label found is a class');
   const digits = isMnist ? intListFlag(flags, 'classes', [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], 0) : undefined;
   if (digits && (digits.some((d) => d > 9) || new Set(digits).size !== digits.length || digits.length < 2)) {
     throw new UsageError(`--classes must list at least two distinct digits 0–9, got '${flags.classes}'`);
   }
+  const askedOutput = choiceFlag(flags, 'output', OUTPUT_ACTIVATIONS);
+  const askedLoss = choiceFlag(flags, 'loss', LOSSES, LOSS_ALIASES);
+  checkHead(askedOutput, askedLoss);
+  return {
+    digits,
+    hidden: intListFlag(flags, 'layers', [32], 1),
+    activation: choiceFlag(flags, 'activation', HIDDEN_ACTIVATIONS) ?? 'relu',
+    askedOutput,
+    askedLoss,
+    askedTask: choiceFlag(flags, 'task', ['classify', 'regress'] as const),
+    epochs: numberFlag(flags, 'epochs', 20, { integer: true, min: 1 }),
+    batchSize: numberFlag(flags, 'batch', 32, { integer: true, min: 1 }),
+    learningRate: numberFlag(flags, 'lr', 0.05, { above: 0 }),
+    momentum: numberFlag(flags, 'momentum', 0.9, { min: 0, below: 1 }),
+    seed: numberFlag(flags, 'seed', Math.floor(Math.random() * 2 ** 32), { integer: true, min: 0, max: 2 ** 32 - 1 }),
+    validation: numberFlag(flags, 'validation', 0.2, { min: 0, below: 1 }),
+    precision: choiceFlag(flags, 'precision', ['f32', 'f64'] as const) ?? 'f32',
+    backend: choiceFlag(flags, 'backend', ['wasm', 'js'] as const) ?? 'wasm',
+    out: stringFlag(flags, 'out') ?? 'model.json',
+  };
+}
 
+async function runTrain(flags: Flags): Promise<void> {
+  const { digits, hidden, activation, askedOutput, askedLoss, askedTask, epochs, batchSize, learningRate, momentum, seed, validation, precision, backend, out } = readFlags(flags);
   await checkWritable(out);
 
   const started = performance.now();
