@@ -92,8 +92,8 @@ async function compile(src: WasmSource): Promise<WebAssembly.Module> {
   const isPath = (s: string) => /^[a-z]:[\\/]/i.test(s) || !/^[a-z][a-z0-9+.-]*:/i.test(s);
   const url = src instanceof URL ? src : isNode && isPath(src) ? null : new URL(src, globalThis.location?.href);
   if (isNode && (url === null || url.protocol === 'file:')) {
-    // Node's fetch cannot read file: URLs.
-    const { readFile } = await import('node:fs/promises');
+    // Node's fetch cannot read file: URLs. The comments keep bundlers from packing node: modules into a page.
+    const { readFile } = await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:fs/promises');
     const bytes = await readFile(url ?? (src as string)).catch((err: Error) => {
       throw new Error(`backprop-wasm: cannot read the kernel module at ${String(url ?? src)}: ${err.message}. Run "npm run build" or call setWasmSource().`);
     });
