@@ -1,26 +1,36 @@
 /**
- * The SIMD peak of this machine, as each kernel build sees it: the build's exported
- * `simd_peak_f32(iterations)` runs a register-only loop of independent vector multiply-adds
- * (fused in the relaxed build) with no memory traffic, so its GFLOP/s is what one core can do at
- * best in that instruction set. A matrix product is then judged as a fraction of it.
+ * The ceilings a matrix product is judged against, as each kernel build sees them, measured by
+ * two probes the build exports:
+ *
+ * - `register`: `simd_peak_f32(iterations)`, a register-only loop of independent vector
+ *   multiply-adds (fused in the relaxed build) with no memory traffic: what one core can do at
+ *   best in that instruction set — the issue's "SIMD peak".
+ * - `kernel`: `kernel_peak_f32(iterations)`, the GEMM micro-kernel alone on L1-resident packed
+ *   panels: the ceiling of this kernel design, with no packing and no traffic beyond L1.
  *
  * The flop count of one iteration comes from the probe's own source, so that the two cannot drift
- * apart: an export `simd_peak_flops_per_iteration` (a function or a global) if the module has
- * one, else the count its doc comment in assembly/peak.ts states ("Flops: iterations × N").
- * Without either the peak is shown as n/a.
+ * apart: an export (`simd_peak_flops_per_iteration`, `kernel_peak_flops_f32`, a function or a
+ * global) if the module has one, else the count the probe's doc comment in assembly/ states
+ * ("Flops: iterations × N"). Without either the probe is shown as n/a.
  */
 import { readFileSync } from 'node:fs';
 import { compileBuild, instantiateWithStubs } from './builds.js';
 import { summarizeTimes } from './stats.js';
 
-/** The flops per iteration and where that number came from, or null. */
-function flopsPerIteration(exports) {
-  const v = exports.simd_peak_flops_per_iteration;
-  if (typeof v === 'function') return { flops: Number(v()), source: 'the export simd_peak_flops_per_iteration' };
-  if (v instanceof WebAssembly.Global) return { flops: Number(v.value), source: 'the export simd_peak_flops_per_iteration' };
+export const PROBES = [
+  { id: 'register', fn: 'simd_peak_f32', flopsExport: 'simd_peak_flops_per_iteration', doc: 'peak.ts', label: 'register-only multiply-add loop (simd_peak_f32)' },
+  { id: 'kernel', fn: 'kernel_peak_f32', flopsExport: 'kernel_peak_flops_f32', doc: null, label: 'GEMM micro-kernel on L1-resident panels (kernel_peak_f32)' },
+];
+
+/** The flops per iteration of a probe and where that number came from, or null. */
+function flopsPerIteration(exports, probe) {
+  const v = exports[probe.flopsExport];
+  if (typeof v === 'function') return { flops: Number(v()), source: `the export ${probe.flopsExport}` };
+  if (v instanceof WebAssembly.Global) return { flops: Number(v.value), source: `the export ${probe.flopsExport}` };
+  if (probe.doc === null) return null;
   try {
-    const doc = /Flops:\s*iterations\s*[×x*]\s*(\d+)/.exec(readFileSync(new URL('../assembly/peak.ts', import.meta.url), 'utf8'));
-    if (doc) return { flops: Number(doc[1]), source: 'the doc comment of simdPeak in assembly/peak.ts' };
+    const doc = /Flops:\s*iterations\s*[×x*]\s*(\d+)/.exec(readFileSync(new URL(`../assembly/${probe.doc}`, import.meta.url), 'utf8'));
+    if (doc) return { flops: Number(doc[1]), source: `the doc comment in assembly/${probe.doc}` };
   } catch {
     // no source beside the build: fall through
   }
@@ -34,18 +44,16 @@ function timeCall(fn, iterations) {
 }
 
 /**
- * Measures one build's peak: { gflops, time, iterations, flopsPerIteration, flopsSource } or { gflops: null, note }.
- * The iteration count is calibrated so that one call takes about `callMs`; `runs` calls are timed.
+ * Measures one probe: { gflops, gflopsMedian, time, iterations, flopsPerIteration, flopsSource }
+ * or { gflops: null, note }. The iteration count is calibrated so that one call takes about
+ * `callMs`; `runs` calls are timed.
  */
-export async function measurePeak(build, { callMs, runs }) {
-  if (!build.available) return { gflops: null, note: `build not available: ${build.reason}` };
-  const exports = await instantiateWithStubs(await compileBuild(build));
-  const fn = exports.simd_peak_f32;
-  if (typeof fn !== 'function') return { gflops: null, note: `${build.file} exports no simd_peak_f32 yet` };
-  const declared = flopsPerIteration(exports);
-  if (!(declared?.flops > 0)) return { gflops: null, note: `the flop count of simd_peak_f32 is unknown (no export simd_peak_flops_per_iteration, no "Flops: iterations × N" in assembly/peak.ts)` };
-  const perIteration = declared.flops;
-  let iterations = 1024;
+function measureProbe(exports, build, probe, { callMs, runs }) {
+  const fn = exports[probe.fn];
+  if (typeof fn !== 'function') return { gflops: null, note: `${build.file} exports no ${probe.fn}` };
+  const declared = flopsPerIteration(exports, probe);
+  if (!(declared?.flops > 0)) return { gflops: null, note: `the flop count of ${probe.fn} is unknown (no export ${probe.flopsExport}${probe.doc ? `, no "Flops: iterations × N" in assembly/${probe.doc}` : ''})` };
+  let iterations = 16;
   let ms = timeCall(fn, iterations);
   while (ms < callMs / 8 && iterations < 2 ** 30) {
     iterations *= 4;
@@ -53,10 +61,19 @@ export async function measurePeak(build, { callMs, runs }) {
   }
   iterations = Math.max(1, Math.min(2 ** 31 - 1, Math.round((iterations * callMs) / Math.max(ms, 1e-3))));
   timeCall(fn, iterations); // warm: the first full-length call may still tier up
-  const times = Array.from({ length: runs }, () => timeCall(fn, iterations));
-  const time = summarizeTimes(times);
-  // The peak is the best call, not the median: a register-only loop can only be slowed down (by
-  // other processes, interrupts), never sped up, so its fastest run is the machine's rate.
-  const rate = (ms) => (perIteration * iterations) / (ms * 1e6);
-  return { gflops: rate(time.min), gflopsMedian: rate(time.median), time, iterations, flopsPerIteration: perIteration, flopsSource: declared.source };
+  const time = summarizeTimes(Array.from({ length: runs }, () => timeCall(fn, iterations)));
+  // The peak is the best call, not the median: such a loop can only be slowed down (by other
+  // processes, interrupts), never sped up, so its fastest run is the machine's rate.
+  const rate = (t) => (declared.flops * iterations) / (t * 1e6);
+  return { gflops: rate(time.min), gflopsMedian: rate(time.median), time, iterations, flopsPerIteration: declared.flops, flopsSource: declared.source };
+}
+
+/** Both probes of one build: { register, kernel }, each a measurement or { gflops: null, note }. */
+export async function measurePeaks(build, options) {
+  if (!build.available) {
+    const note = `build not available: ${build.reason}`;
+    return Object.fromEntries(PROBES.map((p) => [p.id, { gflops: null, note }]));
+  }
+  const exports = await instantiateWithStubs(await compileBuild(build));
+  return Object.fromEntries(PROBES.map((p) => [p.id, measureProbe(exports, build, p, options)]));
 }
