@@ -21,7 +21,9 @@ function r1Model(tf, tfl, seed) {
 /**
  * `runs` one-epoch fits on tfjs backend `backend` ('wasm' or 'cpu'). `data` is R1's
  * { train: { x, y }, test: { x, y } } (matrices { data, rows, cols }).
- * Returns { backend, batch, samples, times: [ms], testAccuracy, testLoss, trainAccuracy } (accuracy of the last run).
+ * Returns { backend, batch, samples, times: [ms], testAccuracies (one per run), and the last run's
+ * testAccuracy, testLoss, trainAccuracy }. Runs differ in their seeded initial weights and in
+ * tfjs's own (unseeded) shuffle, so their accuracies differ too.
  */
 export async function tfjsEpochs({ tf, tfl }, backend, data, { batch, runs }) {
   await useBackend(tf, backend);
@@ -37,6 +39,7 @@ export async function tfjsEpochs({ tf, tfl }, backend, data, { batch, runs }) {
   warm.dispose();
 
   const times = [];
+  const testAccuracies = [];
   let result = {};
   for (let run = 0; run < runs; run++) {
     const model = r1Model(tf, tfl, run + 1);
@@ -45,9 +48,10 @@ export async function tfjsEpochs({ tf, tfl }, backend, data, { batch, runs }) {
     times.push(performance.now() - started);
     const [loss, acc] = model.evaluate(testX, testY, { batchSize: 1024 });
     result = { testLoss: loss.dataSync()[0], testAccuracy: acc.dataSync()[0], trainAccuracy: history.history.acc?.[0] ?? history.history.accuracy?.[0] };
+    testAccuracies.push(result.testAccuracy);
     tf.dispose([loss, acc]);
     model.dispose();
   }
   tf.dispose([x, y, testX, testY]);
-  return { backend, batch, samples: data.train.x.rows, times, ...result };
+  return { backend, batch, samples: data.train.x.rows, times, testAccuracies, ...result };
 }
