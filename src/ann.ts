@@ -197,19 +197,22 @@ export class ANN {
         net.save();
         if (opts.shuffle) this.shuffler.shuffle(order);
         stats.fill(0);
-        for (let start = 0, batch = 1; start < n; start += stepRows, batch++) {
-          const rows = Math.min(stepRows, n - start);
-          const updated = net.step(xRows, yRows, opts.shuffle ? order : null, start, rows, chunk, classify, opts.learningRate, opts.momentum, stats);
-          // A loss of NaN or Infinity means an earlier update diverged; the epoch's last update
-          // is checked on the weights themselves.
-          if (!updated || (start + stepRows >= n && !net.finite())) {
+        // Without a per-batch callback the whole epoch runs in one synchronous call, which V8
+        // optimises as a plain loop; with one, a call per batch and an await between them.
+        const perCall = options?.onBatchEnd ? stepRows : n;
+        for (let start = 0; start < n; start += perCall) {
+          const end = Math.min(start + perCall, n);
+          const failed = runSteps(net, xRows, yRows, opts.shuffle ? order : null, start, end, n, stepRows, chunk, classify, opts.learningRate, opts.momentum, stats);
+          if (failed >= 0) {
             net.restore();
+            const batch = failed / stepRows + 1;
             throw new RangeError(
               `fit: training diverged in epoch ${epoch}, batch ${batch}: the learning rate (${opts.learningRate}) is too large for this network and data; the weights were restored to where epoch ${epoch} began`,
             );
           }
           if (options?.onBatchEnd) {
-            await options.onBatchEnd({ epoch, batch, batches, loss: stats[StepStats.BatchLoss] / net.lossDivisor(rows), samples: rows });
+            const rows = end - start;
+            await options.onBatchEnd({ epoch, batch: start / stepRows + 1, batches, loss: stats[StepStats.BatchLoss] / net.lossDivisor(rows), samples: rows });
           }
           this.live('fit');
         }
@@ -332,15 +335,15 @@ export class ANN {
 
   private evaluateChecked(X: Matrix, Y: Matrix): Evaluation {
     const net = this.net!;
-    let lossSum = 0;
+    const lossSum = new Float64Array(1);
     let correct = 0;
     const classify = isClassification(this.loss, Y);
     this.chunks(X, Y, (plan, _start, rows) => {
       net.forward(plan, rows);
-      lossSum += net.lossSum(plan, rows);
+      net.lossSum(plan, rows, lossSum, 0);
       if (classify) correct += countCorrect(net.k.view(plan.a[net.depth]), net.k.view(plan.y), rows, net.outputs);
     });
-    const result: Evaluation = { loss: lossSum / net.lossDivisor(X.rows) };
+    const result: Evaluation = { loss: lossSum[0] / net.lossDivisor(X.rows) };
     if (classify) result.accuracy = correct / X.rows;
     return result;
   }
@@ -393,6 +396,22 @@ export class ANN {
     if (this.net === null) throw new Error(`${where}: this network was disposed; create or load a new one`);
     return this.net;
   }
+}
+
+/**
+ * The SGD steps whose batches start in [start, end) of an epoch over n samples: the start of the
+ * batch at which training diverged, or −1. A loss of NaN or Infinity means an earlier update
+ * diverged; the epoch's last update is checked on the weights themselves.
+ */
+function runSteps(
+  net: Network, x: SampleRows, y: SampleRows, order: Uint32Array | null, start: number, end: number, n: number,
+  stepRows: number, chunk: number, classify: boolean, learningRate: number, momentum: number, stats: Float64Array,
+): number {
+  for (let s = start; s < end; s += stepRows) {
+    const rows = Math.min(stepRows, n - s);
+    if (!net.step(x, y, order, s, rows, chunk, classify, learningRate, momentum, stats) || (s + stepRows >= n && !net.finite())) return s;
+  }
+  return -1;
 }
 
 /** Accuracy means something for cross-entropy, for several outputs, and for 0/1 targets. */

@@ -92,11 +92,11 @@ export class Network {
     }
   }
 
-  /** The loss summed over the batch's rows (and outputs): divide by `lossDivisor`. */
-  lossSum(plan: BatchPlan, rows: number): number {
+  /** Adds the loss summed over the batch's rows (and outputs) to into[slot]: divide by `lossDivisor`. */
+  lossSum(plan: BatchPlan, rows: number, into: Float64Array, slot: number): void {
     const L = this.depth;
     const out = this.objective.fused ? plan.z[L] : plan.a[L];
-    return this.k.lossSum(this.objective.kernel, out, plan.y, rows, this.outputs);
+    this.k.lossSum(this.objective.kernel, out, plan.y, rows, this.outputs, into, slot);
   }
 
   /** What the loss sum is divided by for `samples` samples. */
@@ -139,21 +139,20 @@ export class Network {
    * correct count are added to `stats` (see StepStats). Allocates nothing.
    */
   step(x: SampleRows, y: SampleRows, order: ArrayLike<number> | null, start: number, rows: number, chunk: number, classify: boolean, learningRate: number, momentum: number, stats: Float64Array): boolean {
-    let loss = 0;
+    stats[StepStats.BatchLoss] = 0;
     let correct = 0;
     for (let c = 0; c < rows; c += chunk) {
       const cr = Math.min(chunk, rows - c);
       const plan = this.batch(cr);
       this.load(plan, x, y, order, start + c, cr);
       this.forward(plan, cr);
-      loss += this.lossSum(plan, cr);
+      this.lossSum(plan, cr, stats, StepStats.BatchLoss);
       if (classify) correct += this.countCorrect(plan, cr);
       this.backward(plan, cr, rows, c > 0);
     }
-    stats[StepStats.Loss] += loss;
+    stats[StepStats.Loss] += stats[StepStats.BatchLoss];
     stats[StepStats.Correct] += correct;
-    stats[StepStats.BatchLoss] = loss;
-    if (!Number.isFinite(loss)) return false;
+    if (!Number.isFinite(stats[StepStats.BatchLoss])) return false;
     this.update(learningRate, momentum);
     return true;
   }

@@ -2,12 +2,15 @@
  * A small seeded generator (sfc32) so that a seed reproduces weights, shuffles and splits
  * exactly on every platform; Math.random cannot be seeded.
  */
+/** Where `advance` leaves its output. */
+const OUT = 4;
+
 export class Random {
   /**
-   * The four words a, b, c, d of sfc32. Kept in a typed array: a 32-bit value in an object field
-   * is a heap number, and every draw would allocate.
+   * The four words a, b, c, d of sfc32, then its last output. Kept in a typed array: a 32-bit
+   * value in an object field is a heap number, and every draw would allocate.
    */
-  private readonly s = new Uint32Array(4);
+  private readonly s = new Uint32Array(5);
 
   constructor(seed: number) {
     if (!Number.isFinite(seed)) throw new RangeError(`Random: seed must be a finite number, got ${seed}`);
@@ -39,11 +42,17 @@ export class Random {
     if (!Random.isState(state)) {
       throw new RangeError(`Random.setState: expected four unsigned 32-bit integers, got ${JSON.stringify(state)}`);
     }
-    this.s.set(state);
+    this.s.set(state.slice(0, 4));
   }
 
   /** A uniformly distributed 32-bit unsigned integer. */
   uint32(): number {
+    this.advance();
+    return this.s[OUT];
+  }
+
+  /** One step of sfc32; its output is left in s[OUT] (a returned 32-bit value can be a new heap number). */
+  private advance(): void {
     const s = this.s;
     const a = s[0], b = s[1], c = s[2], d = s[3];
     const t = (a + b + d) >>> 0;
@@ -51,7 +60,7 @@ export class Random {
     s[0] = b ^ (b >>> 9);
     s[1] = c + (c << 3);
     s[2] = ((c << 21) | (c >>> 11)) + t;
-    return t;
+    s[OUT] = t;
   }
 
   /** Uniform in [0, 1) with 53 random bits. */
@@ -71,10 +80,15 @@ export class Random {
     return Math.floor(this.next() * n);
   }
 
-  /** Shuffles `a` in place (Fisher–Yates) and returns it. */
+  /** Shuffles `a` in place (Fisher–Yates) and returns it. Draws what `int(i + 1)` would, without allocating. */
   shuffle<T extends { length: number; [i: number]: number }>(a: T): T {
+    const s = this.s;
     for (let i = a.length - 1; i > 0; i--) {
-      const j = this.int(i + 1);
+      this.advance();
+      const hi = s[OUT] >>> 5;
+      this.advance();
+      const lo = s[OUT] >>> 6;
+      const j = Math.floor(((hi * 67108864 + lo) / 9007199254740992) * (i + 1));
       const t = a[i];
       a[i] = a[j];
       a[j] = t;

@@ -158,7 +158,11 @@ export class JsKernels implements Kernels {
     }
   }
 
-  lossSum(kind: LossKernel, out: Buffer, y: Buffer, rows: number, cols: number): number {
+  lossSum(kind: LossKernel, out: Buffer, y: Buffer, rows: number, cols: number, into: Float64Array, slot: number): void {
+    into[slot] += this.sumOfLoss(kind, out, y, rows, cols);
+  }
+
+  private sumOfLoss(kind: LossKernel, out: Buffer, y: Buffer, rows: number, cols: number): number {
     const O = (out as JsBuffer).data;
     const Y = (y as JsBuffer).data;
     const len = rows * cols;

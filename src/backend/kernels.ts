@@ -61,8 +61,12 @@ export interface Kernels {
   activate(kind: Activation, z: Buffer, a: Buffer, rows: number, cols: number, slope: number): void;
   /** dZ = dA ⊙ f′(Z) (softmax: the per-row Jacobian product). dZ may be dA. */
   activateBackward(kind: Activation, z: Buffer, a: Buffer, da: Buffer, dz: Buffer, rows: number, cols: number, slope: number): void;
-  /** The loss summed over rows × cols (`out` is Ŷ, or Z for the logit forms). */
-  lossSum(kind: LossKernel, out: Buffer, y: Buffer, rows: number, cols: number): number;
+  /**
+   * Adds the loss summed over rows × cols (`out` is Ŷ, or Z for the logit forms) to into[slot].
+   * The sum goes into an array rather than out as a return value because a returned double can be
+   * a new heap object, and a training step allocates nothing.
+   */
+  lossSum(kind: LossKernel, out: Buffer, y: Buffer, rows: number, cols: number, into: Float64Array, slot: number): void;
   /** D = gradient of scale × lossSum: scale·(ŷ − y) except for BCE on probabilities. */
   lossGradient(kind: LossKernel, a: Buffer, y: Buffer, d: Buffer, length: number, scale: number): void;
   /** w −= lr·g, or with momentum μ: v = μv − lr·g; w += v. */

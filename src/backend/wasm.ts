@@ -171,12 +171,12 @@ export class WasmKernels implements Kernels {
     this.factivateBackward(kind, ptr(z), ptr(a), ptr(da), ptr(dz), rows, cols, slope);
   }
 
-  lossSum(kind: LossKernel, out: Buffer, y: Buffer, rows: number, cols: number): number {
+  lossSum(kind: LossKernel, out: Buffer, y: Buffer, rows: number, cols: number, into: Float64Array, slot: number): void {
     need(out, rows * cols, 'lossSum output');
     need(y, rows * cols, 'lossSum Y');
     this.flossSum(kind, ptr(out), ptr(y), rows, cols, this.resultSlot);
     if (this.result.buffer !== this.memory.buffer) this.result = new Float64Array(this.memory.buffer, this.resultSlot, 1);
-    return this.result[0];
+    into[slot] += this.result[0];
   }
 
   lossGradient(kind: LossKernel, a: Buffer, y: Buffer, d: Buffer, length: number, scale: number): void {
