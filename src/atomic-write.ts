@@ -7,9 +7,9 @@
 
 /** Writes `data` to `path` atomically; on any failure the previous file is left as it was. */
 export async function writeFileAtomic(path: string | URL, data: string | Uint8Array): Promise<void> {
-  const fs = await import('node:fs/promises');
-  const nodePath = await import('node:path');
-  const { fileURLToPath } = await import('node:url');
+  const fs = await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:fs/promises');
+  const nodePath = await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:path');
+  const { fileURLToPath } = await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:url');
   const target = typeof path === 'string' ? path : fileURLToPath(path);
   const dir = nodePath.dirname(nodePath.resolve(target));
   // The process id and a random suffix keep concurrent writers of the same target apart.

@@ -269,8 +269,8 @@ export async function loadDelimited(source: string | URL, options: DelimitedOpti
 
 /** Feeds a local file to `reader` in chunks, decompressing it on the way when it starts with the gzip magic number. */
 async function streamFile(source: string | URL, reader: DelimitedReader, name: string): Promise<void> {
-  const fs = await import('node:fs');
-  const zlib = await import('node:zlib');
+  const fs = await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:fs');
+  const zlib = await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:zlib');
   const path = typeof source === 'string' && /^file:/i.test(source) ? new URL(source) : source;
   let stream: NodeJS.ReadableStream;
   try {

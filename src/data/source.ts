@@ -38,7 +38,7 @@ export async function readBytes(source: ByteSource): Promise<Uint8Array> {
   if (typeof source === 'string' && /^file:/i.test(source)) source = new URL(source);
   const remote = typeof source === 'string' ? /^https?:\/\//i.test(source) : source.protocol !== 'file:';
   if (isNode() && !remote) {
-    const fs = await import('node:fs/promises');
+    const fs = await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:fs/promises');
     try {
       const buf = await fs.readFile(source);
       return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
@@ -60,7 +60,7 @@ export async function readBytes(source: ByteSource): Promise<Uint8Array> {
 export async function gunzip(bytes: Uint8Array, name = 'buffer'): Promise<Uint8Array> {
   try {
     if (isNode()) {
-      const zlib = await import('node:zlib');
+      const zlib = await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:zlib');
       const out = zlib.gunzipSync(bytes);
       return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
     }
