@@ -17,7 +17,11 @@ export interface WasmSources {
   relaxed?: WasmSource;
 }
 
-const FILES: Record<KernelBuild, string> = { simd: 'kernels.wasm', relaxed: 'kernels-relaxed.wasm' };
+/** Where each build ships. Each URL is spelled out whole so that Vite and webpack see it and copy the file. */
+const SHIPPED: Record<KernelBuild, () => URL> = {
+  simd: () => new URL('../../build/kernels.wasm', import.meta.url),
+  relaxed: () => new URL('../../build/kernels-relaxed.wasm', import.meta.url),
+};
 
 /** null: the files next to the package. */
 let sources: WasmSources | null = null;
@@ -71,7 +75,7 @@ export function kernelBuild(): KernelBuild {
 export function kernelModule(build: KernelBuild = kernelBuild()): Promise<WebAssembly.Module> {
   let module = compiled.get(build);
   if (module === undefined) {
-    const src = sources === null ? new URL(`../../build/${FILES[build]}`, import.meta.url) : sources[build];
+    const src = sources === null ? SHIPPED[build]() : sources[build];
     if (src === undefined) return Promise.reject(new Error(`backprop-wasm: no ${build} build was given to setWasmSource()`));
     const attempt = compile(src);
     module = attempt;
