@@ -84,7 +84,7 @@ function targets(m) {
     const a = m.allocation;
     const scav = a.gcCounts.scavenge ?? 0;
     const grew = a.after.wasm !== null && a.before.wasm !== null ? a.after.wasm - a.before.wasm : null;
-    rows.push([`3. no allocation in a training step`, `${a.perStep.bytes === null ? 'n/a' : `≈ ${Math.round(a.perStep.bytes)} bytes`} per step; ${a.gcTotal} GCs (${scav} scavenges) in ${a.epochs} epochs; wasm memory grew ${grew === null ? 'n/a' : `${grew} bytes`}`, yes(a.perStep.bytes !== null && a.perStep.bytes <= 0 && a.gcTotal === 0 && grew === 0)]);
+    rows.push([`3. no allocation in a training step`, `${a.perStep.bytes === null ? 'n/a' : `≈ ${Math.round(a.perStep.bytes)} bytes`} per step; ${a.gcTotal} GC${a.gcTotal === 1 ? '' : 's'} (${scav} scavenge${scav === 1 ? '' : 's'}) in ${a.epochs} epochs; wasm memory grew ${grew === null ? 'n/a' : `${grew} bytes`}`, yes(a.perStep.bytes !== null && a.perStep.bytes <= 0 && a.gcTotal === 0 && grew === 0)]);
   }
   if (m.memory) {
     const e = m.memory.example;
@@ -245,7 +245,7 @@ bench/allocation.js in its own process (\`node --expose-gc${m.wasmFlags.length ?
 (a subset, to keep ${a.epochs} epochs quick), after 3 warm-up epochs and a forced GC.
 
 - Per step: mean young-generation growth per epoch of a ${a.perStep.epochs}-epoch fit() on ${a.perStep.stepsMany} batches (${a.perStep.many === null ? 'n/a' : `${a.perStep.many.toLocaleString('en-US')} bytes`}) minus that on ${a.perStep.stepsFew} batches (${a.perStep.few === null ? 'n/a' : `${a.perStep.few.toLocaleString('en-US')} bytes`}), ÷ ${a.perStep.stepsMany - a.perStep.stepsFew}: **${a.perStep.bytes === null ? 'n/a' : `≈ ${Math.round(a.perStep.bytes)} bytes per step`}** (0 = a step creates no JS objects; the per-epoch work, this probe's reading included, cancels out).
-- Over ${a.epochs} epochs (${a.steps.toLocaleString('en-US')} steps, one fit() call, ${a.seconds.toFixed(1)} s): **${a.gcTotal} garbage collections** (${kinds}); young generation grew by a mean ${a.youngPerEpoch === null ? 'n/a' : `${a.youngPerEpoch.toLocaleString('en-US')} bytes`} per epoch (the epoch's own log object and this probe's heap reading included).
+- Over ${a.epochs} epochs (${a.steps.toLocaleString('en-US')} steps, one fit() call, ${a.seconds.toFixed(1)} s): **${a.gcTotal} garbage collection${a.gcTotal === 1 ? '' : 's'}** (${kinds}); young generation grew by a mean ${a.youngPerEpoch === null ? 'n/a' : `${a.youngPerEpoch.toLocaleString('en-US')} bytes`} per epoch (the epoch's own log object and this probe's heap reading included).
 
 ${table(['', 'before the run', 'after the run', ''], rows, ['l', 'r', 'r', 'l'])}
 `;

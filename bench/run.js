@@ -11,9 +11,10 @@
  *   node bench/run.js --no-tfjs-cpu     # skip tfjs-layers on its cpu backend (the slowest rows)
  *
  * Needs a build first (`npm run build`): it imports ../dist and the wasm in ../build.
- * Files: gemm.js, peak.js, kernels.js (activations), training.js (our epochs), tfjs.js and
- * tfjs-training.js, baselines/handwritten-r1.js, memory.js and allocation.js, startup.js,
- * builds.js, data.js, stats.js, report.js, results.js (the Markdown), environment.js.
+ * Files: gemm.js (matrix products), peak.js (ceilings), kernels.js (activations), training.js (our
+ * epochs), tfjs.js and tfjs-training.js, baselines/handwritten-r1.js; in child processes
+ * (child.js, rss-probe.js): memory.js, allocation.js, startup.js and startup-probe.js; and
+ * builds.js, data.js, seeded.js, stats.js, report.js, results.js (the Markdown), environment.js.
  */
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
