@@ -27,10 +27,20 @@ const hex = (n: number, width: number): string => '0x' + n.toString(16).padStart
  * messages. The returned `data` is a view into `bytes`, not a copy, because MNIST images are 47 MB.
  */
 export function parseIdx(bytes: Uint8Array, source = 'buffer'): Idx {
+  const { dims, headerLength } = parseIdxHeader(bytes, bytes.length, source);
+  return { dims, data: bytes.subarray(headerLength) };
+}
+
+/**
+ * Checks the header at the start of `bytes` of an idx file that is `totalBytes` long in all (so a
+ * file can be checked from its first bytes alone, then read a piece at a time): its dimensions
+ * and where the values start.
+ */
+export function parseIdxHeader(bytes: Uint8Array, totalBytes: number, source = 'buffer'): { dims: number[]; headerLength: number } {
   const fail = (problem: string): never => {
     throw new Error(`parseIdx: ${source}: ${problem}`);
   };
-  if (bytes.length < 4) fail(`too short for an idx header: need at least 4 bytes, got ${bytes.length}`);
+  if (totalBytes < 4 || bytes.length < 4) fail(`too short for an idx header: need at least 4 bytes, got ${totalBytes}`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const magic = view.getUint32(0);
   if (bytes[0] !== 0 || bytes[1] !== 0) {
@@ -44,8 +54,8 @@ export function parseIdx(bytes: Uint8Array, source = 'buffer'): Idx {
   const rank = bytes[3];
   if (rank < 1) fail('idx header declares 0 dimensions; expected at least 1');
   const headerLength = 4 + 4 * rank;
-  if (bytes.length < headerLength) {
-    fail(`header declares ${rank} dimensions, so needs ${headerLength} bytes, but the file has only ${bytes.length}`);
+  if (totalBytes < headerLength || bytes.length < headerLength) {
+    fail(`header declares ${rank} dimensions, so needs ${headerLength} bytes, but the file has only ${Math.min(totalBytes, bytes.length)}`);
   }
   const dims: number[] = [];
   let size = 1;
@@ -55,12 +65,12 @@ export function parseIdx(bytes: Uint8Array, source = 'buffer'): Idx {
     dims.push(d);
     size *= d;
   }
-  const got = bytes.length - headerLength;
+  const got = totalBytes - headerLength;
   if (got !== size) {
     const what = got < size ? 'truncated' : 'too long';
     fail(`${what}: dims [${dims.join(', ')}] expected ${size} bytes of data, got ${got}`);
   }
-  return { dims, data: bytes.subarray(headerLength) };
+  return { dims, headerLength };
 }
 
 /**

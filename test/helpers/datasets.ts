@@ -3,7 +3,7 @@ import { loadDelimited, loadMnist, matrix, selectClasses, selectRows, type Matri
 
 /** R1: the 5s (label 1) and 8s (label 0) of one MNIST set, pixels scaled to [0, 1]. */
 export async function mnistFivesAndEights(set: 'train' | 'test'): Promise<{ x: Matrix; y: Matrix }> {
-  const { images, labels } = await loadMnist({ set });
+  const { images, labels } = await loadMnist({ set, digits: [5, 8] });
   return selectClasses(images, labels, 784, 5, 8, { scale: 255 });
 }
 
