@@ -178,8 +178,8 @@ export class ANN {
     }
 
     const n = X.rows;
-    const xRows = new SampleRows(X);
-    const yRows = new SampleRows(Y);
+    const xRows = new SampleRows(X, true);
+    const yRows = new SampleRows(Y, true);
     const stepRows = Math.min(opts.batchSize, n);
     const chunk = Math.min(stepRows, CHUNK);
     const classify = isClassification(this.loss, Y);

@@ -1,8 +1,9 @@
 /**
- * A set of samples (rows of a Matrix) from which training gathers its shuffled batches. Every
- * row's view is made once, at the first shuffled gather, so that copying a batch into the kernels'
+ * A set of samples (rows of a Matrix) from which training gathers its batches. For training,
+ * every row's view is made once, at the first gather, so that copying a batch into the kernels'
  * memory is one memcpy per sample and allocates nothing after that: a training step in steady
- * state creates no JS objects.
+ * state creates no JS objects. For a single pass (predict, evaluate) no views are made; an
+ * in-order block is copied through one subarray.
  */
 import type { FloatArray, Matrix } from './matrix.js';
 
@@ -12,22 +13,26 @@ const VIEW_MIN_COLS = 16;
 export class SampleRows {
   private views: FloatArray[] | null = null;
 
-  constructor(readonly matrix: Matrix) {}
+  /** `repeated`: batches will be gathered from these rows again and again (training). */
+  constructor(
+    readonly matrix: Matrix,
+    private readonly repeated = false,
+  ) {}
 
   /** Copies samples order[start] … order[start + count − 1] (start … start + count − 1 when order is null) into dst, one row after another. */
   gather(dst: FloatArray, order: ArrayLike<number> | null, start: number, count: number): void {
     const { data, cols } = this.matrix;
-    if (order === null) {
+    if (order === null && !this.repeated) {
       dst.set(data.subarray(start * cols, (start + count) * cols));
       return;
     }
     if (cols >= VIEW_MIN_COLS) {
       const views = this.views ?? this.makeViews();
-      for (let r = 0; r < count; r++) dst.set(views[order[start + r]], r * cols);
+      for (let r = 0; r < count; r++) dst.set(views[order === null ? start + r : order[start + r]], r * cols);
       return;
     }
     for (let r = 0; r < count; r++) {
-      const from = order[start + r] * cols;
+      const from = (order === null ? start + r : order[start + r]) * cols;
       const to = r * cols;
       for (let j = 0; j < cols; j++) dst[to + j] = data[from + j];
     }
