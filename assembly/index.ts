@@ -45,6 +45,8 @@ export function sgd_update_f64(w: usize, g: usize, v: usize, len: i32, lr: f64, 
 
 /** A register-only multiply-add loop: iterations × 96 flops, the ceiling that the benchmark holds the products against. */
 export function simd_peak_f32(iterations: i32): f32 { return simdPeak(iterations); }
+/** Flops of one iteration of simd_peak_f32. */
+export function simd_peak_flops_per_iteration(): i32 { return 96; }
 
 /**
  * The GEMM micro-kernel alone on L1-resident panels (see microKernelPeak): `iterations` ×

@@ -1,8 +1,8 @@
 /**
  * Memory, each measured in its own process (bench/child.js):
  * - allocation: bench/allocation.js (GCs, heap and wasm memory over a long training run);
- * - the resident set of `npm start` (examples/r1-mnist.js, run directly as `npm start` runs it,
- *   so without the relaxed-SIMD flag): its peak, and its current RSS at each epoch line it prints;
+ * - the resident set of `npm start` (examples/r1-mnist.js, run as `npm start` runs it, with
+ *   --experimental-wasm-relaxed-simd): its peak, and its current RSS at each epoch line it prints;
  * - the same for the hand-written plain-JS loop (bench/baselines/handwritten-r1.js), whose child
  *   run also gives the epoch times and accuracy the training table shows.
  */
@@ -19,7 +19,7 @@ export async function measureAllocation({ epochs, limit, batch, nodeFlags }) {
  * testAccuracy } (bytes, seconds). rssAfterLoad is read when it prints its data summary line.
  */
 export async function measureExample({ epochs }) {
-  const r = await runNode('examples/r1-mnist.js', [String(epochs)], { sampleOn: /^(MNIST 5 vs 8:|epoch \d+ {2}loss)/, env: { CI: '1' } });
+  const r = await runNode('examples/r1-mnist.js', [String(epochs)], { nodeFlags: ['--experimental-wasm-relaxed-simd'], sampleOn: /^(MNIST 5 vs 8:|epoch \d+ {2}loss)/, env: { CI: '1' } });
   const took = /training took ([\d.]+) s/.exec(r.stdout);
   const acc = /final test accuracy\s+([\d.]+)%/.exec(r.stdout);
   return {

@@ -43,9 +43,14 @@ function ourBuild(m) {
   return avail.includes(m.builds.auto) ? m.builds.auto : avail[0];
 }
 
-/** A product's median rate ÷ a build's ceiling (probe 'register' or 'kernel'), or null. */
+/**
+ * A product's median rate ÷ a build's ceiling, or null: probe 'register' or 'kernel', or 'best',
+ * the higher of the two — a product can outrun the register-only loop (whose multiply and add
+ * depend on each other), never the machine, so the target is held against whichever is higher.
+ */
 function peakFraction(m, c, build, probe = 'register') {
-  const peak = m.peaks?.[build]?.[probe]?.gflops;
+  const p = m.peaks?.[build];
+  const peak = probe === 'best' ? Math.max(p?.register?.gflops ?? 0, p?.kernel?.gflops ?? 0) || null : p?.[probe]?.gflops;
   const t = c.time[`wasm ${build}`];
   return peak && t ? gflops(c.flops, t) / peak : null;
 }
@@ -55,14 +60,14 @@ function targets(m) {
   const built = m.builds.builds.filter((b) => b.available);
   if (m.gemm) {
     for (const b of built) {
-      const fr = m.gemm.cases.filter((c) => c.group !== 'outer').map((c) => [c, peakFraction(m, c, b.name)]);
+      const fr = m.gemm.cases.filter((c) => c.group !== 'outer').map((c) => [c, peakFraction(m, c, b.name, 'best')]);
       const known = fr.filter(([, f]) => f !== null);
       const worst = known.sort((p, q) => p[1] - q[1])[0];
-      const kernelFr = worst ? peakFraction(m, worst[0], b.name, 'kernel') : null;
+      const pk = m.peaks?.[b.name];
       rows.push([
         `1. gemm ≥ 0.8 of the SIMD peak, all shapes (build ${b.name})`,
         worst
-          ? `lowest ${pct(worst[1])} (${worst[0].label}${worst[0].batch ? ` @ ${worst[0].batch}` : ' 512³'}; ${pct(kernelFr)} of the micro-kernel's own ceiling); register-only peak ${num(m.peaks[b.name].register.gflops)} GFLOP/s`
+          ? `lowest ${pct(worst[1])} (${worst[0].label}${worst[0].batch ? ` @ ${worst[0].batch}` : ' 512³'}) of the higher ceiling: register-only loop ${num(pk.register.gflops)}, micro-kernel ${num(pk.kernel?.gflops)} GFLOP/s`
           : `n/a: ${m.peaks?.[b.name]?.register?.note ?? 'peak not measured'}`,
         yes(worst ? worst[1] >= 0.8 : null),
       ]);
@@ -241,8 +246,8 @@ function allocationSection(m) {
   ];
   return `## 5. Allocation in training steps
 
-bench/allocation.js in its own process (\`node --expose-gc${m.wasmFlags.length ? ` ${m.wasmFlags.join(' ')}` : ''}\`), build \`${a.build}\`, batch ${a.batch}, on the first ${a.limit.toLocaleString('en-US')} training images
-(a subset, to keep ${a.epochs} epochs quick), after 3 warm-up epochs and a forced GC.
+bench/allocation.js in its own process (\`node --expose-gc${m.wasmFlags.length ? ` ${m.wasmFlags.join(' ')}` : ''}\`), build \`${a.build}\`, batch ${a.batch}, on ${a.limit >= 11272 ? 'all' : 'the first'} ${a.limit.toLocaleString('en-US')} training images${a.limit >= 11272 ? '' : ' (a subset, to keep the run quick)'},
+after 3 warm-up epochs and a forced GC.
 
 - Per step: mean young-generation growth per epoch of a ${a.perStep.epochs}-epoch fit() on ${a.perStep.stepsMany} batches (${a.perStep.many === null ? 'n/a' : `${a.perStep.many.toLocaleString('en-US')} bytes`}) minus that on ${a.perStep.stepsFew} batches (${a.perStep.few === null ? 'n/a' : `${a.perStep.few.toLocaleString('en-US')} bytes`}), ÷ ${a.perStep.stepsMany - a.perStep.stepsFew}: **${a.perStep.bytes === null ? 'n/a' : `≈ ${Math.round(a.perStep.bytes)} bytes per step`}** (0 = a step creates no JS objects; the per-epoch work, this probe's reading included, cancels out).
 - Over ${a.epochs} epochs (${a.steps.toLocaleString('en-US')} steps, one fit() call, ${a.seconds.toFixed(1)} s): **${a.gcTotal} garbage collection${a.gcTotal === 1 ? '' : 's'}** (${kinds}); young generation grew by a mean ${a.youngPerEpoch === null ? 'n/a' : `${a.youngPerEpoch.toLocaleString('en-US')} bytes`} per epoch (the epoch's own log object and this probe's heap reading included).
@@ -265,7 +270,7 @@ further on). The hand-written loop reports its own readings at the same points.
 ${table(
   ['program', 'peak RSS', 'RSS after loading the data', 'RSS after each epoch', 'epochs'],
   [
-    [`\`npm start\` (node examples/r1-mnist.js ${e.epochs}, no wasm flags, as npm start runs it)`, mib(e.peakRss), mib(e.rssAfterLoad), list(e.rssPerEpoch), `${e.epochs} (${e.seconds ?? 'n/a'} s training, test accuracy ${pct(e.testAccuracy)})`],
+    [`\`npm start\` (node --experimental-wasm-relaxed-simd examples/r1-mnist.js ${e.epochs}, as npm start runs it)`, mib(e.peakRss), mib(e.rssAfterLoad), list(e.rssPerEpoch), `${e.epochs} (${e.seconds ?? 'n/a'} s training, test accuracy ${pct(e.testAccuracy)})`],
     [`hand-written JS loop (batch ${h.batch ?? 32}, ${h.trainSamples?.toLocaleString('en-US') ?? 'n/a'} images)`, mib(h.peakRss), mib(h.rssAfterLoad), list(h.rssPerEpoch), `${h.rssPerEpoch?.length ?? 'n/a'} (fresh weights each)`],
   ],
   ['l', 'r', 'r', 'l', 'l'],
