@@ -1,5 +1,7 @@
 /** Locating the kernel module: found by default, pointed elsewhere with setWasmSource, and the build (plain or relaxed SIMD) chosen at load time. */
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ANN, kernelBuild, relaxedSimdSupported, setKernelBuild, setWasmSource } from '../src/index.js';
 import { WasmKernels } from '../src/backend/wasm.js';
@@ -18,6 +20,21 @@ describe('setWasmSource', () => {
   it('names the URL when fetching fails', async () => {
     setWasmSource('http://127.0.0.1:9/kernels.wasm');
     await expect(tiny()).rejects.toThrow(/fetching the kernel module http:\/\/127\.0\.0\.1:9\/kernels\.wasm failed .*setWasmSource/);
+  });
+
+  it('says so when a server answers with a page instead of the module (a dev server that does not serve build/)', async () => {
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end('<!doctype html><html><body>app</body></html>');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      setWasmSource(`http://127.0.0.1:${port}/node_modules/build/kernels.wasm`);
+      await expect(tiny()).rejects.toThrow(/kernels\.wasm is not a WebAssembly module \(text\/html, starts with "<!doctype html>"\).*optimizeDeps/);
+    } finally {
+      server.close();
+    }
   });
 
   it('accepts the module as bytes, as a compiled module, and as a file URL', async () => {

@@ -110,7 +110,12 @@ async function compile(src: WasmSource): Promise<WebAssembly.Module> {
   if (!response.ok) {
     throw new Error(`backprop-wasm: fetching the kernel module ${url!.href} failed with HTTP ${response.status}; ${hint}`);
   }
-  const bytes = await response.arrayBuffer();
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  // A dev server that does not know the file answers with its HTML page and status 200.
+  if (!(bytes[0] === 0x00 && bytes[1] === 0x61 && bytes[2] === 0x73 && bytes[3] === 0x6d)) {
+    const type = response.headers.get('content-type') ?? 'no content-type';
+    throw new Error(`backprop-wasm: ${url!.href} is not a WebAssembly module (${type}, starts with ${JSON.stringify(new TextDecoder().decode(bytes.subarray(0, 15)))}); the server does not serve the package's build/ folder there. With Vite 7's dev server add optimizeDeps: { exclude: ['backprop-wasm'] }; otherwise ${hint}`);
+  }
   return WebAssembly.compile(bytes);
 }
 
