@@ -26,9 +26,10 @@ import { R1_NETWORK } from './training.js';
 const { values } = parseArgs({ options: { epochs: { type: 'string', default: '100' }, limit: { type: 'string', default: '1000' }, batch: { type: 'string', default: '32' } } });
 const [epochs, limit, batch] = [values.epochs, values.limit, values.batch].map(Number);
 /** Batches per epoch in the per-step measurement: the difference between the two is what steps cost. */
-const FEW = 4;
-const MANY = 20;
-const PER_STEP_EPOCHS = 40;
+const FEW = 10;
+/** Far apart, so that the young generation's coarse readings (whole allocation areas) average out. */
+const MANY = Math.min(200, Math.floor(limit / batch));
+const PER_STEP_EPOCHS = 20;
 
 if (typeof globalThis.gc !== 'function') throw new Error('bench/allocation.js needs node --expose-gc');
 
