@@ -55,6 +55,7 @@ worker.onmessage = ({ data: msg }) => {
     case 'model':
       hasModel = true;
       $('model').textContent = `${msg.layers.join('-')} ${msg.activations.join('/')}, seed ${msg.seed} (${msg.origin})`;
+      $('inputs').textContent = msg.scalesInputs ? 'grey levels 0–255, scaled by the model' : 'grey levels ÷ 255';
       $('hidden-label').textContent = msg.layers.slice(1, -1).join('-');
       $('download').disabled = run !== null;
       return;
@@ -287,11 +288,11 @@ async function readPad() {
   reading = (async () => {
     const { ink, width, height } = pad.ink();
     const input = toMnistInput(ink, width, height);
-    greyCanvas(input ?? new Float32Array(784), 1, $('preview'));
+    greyCanvas(input ?? new Float32Array(784), 255, $('preview'));
     let probabilities = null;
     if (input !== null && hasModel) {
       try {
-        probabilities = Array.from((await ask({ type: 'predict', inputs: input, rows: 1 })).probabilities);
+        probabilities = Array.from((await ask({ type: 'predict', pixels: input, rows: 1 })).probabilities);
       } catch (err) {
         // E.g. drawn in the instant between two networks, when Train replaces the old one.
         showStatus(`could not read the drawing: ${err.message}`, true);
@@ -327,8 +328,10 @@ ready.then(() => {
 // ---- test hook ----
 // window.demo lets a test (or the console) drive the page: `ready` resolves once MNIST is loaded;
 // train() presses Train and resolves with { stopped, testAccuracy, testLoss }; paint(pixels, {x, y, size})
-// puts a 28 × 28 grey image (0–255) on the pad; read() resolves with { input, probabilities } of the pad;
-// predict(rows) resolves with the probabilities for 784-value rows; clearPad(); palette: the curves' colours.
+// puts a 28 × 28 grey image (0–255) on the pad; read() resolves with { input, probabilities } of the pad
+// (input: the 784 grey levels 0–255 the pad made of the drawing); predict(rows) resolves with the
+// probabilities for rows of 784 grey levels 0–255, fed to the network as it expects them (see
+// train-worker.js); clearPad(); palette: the curves' colours.
 window.demo = {
   ready,
   palette: PALETTE,
@@ -339,5 +342,5 @@ window.demo = {
     await reading;
     return readPad();
   },
-  predict: async (rows) => Array.from((await ask({ type: 'predict', inputs: new Float32Array(rows.flat()), rows: rows.length })).probabilities),
+  predict: async (rows) => Array.from((await ask({ type: 'predict', pixels: new Float32Array(rows.flat()), rows: rows.length })).probabilities),
 };

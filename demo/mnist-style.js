@@ -8,7 +8,8 @@ const BOX = 20;
 
 /**
  * `ink` is a width × height grid of ink levels (0 = paper, 255 = full ink), row-major; the result
- * is 784 values in [0, 1] (row-major 28 × 28), or null when nothing is drawn.
+ * is 784 grey levels in [0, 255] (row-major 28 × 28, as the MNIST files store them), or null when
+ * nothing is drawn. How they are scaled for a network is the worker's business (train-worker.js).
  */
 export function toMnistInput(ink, width, height) {
   const box = inkBounds(ink, width, height);
@@ -35,7 +36,7 @@ export function toMnistInput(ink, width, height) {
   const top = clamp(Math.round(SIZE / 2 - my / mass), 0, SIZE - h);
   const out = new Float32Array(SIZE * SIZE);
   for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) out[(top + y) * SIZE + left + x] = Math.min(1, small[y * w + x] / 255);
+    for (let x = 0; x < w; x++) out[(top + y) * SIZE + left + x] = Math.min(255, small[y * w + x]);
   }
   return out;
 }

@@ -2,10 +2,16 @@
 // the network trains. It imports the package's built files as any page would; the kernel module
 // is found next to them through import.meta.url, with no configuration.
 //
+// Inputs: the page always sends MNIST grey levels, 0–255, and this worker gives each network what it
+// expects. A network with a standardizer scales its own inputs (the command's MNIST models carry
+// "÷ 255", and so do the models trained here), so it gets the raw grey levels; a network without
+// one (e.g. trained in Node on mnistMatrix) gets them ÷ 255, in [0, 1]. That is how any model file
+// reads digits correctly here, and how a model saved here evaluates with `backprop-wasm eval`.
+//
 // Page → worker: init {dataUrl, trainSize, testSize} · train {epochs, batchSize, learningRate, hidden, seed} · stop ·
-//                predict {id, inputs, rows} · export {id} · import {id, name, text}
+//                predict {id, pixels, rows} · export {id} · import {id, name, text}
 // Worker → page: status · data · model · progress · test · done · error · reply {id, ...}
-import { ANN, loadMnist, mnistMatrix, oneHot } from '../dist/index.js';
+import { ANN, Standardizer, loadMnist, mnistMatrix, oneHot } from '../dist/index.js';
 
 /** Test images whose running accuracy is plotted within an epoch (a cheap probe, not the test score). */
 const PROBE_SIZE = 1000;
@@ -47,7 +53,7 @@ self.onmessage = async ({ data: msg }) => {
         stopRequested = true;
         return;
       case 'predict':
-        return await reply(msg.id, () => ({ probabilities: requireNet().predict({ data: msg.inputs, rows: msg.rows, cols: 784 }).data }));
+        return await reply(msg.id, () => ({ probabilities: requireNet().predict(inputsFor(requireNet(), msg.pixels, msg.rows)).data }));
       case 'export':
         // The package's model file (format 2: exact weights, a checksum, what the outputs mean).
         return await reply(msg.id, () => ({ text: requireNet().toFile(), name: `mnist-${requireNet().layers.join('-')}.json` }));
@@ -66,6 +72,26 @@ function requireNet() {
   return net;
 }
 
+/** What the command (`backprop-wasm train --data mnist`) stores with its models: pixel / 255, as a standardizer (mean 0, std 255). */
+const pixelScaling = () => Standardizer.fromJSON({ mean: new Array(784).fill(0), std: new Array(784).fill(255) });
+
+/** True when `network` scales its own inputs, and so is to be fed raw grey levels (see the top of this file). */
+const scalesItsInputs = (network) => network.standardizer !== null;
+
+/** `rows` images of grey levels 0–255 as the inputs `network` expects. */
+function inputsFor(network, pixels, rows) {
+  if (scalesItsInputs(network)) return { data: Float32Array.from(pixels), rows, cols: 784 };
+  const scaled = new Float32Array(pixels.length);
+  for (let i = 0; i < scaled.length; i++) scaled[i] = pixels[i] / 255;
+  return { data: scaled, rows, cols: 784 };
+}
+
+/** The first `rows` test images as the current network expects them (both forms are kept: 31 MB each for 10,000). */
+function testInputs(rows = data.testLabels.length) {
+  const all = scalesItsInputs(net) ? data.testRaw : data.testScaled;
+  return { data: all.data.subarray(0, rows * 784), rows, cols: 784 };
+}
+
 /** Answers request `id` with what `body` returns, or with its error's message. */
 async function reply(id, body) {
   try {
@@ -81,17 +107,20 @@ async function init({ dataUrl, trainSize, testSize }) {
   const n = Math.min(trainSize, train.count);
   const m = Math.min(testSize, test.count);
   const testImages = test.images.slice(0, m * 784);
+  const p = Math.min(PROBE_SIZE, m);
+  const testY = oneHot(test.labels.subarray(0, m), 10).y;
   data = {
+    // Training inputs are pixels / 255 (see train() for why not the raw grey levels).
     x: mnistMatrix(train.images.subarray(0, n * 784), n),
     y: oneHot(train.labels.subarray(0, n), 10).y,
-    testX: mnistMatrix(testImages, m),
-    testY: oneHot(test.labels.subarray(0, m), 10).y,
+    testScaled: mnistMatrix(testImages, m),
+    testRaw: { data: Float32Array.from(testImages), rows: m, cols: 784 },
+    testY,
     testImages,
     testLabels: test.labels.slice(0, m),
+    probeRows: p,
+    probeY: { data: testY.data.subarray(0, p * 10), rows: p, cols: 10 },
   };
-  const p = Math.min(PROBE_SIZE, m);
-  data.probeX = { data: data.testX.data.subarray(0, p * 784), rows: p, cols: 784 };
-  data.probeY = { data: data.testY.data.subarray(0, p * 10), rows: p, cols: 10 };
   post({ type: 'data', train: n, test: m });
   post({ type: 'status', text: `MNIST loaded: ${n.toLocaleString('en')} training and ${m.toLocaleString('en')} test images` });
 }
@@ -104,8 +133,12 @@ async function train({ epochs, batchSize, learningRate, hidden, seed }) {
   try {
     net?.dispose();
     net = null;
+    // The network trains on pixels / 255 without a standardizer, and gets the command's "÷ 255"
+    // standardizer when training ends: the same network, bit for bit, as one trained with it on raw
+    // grey levels (the standardizer computes the very same float32 numbers), without a second
+    // 188 MB copy of the training images. Until then testInputs() and inputsFor() feed it [0, 1].
     net = await ANN.create({ layers: [784, hidden, 10], activation: 'relu', output: 'softmax', loss: 'categoricalCrossEntropy', seed });
-    post({ type: 'model', layers: [...net.layers], activations: [...net.activations], seed: net.seed, origin: 'trained here' });
+    postModel('trained here');
     post({ type: 'status', text: `training ${net.layers.join('-')} (seed ${net.seed})…` });
 
     let points = [];
@@ -137,7 +170,7 @@ async function train({ epochs, batchSize, learningRate, hidden, seed }) {
         const x = epoch - 1 + batch / batches;
         points.push([x, loss]);
         if (x - lastProbeX >= 1 / PROBES_PER_EPOCH || entered - lastProbe >= PROBE_MS) {
-          const probe = net.evaluate(data.probeX, data.probeY);
+          const probe = net.evaluate(testInputs(data.probeRows), data.probeY);
           probes.push([x, probe.loss, probe.accuracy]);
           lastProbe = performance.now();
           lastProbeX = x;
@@ -165,10 +198,12 @@ async function train({ epochs, batchSize, learningRate, hidden, seed }) {
         return !stopRequested;
       },
     });
+    scaleOwnInputs(net);
     describeRun(net, { epochs, batchSize, learningRate }, { stopped: stopRequested, testAccuracy });
     post({ type: 'done', stopped: stopRequested });
   } catch (err) {
     if (!(err instanceof Stopped)) throw err;
+    scaleOwnInputs(net);
     const report = testReport();
     describeRun(net, { epochs, batchSize, learningRate }, { stopped: true, testAccuracy: report.testAccuracy });
     post({ type: 'test', ...report });
@@ -178,12 +213,22 @@ async function train({ epochs, batchSize, learningRate, hidden, seed }) {
   }
 }
 
+/** Gives a network trained here on pixels / 255 the command's scaling, so that it takes raw grey levels from now on. */
+function scaleOwnInputs(network) {
+  network.standardizer = pixelScaling();
+  postModel('trained here');
+}
+
+function postModel(origin) {
+  post({ type: 'model', layers: [...net.layers], activations: [...net.activations], seed: net.seed, scalesInputs: scalesItsInputs(net), origin });
+}
+
 /** What a downloaded model file says about its outputs and its training. */
 function describeRun(network, { epochs, batchSize, learningRate }, { stopped, testAccuracy }) {
   network.meta = {
     classes: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
     training: {
-      data: `MNIST, the first ${data.x.rows} training images, pixels / 255`,
+      data: `MNIST, the first ${data.x.rows} training images; inputs are grey levels 0–255, scaled by the model's standardizer (÷ 255)`,
       epochs: stopped ? `${epochs} (stopped early)` : epochs,
       batchSize,
       learningRate,
@@ -195,8 +240,9 @@ function describeRun(network, { epochs, batchSize, learningRate }, { stopped, te
 
 /** Test loss and accuracy, and the first few test images the network gets wrong. */
 function testReport() {
-  const { loss, accuracy } = net.evaluate(data.testX, data.testY);
-  const probabilities = net.predict(data.testX).data;
+  const inputs = testInputs();
+  const { loss, accuracy } = net.evaluate(inputs, data.testY);
+  const probabilities = net.predict(inputs).data;
   const mistakes = [];
   for (let i = 0; i < data.testLabels.length && mistakes.length < SHOWN_MISTAKES; i++) {
     const row = probabilities.subarray(i * 10, i * 10 + 10);
@@ -223,10 +269,16 @@ async function importModel({ name, text }) {
     loaded.dispose();
     throw new Error(`${name}: the network is ${layers.join('-')}; this page needs 784 inputs (28 × 28 pixels) and 10 outputs (digits)`);
   }
+  // Output k must mean digit k (a model file names its classes; toJSON text does not).
+  const classes = loaded.meta?.classes;
+  if (classes !== undefined && classes !== null && !(Array.isArray(classes) && classes.length === 10 && classes.every((c, k) => String(c) === String(k)))) {
+    loaded.dispose();
+    throw new Error(`${name}: its outputs are the classes ${JSON.stringify(classes)}; this page needs the digits 0–9 in order`);
+  }
   // Only a model that loaded completely replaces the current one.
   net?.dispose();
   net = loaded;
-  post({ type: 'model', layers: [...net.layers], activations: [...net.activations], seed: net.seed, origin: `loaded from ${name}` });
+  postModel(`loaded from ${name}`);
   if (data !== null) post({ type: 'test', ...testReport() });
   return { layers: [...layers] };
 }

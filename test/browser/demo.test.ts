@@ -1,23 +1,42 @@
 /**
  * The browser half of the package, in a real browser: the demo page (demo/) served by its own
  * server, opened in Debian's Chromium. The page trains a 784-128-10 network on real MNIST in a Web
- * Worker, draws its curves, reads digits drawn on its pad, and exchanges model files with Node;
- * any console error or uncaught page error fails the test.
+ * Worker, draws its curves, reads digits drawn on its pad, and exchanges model files with Node and
+ * with the command line (`backprop-wasm train` / `eval`); any console error or uncaught page error
+ * fails the test.
+ *
+ * The page speaks MNIST grey levels 0–255 (window.demo.predict, the pad); a network that carries a
+ * standardizer (the command's models, the page's own) gets them raw, one without gets them ÷ 255.
  *
  * Without /usr/bin/chromium the test is skipped with a notice, except in CI (CI set), where it fails.
  */
-import type { ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ANN, loadMnist, mnistMatrix, oneHot, type MnistSet } from '../../dist/index.js';
+import { ANN, kernelBuild, loadMnist, matrix, mnistMatrix, oneHot, type MnistSet } from '../../dist/index.js';
 import { CHROMIUM, hasChromium, launchChromium, root, startDemoServer } from './harness.js';
 
 // Enough data for a clear margin over 90% in a few seconds: 20,000 images, 3 epochs.
 const PAGE_QUERY = '?train=20000&epochs=3&seed=1';
 const SCREENSHOT = join(root, 'test-artifacts', 'demo-chromium.png');
+const CLI = join(root, 'bin', 'backprop-wasm.js');
+
+/** Runs the command line as a user would (`node bin/backprop-wasm.js …`, plain Node unless `nodeFlags`); resolves with its stdout. */
+async function backpropWasm(args: string[], nodeFlags: string[] = []): Promise<string> {
+  const { stdout } = await promisify(execFile)(process.execPath, [...nodeFlags, CLI, ...args], { cwd: root, maxBuffer: 1 << 24 });
+  return stdout;
+}
+
+/** The `loss …, accuracy …% (correct of total)` line of `backprop-wasm eval`. */
+function evalLine(stdout: string): { loss: number; correct: number; total: number } {
+  const m = /^loss ([\d.]+), accuracy [\d.]+% \((\d+) of (\d+)\)$/m.exec(stdout);
+  if (m === null) throw new Error(`backprop-wasm eval printed no loss/accuracy line:\n${stdout}`);
+  return { loss: Number(m[1]), correct: Number(m[2]), total: Number(m[3]) };
+}
 
 declare global {
   interface Window {
@@ -46,6 +65,9 @@ if (!hasChromium()) {
   }
 }
 
+/** The command's scaling of MNIST pixels (pixelScaling in src/cli/dataset.ts): (x − 0) / 255. */
+const PIXEL_SCALING = { mean: new Array<number>(784).fill(0), std: new Array<number>(784).fill(255) };
+
 const argmax = (row: ArrayLike<number>): number => {
   let best = 0;
   for (let k = 1; k < row.length; k++) if (row[k] > row[best]) best = k;
@@ -62,7 +84,9 @@ describe.skipIf(!hasChromium())('the demo page in Chromium', () => {
   const work = mkdtempSync(join(tmpdir(), 'backprop-wasm-browser-'));
   const problems: string[] = [];
   // What the page read from its pad (its preprocessed inputs and probabilities), checked in Node later.
-  const padReads: { input: number[]; probabilities: number[] }[] = [];
+  const padReads: { label: number; input: number[]; probabilities: number[] }[] = [];
+  // The page's test score of the network it trained in the first test.
+  let trained: { testAccuracy: number; testLoss: number };
 
   beforeAll(async () => {
     test = await loadMnist({ set: 'test' });
@@ -124,10 +148,13 @@ describe.skipIf(!hasChromium())('the demo page in Chromium', () => {
     expect(result.stopped).toBe(false);
     expect(result.testAccuracy).toBeGreaterThan(0.9);
     console.log(`page: test accuracy ${(100 * result.testAccuracy).toFixed(2)}% after 3 epochs on 20,000 images`);
+    trained = result;
     expect(await page.textContent('#test-accuracy')).toContain(`${(100 * result.testAccuracy).toFixed(2)}%`);
     expect(await page.textContent('#epoch')).toBe('3 of 3');
     expect(Number((await page.textContent('#rate'))!.replace(/,/g, ''))).toBeGreaterThan(0);
     expect(await page.textContent('#model')).toContain('784-128-10 relu/softmax, seed 1');
+    // Trained on pixels / 255, it now carries the command's "÷ 255" standardizer and takes grey levels.
+    expect(await page.textContent('#inputs')).toBe('grey levels 0–255, scaled by the model');
 
     // Within-epoch lines and per-epoch markers on both charts: three test dots and three training
     // rings, each leaving some 40 pixels of its colour (a ring or dot fewer would leave about 80).
@@ -170,7 +197,10 @@ describe.skipIf(!hasChromium())('the demo page in Chromium', () => {
       }, [pixels, placements[k % placements.length]] as const);
       const read = await page.evaluate(() => window.demo.read());
       expect(read.input, `test image ${i}: the pad came out blank`).not.toBeNull();
-      padReads.push({ input: read.input!, probabilities: read.probabilities! });
+      // What the pad hands the worker: grey levels as MNIST stores them, not [0, 1].
+      expect(Math.max(...read.input!), `test image ${i}: the darkest pad pixel`).toBeGreaterThan(200);
+      expect(Math.max(...read.input!)).toBeLessThanOrEqual(255);
+      padReads.push({ label: test.labels[i], input: read.input!, probabilities: read.probabilities! });
       if (argmax(read.probabilities!) === test.labels[i]) correct++;
       else misread.push(`test image ${i} (a ${test.labels[i]}) read as ${argmax(read.probabilities!)}`);
     }
@@ -210,18 +240,40 @@ describe.skipIf(!hasChromium())('the demo page in Chromium', () => {
   it('downloads its trained model as a model file, which Node loads and predicts with bit for bit as the page did', async () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
     expect(download.suggestedFilename()).toBe('mnist-784-128-10.json');
-    const net = await ANN.load((await download.path())!);
+    const file = join(work, 'page-model.json');
+    await download.saveAs(file);
+    const net = await ANN.load(file);
     try {
       expect(net.layers).toEqual([784, 128, 10]);
       expect(net.meta.classes).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
       expect(net.meta.training).toMatchObject({ epochs: 3, batchSize: 32, learningRate: 0.1 });
-      // The same float32 wasm kernels in Node and Chromium: the pad's inputs give the same bits.
+      // The command's pixel scaling (src/cli/dataset.ts, pixelScaling), so the model takes grey levels 0–255.
+      expect(net.standardizer?.toJSON()).toEqual(PIXEL_SCALING);
+      // The same float32 wasm kernels in Node and Chromium: the pad's grey levels give the same bits.
       const rows = padReads.map((r) => r.input);
       const node = Array.from(net.predict(rows).data);
       expect(node).toEqual(padReads.flatMap((r) => r.probabilities));
     } finally {
       net.dispose();
     }
+  });
+
+  it('its downloaded model evaluates with `backprop-wasm eval --data mnist` to the test score the page showed', async () => {
+    const file = join(work, 'page-model.json');
+    const shown = `${(100 * trained.testAccuracy).toFixed(2)}% (loss ${trained.testLoss.toFixed(4)})`;
+    expect(await page.textContent('#test-accuracy')).toBe(shown);
+    // With the relaxed-SIMD kernels that Chromium runs, the command computes the page's very numbers.
+    const relaxed = evalLine(await backpropWasm(['eval', '--model', file, '--data', 'mnist'], ['--experimental-wasm-relaxed-simd']));
+    expect(relaxed.total).toBe(10000);
+    expect(relaxed.correct).toBe(Math.round(trained.testAccuracy * 10000));
+    expect(relaxed.loss.toFixed(4)).toBe(trained.testLoss.toFixed(4));
+    // Plain Node runs the SIMD build (separate multiply and add, no fused rounding), so a test image
+    // whose two best classes are a rounding apart may go the other way: the same score to a few images.
+    const plain = evalLine(await backpropWasm(['eval', '--model', file, '--data', 'mnist']));
+    console.log(`backprop-wasm eval of the page's model: loss ${plain.loss}, ${plain.correct} of 10000 (the page: ${shown})`);
+    expect(plain.loss).toBeLessThan(1);
+    expect(Math.abs(plain.correct - relaxed.correct)).toBeLessThanOrEqual(3);
+    expect(Math.abs(plain.loss - relaxed.loss)).toBeLessThanOrEqual(0.0002);
   });
 
   it('loads model files saved in Node (net.save, and toJSON text) and predicts exactly as Node does; a broken file changes nothing', async () => {
@@ -235,10 +287,13 @@ describe.skipIf(!hasChromium())('the demo page in Chromium', () => {
       await loadInPage(file);
       expect(await page.textContent('#model')).toBe('784-32-10 relu/softmax, seed 7 (loaded from node-model.json)');
 
+      expect(await page.textContent('#inputs')).toBe('grey levels ÷ 255');
+      // This network has no standardizer: it was trained on pixels / 255, and the page divides the
+      // grey levels it is given by 255 for it, to the same float32 numbers as mnistMatrix.
       const testX = mnistMatrix(test.images, test.count);
-      const some = Array.from({ length: 50 }, (_, r) => Array.from(testX.data.subarray(r * 784, (r + 1) * 784)));
+      const some = Array.from({ length: 50 }, (_, r) => Array.from(test.images.subarray(r * 784, (r + 1) * 784)));
       const page50 = await page.evaluate((rows) => window.demo.predict(rows), some);
-      expect(page50).toEqual(Array.from(net.predict(some).data));
+      expect(page50).toEqual(Array.from(net.predict({ data: testX.data.subarray(0, 50 * 784), rows: 50, cols: 784 }).data));
       // The page's test score of the loaded model is Node's, to the digit it shows.
       const { accuracy } = net.evaluate(testX, oneHot(test.labels, 10).y);
       expect(await page.textContent('#test-accuracy')).toContain(`${(100 * accuracy!).toFixed(2)}%`);
@@ -258,6 +313,40 @@ describe.skipIf(!hasChromium())('the demo page in Chromium', () => {
       expect(await page.textContent('#status')).toMatch(/^could not load the model: broken\.json: ANN\.fromJSON: the text is not valid JSON/);
       expect(await page.textContent('#model')).toContain('loaded from node-model-v1.json');
       expect(await page.evaluate((rows) => window.demo.predict(rows), some.slice(0, 5))).toEqual(page50.slice(0, 5 * 10));
+    } finally {
+      net.dispose();
+    }
+  });
+
+  it('loads a model trained by the command (backprop-wasm train --data mnist), which scales its own inputs, and predicts exactly as Node does', async () => {
+    const file = join(work, 'cli-model.json');
+    await backpropWasm(['train', '--data', 'mnist', '--layers', '32', '--epochs', '1', '--seed', '1', '--out', file]);
+    const net = await ANN.load(file);
+    try {
+      expect(net.standardizer?.toJSON(), 'the command stores its pixel scaling in the model').toEqual(PIXEL_SCALING);
+      await loadInPage(file);
+      expect(await page.textContent('#model')).toBe('784-32-10 relu/softmax, seed 1 (loaded from cli-model.json)');
+      expect(await page.textContent('#inputs')).toBe('grey levels 0–255, scaled by the model');
+
+      // Bit for bit needs the same kernel build on both sides: Chromium and this vitest process
+      // (--experimental-wasm-relaxed-simd, vitest.config.ts) both take the relaxed one.
+      expect(await page.evaluate('import("/dist/index.js").then((m) => m.kernelBuild())')).toBe(kernelBuild());
+      const rows = 200;
+      const some = Array.from({ length: rows }, (_, r) => Array.from(test.images.subarray(r * 784, (r + 1) * 784)));
+      const fromPage = await page.evaluate((x) => window.demo.predict(x), some);
+      expect(fromPage).toEqual(Array.from(net.predict(some).data));
+
+      // The page's test score of it is Node's on raw grey levels, to the digit it shows, and > 90%.
+      const { loss, accuracy } = net.evaluate(matrix(Float32Array.from(test.images), test.count, 784), oneHot(test.labels, 10).y);
+      expect(accuracy).toBeGreaterThan(0.9);
+      expect(await page.textContent('#test-accuracy')).toBe(`${(100 * accuracy!).toFixed(2)}% (loss ${loss.toFixed(4)})`);
+      console.log(`page: the command's 784-32-10 model reads ${(100 * accuracy!).toFixed(2)}% of the test set`);
+
+      // The digits painted on the pad earlier, read by this model through the page.
+      const padded = await page.evaluate((x) => window.demo.predict(x), padReads.map((r) => r.input));
+      const correct = padReads.filter((r, k) => argmax(padded.slice(k * 10, k * 10 + 10)) === r.label).length;
+      console.log(`page: the command's model reads ${correct} of ${padReads.length} painted test digits`);
+      expect(correct).toBeGreaterThanOrEqual(Math.ceil(0.8 * padReads.length));
     } finally {
       net.dispose();
     }
