@@ -86,12 +86,13 @@ export function fromModelJSON(json: unknown): ModelJSON & { meta?: ModelMeta } {
     const newer = typeof m.version === 'number' && m.version > FILE_VERSION;
     throw new RangeError(`ANN.fromJSON: format version ${describe(m.version)} is not supported (this library reads versions ${MODEL_VERSION} and ${FILE_VERSION})${newer ? '; it was written by a newer backprop-wasm' : ''}`);
   }
-  if (m.version === FILE_VERSION) return decodeModelFile(obj as Record<string, unknown>, 'ANN.fromJSON');
-  if (!Array.isArray(m.activations) || !Array.isArray(m.layers) || m.activations.length !== m.layers.length - 1) {
-    throw new TypeError(`ANN.fromJSON: activations must list one name per weight layer (${Array.isArray(m.layers) ? m.layers.length - 1 : '?'}), got ${describe(m.activations)}`);
+  const model = m.version === FILE_VERSION ? decodeModelFile(obj as Record<string, unknown>, 'ANN.fromJSON') : (m as ModelJSON);
+  // Both versions: a valid checksum only says the file is as written, not that it was written right.
+  if (!Array.isArray(model.activations) || !Array.isArray(model.layers) || model.activations.length !== model.layers.length - 1) {
+    throw new TypeError(`ANN.fromJSON: activations must list one name per weight layer (${Array.isArray(model.layers) ? model.layers.length - 1 : '?'}), got ${describe(model.activations)}`);
   }
-  if (!Array.isArray(m.weights)) throw new TypeError(`ANN.fromJSON: weights must be an array, got ${describe(m.weights)}`);
-  return m as ModelJSON;
+  if (!Array.isArray(model.weights)) throw new TypeError(`ANN.fromJSON: weights must be an array, got ${describe(model.weights)}`);
+  return model;
 }
 
 /**

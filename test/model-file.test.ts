@@ -187,6 +187,20 @@ describe('damaged model files are refused with the file and the fault named', ()
     await expect(ANN.load(write('layers.json', resign(doc2)))).rejects.toThrow(/layers.json: weights.layers\[0\].W \(6 × 3\) holds 60 bytes, expected 18 float32 values = 72 bytes/);
   });
 
+  it('activations missing or not one per layer, though the checksum is valid', async () => {
+    for (const [name, activations, got] of [
+      ['noact.json', undefined, 'undefined'],
+      ['shortact.json', ['tanh'], 'an array of length 1'],
+      ['stringact.json', 'tanh', "'tanh'"],
+    ] as const) {
+      const doc = structuredClone(good);
+      if (activations === undefined) delete doc.activations;
+      else doc.activations = activations;
+      const path = write(name, resign(doc));
+      await expect(ANN.load(path)).rejects.toThrow(new RegExp(`^ANN\\.load: ${path}: activations must list one name per weight layer \\(2\\), got ${got}$`));
+    }
+  });
+
   it('metadata that contradicts the network', async () => {
     const doc = structuredClone(good);
     doc.classes = ['cat', 'dog', 'cow'];

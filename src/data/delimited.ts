@@ -2,7 +2,8 @@
  * Numeric delimited text (CSV, TSV, whitespace-separated) as a Matrix plus an optional label
  * column. Real files are messy: the UCI seeds file separates some fields with two tabs, Windows
  * files end lines with CRLF, and the last line may or may not end in a newline; all of these parse.
- * Quoted fields may contain delimiters and doubled quotes, but not line breaks.
+ * Quoted fields may contain delimiters, doubled quotes and line breaks (RFC 4180); a record that
+ * runs over several lines is named in messages by the line where it starts.
  *
  * Labels may be numbers or names ("Kama", "setosa"); names become class indices, listed in
  * `labelNames`. Text is parsed line by line as it arrives (`DelimitedReader`), and in Node
@@ -15,8 +16,13 @@ import { describeSource, isGzip, isNode, readMaybeGzipped } from './source.js';
 export interface DelimitedOptions {
   /** One character; default: detected from the first line among tab, comma and semicolon, else spaces. */
   delimiter?: string;
-  /** 0-based column holding the label; negative counts from the end (-1 = last). Default: none. */
-  labelColumn?: number;
+  /**
+   * 0-based column holding the label; negative counts from the end (-1 = last). Default: none.
+   * A function is given the number of columns (once the first line is read) and returns the
+   * column, or undefined for none: a caller that knows how many features to expect can take a
+   * label column only when there is one, in a single pass.
+   */
+  labelColumn?: number | ((columns: number) => number | undefined);
   /**
    * Whether the first line names the columns. Default: yes when one of its fields is text where
    * the second line holds a number (or, in a one-line file, when any field is text).
@@ -38,13 +44,19 @@ export interface Delimited {
   labelNames: string[] | null;
   /** The first line's fields, all columns as in the file (label included), or null. */
   header: string[] | null;
+  /** The 0-based column the labels were taken from (as a non-negative index), or null. */
+  labelColumn: number | null;
+  /** The 1-based line of the text where each data row starts (rows may follow a header, blank lines, or records of several lines), for messages about a row. */
+  lines: Uint32Array;
 }
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
+/** A record as it is split: the line it starts on, its fields so far, and the text of a quoted field still open at a line break. */
 interface Row {
   line: number;
   fields: string[];
+  open: string | null;
 }
 
 /**
@@ -56,21 +68,29 @@ export class DelimitedReader {
   /** Whether any text has come (a byte-order mark is dropped from the very start only). */
   private started = false;
   private lineNo = 0;
+  /** A record whose quoted field runs on to the next line. */
+  private record: Row | null = null;
   private delimiter: string | undefined;
   /** The first two non-blank lines, held until the header question is settled. */
   private opening: Row[] | null = [];
   private header: string[] | null = null;
   private width = 0;
+  /** The line whose fields set the width, for messages about rows of another width. */
+  private widthLine = 0;
   private label = -1;
-  private x = new GrowingArray();
+  private lines = new GrowingArray(Uint32Array);
+  private x = new GrowingArray(Float64Array);
   private rows = 0;
   /** Labels, or provisional name ids; typed, so that a million of them cost 8 MB outside the JS heap. */
-  private labels: GrowingArray | null = null;
+  private labels: GrowingArray<Float64Array> | null = null;
   /** Label names to provisional ids (in order of appearance), once a label is read as a name. */
   private names: Map<string, number> | null = null;
 
   constructor(private readonly options: DelimitedOptions = {}) {
-    const { delimiter, labelType } = options;
+    const { delimiter, labelType, labelColumn } = options;
+    if (labelColumn !== undefined && typeof labelColumn !== 'function' && typeof labelColumn !== 'number') {
+      throw new TypeError(`parseDelimited: options.labelColumn must be an integer or a function of the column count, got ${JSON.stringify(labelColumn)}`);
+    }
     if (delimiter !== undefined && (typeof delimiter !== 'string' || delimiter.length !== 1)) {
       throw new RangeError(`parseDelimited: options.delimiter must be one character, got ${JSON.stringify(delimiter)}`);
     }
@@ -106,6 +126,10 @@ export class DelimitedReader {
   end(): Delimited {
     if (this.pending !== '') this.line(this.pending);
     this.pending = '';
+    if (this.record !== null) {
+      const { line, fields } = this.record;
+      throw new Error(`parseDelimited: line ${line}, column ${fields.length + 1}: unterminated quoted field (its closing quote never comes)`);
+    }
     if (this.opening !== null) {
       if (this.opening.length === 0) throw new Error('parseDelimited: text has no non-blank lines');
       this.settle();
@@ -114,14 +138,26 @@ export class DelimitedReader {
     const cols = this.label >= 0 ? this.width - 1 : this.width;
     const data = this.x.take();
     const { labels, labelNames } = this.finishLabels();
-    return { x: matrix(data, this.rows, cols), labels, labelNames, header: this.header };
+    return {
+      x: matrix(data, this.rows, cols),
+      labels,
+      labelNames,
+      header: this.header,
+      labelColumn: this.label >= 0 ? this.label : null,
+      lines: this.lines.take(),
+    };
   }
 
   private line(raw: string): void {
     this.lineNo++;
-    if (raw.trim() === '') return;
-    this.delimiter ??= detectDelimiter(raw);
-    const row = { line: this.lineNo, fields: splitLine(raw, this.delimiter, this.lineNo) };
+    if (this.record === null) {
+      if (raw.trim() === '') return;
+      this.delimiter ??= detectDelimiter(raw);
+      this.record = { line: this.lineNo, fields: [], open: null };
+    }
+    const row = this.record;
+    if (!splitLine(raw, this.delimiter!, row)) return;
+    this.record = null;
     if (this.opening === null) return this.row(row);
     this.opening.push(row);
     if (this.opening.length === 2) this.settle();
@@ -142,13 +178,15 @@ export class DelimitedReader {
         : first.fields.some(text));
     if (hasHeader) this.header = first.fields;
     this.width = first.fields.length;
-    const lc = this.options.labelColumn;
+    this.widthLine = first.line;
+    const option = this.options.labelColumn;
+    const lc = typeof option === 'function' ? option(this.width) : option;
     if (lc !== undefined) {
       this.label = lc < 0 ? this.width + lc : lc;
       if (!Number.isInteger(lc) || this.label < 0 || this.label >= this.width) {
         throw new RangeError(`parseDelimited: options.labelColumn must be an integer in [${-this.width}, ${this.width - 1}], got ${lc}`);
       }
-      this.labels = new GrowingArray();
+      this.labels = new GrowingArray(Float64Array);
     }
     if ((this.label >= 0 ? this.width - 1 : this.width) < 1) {
       throw new RangeError('parseDelimited: no feature columns are left once the label column is removed');
@@ -157,7 +195,13 @@ export class DelimitedReader {
   }
 
   private row({ line, fields }: Row): void {
-    if (fields.length !== this.width) throw new Error(`parseDelimited: line ${line}: expected ${this.width} fields, got ${fields.length}`);
+    if (fields.length !== this.width) {
+      const as = line === this.widthLine ? '' : `, as on line ${this.widthLine}`;
+      // An empty cell between two tabs vanishes into the run, so the count is off on the line that has it.
+      const runs = this.delimiter === ' ' || this.delimiter === '\t' ? `; runs of ${this.delimiter === ' ' ? 'spaces and tabs' : 'tabs (and spaces)'} count as one separator, so an empty cell is not a field` : '';
+      throw new Error(`parseDelimited: line ${line}: expected ${this.width} fields${as}, got ${fields.length}${runs}`);
+    }
+    this.lines.push(line);
     for (let c = 0; c < this.width; c++) {
       if (c === this.label) this.labelCell(fields[c], line, c + 1);
       else this.x.push(toNumber(fields[c], line, c + 1));
@@ -200,14 +244,18 @@ export class DelimitedReader {
   }
 }
 
-/** A Float64Array that grows by doubling as values are pushed (each value is copied about once on average). */
-class GrowingArray {
-  data = new Float64Array(1024);
+/** A typed array that grows by doubling as values are pushed (each value is copied about once on average). */
+class GrowingArray<T extends Float64Array | Uint32Array> {
+  data: T;
   length = 0;
+
+  constructor(private readonly kind: { new (length: number): T }) {
+    this.data = new kind(1024);
+  }
 
   push(v: number): void {
     if (this.length === this.data.length) {
-      const grown = new Float64Array(2 * this.data.length);
+      const grown = new this.kind(2 * this.data.length);
       grown.set(this.data);
       this.data = grown;
     }
@@ -215,9 +263,9 @@ class GrowingArray {
   }
 
   /** The values pushed, as an array of exactly that length; the buffer is released. */
-  take(): Float64Array {
-    const out = this.length === this.data.length ? this.data : this.data.slice(0, this.length);
-    this.data = new Float64Array(0);
+  take(): T {
+    const out = this.length === this.data.length ? this.data : (this.data.slice(0, this.length) as T);
+    this.data = new this.kind(0);
     return out;
   }
 }
@@ -299,7 +347,8 @@ async function streamFile(source: string | URL, reader: DelimitedReader, name: s
 
 /** The most frequent of tab, comma, semicolon in `line` (outside quotes); spaces if none occurs. */
 function detectDelimiter(line: string): string {
-  const unquoted = line.replace(/"(?:[^"]|"")*"/g, '');
+  // A quoted field left open runs on to the next line; its text is no more a separator than a closed one's.
+  const unquoted = line.replace(/"(?:[^"]|"")*("|$)/g, '');
   let best = ' ';
   let bestCount = 0;
   for (const d of ['\t', ',', ';']) {
@@ -324,40 +373,56 @@ function separatorAt(line: string, i: number, delimiter: string): number {
   return delimiter === ' ' || hasTab ? j - i : 0;
 }
 
-/** Splits one line into trimmed fields, unquoting `"..."` fields (with `""` for a quote). */
-function splitLine(raw: string, delimiter: string, lineNo: number): string[] {
+/**
+ * Splits one line of a record into trimmed fields, unquoting `"..."` fields (with `""` for a quote),
+ * and adds them to `row`. A quoted field that is still open at the end of the line stays in
+ * `row.open` (with the line break) and the next line goes on with it; returns whether the record is
+ * complete.
+ */
+function splitLine(raw: string, delimiter: string, row: Row): boolean {
   const whitespace = delimiter === ' ' || delimiter === '\t';
-  const line = whitespace ? raw.trim() : raw.replace(/\r$/, '');
-  const fields: string[] = [];
+  const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+  // Whitespace around the fields of a whitespace-separated line is not a separator; inside quotes it is text.
+  const end = whitespace ? line.trimEnd().length : line.length;
+  const { fields } = row;
   let i = 0;
+  let value = row.open;
+  if (value === null && whitespace) i = line.length - line.trimStart().length;
   for (;;) {
-    while (line[i] === ' ' && separatorAt(line, i, delimiter) === 0) i++;
-    if (line[i] === '"') {
-      let value = '';
-      let j = i + 1;
-      for (;;) {
-        const q = line.indexOf('"', j);
-        if (q < 0) throw new Error(`parseDelimited: line ${lineNo}, column ${fields.length + 1}: unterminated quoted field`);
-        value += line.slice(j, q);
-        if (line[q + 1] !== '"') {
-          i = q + 1;
-          break;
-        }
-        value += '"';
-        j = q + 2;
+    if (value === null) {
+      while (line[i] === ' ' && separatorAt(line, i, delimiter) === 0) i++;
+      if (line[i] === '"') {
+        value = '';
+        i++;
       }
-      while (i < line.length && line[i] === ' ' && separatorAt(line, i, delimiter) === 0) i++;
-      if (i < line.length && separatorAt(line, i, delimiter) === 0) {
-        throw new Error(`parseDelimited: line ${lineNo}, column ${fields.length + 1}: unexpected text after a closing quote`);
+    }
+    if (value !== null) {
+      for (;;) {
+        const q = line.indexOf('"', i);
+        if (q < 0) {
+          row.open = value + line.slice(i) + '\n';
+          return false;
+        }
+        value += line.slice(i, q);
+        i = q + 1;
+        if (line[i] !== '"') break;
+        value += '"';
+        i++;
+      }
+      row.open = null;
+      while (i < end && line[i] === ' ' && separatorAt(line, i, delimiter) === 0) i++;
+      if (i < end && separatorAt(line, i, delimiter) === 0) {
+        throw new Error(`parseDelimited: line ${row.line}, column ${fields.length + 1}: unexpected text after a closing quote`);
       }
       fields.push(value);
+      value = null;
     } else {
       let j = i;
-      while (j < line.length && separatorAt(line, j, delimiter) === 0) j++;
+      while (j < end && separatorAt(line, j, delimiter) === 0) j++;
       fields.push(line.slice(i, j).trim());
       i = j;
     }
-    if (i >= line.length) return fields;
+    if (i >= end) return true;
     i += separatorAt(line, i, delimiter);
   }
 }
@@ -366,5 +431,8 @@ function splitLine(raw: string, delimiter: string, lineNo: number): string[] {
 function toNumber(cell: string, line: number, column: number): number {
   if (cell === '') throw new Error(`parseDelimited: line ${line}, column ${column}: empty field`);
   if (!NUMBER.test(cell)) throw new Error(`parseDelimited: line ${line}, column ${column}: ${JSON.stringify(cell)} is not a number`);
-  return Number(cell);
+  const value = Number(cell);
+  // 1e999 matches the pattern but reads as Infinity, which would poison training far from here.
+  if (!Number.isFinite(value)) throw new Error(`parseDelimited: line ${line}, column ${column}: ${JSON.stringify(cell)} is not a finite number (beyond ±1.8e308)`);
+  return value;
 }

@@ -70,10 +70,69 @@ describe('parseDelimited', () => {
   it('reports the line and column of bad cells and ragged rows', () => {
     expect(() => parseDelimited('a,b\n1,2\n3,4x\n')).toThrow(/line 3, column 2: "4x" is not a number/);
     expect(() => parseDelimited('1,2,3\n4,,6\n')).toThrow(/line 2, column 2: empty field/);
-    expect(() => parseDelimited('1,2,3\n\n4,5\n')).toThrow(/line 3: expected 3 fields, got 2/);
+    expect(() => parseDelimited('1,2,3\n\n4,5\n')).toThrow(/line 3: expected 3 fields, as on line 1, got 2$/);
     expect(() => parseDelimited('1,"2\n')).toThrow(/line 1, column 2: unterminated quoted field/);
+    // 1e999 has the form of a number but overflows to Infinity.
+    expect(() => parseDelimited('1,2\n3,1e999\n')).toThrow(/^parseDelimited: line 2, column 2: "1e999" is not a finite number/);
+    expect(() => parseDelimited('1,-1e400,0\n', { labelColumn: -1 })).toThrow(/line 1, column 2: "-1e400" is not a finite number/);
+    expect(() => parseDelimited('1,2,1e999\n', { labelColumn: -1, labelType: 'number' })).toThrow(/line 1, column 3: "1e999" is not a finite number/);
+    expect(Array.from(parseDelimited('1e308,-1.7e308\n').x.data)).toEqual([1e308, -1.7e308]);
     expect(() => parseDelimited('1,2', { labelColumn: 2 })).toThrow(/labelColumn must be an integer in \[-2, 1\], got 2/);
     expect(() => parseDelimited('\n \n')).toThrow(/no non-blank lines/);
+  });
+});
+
+describe('quoted fields over several lines (RFC 4180)', () => {
+  it('keeps line breaks inside quotes, and names each row by the line where it starts', () => {
+    const text = 'a,"b\nsecond line",label\r\n1,2,"x\r\ny"\r\n3,4,plain\r\n\r\n5,6,"x\r\n\r\ny"\r\n7,8,plain\n';
+    const d = parseDelimited(text, { labelColumn: -1 });
+    expect(d.header).toEqual(['a', 'b\nsecond line', 'label']);
+    expect(Array.from(d.x.data)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(d.labelNames).toEqual(['plain', 'x\n\ny', 'x\ny']);
+    expect(Array.from(d.lines)).toEqual([3, 5, 7, 10]);
+  });
+
+  it('reports errors at the line where the record starts, and a quote that never closes as such', () => {
+    // The quote opened on line 2 closes on line 3; the bad cell follows it.
+    expect(() => parseDelimited('1,2,3\n4,"5\n",x\n')).toThrow(/^parseDelimited: line 2, column 2: "5\\n" is not a number$/);
+    expect(() => parseDelimited('1,2,3\n4,"5\n6",7,8\n')).toThrow(/^parseDelimited: line 2: expected 3 fields, as on line 1, got 4$/);
+    expect(() => parseDelimited('1,2\n3,"4\n5,6\n7,8\n')).toThrow(/^parseDelimited: line 2, column 2: unterminated quoted field \(its closing quote never comes\)$/);
+    expect(() => parseDelimited('1,2\n3,"4\n"x,6\n')).toThrow(/^parseDelimited: line 2, column 2: unexpected text after a closing quote$/);
+  });
+
+  it('carries an open quote across pieces of any size', () => {
+    const text = 'x;"y\n;z";label\n1;2;"a\nb"\n3;4;c';
+    const whole = parseDelimited(text, { labelColumn: -1 });
+    expect(whole.header).toEqual(['x', 'y\n;z', 'label']);
+    for (const size of [1, 2, 5]) {
+      const reader = new DelimitedReader({ labelColumn: -1 });
+      for (let i = 0; i < text.length; i += size) reader.push(text.slice(i, i + size));
+      expect(reader.end()).toEqual(whole);
+    }
+  });
+});
+
+describe('runs of tabs or spaces are one separator', () => {
+  it('so a row with an empty cell is short, and the message says where the width came from and why', () => {
+    expect(() => parseDelimited('1\t\t3\n4\t5\t6\n')).toThrow(
+      /^parseDelimited: line 2: expected 2 fields, as on line 1, got 3; runs of tabs \(and spaces\) count as one separator, so an empty cell is not a field$/,
+    );
+    expect(() => parseDelimited('a b c\n1  3\n')).toThrow(/^parseDelimited: line 2: expected 3 fields, as on line 1, got 2; runs of spaces and tabs count as one separator/);
+    // With a comma, an empty cell is a field, and the message needs no such note.
+    expect(() => parseDelimited('1,2\n3,4,5\n')).toThrow(/^parseDelimited: line 2: expected 2 fields, as on line 1, got 3$/);
+  });
+});
+
+describe('the label column chosen from the column count', () => {
+  it('takes a label column only when the function gives one, and says which', () => {
+    const pick = (columns: number) => (columns === 3 ? 2 : undefined);
+    const withLabel = parseDelimited('1,2,0\n3,4,1\n', { labelColumn: pick });
+    expect([withLabel.x.cols, withLabel.labels, withLabel.labelColumn]).toEqual([2, [0, 1], 2]);
+    const without = parseDelimited('1,2\n3,4\n', { labelColumn: pick });
+    expect([without.x.cols, without.labels, without.labelColumn]).toEqual([2, null, null]);
+    expect(parseDelimited('1,2\n3,4\n', { labelColumn: -1 }).labelColumn).toBe(1);
+    // An error thrown by the function comes out as it is.
+    expect(() => parseDelimited('1,2\n', { labelColumn: () => { throw new SyntaxError('no'); } })).toThrow(SyntaxError);
   });
 });
 
