@@ -21,6 +21,8 @@ export interface Dataset {
   target: string | null;
   /** The 0-based label column in the file, or null. */
   labelColumn: number | null;
+  /** The file line of each row, for messages about a row; null for MNIST. */
+  lines: Uint32Array | null;
   /** True for MNIST: pixels, scaled to [0, 1] unless the features are standardized. */
   pixels: boolean;
 }
@@ -40,8 +42,11 @@ export interface LoadOptions {
   digits?: number[];
   /** MNIST split: train for training, test for eval and predict. */
   set: 'train' | 'test';
-  /** Read a label column; without one (predict on features only), pass false. */
-  withLabels: boolean;
+  /**
+   * With a number, a file's label column is optional: it is read only when the file has that many
+   * columns plus one, or when --label-column names it (predict takes files with or without labels).
+   */
+  labelsBeside?: number;
   /** The label column when --label-column is not given (from the model file); default the last. */
   labelColumn?: number;
 }
@@ -55,13 +60,19 @@ export async function loadDataset(flags: Flags, options: LoadOptions): Promise<D
   const delimiter = stringFlag(flags, 'delimiter');
   const d = delimiter === '\\t' || delimiter === 'tab' ? '\t' : delimiter;
   if (d !== undefined && d.length !== 1) throw new UsageError(`--delimiter must be one character (or 'tab'), got '${delimiter}'`);
-  const labelColumn = options.withLabels ? numberFlag(flags, 'label-column', options.labelColumn ?? -1, { integer: true }) : undefined;
+  const given = flags['label-column'] !== undefined;
+  const column = numberFlag(flags, 'label-column', options.labelColumn ?? -1, { integer: true });
   const header = flags.header ? true : flags['no-header'] ? false : undefined;
-  const file = await loadDelimited(data, { labelColumn, header, delimiter: d }).catch((e: Error) => {
-    throw Object.assign(e, { message: e.message.replace('options.labelColumn', flags['label-column'] === undefined ? 'the label column' : '--label-column') });
-  });
-  const width = file.x.cols + (labelColumn === undefined ? 0 : 1);
-  const lc = labelColumn === undefined ? null : labelColumn < 0 ? width + labelColumn : labelColumn;
+  // Chosen once the reader knows the width, so the file is read once whether or not it has labels.
+  const labelColumn = (width: number): number | undefined => {
+    if (options.labelsBeside !== undefined && !given && width !== options.labelsBeside + 1) return undefined;
+    if (column >= -width && column < width) return column;
+    const range = width === 1 ? '0, or -1' : `0 to ${width - 1}, or ${-width} to -1 counting from the end`;
+    if (given) throw new UsageError(`--label-column ${column} is not a column of ${data}, which has ${width} column${width === 1 ? '' : 's'} (${range})`);
+    throw new Error(`${data}: the label column ${column} (where the model's training file had it) is not one of this file's ${width} columns`);
+  };
+  const file = await loadDelimited(data, { labelColumn, header, delimiter: d });
+  const lc = file.labelColumn;
   const names = file.labelNames;
   return {
     name: data,
@@ -70,6 +81,7 @@ export async function loadDataset(flags: Flags, options: LoadOptions): Promise<D
     features: file.header ? file.header.filter((_, c) => c !== lc) : null,
     target: file.header && lc !== null ? file.header[lc] : null,
     labelColumn: lc,
+    lines: file.lines,
     pixels: false,
   };
 }
@@ -84,10 +96,11 @@ async function loadMnistSet(flags: Flags, options: LoadOptions): Promise<Dataset
   return {
     name: `MNIST ${options.set} set${dir ? ` (${dir})` : ''}`,
     x: matrix(Float32Array.from(set.images), set.count, 784),
-    labels: options.withLabels ? Array.from(set.labels) : null,
+    labels: Array.from(set.labels),
     features: null,
     target: 'digit',
     labelColumn: null,
+    lines: null,
     pixels: true,
   };
 }

@@ -1,7 +1,7 @@
 /** `backprop-wasm eval`: loss, accuracy and a confusion matrix of a saved model on labelled data. */
 import type { Flags } from './args.js';
 import { percent, say, type Command } from './command.js';
-import { loadForModel, MODEL_DATA_FLAGS, modelTask, openModel } from './model-data.js';
+import { labelledTask, loadForModel, MODEL_DATA_FLAGS, openModel } from './model-data.js';
 import { predictedClass, targets } from './targets.js';
 
 export const evaluate: Command = {
@@ -30,10 +30,10 @@ Example
 async function runEval(flags: Flags): Promise<void> {
   const net = await openModel(flags);
   try {
+    const task = labelledTask(net, flags);
     const data = await loadForModel(flags, net, 'required');
-    const task = modelTask(net);
     const outputs = net.layers[net.layers.length - 1];
-    const y = targets(task, data.labels!, outputs, data.name);
+    const y = targets(task, data.labels!, outputs, data.name, data.lines);
     const { loss, accuracy } = net.evaluate(data.x, y);
     say(`model: ${flags.model} (${net.layers.join('-')}, ${net.activations[net.activations.length - 1]} output, ${net.loss})`);
     say(`data: ${data.name}: ${data.x.rows} rows`);

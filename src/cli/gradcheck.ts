@@ -9,7 +9,7 @@ import { LOSSES } from '../options.js';
 import { Random } from '../random.js';
 import { choiceFlag, intListFlag, numberFlag, UsageError, type Flags } from './args.js';
 import { say, type Command } from './command.js';
-import { loadForModel, MODEL_DATA_FLAGS, modelTask, openModel } from './model-data.js';
+import { labelledTask, loadForModel, MODEL_DATA_FLAGS, openModel } from './model-data.js';
 import { targets } from './targets.js';
 import { createNetwork, HIDDEN_ACTIVATIONS, LOSS_ALIASES, OUTPUT_ACTIVATIONS } from './network.js';
 
@@ -114,10 +114,11 @@ function randomSamples(net: ANN, n: number, seed: number): { x: Matrix; y: Matri
 
 /** The first n labelled rows of --data, with targets as the model's classes define them. */
 async function rowsOf(flags: Flags, net: ANN, n: number): Promise<{ x: Matrix; y: Matrix; what: string }> {
+  const task = labelledTask(net, flags);
   const data = await loadForModel(flags, net, 'required');
   const rows = Math.min(n, data.x.rows);
   const outputs = net.layers[net.layers.length - 1];
-  const y = targets(modelTask(net), data.labels!.slice(0, rows), outputs, data.name);
+  const y = targets(task, data.labels!.slice(0, rows), outputs, data.name, data.lines);
   const x = matrix(data.x.data.slice(0, rows * data.x.cols), rows, data.x.cols);
   return { x, y, what: `the first ${rows} rows of ${data.name}` };
 }

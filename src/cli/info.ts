@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { type Flags } from './args.js';
 import { bytes, say, type Command } from './command.js';
-import { openModel } from './model-data.js';
+import { inferredClasses, openModel } from './model-data.js';
 
 export const info: Command = {
   name: 'info',
@@ -36,8 +36,13 @@ async function runInfo(flags: Flags): Promise<void> {
     const std = net.standardizer;
     say(`input scaling: ${std ? describeScaling(std.mean, std.std) : 'none'}`);
     const { classes, features, target, labelColumn, training } = net.meta;
-    if (classes) say(`classes: ${classes.join(', ')}${net.layers[net.layers.length - 1] === 1 ? ` (the output is the probability of ${classes[1]})` : ''}`);
-    else say('outputs: numbers (regression)');
+    const outputs = net.layers[net.layers.length - 1];
+    const inferred = classes ? null : inferredClasses(net);
+    const shown = classes ?? inferred?.classes;
+    if (shown) {
+      const notes = [inferred ? `not recorded in the file; taken from ${inferred.from}` : '', outputs === 1 ? `the output is the probability of ${shown[1]}` : ''];
+      say(`classes: ${shown.join(', ')}${notes.some(Boolean) ? ` (${notes.filter(Boolean).join('; ')})` : ''}`);
+    } else say(`outputs: ${outputs === 1 ? 'a number' : `${outputs} numbers`} (regression)`);
     if (features) say(`features: ${features.join(', ')}`);
     if (target !== undefined || labelColumn !== undefined) say(`label: ${[target, labelColumn !== undefined ? `column ${labelColumn} of the training file (0-based, as --label-column)` : ''].filter(Boolean).join(', ')}`);
     if (training) say(`training: ${Object.entries(training).map(([k, v]) => `${k} ${v}`).join(', ')}`);

@@ -21,15 +21,47 @@ export async function openModel(flags: Flags): Promise<ANN> {
   }
 }
 
-/** Classification when the model file lists classes, regression otherwise. */
+/**
+ * What the outputs mean. A file written by train lists its classes; a model saved through the API
+ * (net.save() without meta.classes, or toJSON() text) may not, and then its head tells: a softmax
+ * output (with categorical cross-entropy or not) picks one of classes 0…k−1, and one sigmoid
+ * output trained with binary cross-entropy is the probability of class 1 against 0. Anything else
+ * predicts numbers.
+ */
 export function modelTask(net: ANN): Task {
-  return net.meta.classes ? { kind: 'classification', classes: net.meta.classes } : { kind: 'regression' };
+  if (net.meta.classes) return { kind: 'classification', classes: net.meta.classes };
+  const inferred = inferredClasses(net);
+  return inferred ? { kind: 'classification', classes: inferred.classes } : { kind: 'regression' };
+}
+
+/** The classes a model without recorded classes has by its output layer and loss, and why; null for numbers. */
+export function inferredClasses(net: ANN): { classes: number[]; from: string } | null {
+  const outputs = net.layers[net.layers.length - 1];
+  const output = net.activations[net.activations.length - 1];
+  if (output === 'softmax' && outputs >= 2) return { classes: Array.from({ length: outputs }, (_, i) => i), from: `the softmax output of ${outputs} units` };
+  if (outputs === 1 && output === 'sigmoid' && net.loss === 'binaryCrossEntropy') return { classes: [0, 1], from: 'the one sigmoid output trained with binary cross-entropy' };
+  return null;
+}
+
+/**
+ * The task of a model that is to be compared with labels (eval, gradcheck on data). A model of
+ * several numeric outputs is refused: a data file has one label per row.
+ */
+export function labelledTask(net: ANN, flags: Flags): Task {
+  const task = modelTask(net);
+  const outputs = net.layers[net.layers.length - 1];
+  if (task.kind === 'regression' && outputs !== 1) {
+    const head = `${net.activations[net.activations.length - 1]} output, ${net.loss}`;
+    throw new Error(`model ${flags.model}: ${outputs} outputs (${head}) and no classes recorded, so one label per row cannot be compared with them; net.evaluate(x, y) in the API takes targets of ${outputs} columns`);
+  }
+  return task;
 }
 
 /**
  * The data of --data for this model: MNIST digits of its classes (test set unless --set train),
  * or a file whose label column defaults to the one the model was trained with. With `labels`
- * 'optional', a file holding only the features is read too.
+ * 'optional', a file holding only the features is read too (it has as many columns as the model
+ * has inputs).
  */
 export async function loadForModel(flags: Flags, net: ANN, labels: 'required' | 'optional'): Promise<Dataset> {
   const set = choiceFlag(flags, 'set', ['train', 'test'] as const) ?? 'test';
@@ -38,14 +70,11 @@ export async function loadForModel(flags: Flags, net: ANN, labels: 'required' | 
   const inputs = net.layers[0];
   // A label that came last is read as the last column (-1), which fits a file of any width.
   const trained = net.meta.labelColumn;
-  const options = { set, digits, labelColumn: trained === undefined || trained === inputs ? -1 : trained };
-  let data = await loadDataset(flags, { ...options, withLabels: true });
-  // One column short: the file holds only the features, and the "label" taken was a feature.
-  if (labels === 'optional' && data.x.cols === inputs - 1 && flags['label-column'] === undefined) {
-    data = await loadDataset(flags, { ...options, withLabels: false });
-  }
+  const labelColumn = trained === undefined || trained === inputs ? -1 : trained;
+  // Optional labels: a file of exactly `inputs` columns holds the features only.
+  const data = await loadDataset(flags, { set, digits, labelColumn, labelsBeside: labels === 'optional' ? inputs : undefined });
   if (data.x.cols !== inputs) {
-    const without = data.labelColumn !== null ? ` besides the label column (${data.labelColumn})` : '';
+    const without = data.labelColumn !== null ? ` besides the label column (${data.labelColumn})` : labels === 'optional' ? ` (and no label column: that would make ${inputs + 1})` : '';
     throw new Error(`${data.name}: ${data.x.cols} feature columns${without}, but the model has ${inputs} inputs`);
   }
   return data;

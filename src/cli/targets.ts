@@ -53,13 +53,15 @@ const key = (v: number | string) => String(v);
 
 /**
  * The targets for `labels`: class indices (one output) or one-hot rows, or the numbers themselves.
- * A label the classes do not include is an error naming its row.
+ * A label the classes do not include is an error naming its line in the file (`lines`), or its row.
  */
-export function targets(task: Task, labels: readonly (number | string)[], outputs: number, what: string): Matrix {
+export function targets(task: Task, labels: readonly (number | string)[], outputs: number, what: string, lines: ArrayLike<number> | null = null): Matrix {
   const y = new Float64Array(labels.length * outputs);
+  const at = (r: number) => (lines ? `line ${lines[r]}` : `row ${r + 1}`);
   if (task.kind === 'regression') {
+    if (outputs !== 1) throw new Error(`${what}: one label per row cannot be the target of ${outputs} outputs`);
     labels.forEach((v, r) => {
-      if (typeof v !== 'number') throw new Error(`${what}: data row ${r + 1} has the label '${v}'; this model predicts numbers`);
+      if (typeof v !== 'number') throw new Error(`${what}: ${at(r)} has the label '${v}'; this model predicts numbers`);
       y[r] = v;
     });
     return matrix(y, labels.length, 1);
@@ -67,7 +69,7 @@ export function targets(task: Task, labels: readonly (number | string)[], output
   const index = new Map(task.classes.map((c, i) => [key(c), i]));
   labels.forEach((v, r) => {
     const c = index.get(key(v));
-    if (c === undefined) throw new Error(`${what}: data row ${r + 1} has the label ${JSON.stringify(v)}, which is not one of the model's classes (${task.classes.join(', ')})`);
+    if (c === undefined) throw new Error(`${what}: ${at(r)} has the label ${JSON.stringify(v)}, which is not one of the model's classes (${task.classes.join(', ')})`);
     if (outputs === 1) y[r] = c;
     else y[r * outputs + c] = 1;
   });

@@ -111,13 +111,17 @@ async function runTrain(flags: Flags): Promise<void> {
   await checkWritable(out);
 
   const started = performance.now();
-  const data = await loadDataset(flags, { set: 'train', digits, withLabels: true });
+  const data = await loadDataset(flags, { set: 'train', digits });
   const labels = data.labels!;
   const task = decideTask(labels, askedTask);
   const { output, loss } = chooseHead(task, askedOutput, askedLoss);
-  if (task.kind === 'regression' && loss !== 'meanSquaredError') throw new UsageError(`--loss ${flags.loss} needs class labels, but ${data.name} has numeric targets (use --task classify if they are class codes)`);
+  if (task.kind === 'regression' && loss !== 'meanSquaredError') {
+    // The loss may have come from --output (softmax → categorical cross-entropy): name the flag given.
+    const flag = askedLoss ? `--loss ${flags.loss}` : `--output ${flags.output}`;
+    throw new UsageError(`${flag} needs class labels, but ${data.name} has numeric targets (use --task classify if they are class codes)`);
+  }
   const outputs = outputCount(task, output);
-  const y = targets(task, labels, outputs, data.name);
+  const y = targets(task, labels, outputs, data.name, data.lines);
   say(`data: ${data.name}: ${data.x.rows} rows × ${data.x.cols} features; ${describeTask(task)}`);
 
   const split = splitRows(data.x, y, validation, seed, task);

@@ -336,10 +336,16 @@ async function streamFile(source: string | URL, reader: DelimitedReader, name: s
     throw new Error(`loadDelimited: ${name}: cannot read file: ${(e as Error).message}`, { cause: e });
   }
   const decoder = new TextDecoder();
+  // Only the stream's own errors are read errors; the reader's (and a labelColumn function's) pass as they are.
+  let parsing = false;
   try {
-    for await (const chunk of stream) reader.push(decoder.decode(chunk as Uint8Array, { stream: true }));
+    for await (const chunk of stream) {
+      parsing = true;
+      reader.push(decoder.decode(chunk as Uint8Array, { stream: true }));
+      parsing = false;
+    }
   } catch (e) {
-    if ((e as Error).message.startsWith('parseDelimited:')) throw e;
+    if (parsing) throw e;
     throw new Error(`loadDelimited: ${name}: cannot read file: ${(e as Error).message}`, { cause: e });
   }
   reader.push(decoder.decode());

@@ -37,6 +37,11 @@ describe('bad usage exits with 2 and names the flag', () => {
     [['train', '--data', seedsPath, '--activation', 'softmax'], /train: --activation must be one of identity, sigmoid, tanh, relu, leakyRelu; got 'softmax'/],
     [['train', '--data', seedsPath, '--output', 'identity', '--loss', 'cce'], /train: loss 'categoricalCrossEntropy' needs --output 'softmax', got 'identity'/],
     [['train', '--data', seedsPath, '--task', 'regress', '--loss', 'bce'], /train: --loss bce needs class labels, but .* has numeric targets/],
+    // The loss came from --output: the message names the flag that was given.
+    [['train', '--data', seedsPath, '--task', 'regress', '--output', 'softmax'], /train: --output softmax needs class labels, but .* has numeric targets/],
+    [['train', '--data', seedsPath, '--label-column', '8'], /train: --label-column 8 is not a column of .*seeds_dataset.txt, which has 8 columns \(0 to 7, or -8 to -1 counting from the end\) \(see/],
+    [['eval', '--model', model, '--data', seedsPath, '--label-column=-9'], /eval: --label-column -9 is not a column of .*seeds_dataset.txt, which has 8 columns/],
+    [['predict', '--model', model, '--data', seedsPath, '--label-column', '12'], /predict: --label-column 12 is not a column of .*seeds_dataset.txt, which has 8 columns/],
     [['train', '--data', seedsPath, '--classes', '1,2'], /train: --classes picks MNIST digits/],
     [['train', '--data', 'mnist', '--classes', '5,5'], /train: --classes must list at least two distinct digits 0–9, got '5,5'/],
     [['train', '--data', 'mnist', '--label-column', '0'], /train: --label-column is for data files/],
@@ -50,7 +55,7 @@ describe('bad usage exits with 2 and names the flag', () => {
     [[], /^Usage: backprop-wasm <command> \[flags\]/],
   ];
   for (const [args, message] of cases) {
-    it(`${args.join(' ').replaceAll(seedsPath, 'seeds.txt') || '(no command)'}`, () => {
+    it(`${args.join(' ').replaceAll(seedsPath, 'seeds.txt').replaceAll(model, 'model.json') || '(no command)'}`, () => {
       const r = cli(args);
       expect(r.stderr).toMatch(message);
       expect(r.status).toBe(2);
@@ -83,9 +88,16 @@ describe('failures while running exit with 1 and name the file, line and column'
     expect([r.status, r.stderr]).toEqual([1, `backprop-wasm train: loadDelimited: ${bad}: line 3, column 2: "4x" is not a number\n`]);
   });
 
+  it('a number too large for a float64, with its line and column', () => {
+    const huge = file('huge.csv', '1,2,0\n3,1e999,1\n');
+    expect(cli(['train', '--data', huge])).toMatchObject({ status: 1, stderr: `backprop-wasm train: loadDelimited: ${huge}: line 2, column 2: "1e999" is not a finite number (beyond ±1.8e308)\n` });
+  });
+
   it('a ragged data file, and one that does not exist', () => {
     const ragged = file('ragged.tsv', '1\t2\t0\n3\t4\t1\n5\t1\n');
-    expect(cli(['train', '--data', ragged]).stderr).toBe(`backprop-wasm train: loadDelimited: ${ragged}: line 3: expected 3 fields, got 2\n`);
+    expect(cli(['train', '--data', ragged]).stderr).toBe(
+      `backprop-wasm train: loadDelimited: ${ragged}: line 3: expected 3 fields, as on line 1, got 2; runs of tabs (and spaces) count as one separator, so an empty cell is not a field\n`,
+    );
     const r = cli(['eval', '--model', model, '--data', join(dir, 'absent.csv')]);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/^backprop-wasm eval: loadDelimited: .*absent.csv: cannot read file: ENOENT/);
@@ -122,10 +134,11 @@ describe('failures while running exit with 1 and name the file, line and column'
   it('data that do not fit the model: too few columns, an unknown class', () => {
     const narrow = file('narrow.csv', '1,2,1\n3,4,2\n');
     expect(cli(['eval', '--model', model, '--data', narrow]).stderr).toBe(`backprop-wasm eval: ${narrow}: 2 feature columns besides the label column (2), but the model has 7 inputs\n`);
-    const unknown = file('unknown.csv', '1,2,3,4,5,6,7,2\n1,2,3,4,5,6,7,9\n');
+    // The bad label is on line 5 of the file (after a header and a blank line), the third data row.
+    const unknown = file('unknown.csv', 'a,b,c,d,e,f,g,variety\n1,2,3,4,5,6,7,2\n\n1,2,3,4,5,6,7,3\n1,2,3,4,5,6,7,9\n');
     expect(cli(['eval', '--model', model, '--data', unknown])).toMatchObject({
       status: 1,
-      stderr: `backprop-wasm eval: ${unknown}: data row 2 has the label 9, which is not one of the model's classes (1, 2, 3)\n`,
+      stderr: `backprop-wasm eval: ${unknown}: line 5 has the label 9, which is not one of the model's classes (1, 2, 3)\n`,
     });
   });
 
