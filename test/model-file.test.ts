@@ -258,11 +258,16 @@ for (let i = 0; ; i++) {
 }`);
     const child = spawn('node', [script], { stdio: ['ignore', 'pipe', 'inherit'] });
     let saves = 0;
+    let killing = false;
     await new Promise<void>((done) => {
       child.stdout.on('data', (chunk: Buffer) => {
         saves += chunk.toString().split('\n').filter(Boolean).length;
-        // Kill at an arbitrary point of the third save: whatever it was doing, the file must be whole.
-        if (saves === 2) setTimeout(() => child.kill('SIGKILL'), 7);
+        // Kill at an arbitrary point of a later save: whatever it was doing, the file must be whole.
+        // One chunk may report several saves at once, so the count can pass 2 without equalling it.
+        if (saves >= 2 && !killing) {
+          killing = true;
+          setTimeout(() => child.kill('SIGKILL'), 7);
+        }
       });
       child.on('exit', () => done());
     });
