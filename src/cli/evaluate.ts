@@ -1,6 +1,7 @@
 /** `backprop-wasm eval`: loss, accuracy and a confusion matrix of a saved model on labelled data. */
 import type { Flags } from './args.js';
 import { percent, say, type Command } from './command.js';
+import { describeKernels, KERNEL_HELP } from './kernels.js';
 import { labelledTask, loadForModel, MODEL_DATA_FLAGS, openModel } from './model-data.js';
 import { predictedClass, targets } from './targets.js';
 
@@ -21,6 +22,7 @@ standardization saved in the model. Labels are matched to the model's classes by
   --label-column N        the label column (default: the one the model was trained with, else -1)
   --header, --no-header   whether the first line names the columns (default: detected)
   --delimiter C           one character, or 'tab' (default: detected)
+${KERNEL_HELP}
 
 Example
   backprop-wasm eval --model seeds.json --data seeds.txt`,
@@ -35,7 +37,7 @@ async function runEval(flags: Flags): Promise<void> {
     const outputs = net.layers[net.layers.length - 1];
     const y = targets(task, data.labels!, outputs, data.name, data.lines);
     const { loss, accuracy } = net.evaluate(data.x, y);
-    say(`model: ${flags.model} (${net.layers.join('-')}, ${net.activations[net.activations.length - 1]} output, ${net.loss})`);
+    say(`model: ${flags.model} (${net.layers.join('-')}, ${net.activations[net.activations.length - 1]} output, ${net.loss}), run on ${describeKernels(net)}`);
     say(`data: ${data.name}: ${data.x.rows} rows`);
     if (task.kind === 'regression') {
       const out = net.predict(data.x).data;

@@ -9,6 +9,7 @@ import { LOSSES } from '../options.js';
 import { Random } from '../random.js';
 import { choiceFlag, intListFlag, numberFlag, UsageError, type Flags } from './args.js';
 import { say, type Command } from './command.js';
+import { describeKernels, KERNEL_HELP, useKernelFlags } from './kernels.js';
 import { labelledTask, loadForModel, MODEL_DATA_FLAGS, openModel } from './model-data.js';
 import { targets } from './targets.js';
 import { createNetwork, HIDDEN_ACTIVATIONS, LOSS_ALIASES, OUTPUT_ACTIVATIONS } from './network.js';
@@ -48,6 +49,7 @@ checks it on random samples; with --model it checks the saved network, on rows o
   --seed N                weights and samples (default 1)
   --samples N             samples to check on (default 8)
   --tolerance X           largest acceptable error (default 1e-6 in f64, 1e-2 in f32)
+${KERNEL_HELP}
 
 Example
   backprop-wasm gradcheck --layers 8 --activation relu --outputs 1 --loss bce
@@ -71,7 +73,7 @@ async function runGradcheck(flags: Flags): Promise<void> {
     const tolerance = numberFlag(flags, 'tolerance', net.precision === 'f64' ? 1e-6 : 1e-2, { above: 0 });
     const { x, y, what } = fromModel && flags.data !== undefined ? await rowsOf(flags, net, samples) : randomSamples(net, samples, seed);
     const hidden = [...new Set(net.activations.slice(0, -1))].join('/') || 'no hidden layer';
-    say(`network: ${net.layers.join('-')} (${hidden} → ${net.activations[net.activations.length - 1]}), ${net.loss}, ${net.precision}, seed ${net.seed}`);
+    say(`network: ${net.layers.join('-')} (${hidden} → ${net.activations[net.activations.length - 1]}), ${net.loss}, ${net.precision} on ${describeKernels(net)}, seed ${net.seed}`);
     say(`data: ${what}`);
     const result = await gradCheck(net, x, y);
     result.maxRelativeError.forEach((err, l) => {
@@ -95,7 +97,7 @@ async function buildNetwork(flags: Flags, seed: number): Promise<ANN> {
   const loss = choiceFlag(flags, 'loss', LOSSES, LOSS_ALIASES) ?? (outputs === 1 ? 'binaryCrossEntropy' : 'categoricalCrossEntropy');
   const output = choiceFlag(flags, 'output', OUTPUT_ACTIVATIONS) ?? (loss === 'categoricalCrossEntropy' ? 'softmax' : loss === 'binaryCrossEntropy' || outputs === 1 ? 'sigmoid' : 'softmax');
   const precision = choiceFlag(flags, 'precision', ['f32', 'f64'] as const) ?? 'f64';
-  return createNetwork({ layers: [inputs, ...hidden, outputs], activation, output, loss, precision, seed });
+  return createNetwork({ layers: [inputs, ...hidden, outputs], activation, output, loss, precision, seed, backend: useKernelFlags(flags) });
 }
 
 /** Inputs uniform in [−1, 1) and targets the loss accepts: one-hot rows, 0/1, or values in [0, 1). */

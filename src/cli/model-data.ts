@@ -2,20 +2,23 @@
 import { ANN } from '../ann.js';
 import { choiceFlag, stringFlag, type FlagSpec, type Flags } from './args.js';
 import { DATA_FLAGS, loadDataset, type Dataset } from './dataset.js';
+import { KERNEL_FLAGS, useKernelFlags } from './kernels.js';
 import type { Task } from './targets.js';
 
-/** --model, and the data flags (with --set for MNIST). */
+/** --model, the data flags (with --set for MNIST), and the backend and kernel build to run it on. */
 export const MODEL_DATA_FLAGS: Record<string, FlagSpec> = {
   model: { type: 'string', short: 'm' },
   ...DATA_FLAGS,
   set: { type: 'string' },
+  ...KERNEL_FLAGS,
 };
 
 /** Loads --model; a missing or damaged file is a failure whose message names the file and the fault. */
 export async function openModel(flags: Flags): Promise<ANN> {
   const path = stringFlag(flags, 'model', true);
+  const backend = useKernelFlags(flags);
   try {
-    return await ANN.load(path);
+    return await ANN.load(path, { backend });
   } catch (e) {
     throw new Error((e as Error).message.replace(/^ANN\.load: /, 'model '), { cause: e });
   }

@@ -3,6 +3,7 @@ import { writeFileAtomic } from '../atomic-write.js';
 import { stringFlag, type Flags } from './args.js';
 import type { Command } from './command.js';
 import { csvLine } from './csv.js';
+import { describeKernels, KERNEL_HELP } from './kernels.js';
 import { loadForModel, MODEL_DATA_FLAGS, modelTask, openModel } from './model-data.js';
 import { classProbabilities, predictedClass } from './targets.js';
 
@@ -25,6 +26,7 @@ file may hold only the features, or the label column too (it is skipped).
   --header, --no-header   whether the first line names the columns (default: detected)
   --delimiter C           one character, or 'tab' (default: detected)
   --out FILE, -o FILE     write the CSV to FILE (atomically) instead of stdout
+${KERNEL_HELP}
 
 Example
   backprop-wasm predict --model seeds.json --data seeds.txt --out predictions.csv`,
@@ -52,7 +54,7 @@ async function runPredict(flags: Flags): Promise<void> {
     if (out === undefined) process.stdout.write(text);
     else {
       await writeFileAtomic(out, text);
-      process.stderr.write(`${data.x.rows} predictions written to ${out}\n`);
+      process.stderr.write(`${data.x.rows} predictions written to ${out} (run on ${describeKernels(net)})\n`);
     }
   } finally {
     net.dispose();

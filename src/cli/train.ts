@@ -9,6 +9,7 @@ import { choiceFlag, intListFlag, numberFlag, stringFlag, UsageError, type Flags
 import { bytes, percent, say, type Command } from './command.js';
 import { checkHead, createNetwork, HIDDEN_ACTIVATIONS, LOSS_ALIASES, OUTPUT_ACTIVATIONS } from './network.js';
 import { DATA_FLAGS, loadDataset, pixelScaling } from './dataset.js';
+import { describeKernels, KERNEL_FLAGS, KERNEL_HELP, useKernelFlags } from './kernels.js';
 import { batchProgress, epochLine } from './progress.js';
 import { chooseHead, decideTask, outputCount, targets, type Task } from './targets.js';
 import { packageVersion } from './version.js';
@@ -33,7 +34,7 @@ export const train: Command = {
     validation: { type: 'string' },
     standardize: { type: 'boolean' },
     precision: { type: 'string' },
-    backend: { type: 'string' },
+    ...KERNEL_FLAGS,
     out: { type: 'string', short: 'o' },
   },
   help: `Usage: backprop-wasm train --data <mnist|FILE> [flags]
@@ -60,7 +61,7 @@ Network
   --output NAME           output activation (default from the labels, see above)
   --loss NAME             mse, bce, cce or the full names (default from the labels)
   --precision f32|f64     (default f32)
-  --backend wasm|js       (default wasm)
+${KERNEL_HELP}
   --seed N                seed of the split, the weights and the shuffles (default random, printed)
 
 Training
@@ -101,7 +102,7 @@ function readFlags(flags: Flags) {
     seed: numberFlag(flags, 'seed', Math.floor(Math.random() * 2 ** 32), { integer: true, min: 0, max: 2 ** 32 - 1 }),
     validation: numberFlag(flags, 'validation', 0.2, { min: 0, below: 1 }),
     precision: choiceFlag(flags, 'precision', ['f32', 'f64'] as const) ?? 'f32',
-    backend: choiceFlag(flags, 'backend', ['wasm', 'js'] as const) ?? 'wasm',
+    backend: useKernelFlags(flags),
     out: stringFlag(flags, 'out') ?? 'model.json',
   };
 }
@@ -130,7 +131,7 @@ async function runTrain(flags: Flags): Promise<void> {
 
   const net = await createNetwork({ layers: [data.x.cols, ...hidden, outputs], activation, output, loss, seed, precision, backend, standardizer });
   try {
-    say(`network: ${net.layers.join('-')}, ${[...new Set(net.activations.slice(0, -1))].join('/') || 'no hidden layer'} → ${output}, ${loss}, ${precision} on ${backend}; seed ${seed}${standardizer ? (flags.standardize ? '; features standardized' : '; pixels scaled to [0, 1]') : ''}`);
+    say(`network: ${net.layers.join('-')}, ${[...new Set(net.activations.slice(0, -1))].join('/') || 'no hidden layer'} → ${output}, ${loss}, ${precision} on ${describeKernels(net)}; seed ${seed}${standardizer ? (flags.standardize ? '; features standardized' : '; pixels scaled to [0, 1]') : ''}`);
     say(`training: ${epochs} epoch${epochs === 1 ? '' : 's'}, batch ${batchSize}, learning rate ${learningRate}, momentum ${momentum}`);
     const trainStart = performance.now();
     const history = await net.fit(split.train.x, split.train.y, {

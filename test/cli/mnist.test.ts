@@ -26,7 +26,7 @@ describe('backprop-wasm train --data mnist --classes 5,8, one epoch', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('data: MNIST train set: 11272 rows × 784 features; 2 classes (5, 8)');
-    expect(r.stdout).toContain('network: 784-64-1, relu → sigmoid, binaryCrossEntropy, f32 on wasm; seed 1; pixels scaled to [0, 1]');
+    expect(r.stdout).toContain('network: 784-64-1, relu → sigmoid, binaryCrossEntropy, f32 on wasm, plain SIMD kernels; seed 1; pixels scaled to [0, 1]');
     expect(r.stdout).toMatch(/^epoch 1 {2}loss [\d.]+ {2}accuracy [\d.]+% {2}val loss [\d.]+ {2}val accuracy [\d.]+% {2}[\d.]+ m?s$/m);
     const net = await ANN.load(model);
     expect(net.meta).toMatchObject({ classes: [5, 8], target: 'digit', training: { rows: 9018, validationRows: 2254, epochs: 1 } });

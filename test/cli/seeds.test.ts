@@ -6,7 +6,7 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ANN, loadDelimited, oneHot, setKernelBuild, trainTestSplit, type Matrix } from '../../src/index.js';
+import { ANN, loadDelimited, oneHot, relaxedSimdSupported, setKernelBuild, trainTestSplit, type Matrix } from '../../src/index.js';
 import { cli, scratch, seedsPath, type Run } from './helpers.js';
 
 // The command runs under plain Node, which compiles the plain SIMD kernels; this process has the
@@ -51,7 +51,7 @@ describe('backprop-wasm train on the seeds file', () => {
     const out = trained.stdout;
     expect(out).toContain(`data: ${seedsPath}: 210 rows × 7 features; 3 classes (1, 2, 3)`);
     expect(out).toContain('split: 168 training rows, 42 validation rows (stratified, seed 4)');
-    expect(out).toContain('network: 7-16-3, relu → softmax, categoricalCrossEntropy, f32 on wasm; seed 4; features standardized');
+    expect(out).toContain('network: 7-16-3, relu → softmax, categoricalCrossEntropy, f32 on wasm, plain SIMD kernels; seed 4; features standardized');
     const epochs = out.split('\n').filter((l) => /^epoch \d+ {2}loss [\d.]+ {2}accuracy [\d.]+% {2}val loss [\d.]+ {2}val accuracy [\d.]+% {2}[\d.]+ m?s$/.test(l));
     expect(epochs).toHaveLength(40);
     expect(out).toMatch(new RegExp(`model written to ${model} \\([\\d.]+ kB\\)`));
@@ -120,6 +120,28 @@ describe('backprop-wasm predict', () => {
     });
   });
 
+  it('--build relaxed (Node given the relaxed-SIMD flag) predicts what relaxed kernels compute here, and says it ran them', async () => {
+    // This process has the flag (vitest.config.ts); without it, there is nothing to compare.
+    expect(relaxedSimdSupported()).toBe(true);
+    setKernelBuild('relaxed');
+    const relaxed = await ANN.load(model);
+    setKernelBuild('simd');
+    const out = relaxed.predict(x).data;
+    relaxed.dispose();
+    const target = join(dir, 'relaxed.csv');
+    const r = cli(['predict', '--model', model, '--data', seedsPath, '--build', 'relaxed', '--out', target], undefined, undefined, ['--experimental-wasm-relaxed-simd']);
+    expect(r.stderr).toBe(`210 predictions written to ${target} (run on wasm, relaxed SIMD kernels)\n`);
+    const { rows } = parse(readFileSync(target, 'utf8'));
+    rows.forEach((row, i) => expect(row.slice(1).map(Number)).toEqual(Array.from(out.subarray(3 * i, 3 * i + 3))));
+    // Plain Node has no relaxed SIMD: asking for it is bad usage, named.
+    expect(cli(['predict', '--model', model, '--data', seedsPath, '--build', 'relaxed'])).toMatchObject({
+      status: 2,
+      stderr: expect.stringMatching(/^backprop-wasm predict: --build relaxed: this Node does not compile relaxed SIMD; Node 20 does when started as node --experimental-wasm-relaxed-simd/),
+    });
+    expect(cli(['eval', '--model', model, '--data', seedsPath, '--build', 'simd']).stdout).toMatch(/^model: .*seeds.json \(7-16-3, softmax output, categoricalCrossEntropy\), run on wasm, plain SIMD kernels$/m);
+    expect(cli(['eval', '--model', model, '--data', seedsPath, '--backend', 'js']).stdout).toMatch(/^model: .*, run on js$/m);
+  });
+
   it('reads a file of features only (CSV with a header) and writes --out atomically, with the same numbers', () => {
     const features = join(dir, 'features.csv');
     const lines = readFileSync(seedsPath, 'utf8').trim().split('\n').map((l) => l.trim().split(/\s+/).slice(0, 7).join(','));
@@ -128,7 +150,7 @@ describe('backprop-wasm predict', () => {
     const r = cli(['predict', '-m', model, '--data', features, '--out', target]);
     expect(r.status).toBe(0);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toBe(`210 predictions written to ${target}\n`);
+    expect(r.stderr).toBe(`210 predictions written to ${target} (run on wasm, plain SIMD kernels)\n`);
     const direct = cli(['predict', '--model', model, '--data', seedsPath]).stdout;
     expect(readFileSync(target, 'utf8')).toBe(direct);
   });
