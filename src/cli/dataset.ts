@@ -56,6 +56,7 @@ export async function loadDataset(flags: Flags, options: LoadOptions): Promise<D
   const data = stringFlag(flags, 'data', true);
   if (data === 'mnist') return loadMnistSet(flags, options);
   if (flags['mnist-dir'] !== undefined) throw new UsageError('--mnist-dir goes with --data mnist');
+  if (flags.set !== undefined) throw new UsageError(`--set picks an MNIST split; ${data} is used whole`);
   if (flags.header && flags['no-header']) throw new UsageError('--header and --no-header contradict each other');
   const delimiter = stringFlag(flags, 'delimiter');
   const d = delimiter === '\\t' || delimiter === 'tab' ? '\t' : delimiter;

@@ -75,6 +75,10 @@ async function runGradcheck(flags: Flags): Promise<void> {
     const hidden = [...new Set(net.activations.slice(0, -1))].join('/') || 'no hidden layer';
     say(`network: ${net.layers.join('-')} (${hidden} → ${net.activations[net.activations.length - 1]}), ${net.loss}, ${net.precision} on ${describeKernels(net)}, seed ${net.seed}`);
     say(`data: ${what}`);
+    // Each parameter costs four loss evaluations, each after restoring all the weights: the time grows
+    // with the square of the count (20,000 parameters: about half a minute), so say so before it starts.
+    const parameters = net.layers.slice(1).reduce((sum, units, i) => sum + units * (net.layers[i] + 1), 0);
+    if (parameters > LARGE) say(`checking all ${parameters.toLocaleString('en-US')} parameters one by one: the time grows with the square of the count, so this takes long`);
     const result = await gradCheck(net, x, y);
     result.maxRelativeError.forEach((err, l) => {
       const [units, inputs] = [net.layers[l + 1], net.layers[l]];
@@ -88,6 +92,9 @@ async function runGradcheck(flags: Flags): Promise<void> {
     net.dispose();
   }
 }
+
+/** Parameter counts above this take seconds to check, and more than linearly so. */
+const LARGE = 5000;
 
 async function buildNetwork(flags: Flags, seed: number): Promise<ANN> {
   const inputs = numberFlag(flags, 'inputs', 4, { integer: true, min: 1 });

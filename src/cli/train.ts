@@ -164,10 +164,11 @@ async function runTrain(flags: Flags): Promise<void> {
 /** Fails before training, not after, when the model could not be written where --out says. */
 async function checkWritable(out: string): Promise<void> {
   const { access, stat, constants } = await import('node:fs/promises');
-  const { dirname, resolve } = await import('node:path');
+  const { dirname, join, resolve } = await import('node:path');
   const folder = dirname(resolve(out));
   const isDir = await stat(folder).then((s) => s.isDirectory(), () => false);
   if (!isDir) throw new Error(`--out ${out}: the folder ${folder} does not exist`);
+  if (await stat(out).then((s) => s.isDirectory(), () => false)) throw new Error(`--out ${out} is a folder; name the model file, as in --out ${join(out, 'model.json')}`);
   await access(folder, constants.W_OK).catch(() => {
     throw new Error(`--out ${out}: the folder ${folder} is not writable`);
   });

@@ -51,6 +51,7 @@ describe('bad usage exits with 2 and names the flag', () => {
     [['eval', '--data', seedsPath], /eval: --model is required/],
     [['gradcheck', '--model', model, '--layers', '3'], /gradcheck: --layers describes a network to build; it cannot change the one --model loads/],
     [['gradcheck', '--data', seedsPath], /gradcheck: --data goes with --model/],
+    [['eval', '--model', model, '--data', seedsPath, '--set', 'train'], /eval: --set picks an MNIST split; .*seeds_dataset.txt is used whole/],
     [['frobnicate'], /^backprop-wasm: unknown command 'frobnicate'; the commands are train, eval, predict, gradcheck, info/],
     [[], /^Usage: backprop-wasm <command> \[flags\]/],
   ];
@@ -106,6 +107,11 @@ describe('failures while running exit with 1 and name the file, line and column'
   it('an --out folder that does not exist, found before any training', () => {
     const out = join(dir, 'no-such-folder', 'model.json');
     expect(cli(['train', '--data', seedsPath, '--out', out])).toMatchObject({ status: 1, stdout: '', stderr: `backprop-wasm train: --out ${out}: the folder ${join(dir, 'no-such-folder')} does not exist\n` });
+  });
+
+  it('an --out that names a folder, found before any training', () => {
+    const r = cli(['train', '--data', seedsPath, '--out', dir]);
+    expect(r).toMatchObject({ status: 1, stdout: '', stderr: `backprop-wasm train: --out ${dir} is a folder; name the model file, as in --out ${join(dir, 'model.json')}\n` });
   });
 
   it('data with one class only', () => {

@@ -167,6 +167,18 @@ describe('backprop-wasm info and gradcheck on the saved model', () => {
     expect(r.stdout).toMatch(/^training: data .*seeds_dataset.txt, rows 168, validationRows 42, epochs 40, /m);
   });
 
+  it('gradcheck warns before checking a network of many parameters one by one, and not a small one', () => {
+    // 60-80-2: 60·80 + 80 + 80·2 + 2 parameters, just above the count that takes seconds.
+    const count = 60 * 80 + 80 + 80 * 2 + 2;
+    const big = cli(['gradcheck', '--inputs', '60', '--layers', '80', '--outputs', '2', '--samples', '1']);
+    expect(big.status).toBe(0);
+    expect(big.stdout).toContain(`checking all ${count.toLocaleString('en-US')} parameters one by one: the time grows with the square of the count, so this takes long\n`);
+    expect(big.stdout).toContain(`checked ${count} parameters`);
+    const small = cli(['gradcheck', '--model', model, '--data', seedsPath, '--samples', '2']);
+    expect(small.status).toBe(0);
+    expect(small.stdout).not.toContain('checking all');
+  });
+
   it('gradcheck on rows of the data passes at the float32 tolerance', () => {
     const r = cli(['gradcheck', '--model', model, '--data', seedsPath, '--samples', '12']);
     expect(r.stderr).toBe('');
