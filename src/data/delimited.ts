@@ -353,8 +353,9 @@ async function streamFile(source: string | URL, reader: DelimitedReader, name: s
 
 /** The most frequent of tab, comma, semicolon in `line` (outside quotes); spaces if none occurs. */
 function detectDelimiter(line: string): string {
-  // A quoted field left open runs on to the next line; its text is no more a separator than a closed one's.
-  const unquoted = line.replace(/"(?:[^"]|"")*("|$)/g, '');
+  // Quotes open a field only at its start (a quote inside a cell is text, as the splitter reads it);
+  // a quoted field left open runs on to the next line, and its text is no more a separator than a closed one's.
+  const unquoted = line.replace(/(^|[\t,; ])[ ]*"(?:[^"]|"")*("|$)/g, '$1');
   let best = ' ';
   let bestCount = 0;
   for (const d of ['\t', ',', ';']) {

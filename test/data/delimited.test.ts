@@ -98,6 +98,9 @@ describe('quoted fields over several lines (RFC 4180)', () => {
     expect(() => parseDelimited('1,2,3\n4,"5\n6",7,8\n')).toThrow(/^parseDelimited: line 2: expected 3 fields, as on line 1, got 4$/);
     expect(() => parseDelimited('1,2\n3,"4\n5,6\n7,8\n')).toThrow(/^parseDelimited: line 2, column 2: unterminated quoted field \(its closing quote never comes\)$/);
     expect(() => parseDelimited('1,2\n3,"4\n"x,6\n')).toThrow(/^parseDelimited: line 2, column 2: unexpected text after a closing quote$/);
+    // A quote inside a cell opens nothing: the comma after it still separates, on the first line too.
+    expect(() => parseDelimited('a"b,2\n3,4\n', { header: false })).toThrow(/^parseDelimited: line 1, column 1: "a\\"b" is not a number$/);
+    expect(parseDelimited('x,"y,z"\n1,2\n').header).toEqual(['x', 'y,z']);
   });
 
   it('carries an open quote across pieces of any size', () => {
