@@ -139,3 +139,25 @@ describe('gradCheck can fail', () => {
     expect(maxRelativeError[1]).toBeLessThan(1e-6); // the output layer's gradient does not pass through activateBackward
   });
 });
+
+describe('gradCheck on a spread of the parameters (maxPerLayer)', () => {
+  it('compares at most that many weights and biases per layer, still catches a wrong layer, and refuses a count below 1', async () => {
+    const net = await ANN.create({ layers: [6, 9, 2], activation: 'tanh', output: 'softmax', loss: 'categoricalCrossEntropy', precision: 'f64', backend: 'js', seed: 5 });
+    const { x, y } = data(['softmax', 'categoricalCrossEntropy'], 6, 2, 4, 5);
+    const all = await gradCheck(net, x, y);
+    expect(all.checked + all.skipped).toBe(9 * 6 + 9 + 2 * 9 + 2);
+    const some = await gradCheck(net, x, y, { maxPerLayer: 4 });
+    // Layer 1: 4 of 54 weights, 4 of 9 biases; layer 2: 4 of 18 weights, both biases.
+    expect(some.checked + some.skipped).toBe(4 + 4 + 4 + 2);
+    expect(some.maxRelativeError.every((e) => e < 1e-6)).toBe(true);
+    const k = internalsOf(net).network().k;
+    const honest = k.activateBackward.bind(k);
+    k.activateBackward = (kind, z, a, da, dz, rows, cols, slope) => {
+      honest(kind, z, a, da, dz, rows, cols, slope);
+      const v = k.view(dz);
+      for (let i = 0; i < rows * cols; i++) v[i] *= 1.01;
+    };
+    expect((await gradCheck(net, x, y, { maxPerLayer: 4 })).maxRelativeError[0]).toBeGreaterThan(5e-3);
+    await expect(gradCheck(net, x, y, { maxPerLayer: 0 })).rejects.toThrow(/maxPerLayer must be a positive integer, got 0/);
+  });
+});

@@ -28,6 +28,7 @@ export const gradcheck: Command = {
     precision: { type: 'string' },
     seed: { type: 'string' },
     samples: { type: 'string' },
+    params: { type: 'string' },
     tolerance: { type: 'string' },
   },
   help: `Usage: backprop-wasm gradcheck [--model FILE [--data FILE]] [flags]
@@ -48,6 +49,8 @@ checks it on random samples; with --model it checks the saved network, on rows o
   --precision f64|f32     precision of a built network (default f64: errors near 1e-10)
   --seed N                weights and samples (default 1)
   --samples N             samples to check on (default 8)
+  --params N              compare at most N weights and N biases of each layer, evenly spaced
+                          (default: all of them up to 5,000 parameters in the network, else 100)
   --tolerance X           largest acceptable error (default 1e-6 in f64, 1e-2 in f32)
 ${KERNEL_HELP}
 
@@ -75,11 +78,13 @@ async function runGradcheck(flags: Flags): Promise<void> {
     const hidden = [...new Set(net.activations.slice(0, -1))].join('/') || 'no hidden layer';
     say(`network: ${net.layers.join('-')} (${hidden} → ${net.activations[net.activations.length - 1]}), ${net.loss}, ${net.precision} on ${describeKernels(net)}, seed ${net.seed}`);
     say(`data: ${what}`);
-    // Each parameter costs four loss evaluations, each after restoring all the weights: the time grows
-    // with the square of the count (20,000 parameters: about half a minute), so say so before it starts.
+    // Each parameter costs four loss evaluations over the whole network: checking all of them takes
+    // time that grows with the square of the count (20,000 parameters: about half a minute), so a
+    // large network is checked on an even spread of its parameters unless --params says otherwise.
     const parameters = net.layers.slice(1).reduce((sum, units, i) => sum + units * (net.layers[i] + 1), 0);
-    if (parameters > LARGE) say(`checking all ${parameters.toLocaleString('en-US')} parameters one by one: the time grows with the square of the count, so this takes long`);
-    const result = await gradCheck(net, x, y);
+    const perLayer = flags.params !== undefined ? numberFlag(flags, 'params', SPREAD, { integer: true, min: 1 }) : parameters > LARGE ? SPREAD : Infinity;
+    if (perLayer !== Infinity) say(`checking at most ${perLayer} weights and ${perLayer} biases of each layer, evenly spaced, of ${parameters.toLocaleString('en-US')} parameters (--params)`);
+    const result = await gradCheck(net, x, y, { maxPerLayer: perLayer });
     result.maxRelativeError.forEach((err, l) => {
       const [units, inputs] = [net.layers[l + 1], net.layers[l]];
       say(`layer ${l + 1} (${units} × ${inputs} weights + ${units} bias${units === 1 ? '' : 'es'}): max relative error ${err.toExponential(2)}`);
@@ -95,6 +100,8 @@ async function runGradcheck(flags: Flags): Promise<void> {
 
 /** Parameter counts above this take seconds to check, and more than linearly so. */
 const LARGE = 5000;
+/** Weights (and biases) of each layer compared when a large network is checked on a spread of them. */
+const SPREAD = 100;
 
 async function buildNetwork(flags: Flags, seed: number): Promise<ANN> {
   const inputs = numberFlag(flags, 'inputs', 4, { integer: true, min: 1 });

@@ -167,16 +167,21 @@ describe('backprop-wasm info and gradcheck on the saved model', () => {
     expect(r.stdout).toMatch(/^training: data .*seeds_dataset.txt, rows 168, validationRows 42, epochs 40, /m);
   });
 
-  it('gradcheck warns before checking a network of many parameters one by one, and not a small one', () => {
+  it('gradcheck checks a large network on an even spread of its parameters (--params), a small one on all', () => {
     // 60-80-2: 60·80 + 80 + 80·2 + 2 parameters, just above the count that takes seconds.
     const count = 60 * 80 + 80 + 80 * 2 + 2;
     const big = cli(['gradcheck', '--inputs', '60', '--layers', '80', '--outputs', '2', '--samples', '1']);
     expect(big.status).toBe(0);
-    expect(big.stdout).toContain(`checking all ${count.toLocaleString('en-US')} parameters one by one: the time grows with the square of the count, so this takes long\n`);
-    expect(big.stdout).toContain(`checked ${count} parameters`);
+    expect(big.stdout).toContain(`checking at most 100 weights and 100 biases of each layer, evenly spaced, of ${count.toLocaleString('en-US')} parameters (--params)\n`);
+    // Layer 1: 100 weights + 80 biases; layer 2: 100 weights + 2 biases.
+    expect(big.stdout).toContain(`checked ${100 + 80 + 100 + 2} parameters`);
+    const few = cli(['gradcheck', '--inputs', '60', '--layers', '80', '--outputs', '2', '--samples', '1', '--params', '7']);
+    expect(few.stdout).toContain(`checked ${7 + 7 + 7 + 2} parameters`);
+    expect(cli(['gradcheck', '--params', '0']).status).toBe(2);
     const small = cli(['gradcheck', '--model', model, '--data', seedsPath, '--samples', '2']);
     expect(small.status).toBe(0);
-    expect(small.stdout).not.toContain('checking all');
+    expect(small.stdout).not.toContain('--params');
+    expect(small.stdout).toContain('checked 179 parameters');
   });
 
   it('gradcheck on rows of the data passes at the float32 tolerance', () => {
