@@ -122,17 +122,21 @@ describe('float32 wasm gradients match float64 ones to 1e-3 relative', () => {
   });
 });
 
+/** Makes the network's activation derivative 1% too large: every gradient below the output layer is off by 1%. */
+function breakActivationDerivative(net: ANN): void {
+  const k = internalsOf(net).network().k;
+  const honest = k.activateBackward.bind(k);
+  k.activateBackward = (kind, z, a, da, dz, rows, cols, slope) => {
+    honest(kind, z, a, da, dz, rows, cols, slope);
+    const v = k.view(dz);
+    for (let i = 0; i < rows * cols; i++) v[i] *= 1.01;
+  };
+}
+
 describe('gradCheck can fail', () => {
   it('reports a large error when backpropagation is wrong by 1% in one layer', async () => {
     const net = await ANN.create({ layers: [4, 5, 1], activation: 'tanh', output: 'sigmoid', loss: 'binaryCrossEntropy', precision: 'f64', backend: 'js', seed: 3 });
-    const k = internalsOf(net).network().k;
-    const honest = k.activateBackward.bind(k);
-    // A derivative that is 1% too large: every gradient below the output layer is off by 1%.
-    k.activateBackward = (kind, z, a, da, dz, rows, cols, slope) => {
-      honest(kind, z, a, da, dz, rows, cols, slope);
-      const v = k.view(dz);
-      for (let i = 0; i < rows * cols; i++) v[i] *= 1.01;
-    };
+    breakActivationDerivative(net);
     const { x, y } = data(['sigmoid', 'binaryCrossEntropy'], 4, 1, 5, 1);
     const { maxRelativeError } = await gradCheck(net, x, y);
     expect(maxRelativeError[0]).toBeGreaterThan(5e-3);
@@ -150,13 +154,7 @@ describe('gradCheck on a spread of the parameters (maxPerLayer)', () => {
     // Layer 1: 4 of 54 weights, 4 of 9 biases; layer 2: 4 of 18 weights, both biases.
     expect(some.checked + some.skipped).toBe(4 + 4 + 4 + 2);
     expect(some.maxRelativeError.every((e) => e < 1e-6)).toBe(true);
-    const k = internalsOf(net).network().k;
-    const honest = k.activateBackward.bind(k);
-    k.activateBackward = (kind, z, a, da, dz, rows, cols, slope) => {
-      honest(kind, z, a, da, dz, rows, cols, slope);
-      const v = k.view(dz);
-      for (let i = 0; i < rows * cols; i++) v[i] *= 1.01;
-    };
+    breakActivationDerivative(net);
     expect((await gradCheck(net, x, y, { maxPerLayer: 4 })).maxRelativeError[0]).toBeGreaterThan(5e-3);
     await expect(gradCheck(net, x, y, { maxPerLayer: 0 })).rejects.toThrow(/maxPerLayer must be a positive integer, got 0/);
   });
