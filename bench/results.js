@@ -110,9 +110,14 @@ function targets(m) {
   if (m.memory) {
     const e = m.memory.example;
     const h = m.memory.handwritten;
-    const flat = e.rssPerEpoch.length > 1 ? Math.max(...e.rssPerEpoch) - Math.min(...e.rssPerEpoch) : null;
+    // Flat = no growth once warmed up: the second half of the epochs (after V8's heap and code have
+    // settled) within 2 MiB. The first half's rise is shown beside it.
+    const half = e.rssPerEpoch.slice(Math.floor(e.rssPerEpoch.length / 2));
+    const spreadOf = (v) => Math.max(...v) - Math.min(...v);
+    const flat = half.length > 1 ? spreadOf(half) : null;
+    const rise = e.rssPerEpoch.length > 1 ? half[0] - e.rssPerEpoch[0] : null;
     rows.push([`4. peak RSS of npm start ≤ the hand-written loop's`, `${mib(e.peakRss)} vs ${mib(h.peakRss)}`, yes(e.peakRss && h.peakRss ? e.peakRss <= h.peakRss : null)]);
-    rows.push([`4. RSS flat across epochs (npm start)`, flat === null ? 'n/a' : `spread ${mib(flat)} over ${e.rssPerEpoch.length} epochs`, yes(flat === null ? null : flat < 4 * 2 ** 20)]);
+    rows.push([`4. RSS flat across epochs (npm start)`, flat === null ? 'n/a' : `epochs ${e.rssPerEpoch.length - half.length + 1}–${e.rssPerEpoch.length}: spread ${mib(flat)} (the first ${e.rssPerEpoch.length - half.length} rose ${mib(rise)} while warming up)`, yes(flat === null ? null : flat <= 2 * 2 ** 20)]);
   }
   if (m.startup) {
     const simd = m.startup.sizes.find((s) => s.file === 'build/kernels.wasm');
@@ -122,7 +127,7 @@ function targets(m) {
   if (!rows.length) return '';
   return `## Targets of issue 3 at a glance
 
-"RSS flat" counts as met when the per-epoch readings stay within 4 MiB; "well under 64 KB" as below 48 KiB.
+"RSS flat" counts as met when the readings of the second half of \`npm start\`'s epochs stay within 2 MiB; "well under 64 KB" as below 48 KiB.
 
 ${table(['target', 'measured', 'met'], rows, ['l', 'l', 'l'])}
 `;
@@ -266,7 +271,7 @@ bench/allocation.js in its own process (\`node --expose-gc${m.wasmFlags.length ?
 after 3 warm-up epochs and a forced GC.
 
 - Per step: mean young-generation growth per epoch of a ${a.perStep.epochs}-epoch fit() on ${a.perStep.stepsMany} batches (${a.perStep.many === null ? 'n/a' : `${a.perStep.many.toLocaleString('en-US')} bytes`}) minus that on ${a.perStep.stepsFew} batches (${a.perStep.few === null ? 'n/a' : `${a.perStep.few.toLocaleString('en-US')} bytes`}), ÷ ${a.perStep.stepsMany - a.perStep.stepsFew}: **${a.perStep.bytes === null ? 'n/a' : `≈ ${Math.round(a.perStep.bytes)} bytes per step`}** (0 = a step creates no JS objects; the per-epoch work, this probe's reading included, cancels out).
-- Over ${a.epochs} epochs (${a.steps.toLocaleString('en-US')} steps, one fit() call, ${a.seconds.toFixed(1)} s): **${a.gcTotal} garbage collection${a.gcTotal === 1 ? '' : 's'}** (${kinds}); young generation grew by a mean ${a.youngPerEpoch === null ? 'n/a' : `${a.youngPerEpoch.toLocaleString('en-US')} bytes`} per epoch (the epoch's own log object and this probe's heap reading included).
+- Over ${a.epochs} epochs (${a.steps.toLocaleString('en-US')} steps, one fit() call, ${a.seconds.toFixed(1)} s): **${a.gcTotal} garbage collection${a.gcTotal === 1 ? '' : 's'}** (${kinds}); young generation grew by ${a.youngPerEpoch === null ? 'n/a (a scavenge emptied it)' : `${a.youngPerEpoch.toLocaleString('en-US')} bytes`} per epoch (fit()'s own per-epoch work: the epoch's log, its timing, the divergence check).
 
 ${table(['', 'before the run', 'after the run', ''], rows, ['l', 'r', 'r', 'l'])}
 `;

@@ -48,7 +48,7 @@ const wanted = (s) => only.includes(s);
  */
 const BUDGET = quick
   ? { kernel: { time: 20, iterations: 2, warmupTime: 5, warmupIterations: 1 }, peak: { callMs: 20, runs: 3 }, trainLimit: 1024, ourRuns: 1, slowRuns: 1, handRuns: 1, allocEpochs: 10, exampleEpochs: 1, startupRuns: 2 }
-  : { kernel: { time: 300, iterations: 5, warmupTime: 50, warmupIterations: 2 }, peak: { callMs: 200, runs: 7 }, trainLimit: null, ourRuns: 5, slowRuns: 3, handRuns: 3, allocEpochs: 100, exampleEpochs: 5, startupRuns: 7 };
+  : { kernel: { time: 300, iterations: 5, warmupTime: 50, warmupIterations: 2 }, peak: { callMs: 200, runs: 7 }, trainLimit: null, ourRuns: 5, slowRuns: 3, handRuns: 3, allocEpochs: 100, exampleEpochs: 20, startupRuns: 7 };
 /** tfjs on its cpu backend and our TS backend are the slowest: one epoch each per batch size. */
 const SLOWEST_RUNS = 1;
 const BATCHES = [32, 256];

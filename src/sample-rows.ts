@@ -7,6 +7,9 @@
  */
 import type { FloatArray, Matrix } from './matrix.js';
 
+/** Row views of arrays that were trained on, by array: they live as long as the array does. */
+const VIEWS = new WeakMap<FloatArray, { cols: number; views: FloatArray[] }>();
+
 /** Below this many values per row, a plain loop copies faster than a call to set(). */
 const VIEW_MIN_COLS = 16;
 
@@ -41,7 +44,11 @@ export class SampleRows {
   // Apart from gather: a closure there would make every call allocate a context for the variables it captures.
   private makeViews(): FloatArray[] {
     const { data, rows, cols } = this.matrix;
+    // Kept with the array, so that fitting the same data again (epoch by epoch, say) makes none anew.
+    const known = VIEWS.get(data);
+    if (known !== undefined && known.cols === cols && known.views.length >= rows) return (this.views = known.views);
     this.views = Array.from({ length: rows }, (_, r) => data.subarray(r * cols, (r + 1) * cols));
+    VIEWS.set(data, { cols, views: this.views });
     return this.views;
   }
 }
