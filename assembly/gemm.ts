@@ -87,14 +87,24 @@ function packA<T>(transA: bool, a: usize, lda: i32, i0: i32, p0: i32, mc: i32, k
         }
       }
     } else {
-      // op(A)[i, p] = A[p·lda + i]: the MR values of one depth are contiguous.
+      // op(A)[i, p] = A[p·lda + i]: the MR values of one depth are contiguous, one vector copy
+      // (two in f64) when the panel is full.
       let out = panel;
-      for (let p = 0; p < kc; p++) {
-        const src = a + (<usize>(p0 + p) * <usize>lda + <usize>(i0 + ir)) * sz;
-        for (let i = 0; i < MR; i++) {
-          store<T>(out + <usize>i * sz, i < rows ? load<T>(src + <usize>i * sz) : <T>0);
+      const row = <usize>lda * sz;
+      let src = a + (<usize>p0 * <usize>lda + <usize>(i0 + ir)) * sz;
+      if (rows == MR) {
+        for (let p = 0; p < kc; p++) {
+          v128.store(out, v128.load(src));
+          if (sizeof<T>() == 8) v128.store(out, v128.load(src, 16), 16);
+          src += row;
+          out += <usize>MR * sz;
         }
-        out += <usize>MR * sz;
+      } else {
+        for (let p = 0; p < kc; p++) {
+          for (let i = 0; i < MR; i++) store<T>(out + <usize>i * sz, i < rows ? load<T>(src + <usize>i * sz) : <T>0);
+          src += row;
+          out += <usize>MR * sz;
+        }
       }
     }
   }
