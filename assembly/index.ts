@@ -6,7 +6,7 @@ import { activate, activateBackward } from './activation';
 import { lossSum, lossGradient } from './loss';
 import { biasAdd, biasGradient } from './bias';
 import { sgdUpdate } from './sgd';
-import { simdPeak } from './peak';
+import { PEAK_FLOPS_PER_ITERATION, simdPeak } from './peak';
 
 /** First byte of linear memory that the caller may use. */
 export function heap_base(): usize {
@@ -43,10 +43,10 @@ export function loss_gradient_f64(kind: i32, a: usize, y: usize, d: usize, len: 
 export function sgd_update_f32(w: usize, g: usize, v: usize, len: i32, lr: f32, momentum: f32): void { sgdUpdate<f32>(w, g, v, len, lr, momentum); }
 export function sgd_update_f64(w: usize, g: usize, v: usize, len: i32, lr: f64, momentum: f64): void { sgdUpdate<f64>(w, g, v, len, lr, momentum); }
 
-/** A register-only multiply-add loop: iterations × 96 flops, the ceiling that the benchmark holds the products against. */
+/** A register-only multiply-add loop: iterations × simd_peak_flops_per_iteration() flops, the ceiling that the benchmark holds the products against. */
 export function simd_peak_f32(iterations: i32): f32 { return simdPeak(iterations); }
 /** Flops of one iteration of simd_peak_f32. */
-export function simd_peak_flops_per_iteration(): i32 { return 96; }
+export function simd_peak_flops_per_iteration(): i32 { return PEAK_FLOPS_PER_ITERATION; }
 
 /**
  * The GEMM micro-kernel alone on L1-resident panels (see microKernelPeak): `iterations` ×

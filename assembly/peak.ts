@@ -3,10 +3,13 @@ import { madd } from './madd';
 // The machine's ceiling for this module's arithmetic: a loop that keeps everything in registers,
 // so that the benchmark can say what fraction of the attainable rate the matrix multiply reaches.
 
+/** Twelve chains, a four-lane multiply and add (8 flops) each per iteration. */
+export const PEAK_FLOPS_PER_ITERATION: i32 = 12 * 8;
+
 /**
  * Runs `iterations` × 12 independent vector steps (twelve chains: enough to hide the latency of a
  * multiply and an add on two ports, few enough for V8's 16 xmm registers) c = c·x + y (f32x4: 8 flops each), all in registers, and
- * returns a sum of the results so that nothing is optimised away. Flops: iterations × 96.
+ * returns a sum of the results so that nothing is optimised away. Flops: iterations × PEAK_FLOPS_PER_ITERATION.
  * Each step is `madd`: a multiply and an add, or one fused multiply-add in the relaxed build.
  */
 export function simdPeak(iterations: i32): f32 {

@@ -8,33 +8,21 @@
  * - `kernel`: `kernel_peak_f32(iterations)`, the GEMM micro-kernel alone on L1-resident packed
  *   panels: the ceiling of this kernel design, with no packing and no traffic beyond L1.
  *
- * The flop count of one iteration comes from the probe's own source, so that the two cannot drift
- * apart: an export (`simd_peak_flops_per_iteration`, `kernel_peak_flops_f32`, a function or a
- * global) if the module has one, else the count the probe's doc comment in assembly/ states
- * ("Flops: iterations × N"). Without either the probe is shown as n/a.
+ * The flop count of one iteration comes from the build itself (`simd_peak_flops_per_iteration`,
+ * `kernel_peak_flops_f32`), so that the probe and the count cannot drift apart.
  */
-import { readFileSync } from 'node:fs';
 import { compileBuild, instantiateWithStubs } from './builds.js';
 import { summarizeTimes } from './stats.js';
 
 export const PROBES = [
-  { id: 'register', fn: 'simd_peak_f32', flopsExport: 'simd_peak_flops_per_iteration', doc: 'peak.ts', label: 'register-only multiply-add loop (simd_peak_f32)' },
-  { id: 'kernel', fn: 'kernel_peak_f32', flopsExport: 'kernel_peak_flops_f32', doc: null, label: 'GEMM micro-kernel on L1-resident panels (kernel_peak_f32)' },
+  { id: 'register', fn: 'simd_peak_f32', flopsExport: 'simd_peak_flops_per_iteration', label: 'register-only multiply-add loop (simd_peak_f32)' },
+  { id: 'kernel', fn: 'kernel_peak_f32', flopsExport: 'kernel_peak_flops_f32', label: 'GEMM micro-kernel on L1-resident panels (kernel_peak_f32)' },
 ];
 
 /** The flops per iteration of a probe and where that number came from, or null. */
 function flopsPerIteration(exports, probe) {
   const v = exports[probe.flopsExport];
-  if (typeof v === 'function') return { flops: Number(v()), source: `the export ${probe.flopsExport}` };
-  if (v instanceof WebAssembly.Global) return { flops: Number(v.value), source: `the export ${probe.flopsExport}` };
-  if (probe.doc === null) return null;
-  try {
-    const doc = /Flops:\s*iterations\s*[×x*]\s*(\d+)/.exec(readFileSync(new URL(`../assembly/${probe.doc}`, import.meta.url), 'utf8'));
-    if (doc) return { flops: Number(doc[1]), source: `the doc comment in assembly/${probe.doc}` };
-  } catch {
-    // no source beside the build: fall through
-  }
-  return null;
+  return typeof v === 'function' ? { flops: Number(v()), source: `the export ${probe.flopsExport}` } : null;
 }
 
 function timeCall(fn, iterations) {
@@ -52,7 +40,7 @@ function measureProbe(exports, build, probe, { callMs, runs }) {
   const fn = exports[probe.fn];
   if (typeof fn !== 'function') return { gflops: null, note: `${build.file} exports no ${probe.fn}` };
   const declared = flopsPerIteration(exports, probe);
-  if (!(declared?.flops > 0)) return { gflops: null, note: `the flop count of ${probe.fn} is unknown (no export ${probe.flopsExport}${probe.doc ? `, no "Flops: iterations × N" in assembly/${probe.doc}` : ''})` };
+  if (!(declared?.flops > 0)) return { gflops: null, note: `the flop count of ${probe.fn} is unknown (no export ${probe.flopsExport})` };
   let iterations = 16;
   let ms = timeCall(fn, iterations);
   while (ms < callMs / 8 && iterations < 2 ** 30) {

@@ -352,10 +352,11 @@ export class ANN {
   private chunks(X: Matrix, Y: Matrix | null, body: (plan: ReturnType<Network['batch']>, start: number, rows: number) => void): void {
     const net = this.net!;
     const chunk = Math.min(X.rows, CHUNK);
+    const [xRows, yRows] = [new SampleRows(X), Y && new SampleRows(Y)];
     for (let start = 0; start < X.rows; start += chunk) {
       const rows = Math.min(chunk, X.rows - start);
       const plan = net.batch(rows);
-      net.load(plan, new SampleRows(X), Y && new SampleRows(Y), null, start, rows);
+      net.load(plan, xRows, yRows, null, start, rows);
       body(plan, start, rows);
     }
   }

@@ -42,7 +42,7 @@ export class Random {
     if (!Random.isState(state)) {
       throw new RangeError(`Random.setState: expected four unsigned 32-bit integers, got ${JSON.stringify(state)}`);
     }
-    this.s.set(state.slice(0, 4));
+    this.s.set(state);
   }
 
   /** A uniformly distributed 32-bit unsigned integer. */
