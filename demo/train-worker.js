@@ -11,7 +11,7 @@
 // Page → worker: init {dataUrl, trainSize, testSize} · train {epochs, batchSize, learningRate, hidden, seed} · stop ·
 //                predict {id, pixels, rows} · export {id} · import {id, name, text}
 // Worker → page: status · data · model · progress · test · done · error · reply {id, ...}
-import { ANN, Standardizer, loadMnist, mnistMatrix, oneHot } from '../dist/index.js';
+import { ANN, Standardizer, loadMnist, mnistMatrix, oneHot, scaleToUnit } from '../dist/index.js';
 
 /** Test images whose running accuracy is plotted within an epoch (a cheap probe, not the test score). */
 const PROBE_SIZE = 1000;
@@ -72,18 +72,13 @@ function requireNet() {
   return net;
 }
 
-/** What the command (`backprop-wasm train --data mnist`) stores with its models: pixel / 255, as a standardizer (mean 0, std 255). */
-const pixelScaling = () => Standardizer.fromJSON({ mean: new Array(784).fill(0), std: new Array(784).fill(255) });
-
 /** True when `network` scales its own inputs, and so is to be fed raw grey levels (see the top of this file). */
 const scalesItsInputs = (network) => network.standardizer !== null;
 
 /** `rows` images of grey levels 0–255 as the inputs `network` expects. */
 function inputsFor(network, pixels, rows) {
-  if (scalesItsInputs(network)) return { data: Float32Array.from(pixels), rows, cols: 784 };
-  const scaled = new Float32Array(pixels.length);
-  for (let i = 0; i < scaled.length; i++) scaled[i] = pixels[i] / 255;
-  return { data: scaled, rows, cols: 784 };
+  const x = { data: pixels, rows, cols: 784 };
+  return scalesItsInputs(network) ? x : scaleToUnit(x);
 }
 
 /** The first `rows` test images as the current network expects them (both forms are kept: 31 MB each for 10,000). */
@@ -215,7 +210,7 @@ async function train({ epochs, batchSize, learningRate, hidden, seed }) {
 
 /** Gives a network trained here on pixels / 255 the command's scaling, so that it takes raw grey levels from now on. */
 function scaleOwnInputs(network) {
-  network.standardizer = pixelScaling();
+  network.standardizer = Standardizer.pixels(); // what the command stores with its MNIST models
   postModel('trained here');
 }
 

@@ -4,7 +4,6 @@
  */
 import { loadDelimited } from '../data/delimited.js';
 import { loadMnist } from '../data/mnist.js';
-import { Standardizer } from '../data/transform.js';
 import { matrix, type Matrix } from '../matrix.js';
 import { numberFlag, stringFlag, UsageError, type FlagSpec, type Flags } from './args.js';
 
@@ -106,7 +105,3 @@ async function loadMnistSet(flags: Flags, options: LoadOptions): Promise<Dataset
   };
 }
 
-/** The scaling that takes pixel values 0–255 to [0, 1], as a Standardizer so that the model file carries it. */
-export function pixelScaling(): Standardizer {
-  return Standardizer.fromJSON({ mean: new Array(784).fill(0), std: new Array(784).fill(255) });
-}

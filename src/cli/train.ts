@@ -8,7 +8,7 @@ import { LOSSES, type EpochLog } from '../options.js';
 import { choiceFlag, intListFlag, numberFlag, stringFlag, UsageError, type Flags } from './args.js';
 import { bytes, percent, say, type Command } from './command.js';
 import { checkHead, createNetwork, HIDDEN_ACTIVATIONS, LOSS_ALIASES, OUTPUT_ACTIVATIONS } from './network.js';
-import { DATA_FLAGS, loadDataset, pixelScaling } from './dataset.js';
+import { DATA_FLAGS, loadDataset } from './dataset.js';
 import { describeKernels, KERNEL_FLAGS, KERNEL_HELP, useKernelFlags } from './kernels.js';
 import { batchProgress, epochLine } from './progress.js';
 import { chooseHead, decideTask, outputCount, targets, type Task } from './targets.js';
@@ -127,7 +127,7 @@ async function runTrain(flags: Flags): Promise<void> {
 
   const split = splitRows(data.x, y, validation, seed, task);
   if (split.validation) say(`split: ${split.train.x.rows} training rows, ${split.validation.x.rows} validation rows (${task.kind === 'classification' ? 'stratified, ' : ''}seed ${seed})`);
-  const standardizer = flags.standardize ? Standardizer.fit(split.train.x) : data.pixels ? pixelScaling() : null;
+  const standardizer = flags.standardize ? Standardizer.fit(split.train.x) : data.pixels ? Standardizer.pixels() : null;
 
   const net = await createNetwork({ layers: [data.x.cols, ...hidden, outputs], activation, output, loss, seed, precision, backend, standardizer });
   try {

@@ -171,6 +171,15 @@ export class Standardizer {
   }
 
   /** Rebuilds a fitted Standardizer from `toJSON()` output, checking lengths and values. */
+  /**
+   * x / max for every one of `columns` columns (mean 0, std max): pixels 0–255 to [0, 1] as a
+   * standardizer, so that a model carries its input scaling and takes raw grey levels. The
+   * command's and the demo's MNIST models use this one, so that either reads the other's.
+   */
+  static pixels(columns = 784, max = 255): Standardizer {
+    return new Standardizer(new Array(columns).fill(0), new Array(columns).fill(max));
+  }
+
   static fromJSON(obj: { mean: number[]; std: number[] }): Standardizer {
     const { mean, std } = obj ?? ({} as never);
     if (!Array.isArray(mean) || !Array.isArray(std) || mean.length === 0 || mean.length !== std.length) {

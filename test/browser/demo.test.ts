@@ -65,7 +65,7 @@ if (!hasChromium()) {
   }
 }
 
-/** The command's scaling of MNIST pixels (pixelScaling in src/cli/dataset.ts): (x − 0) / 255. */
+/** The command's scaling of MNIST pixels (Standardizer.pixels()): (x − 0) / 255. */
 const PIXEL_SCALING = { mean: new Array<number>(784).fill(0), std: new Array<number>(784).fill(255) };
 
 const argmax = (row: ArrayLike<number>): number => {
@@ -247,7 +247,7 @@ describe.skipIf(!hasChromium())('the demo page in Chromium', () => {
       expect(net.layers).toEqual([784, 128, 10]);
       expect(net.meta.classes).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
       expect(net.meta.training).toMatchObject({ epochs: 3, batchSize: 32, learningRate: 0.1 });
-      // The command's pixel scaling (src/cli/dataset.ts, pixelScaling), so the model takes grey levels 0–255.
+      // The command's pixel scaling (Standardizer.pixels()), so the model takes grey levels 0–255.
       expect(net.standardizer?.toJSON()).toEqual(PIXEL_SCALING);
       // The same float32 wasm kernels in Node and Chromium: the pad's grey levels give the same bits.
       const rows = padReads.map((r) => r.input);

@@ -72,6 +72,13 @@ describe('oneHot', () => {
 });
 
 describe('Standardizer', () => {
+  it('pixels() divides every column by 255 (or max), as scaleToUnit does', () => {
+    const img = matrix(new Float32Array([0, 51, 255, 128, 7, 200]), 2, 3);
+    expect(Standardizer.pixels(3).apply(img).data).toEqual(scaleToUnit(img).data);
+    expect(Array.from(Standardizer.pixels(2, 10).apply(matrix(new Float64Array([5, 20]), 1)).data)).toEqual([0.5, 2]);
+    expect(Standardizer.pixels().mean.length).toBe(784);
+  });
+
   const x = matrix(new Float64Array([1, 10, 7, 2, 20, 7, 3, 30, 7, 4, 40, 7, 100, -5, 0]), 5, 3);
   const train = selectRows(x, [0, 1, 2, 3]);
 
