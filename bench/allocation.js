@@ -19,7 +19,7 @@ import { constants, PerformanceObserver } from 'node:perf_hooks';
 import v8 from 'node:v8';
 import { internalsOf } from '../dist/ann.js';
 import * as lib from '../dist/index.js';
-import { firstRows, loadR1 } from './data.js';
+import { firstRows, loadR1Split } from './data.js';
 import { R1_NETWORK } from './training.js';
 
 const { values } = parseArgs({ options: { epochs: { type: 'string', default: '100' }, limit: { type: 'string', default: '1000' }, batch: { type: 'string', default: '32' } } });
@@ -60,11 +60,11 @@ function wasmBytes(net) {
   }
 }
 
-const data = await loadR1();
-const x = firstRows(data.train.x, limit);
-const y = firstRows(data.train.y, limit);
+const train = await loadR1Split('train');
+const x = firstRows(train.x, limit);
+const y = firstRows(train.y, limit);
 const net = await lib.ANN.create(R1_NETWORK);
-const build = typeof lib.kernelBuild === 'function' ? lib.kernelBuild() : 'simd (single build)';
+const build = lib.kernelBuild();
 await net.fit(x, y, { epochs: 3, batchSize: batch, learningRate: 0.5 }); // warm-up: JIT, and every plan made
 
 /** Mean young-generation growth per epoch of a fit() over `steps` batches (see youngGrowthPerEpoch). */

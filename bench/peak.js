@@ -19,11 +19,6 @@ export const PROBES = [
   { id: 'kernel', fn: 'kernel_peak_f32', flopsExport: 'kernel_peak_flops_f32', label: 'GEMM micro-kernel on L1-resident panels (kernel_peak_f32)' },
 ];
 
-/** The flops per iteration of a probe and where that number came from, or null. */
-function flopsPerIteration(exports, probe) {
-  const v = exports[probe.flopsExport];
-  return typeof v === 'function' ? { flops: Number(v()), source: `the export ${probe.flopsExport}` } : null;
-}
 
 function timeCall(fn, iterations) {
   const started = performance.now();
@@ -32,15 +27,14 @@ function timeCall(fn, iterations) {
 }
 
 /**
- * Measures one probe: { gflops, gflopsMedian, time, iterations, flopsPerIteration, flopsSource }
+ * Measures one probe: { gflops, gflopsMedian, time, iterations, flopsPerIteration }
  * or { gflops: null, note }. The iteration count is calibrated so that one call takes about
  * `callMs`; `runs` calls are timed.
  */
 function measureProbe(exports, build, probe, { callMs, runs }) {
   const fn = exports[probe.fn];
   if (typeof fn !== 'function') return { gflops: null, note: `${build.file} exports no ${probe.fn}` };
-  const declared = flopsPerIteration(exports, probe);
-  if (!(declared?.flops > 0)) return { gflops: null, note: `the flop count of ${probe.fn} is unknown (no export ${probe.flopsExport})` };
+  const flops = Number(exports[probe.flopsExport]());
   let iterations = 16;
   let ms = timeCall(fn, iterations);
   while (ms < callMs / 8 && iterations < 2 ** 30) {
@@ -52,8 +46,8 @@ function measureProbe(exports, build, probe, { callMs, runs }) {
   const time = summarizeTimes(Array.from({ length: runs }, () => timeCall(fn, iterations)));
   // The peak is the best call, not the median: such a loop can only be slowed down (by other
   // processes, interrupts), never sped up, so its fastest run is the machine's rate.
-  const rate = (t) => (declared.flops * iterations) / (t * 1e6);
-  return { gflops: rate(time.min), gflopsMedian: rate(time.median), time, iterations, flopsPerIteration: declared.flops, flopsSource: declared.source };
+  const rate = (t) => (flops * iterations) / (t * 1e6);
+  return { gflops: rate(time.min), gflopsMedian: rate(time.median), time, iterations, flopsPerIteration: flops };
 }
 
 /** Both probes of one build: { register, kernel }, each a measurement or { gflops: null, note }. */

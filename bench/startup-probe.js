@@ -12,6 +12,6 @@ const t2 = performance.now();
 const out = net.predict({ data: new Float32Array(784).fill(0.5), rows: 1, cols: 784 });
 const t3 = performance.now();
 if (!(out.data[0] > 0 && out.data[0] < 1)) throw new Error(`startup probe: the prediction ${out.data[0]} is not a probability`);
-const build = typeof lib.kernelBuild === 'function' ? lib.kernelBuild() : 'simd (single build)';
+const build = lib.kernelBuild();
 console.log(JSON.stringify({ build, importMs: t1 - t0, createMs: t2 - t1, predictMs: t3 - t2, totalMs: t3 - t0, sinceProcessStart: t3 }));
 net.dispose();

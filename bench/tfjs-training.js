@@ -11,12 +11,9 @@
  * same as shuffling, and tfjs's shuffle is unseeded). Each timed run trains a fresh model
  * (creation and compile not timed); one short untimed fit first lets tfjs set up its kernels.
  */
-import { ANN, Random } from '../dist/index.js';
+import { ANN, Random, selectRows } from '../dist/index.js';
 import { useBackend } from './tfjs.js';
 import { R1_NETWORK, warmupRows } from './training.js';
-
-/** ann.ts draws an epoch's shuffle from Random(seed ^ SHUFFLE_STREAM); the first epoch's order, replayed. */
-const SHUFFLE_STREAM = 0x5bd1e995;
 
 function r1Model(tf, tfl, weights) {
   const model = tfl.sequential();
@@ -28,12 +25,6 @@ function r1Model(tf, tfl, weights) {
   return model;
 }
 
-/** The rows of m in the order `order`. */
-function reorder(m, order) {
-  const data = new Float32Array(m.data.length);
-  order.forEach((src, r) => data.set(m.data.subarray(src * m.cols, (src + 1) * m.cols), r * m.cols));
-  return { data, rows: m.rows, cols: m.cols };
-}
 
 /**
  * `runs` one-epoch fits on tfjs backend `backend` ('wasm' or 'cpu'). `data` is R1's
@@ -45,11 +36,13 @@ export async function tfjsEpochs({ tf, tfl }, backend, data, { batch, runs }) {
   await useBackend(tf, backend);
   const net = await ANN.create({ ...R1_NETWORK, backend: 'js' });
   const weights = net.getWeights();
+  // The first epoch's order: the library's shuffle, replayed from the state it saves with a model.
+  const shuffler = new Random(0);
+  shuffler.setState(net.toJSON().shuffleState);
   net.dispose();
-  const order = new Uint32Array(data.train.x.rows).map((_, i) => i);
-  new Random(R1_NETWORK.seed ^ SHUFFLE_STREAM).shuffle(order);
+  const order = shuffler.shuffle(Array.from({ length: data.train.x.rows }, (_, i) => i));
   const tensor = (m) => tf.tensor2d(m.data, [m.rows, m.cols]);
-  const [x, y, testX, testY] = [reorder(data.train.x, order), reorder(data.train.y, order), data.test.x, data.test.y].map(tensor);
+  const [x, y, testX, testY] = [selectRows(data.train.x, order), selectRows(data.train.y, order), data.test.x, data.test.y].map(tensor);
   const fit = (model, xs, ys) => model.fit(xs, ys, { batchSize: batch, epochs: 1, shuffle: false, verbose: 0 });
 
   const warm = r1Model(tf, tfl, weights);
