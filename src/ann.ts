@@ -26,8 +26,8 @@ import {
 } from './options.js';
 import { Random } from './random.js';
 import { writeFileAtomic } from './atomic-write.js';
-import { describeSource, isNode } from './data/source.js';
-import { encodeModelFile, readModelText, renamePrefix, type ModelMeta } from './model-file.js';
+import { describeSource, isNode, type ByteSource } from './data/source.js';
+import { encodeModelFile, readModelText, type ModelMeta } from './model-file.js';
 import { SampleRows } from './sample-rows.js';
 import { checkWeights, fromModelJSON, toModelJSON, type LayerWeights, type ModelJSON, type WeightsInput } from './serialize.js';
 
@@ -113,9 +113,17 @@ export class ANN {
 
   /** Restores a network saved by `toJSON()` (an object or its JSON text), weights exactly. */
   static async fromJSON(json: ModelJSON | string, options?: { backend?: BackendName } | null): Promise<ANN> {
-    const model = fromModelJSON(json);
+    return ANN.restore(json, options, 'ANN.fromJSON');
+  }
+
+  /**
+   * @internal What fromJSON, load and the command share: a saved model (object or text, version
+   * 1 or 2) restored, with every error starting with `where` (the method, or the file's name).
+   */
+  static async restore(json: unknown, options: { backend?: BackendName } | null | undefined, where: string): Promise<ANN> {
+    const model = fromModelJSON(json, where);
     options ??= {};
-    if (typeof options !== 'object') throw new TypeError(`ANN.fromJSON: options must be an object such as { backend: 'js' }, got ${describe(options)}`);
+    if (typeof options !== 'object') throw new TypeError(`${where}: options must be an object such as { backend: 'js' }, got ${describe(options)}`);
     const arch = checkArchitecture(
       {
         layers: model.layers,
@@ -128,22 +136,22 @@ export class ANN {
         precision: model.precision as Precision,
         backend: options.backend,
       },
-      'ANN.fromJSON',
+      where,
       (key) => (key === 'activation' ? 'activations (hidden)' : key === 'output' ? 'activations (last)' : key === 'backend' ? 'options.backend' : key),
     );
-    const weights = checkWeights(model.weights, arch.sizes, arch.precision, 'ANN.fromJSON: weights');
+    const weights = checkWeights(model.weights, arch.sizes, arch.precision, `${where}: weights`);
     let std: Standardizer | null = null;
     if (model.standardizer) {
       try {
         std = Standardizer.fromJSON(model.standardizer);
       } catch (err) {
-        throw new RangeError(`ANN.fromJSON: standardizer: ${(err as Error).message}`);
+        throw new RangeError(`${where}: standardizer: ${(err as Error).message}`);
       }
     }
-    checkStandardizer(std, arch.sizes[0], 'ANN.fromJSON');
+    checkStandardizer(std, arch.sizes[0], where);
     const shuffleState = model.shuffleState;
     if (shuffleState !== undefined && !Random.isState(shuffleState)) {
-      throw new RangeError(`ANN.fromJSON: shuffleState must be four unsigned 32-bit integers, got ${describe(shuffleState)}`);
+      throw new RangeError(`${where}: shuffleState must be four unsigned 32-bit integers, got ${describe(shuffleState)}`);
     }
     const ann = await ANN.build(arch, std);
     ann.meta = model.meta ?? {};
@@ -310,13 +318,7 @@ export class ANN {
 
   /** Restores a network from a model file (or `toJSON()` text): a path or URL, or the file's bytes. Errors name the file. */
   static async load(source: string | URL | ArrayBuffer | Uint8Array, options?: { backend?: BackendName } | null): Promise<ANN> {
-    const name = describeSource(source);
-    const text = await readModelText(source, 'ANN.load');
-    try {
-      return await ANN.fromJSON(text, options);
-    } catch (e) {
-      throw renamePrefix(e, 'ANN.fromJSON', `ANN.load: ${name}`);
-    }
+    return (await loadModelFile(source, options, 'ANN.load: ')).net;
   }
 
   /** Frees the network's memory; any later call throws. */
@@ -397,6 +399,16 @@ export class ANN {
     if (this.net === null) throw new Error(`${where}: this network was disposed; create or load a new one`);
     return this.net;
   }
+}
+
+/**
+ * A model file (or toJSON() text) read from a path, URL or bytes and restored, with its text (for
+ * tools that also describe the file). Errors start with `prefix` and the source's name:
+ * 'ANN.load: ' gives "ANN.load: model.json: …". Package-internal: not exported from index.ts.
+ */
+export async function loadModelFile(source: ByteSource, options: { backend?: BackendName } | null | undefined, prefix: string): Promise<{ net: ANN; text: string }> {
+  const text = await readModelText(source, prefix);
+  return { net: await ANN.restore(text, options, `${prefix}${describeSource(source)}`), text };
 }
 
 /**

@@ -13,7 +13,10 @@
 import { crc32 } from './crc32.js';
 import { readBytes, type ByteSource } from './data/source.js';
 import { describe } from './options.js';
-import { MODEL_FORMAT, type ModelJSON } from './serialize.js';
+import type { ModelJSON } from './serialize.js';
+
+/** The `format` of every saved model, version 1 (toJSON) and 2 (the model file). */
+export const MODEL_FORMAT = 'backprop-wasm/ann';
 
 export const FILE_VERSION = 2;
 
@@ -228,19 +231,13 @@ function base64ToFloats(text: unknown, count: number, precision: 'f32' | 'f64', 
   return out;
 }
 
-/** The text of a model file at a path or URL, or in bytes; read errors name the source. */
-export async function readModelText(source: ByteSource, where: string): Promise<string> {
+/** The text of a model file at a path or URL, or in bytes; read errors are `prefix` and the reader's message (which names the source). */
+export async function readModelText(source: ByteSource, prefix: string): Promise<string> {
   let bytes: Uint8Array;
   try {
     bytes = await readBytes(source);
   } catch (e) {
-    throw new Error(`${where}: ${(e as Error).message}`, { cause: e });
+    throw new Error(`${prefix}${(e as Error).message}`, { cause: e });
   }
   return new TextDecoder().decode(bytes);
-}
-
-/** Rewrites an error's leading `from:` into `to:` (so that a load error names the file), keeping its type. */
-export function renamePrefix(e: unknown, from: string, to: string): unknown {
-  if (e instanceof Error && e.message.startsWith(`${from}:`)) e.message = `${to}:${e.message.slice(from.length + 1)}`;
-  return e;
 }

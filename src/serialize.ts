@@ -4,10 +4,10 @@
  * shortest decimal that reads back to the same bits, so the round trip is exact.
  */
 import type { FloatArray } from './matrix.js';
-import { decodeModelFile, FILE_VERSION, type ModelMeta } from './model-file.js';
+import { decodeModelFile, FILE_VERSION, MODEL_FORMAT, type ModelMeta } from './model-file.js';
 import { describe } from './options.js';
 
-export const MODEL_FORMAT = 'backprop-wasm/ann';
+export { MODEL_FORMAT };
 export const MODEL_VERSION = 1;
 
 /** One layer's weights as getWeights returns them. */
@@ -68,30 +68,30 @@ export function toModelJSON(net: Describable, weights: LayerWeights[], standardi
 
 /**
  * Parses (if text) and checks the envelope of a saved model, version 1 (`toJSON()`) or 2 (the
- * model file, decoded by model-file.ts); the ANN checks the rest.
+ * model file, decoded by model-file.ts); the ANN checks the rest. Errors start with `where`.
  */
-export function fromModelJSON(json: unknown): ModelJSON & { meta?: ModelMeta } {
+export function fromModelJSON(json: unknown, where: string): ModelJSON & { meta?: ModelMeta } {
   let obj = json;
   if (typeof json === 'string') {
     try {
       obj = JSON.parse(json.replace(/^\uFEFF/, ''));
     } catch (err) {
-      throw new SyntaxError(`ANN.fromJSON: the text is not valid JSON (${(err as Error).message}); is the file truncated or not a model?`);
+      throw new SyntaxError(`${where}: the text is not valid JSON (${(err as Error).message}); is the file truncated or not a model?`);
     }
   }
-  if (obj === null || typeof obj !== 'object') throw new TypeError(`ANN.fromJSON: expected a saved model object or its JSON text, got ${describe(obj)}`);
+  if (obj === null || typeof obj !== 'object') throw new TypeError(`${where}: expected a saved model object or its JSON text, got ${describe(obj)}`);
   const m = obj as Partial<ModelJSON>;
-  if (m.format !== MODEL_FORMAT) throw new TypeError(`ANN.fromJSON: format must be '${MODEL_FORMAT}', got ${describe(m.format)}`);
+  if (m.format !== MODEL_FORMAT) throw new TypeError(`${where}: format must be '${MODEL_FORMAT}', got ${describe(m.format)}`);
   if (m.version !== MODEL_VERSION && m.version !== FILE_VERSION) {
     const newer = typeof m.version === 'number' && m.version > FILE_VERSION;
-    throw new RangeError(`ANN.fromJSON: format version ${describe(m.version)} is not supported (this library reads versions ${MODEL_VERSION} and ${FILE_VERSION})${newer ? '; it was written by a newer backprop-wasm' : ''}`);
+    throw new RangeError(`${where}: format version ${describe(m.version)} is not supported (this library reads versions ${MODEL_VERSION} and ${FILE_VERSION})${newer ? '; it was written by a newer backprop-wasm' : ''}`);
   }
-  const model = m.version === FILE_VERSION ? decodeModelFile(obj as Record<string, unknown>, 'ANN.fromJSON') : (m as ModelJSON);
+  const model = m.version === FILE_VERSION ? decodeModelFile(obj as Record<string, unknown>, where) : (m as ModelJSON);
   // Both versions: a valid checksum only says the file is as written, not that it was written right.
   if (!Array.isArray(model.activations) || !Array.isArray(model.layers) || model.activations.length !== model.layers.length - 1) {
-    throw new TypeError(`ANN.fromJSON: activations must list one name per weight layer (${Array.isArray(model.layers) ? model.layers.length - 1 : '?'}), got ${describe(model.activations)}`);
+    throw new TypeError(`${where}: activations must list one name per weight layer (${Array.isArray(model.layers) ? model.layers.length - 1 : '?'}), got ${describe(model.activations)}`);
   }
-  if (!Array.isArray(model.weights)) throw new TypeError(`ANN.fromJSON: weights must be an array, got ${describe(model.weights)}`);
+  if (!Array.isArray(model.weights)) throw new TypeError(`${where}: weights must be an array, got ${describe(model.weights)}`);
   return model;
 }
 

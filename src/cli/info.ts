@@ -1,8 +1,7 @@
 /** `backprop-wasm info`: what a model file holds, after checking all of it. */
-import { readFile } from 'node:fs/promises';
 import { type Flags } from './args.js';
 import { bytes, say, type Command } from './command.js';
-import { inferredClasses, openModel } from './model-data.js';
+import { inferredClasses, openModelFile } from './model-data.js';
 
 export const info: Command = {
   name: 'info',
@@ -21,10 +20,9 @@ Example
 };
 
 async function runInfo(flags: Flags): Promise<void> {
-  const net = await openModel(flags);
+  const { net, text } = await openModelFile(flags);
   try {
     const path = flags.model as string;
-    const text = await readFile(path, 'utf8');
     const doc = JSON.parse(text.replace(/^\uFEFF/, '')) as { format: string; version: number; checksum?: string };
     const sum = doc.checksum ? `checksum ${doc.checksum} (verified)` : 'no checksum (version 1)';
     say(`file: ${path} (${bytes(Buffer.byteLength(text))}), ${doc.format} format version ${doc.version}, ${sum}`);

@@ -1,5 +1,5 @@
 /** What eval, predict and gradcheck share: opening a model file and reading data shaped for it. */
-import { ANN } from '../ann.js';
+import { loadModelFile, type ANN } from '../ann.js';
 import { choiceFlag, stringFlag, type FlagSpec, type Flags } from './args.js';
 import { DATA_FLAGS, loadDataset, type Dataset } from './dataset.js';
 import { KERNEL_FLAGS, useKernelFlags } from './kernels.js';
@@ -13,15 +13,14 @@ export const MODEL_DATA_FLAGS: Record<string, FlagSpec> = {
   ...KERNEL_FLAGS,
 };
 
-/** Loads --model; a missing or damaged file is a failure whose message names the file and the fault. */
+/** Loads --model, and its text; a missing or damaged file is a failure whose message names the file and the fault ("model FILE: …"). */
+export async function openModelFile(flags: Flags): Promise<{ net: ANN; text: string }> {
+  return loadModelFile(stringFlag(flags, 'model', true), { backend: useKernelFlags(flags) }, 'model ');
+}
+
+/** Loads --model (see openModelFile). */
 export async function openModel(flags: Flags): Promise<ANN> {
-  const path = stringFlag(flags, 'model', true);
-  const backend = useKernelFlags(flags);
-  try {
-    return await ANN.load(path, { backend });
-  } catch (e) {
-    throw new Error((e as Error).message.replace(/^ANN\.load: /, 'model '), { cause: e });
-  }
+  return (await openModelFile(flags)).net;
 }
 
 /**
