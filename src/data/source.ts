@@ -26,6 +26,17 @@ export function isGzip(bytes: Uint8Array): boolean {
 }
 
 /**
+ * Where a path or URL is on this machine's disk, for Node's fs: the path, or a `file:` URL (a
+ * "file:" string becomes a URL, since fs reads a string as a path); null when it is to be fetched
+ * (an http(s) URL, or anything in a browser).
+ */
+export function localFile(source: string | URL): string | URL | null {
+  if (typeof source === 'string' && /^file:/i.test(source)) source = new URL(source);
+  const remote = typeof source === 'string' ? /^https?:\/\//i.test(source) : source.protocol !== 'file:';
+  return isNode() && !remote ? source : null;
+}
+
+/**
  * Reads `source` into bytes. A string is a file path in Node (an `http(s)://` string is fetched)
  * and a URL string in the browser; a `file:` URL is read from disk in Node; other URLs are fetched.
  * Bytes are returned as they are (an ArrayBuffer is wrapped without copying).
@@ -34,13 +45,11 @@ export async function readBytes(source: ByteSource): Promise<Uint8Array> {
   if (source instanceof Uint8Array) return source;
   if (source instanceof ArrayBuffer) return new Uint8Array(source);
   const name = describeSource(source);
-  // fs.readFile takes a string as a path, so a "file:" string must become a URL first.
-  if (typeof source === 'string' && /^file:/i.test(source)) source = new URL(source);
-  const remote = typeof source === 'string' ? /^https?:\/\//i.test(source) : source.protocol !== 'file:';
-  if (isNode() && !remote) {
+  const local = localFile(source);
+  if (local !== null) {
     const fs = await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:fs/promises');
     try {
-      const buf = await fs.readFile(source);
+      const buf = await fs.readFile(local);
       return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
     } catch (e) {
       throw new Error(`${name}: cannot read file: ${(e as Error).message}`);
