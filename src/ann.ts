@@ -6,10 +6,10 @@
 import { createKernels } from './backend/index.js';
 import type { BackendName, Precision } from './backend/kernels.js';
 import { Standardizer } from './data/transform.js';
-import { initWeights } from './init.js';
-import { toMatrix } from './input.js';
-import type { FloatArray, Matrix, MatrixLike } from './matrix.js';
-import { countCorrect, Network, StepStats } from './network.js';
+import { initWeights } from './core/init.js';
+import { toMatrix } from './io/input.js';
+import type { FloatArray, Matrix, MatrixLike } from './io/matrix.js';
+import { countCorrect, Network, StepStats } from './core/network.js';
 import {
   ACTIVATIONS,
   checkArchitecture,
@@ -23,13 +23,13 @@ import {
   type FitOptions,
   type InitName,
   type LossName,
-} from './options.js';
-import { Random } from './random.js';
-import { writeFileAtomic } from './atomic-write.js';
+} from './core/options.js';
+import { Random } from './core/random.js';
+import { writeFileAtomic } from './io/atomic-write.js';
 import { describeSource, isNode, type ByteSource } from './data/source.js';
-import { encodeModelFile, readModelText, type ModelMeta } from './model-file.js';
-import { SampleRows } from './sample-rows.js';
-import { checkWeights, fromModelJSON, toModelJSON, type LayerWeights, type ModelJSON, type WeightsInput } from './serialize.js';
+import { encodeModelFile, readModelText, type ModelMeta } from './model/model-file.js';
+import { SampleRows } from './core/sample-rows.js';
+import { checkWeights, fromModelJSON, toModelJSON, type LayerWeights, type ModelJSON, type WeightsInput } from './model/model-json.js';
 
 /**
  * Package-internal access to a network's numerical core, for tools that must look inside a

@@ -1,11 +1,11 @@
 /** backprop-wasm: neural networks trained by backpropagation, with WebAssembly SIMD kernels. */
 export { ANN, type ANNOptions, type Evaluation } from './ann.js';
-export { gradCheck, type GradCheckOptions } from './gradcheck.js';
-export { matrix, type Matrix, type MatrixLike, type FloatArray } from './matrix.js';
-export { Random } from './random.js';
+export { gradCheck, type GradCheckOptions } from './tools/gradcheck.js';
+export { matrix, type Matrix, type MatrixLike, type FloatArray } from './io/matrix.js';
+export { Random } from './core/random.js';
 export { setWasmSource, setKernelBuild, kernelBuild, relaxedSimdSupported, type WasmSource, type WasmSources, type KernelBuild } from './backend/wasm-module.js';
 export type { BackendName, Precision } from './backend/kernels.js';
-export type { ActivationName, LossName, InitName, CreateOptions, FitOptions, EpochLog, BatchLog } from './options.js';
-export type { LayerWeights, WeightsInput, ModelJSON } from './serialize.js';
+export type { ActivationName, LossName, InitName, CreateOptions, FitOptions, EpochLog, BatchLog } from './core/options.js';
+export type { LayerWeights, WeightsInput, ModelJSON } from './model/model-json.js';
 export * from './data/index.js';
-export type { ModelMeta, TrainingSummary } from './model-file.js';
+export type { ModelMeta, TrainingSummary } from './model/model-file.js';

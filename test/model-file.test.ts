@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ANN, Standardizer, matrix } from '../src/index.js';
-import { crc32 } from '../src/crc32.js';
+import { crc32 } from '../src/model/crc32.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'model-file-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

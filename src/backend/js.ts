@@ -4,7 +4,7 @@
  * concession to speed is the loop order of the matrix product (the inner loop walks memory
  * contiguously whenever the operands allow it).
  */
-import type { FloatArray } from '../matrix.js';
+import type { FloatArray } from '../io/matrix.js';
 import { Activation, LossKernel, type Buffer, type Kernels, type Precision } from './kernels.js';
 
 class JsBuffer implements Buffer {

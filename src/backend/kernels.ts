@@ -6,7 +6,7 @@
  *
  * Every matrix is dense and row-major. Batches are row-major too: one sample per row.
  */
-import type { FloatArray } from '../matrix.js';
+import type { FloatArray } from '../io/matrix.js';
 
 export type Precision = 'f32' | 'f64';
 export type BackendName = 'wasm' | 'js';

@@ -3,7 +3,7 @@
  * allocator: the packing workspace of the matrix product first, then whatever the network
  * plans. Pointers stay inside this file.
  */
-import type { FloatArray } from '../matrix.js';
+import type { FloatArray } from '../io/matrix.js';
 import { Activation, LossKernel, type Buffer, type Kernels, type Precision } from './kernels.js';
 import { kernelBuild, kernelModule, type KernelBuild } from './wasm-module.js';
 

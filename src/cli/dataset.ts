@@ -4,7 +4,7 @@
  */
 import { loadDelimited } from '../data/delimited.js';
 import { loadMnist } from '../data/mnist.js';
-import { matrix, type Matrix } from '../matrix.js';
+import { matrix, type Matrix } from '../io/matrix.js';
 import { numberFlag, stringFlag, UsageError, type FlagSpec, type Flags } from './args.js';
 
 export interface Dataset {

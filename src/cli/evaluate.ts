@@ -1,7 +1,7 @@
 /** `backprop-wasm eval`: loss, accuracy and a confusion matrix of a saved model on labelled data. */
 import type { Flags } from './args.js';
 import { percent, say, type Command } from './command.js';
-import { describeKernels, KERNEL_HELP } from './kernels.js';
+import { describeKernels, KERNEL_HELP } from './kernel-flags.js';
 import { labelledTask, loadForModel, MODEL_DATA_FLAGS, openModel } from './model-data.js';
 import { predictedClass, targets } from './targets.js';
 

@@ -3,16 +3,16 @@
  * on a network built from flags (float64 by default) or loaded from a model file.
  */
 import { ANN } from '../ann.js';
-import { gradCheck } from '../gradcheck.js';
-import { matrix, type Matrix } from '../matrix.js';
-import { LOSSES } from '../options.js';
-import { Random } from '../random.js';
+import { gradCheck } from '../tools/gradcheck.js';
+import { matrix, type Matrix } from '../io/matrix.js';
+import { LOSSES } from '../core/options.js';
+import { Random } from '../core/random.js';
 import { choiceFlag, intListFlag, numberFlag, UsageError, type Flags } from './args.js';
 import { say, type Command } from './command.js';
-import { describeKernels, KERNEL_HELP, useKernelFlags } from './kernels.js';
+import { describeKernels, KERNEL_HELP, useKernelFlags } from './kernel-flags.js';
 import { labelledTask, loadForModel, MODEL_DATA_FLAGS, openModel } from './model-data.js';
 import { targets } from './targets.js';
-import { createNetwork, HIDDEN_ACTIVATIONS, LOSS_ALIASES, OUTPUT_ACTIVATIONS } from './network.js';
+import { createNetwork, HIDDEN_ACTIVATIONS, LOSS_ALIASES, OUTPUT_ACTIVATIONS } from './network-flags.js';
 
 export const gradcheck: Command = {
   name: 'gradcheck',

@@ -2,7 +2,7 @@
 import { loadModelFile, type ANN } from '../ann.js';
 import { choiceFlag, stringFlag, type FlagSpec, type Flags } from './args.js';
 import { DATA_FLAGS, loadDataset, type Dataset } from './dataset.js';
-import { KERNEL_FLAGS, useKernelFlags } from './kernels.js';
+import { KERNEL_FLAGS, useKernelFlags } from './kernel-flags.js';
 import type { Task } from './targets.js';
 
 /** --model, the data flags (with --set for MNIST), and the backend and kernel build to run it on. */

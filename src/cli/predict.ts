@@ -1,9 +1,9 @@
 /** `backprop-wasm predict`: one CSV row of outputs per input row, on stdout or into a file. */
-import { writeFileAtomic } from '../atomic-write.js';
+import { writeFileAtomic } from '../io/atomic-write.js';
 import { stringFlag, type Flags } from './args.js';
 import type { Command } from './command.js';
 import { csvLine } from './csv.js';
-import { describeKernels, KERNEL_HELP } from './kernels.js';
+import { describeKernels, KERNEL_HELP } from './kernel-flags.js';
 import { loadForModel, MODEL_DATA_FLAGS, modelTask, openModel } from './model-data.js';
 import { classProbabilities, predictedClass } from './targets.js';
 

@@ -3,8 +3,8 @@
  * on, the output layer and loss that suit them, and the target matrix.
  */
 import { compareNames } from '../data/delimited.js';
-import { matrix, type Matrix } from '../matrix.js';
-import type { ActivationName, LossName } from '../options.js';
+import { matrix, type Matrix } from '../io/matrix.js';
+import type { ActivationName, LossName } from '../core/options.js';
 
 export type Task = { kind: 'classification'; classes: (number | string)[] } | { kind: 'regression' };
 

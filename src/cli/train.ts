@@ -3,13 +3,13 @@
  * a progress display, and save the model file with everything needed to use it.
  */
 import { Standardizer, trainTestSplit } from '../data/transform.js';
-import type { Matrix } from '../matrix.js';
-import { LOSSES, type EpochLog } from '../options.js';
+import type { Matrix } from '../io/matrix.js';
+import { LOSSES, type EpochLog } from '../core/options.js';
 import { choiceFlag, intListFlag, numberFlag, stringFlag, UsageError, type Flags } from './args.js';
 import { bytes, percent, say, type Command } from './command.js';
-import { checkHead, createNetwork, HIDDEN_ACTIVATIONS, LOSS_ALIASES, OUTPUT_ACTIVATIONS } from './network.js';
+import { checkHead, createNetwork, HIDDEN_ACTIVATIONS, LOSS_ALIASES, OUTPUT_ACTIVATIONS } from './network-flags.js';
 import { DATA_FLAGS, loadDataset } from './dataset.js';
-import { describeKernels, KERNEL_FLAGS, KERNEL_HELP, useKernelFlags } from './kernels.js';
+import { describeKernels, KERNEL_FLAGS, KERNEL_HELP, useKernelFlags } from './kernel-flags.js';
 import { batchProgress, epochLine } from './progress.js';
 import { chooseHead, decideTask, outputCount, targets, type Task } from './targets.js';
 import { packageVersion } from './version.js';

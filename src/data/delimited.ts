@@ -10,7 +10,7 @@
  * `loadDelimited` streams the file, so that a file of millions of rows is never held in memory
  * whole, neither as bytes nor as text: only the numbers it holds are.
  */
-import { matrix, type Matrix } from '../matrix.js';
+import { matrix, type Matrix } from '../io/matrix.js';
 import { describeSource, isGzip, localFile, readMaybeGzipped } from './source.js';
 
 export interface DelimitedOptions {

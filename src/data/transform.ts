@@ -2,8 +2,8 @@
  * Pure helpers that turn loaded data into training matrices: pick classes, scale, one-hot encode,
  * standardize, split. None of them modifies its inputs; each returns new arrays.
  */
-import { matrix, type FloatArray, type Matrix } from '../matrix.js';
-import { Random } from '../random.js';
+import { matrix, type FloatArray, type Matrix } from '../io/matrix.js';
+import { Random } from '../core/random.js';
 
 import type { Precision } from '../backend/kernels.js';
 

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { matrix, type Matrix } from '../../src/matrix.js';
+import { matrix, type Matrix } from '../../src/io/matrix.js';
 import {
   selectClasses,
   scaleToUnit,

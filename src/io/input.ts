@@ -3,9 +3,9 @@
  * refusing anything that would train on garbage: ragged rows, non-numbers, NaN or Infinity, and
  * numbers too large for float32 (they would become Infinity inside the network).
  */
-import type { Precision } from './backend/kernels.js';
+import type { Precision } from '../backend/kernels.js';
 import type { FloatArray, Matrix } from './matrix.js';
-import { describe } from './options.js';
+import { describe } from '../core/options.js';
 
 export interface MatrixSpec {
   /** The argument's name in messages: 'x', 'y', 'validationData[0]'. */

@@ -3,7 +3,7 @@
  * throws before anything is allocated or changed, with a message that names the argument, what
  * was expected and what came.
  */
-import { Activation, LossKernel, type BackendName, type Precision } from './backend/kernels.js';
+import { Activation, LossKernel, type BackendName, type Precision } from '../backend/kernels.js';
 
 export type ActivationName = 'identity' | 'sigmoid' | 'tanh' | 'relu' | 'leakyRelu' | 'softmax';
 export type LossName = 'meanSquaredError' | 'binaryCrossEntropy' | 'categoricalCrossEntropy';

@@ -11,9 +11,9 @@
  * Version 1 (`toJSON()`: weights as JSON numbers, no metadata) is still read; see serialize.ts.
  */
 import { crc32 } from './crc32.js';
-import { readBytes, type ByteSource } from './data/source.js';
-import { describe } from './options.js';
-import type { ModelJSON } from './serialize.js';
+import { readBytes, type ByteSource } from '../data/source.js';
+import { describe } from '../core/options.js';
+import type { ModelJSON } from './model-json.js';
 
 /** The `format` of every saved model, version 1 (toJSON) and 2 (the model file). */
 export const MODEL_FORMAT = 'backprop-wasm/ann';

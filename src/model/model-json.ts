@@ -3,9 +3,9 @@
  * fromJSON). Numbers are written as JSON numbers: every float32 and float64 value prints as the
  * shortest decimal that reads back to the same bits, so the round trip is exact.
  */
-import type { FloatArray } from './matrix.js';
+import type { FloatArray } from '../io/matrix.js';
 import { decodeModelFile, FILE_VERSION, MODEL_FORMAT, type ModelMeta } from './model-file.js';
-import { describe } from './options.js';
+import { describe } from '../core/options.js';
 
 export { MODEL_FORMAT };
 export const MODEL_VERSION = 1;

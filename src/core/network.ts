@@ -5,9 +5,9 @@
  * Shapes: W[l] is sizes[l] × sizes[l−1] (units × inputs, row-major) and b[l] has sizes[l] values;
  * a batch is rows × units, one sample per row, so the forward product is Z = A·Wᵀ.
  */
-import { Activation, LossKernel, type Buffer, type Kernels } from './backend/kernels.js';
+import { Activation, LossKernel, type Buffer, type Kernels } from '../backend/kernels.js';
 import { BatchPlan } from './batch-plan.js';
-import type { FloatArray } from './matrix.js';
+import type { FloatArray } from '../io/matrix.js';
 import type { SampleRows } from './sample-rows.js';
 import type { Objective } from './options.js';
 

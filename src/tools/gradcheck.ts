@@ -14,10 +14,10 @@
  * as ≤ 0 like the kernels' f′(0)), and failing that the step shrinks tenfold (down to 1e-5).
  * A parameter with kinks on both sides that close is not compared and is counted in `skipped`.
  */
-import { ANN, internalsOf } from './ann.js';
-import { Activation } from './backend/kernels.js';
-import type { MatrixLike } from './matrix.js';
-import { SampleRows } from './sample-rows.js';
+import { ANN, internalsOf } from '../ann.js';
+import { Activation } from '../backend/kernels.js';
+import type { MatrixLike } from '../io/matrix.js';
+import { SampleRows } from '../core/sample-rows.js';
 
 export interface GradCheckOptions {
   /** Largest finite-difference step. Default 1e-3. */

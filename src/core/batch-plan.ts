@@ -3,7 +3,7 @@
  * and reused by every step. A batch with fewer rows uses the leading rows of each buffer: the
  * layout is row-major with one sample per row, so those rows are a dense matrix of their own.
  */
-import type { Buffer, Kernels } from './backend/kernels.js';
+import type { Buffer, Kernels } from '../backend/kernels.js';
 
 export class BatchPlan {
   /** a[0] is the input batch (capacity × sizes[0]); a[l] = f(z[l]) for layer l ≥ 1. */

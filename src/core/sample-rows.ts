@@ -5,7 +5,7 @@
  * state creates no JS objects. For a single pass (predict, evaluate) no views are made; an
  * in-order block is copied through one subarray.
  */
-import type { FloatArray, Matrix } from './matrix.js';
+import type { FloatArray, Matrix } from '../io/matrix.js';
 
 /** Row views of arrays that were trained on, by array: they live as long as the array does. */
 const VIEWS = new WeakMap<FloatArray, { cols: number; views: FloatArray[] }>();

@@ -1,6 +1,6 @@
 /** The names the flags accept for activations and losses, and building a network from flag values. */
 import { ANN, type ANNOptions } from '../ann.js';
-import { ACTIVATIONS, checkArchitecture, type ActivationName, type LossName } from '../options.js';
+import { ACTIVATIONS, checkArchitecture, type ActivationName, type LossName } from '../core/options.js';
 import { UsageError } from './args.js';
 
 /** Activations of the output layer: all of them. */
