@@ -54,7 +54,7 @@ function youngBytes() {
 /** Bytes of the network's wasm linear memory, or null when the backend's internals are not reachable. */
 function wasmBytes(net) {
   try {
-    return internalsOf(net).network().k.memory.buffer.byteLength;
+    return internalsOf(net).network().kernels.memory.buffer.byteLength;
   } catch {
     return null;
   }

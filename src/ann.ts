@@ -1,39 +1,34 @@
 /**
- * The public network: layers, training by SGD, prediction, evaluation, gradients, weights and
- * their serialisation. It checks every argument before touching any state, then hands the
- * numbers to `Network`, which hands them to the kernels.
+ * The public network, a facade: it checks every argument before touching any state, turns what a
+ * user passes into matrices of the network's precision, and hands the work to the numerical core
+ * (core/network.ts, core/passes.ts) and the training loop (train/fit.ts). It holds no pointer and
+ * no buffer of its own.
  */
 import { createKernels } from './backend/index.js';
-import type { BackendName, Precision } from './backend/kernels.js';
+import type { BackendName } from './backend/kernels.js';
+import { checkArchitecture, optionsOf, type Architecture, type CreateOptions } from './core/architecture.js';
+import { checkTargets, objectiveOf } from './core/losses.js';
+import { Network } from './core/network.js';
+import { evaluate, gradients, predict, type Evaluation } from './core/passes.js';
+import { Random } from './core/random.js';
 import { Standardizer } from './data/transform.js';
-import { initWeights } from './core/init.js';
+import { describeSource, isNode, type ByteSource } from './data/source.js';
+import { writeFileAtomic } from './io/atomic-write.js';
+import { describe } from './io/describe.js';
 import { toMatrix } from './io/input.js';
 import type { FloatArray, Matrix, MatrixLike } from './io/matrix.js';
-import { countCorrect, Network, StepStats } from './core/network.js';
-import {
-  ACTIVATIONS,
-  checkArchitecture,
-  checkFitOptions,
-  describe,
-  objectiveOf,
-  type ActivationName,
-  type Architecture,
-  type CreateOptions,
-  type EpochLog,
-  type FitOptions,
-  type InitName,
-  type LossName,
-} from './core/options.js';
-import { Random } from './core/random.js';
-import { writeFileAtomic } from './io/atomic-write.js';
-import { describeSource, isNode, type ByteSource } from './data/source.js';
 import { encodeModelFile, readModelText, type ModelMeta } from './model/model-file.js';
-import { SampleRows } from './core/sample-rows.js';
-import { checkWeights, fromModelJSON, toModelJSON, type LayerWeights, type ModelJSON, type WeightsInput } from './model/model-json.js';
+import { toModelJSON, type ModelJSON } from './model/model-json.js';
+import { readSavedModel } from './model/read-model.js';
+import { checkWeights, type LayerWeights, type WeightsInput } from './model/weights.js';
+import { fit } from './train/fit.js';
+import { checkFitOptions, type EpochLog, type FitOptions } from './train/fit-options.js';
+
+export type { Evaluation } from './core/passes.js';
 
 /**
  * Package-internal access to a network's numerical core, for tools that must look inside a
- * forward pass (gradCheck). Not exported from the package.
+ * forward pass (gradCheck) and for tests. Not exported from the package.
  */
 const internals = new WeakMap<ANN, { network(): Network; inputs(x: MatrixLike): Matrix }>();
 
@@ -44,46 +39,29 @@ export function internalsOf(ann: ANN): { network(): Network; inputs(x: MatrixLik
 /** Separates the shuffling stream from the initialisation stream of the same seed. */
 const SHUFFLE_STREAM = 0x5bd1e995;
 
-/** Rows per kernel pass when predicting, evaluating, or taking a step on a large batch. */
-const CHUNK = 1024;
-
-export interface Evaluation {
-  loss: number;
-  /** Absent for regression targets (one output, targets other than 0 and 1, squared error). */
-  accuracy?: number;
-}
-
 export interface ANNOptions extends CreateOptions {
   /** Input standardisation applied to every x this network sees, and saved with it. */
   standardizer?: Standardizer | null;
 }
 
+// The architecture's fields (layers, activations, loss, leakyReluSlope, init, seed, precision,
+// backend) are the ANN's own, read-only: declared once, in core/architecture.ts, and copied in
+// by the constructor.
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the constructor assigns every field of Architecture.
+export interface ANN extends Architecture {}
+
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: see the interface above.
 export class ANN {
-  /** Units per layer, input first. */
-  readonly layers: readonly number[];
-  /** Activation of each weight layer (hidden layers, then the output). */
-  readonly activations: readonly ActivationName[];
-  readonly loss: LossName;
-  readonly leakyReluSlope: number;
-  readonly init: InitName;
-  readonly seed: number;
-  readonly backend: BackendName;
-  readonly precision: Precision;
   private std: Standardizer | null;
   private net: Network | null;
   /** Draws the shuffles of fit(); apart from initialisation, so a loaded network trains as the saved one would have. */
   private readonly shuffler: Random;
   private training = false;
+  /** What the model file tells about the data: class names, feature names, a training summary. Saved by save() and toFile(). */
+  meta: ModelMeta = {};
 
   private constructor(arch: Architecture, net: Network, standardizer: Standardizer | null) {
-    this.layers = Object.freeze([...arch.sizes]);
-    this.activations = Object.freeze([...arch.activations]);
-    this.loss = arch.loss;
-    this.leakyReluSlope = arch.leakyReluSlope;
-    this.init = arch.init;
-    this.seed = arch.seed;
-    this.backend = arch.backend;
-    this.precision = arch.precision;
+    Object.assign(this, arch);
     this.std = standardizer;
     this.net = net;
     this.shuffler = new Random(arch.seed ^ SHUFFLE_STREAM);
@@ -101,13 +79,9 @@ export class ANN {
   /** A network with freshly initialised weights (seeded: the same seed gives the same weights). */
   static async create(options: ANNOptions): Promise<ANN> {
     const arch = checkArchitecture(options);
-    const std = checkStandardizer(options.standardizer, arch.sizes[0], 'ANN.create');
+    const std = checkStandardizer(options.standardizer, arch.layers[0], 'ANN.create');
     const ann = await ANN.build(arch, std);
-    const net = ann.net!;
-    const rng = new Random(arch.seed);
-    for (let l = 1; l <= net.depth; l++) {
-      initWeights(net.k.view(net.W[l]), arch.sizes[l], arch.sizes[l - 1], arch.init, rng);
-    }
+    ann.net!.initialize(arch.init, new Random(arch.seed));
     return ann;
   }
 
@@ -121,25 +95,13 @@ export class ANN {
    * 1 or 2) restored, with every error starting with `where` (the method, or the file's name).
    */
   static async restore(json: unknown, options: { backend?: BackendName } | null | undefined, where: string): Promise<ANN> {
-    const model = fromModelJSON(json, where);
+    const model = readSavedModel(json, where);
     options ??= {};
     if (typeof options !== 'object') throw new TypeError(`${where}: options must be an object such as { backend: 'js' }, got ${describe(options)}`);
-    const arch = checkArchitecture(
-      {
-        layers: model.layers,
-        activation: model.activations.slice(0, -1) as ActivationName[],
-        output: model.activations[model.activations.length - 1] as ActivationName,
-        loss: model.loss as LossName,
-        leakyReluSlope: model.leakyReluSlope,
-        init: model.init as InitName,
-        seed: model.seed,
-        precision: model.precision as Precision,
-        backend: options.backend,
-      },
-      where,
-      (key) => (key === 'activation' ? 'activations (hidden)' : key === 'output' ? 'activations (last)' : key === 'backend' ? 'options.backend' : key),
+    const arch = checkArchitecture(optionsOf(model, options.backend), where, (key) =>
+      key === 'activation' ? 'activations (hidden)' : key === 'output' ? 'activations (last)' : key === 'backend' ? 'options.backend' : key,
     );
-    const weights = checkWeights(model.weights, arch.sizes, arch.precision, `${where}: weights`);
+    const weights = checkWeights(model.weights, arch.layers, arch.precision, `${where}: weights`);
     let std: Standardizer | null = null;
     if (model.standardizer) {
       try {
@@ -148,33 +110,32 @@ export class ANN {
         throw new RangeError(`${where}: standardizer: ${(err as Error).message}`);
       }
     }
-    checkStandardizer(std, arch.sizes[0], where);
+    checkStandardizer(std, arch.layers[0], where);
     const shuffleState = model.shuffleState;
     if (shuffleState !== undefined && !Random.isState(shuffleState)) {
       throw new RangeError(`${where}: shuffleState must be four unsigned 32-bit integers, got ${describe(shuffleState)}`);
     }
     const ann = await ANN.build(arch, std);
     ann.meta = model.meta ?? {};
-    ann.writeWeights(weights);
+    ann.net!.setWeights(weights);
     if (shuffleState !== undefined) ann.shuffler.setState(shuffleState);
     return ann;
   }
 
   private static async build(arch: Architecture, std: Standardizer | null): Promise<ANN> {
-    const k = await createKernels(arch.backend, arch.precision);
-    const acts = [ACTIVATIONS.identity, ...arch.activations.map((a) => ACTIVATIONS[a])];
+    const kernels = await createKernels(arch.backend, arch.precision);
     const objective = objectiveOf(arch.loss, arch.activations[arch.activations.length - 1]);
-    return new ANN(arch, new Network(k, arch.sizes, acts, arch.leakyReluSlope, objective), std);
+    return new ANN(arch, new Network(kernels, arch, objective), std);
   }
 
   /**
-   * Trains by minibatch SGD and returns one log per epoch. x is samples × inputs, y is
-   * samples × outputs (a flat array is read as one column).
+   * Trains by minibatch gradient descent and returns one log per epoch. x is samples × inputs, y
+   * is samples × outputs (a flat array is read as one column).
    */
   async fit(x: MatrixLike, y: MatrixLike | readonly number[], options?: FitOptions): Promise<EpochLog[]> {
     const net = this.live('fit');
     if (this.training) throw new Error('fit: this network is already training; await the running fit() first');
-    const opts = checkFitOptions(options);
+    const checked = checkFitOptions(options);
     const X = this.inputs(x, 'fit', 'x');
     const Y = this.targets(y, X.rows, 'fit', 'y');
     let validation: { X: Matrix; Y: Matrix } | null = null;
@@ -184,111 +145,43 @@ export class ANN {
       const vX = this.inputs(vd[0] as MatrixLike, 'fit', 'validationData[0]');
       validation = { X: vX, Y: this.targets(vd[1] as MatrixLike, vX.rows, 'fit', 'validationData[1]', 'validationData[0]') };
     }
-
-    const n = X.rows;
-    const xRows = new SampleRows(X, true);
-    const yRows = new SampleRows(Y, true);
-    const stepRows = Math.min(opts.batchSize, n);
-    const chunk = Math.min(stepRows, CHUNK);
-    const classify = isClassification(this.loss, Y);
-    const order = new Uint32Array(n).map((_, i) => i);
-    const history: EpochLog[] = [];
-    const batches = Math.ceil(n / stepRows);
-    // The steps report through a typed array: a number returned from a call can be a new heap object.
-    const stats = new Float64Array(StepStats.Size);
-    net.resetVelocity();
     this.training = true;
     try {
-      for (let epoch = 1; epoch <= opts.epochs; epoch++) {
-        const started = now();
-        // A diverging run (loss NaN or Infinity) is rolled back to the start of its epoch.
-        net.save();
-        if (opts.shuffle) this.shuffler.shuffle(order);
-        stats.fill(0);
-        // Without a per-batch callback the whole epoch runs in one synchronous call, which V8
-        // optimises as a plain loop; with one, a call per batch and an await between them.
-        const perCall = options?.onBatchEnd ? stepRows : n;
-        for (let start = 0; start < n; start += perCall) {
-          const end = Math.min(start + perCall, n);
-          const failed = runSteps(net, xRows, yRows, opts.shuffle ? order : null, start, end, n, stepRows, chunk, classify, opts.learningRate, opts.momentum, stats);
-          if (failed >= 0) {
-            net.restore();
-            const batch = failed / stepRows + 1;
-            throw new RangeError(
-              `fit: training diverged in epoch ${epoch}, batch ${batch}: the learning rate (${opts.learningRate}) is too large for this network and data; the weights were restored to where epoch ${epoch} began`,
-            );
-          }
-          if (options?.onBatchEnd) {
-            const rows = end - start;
-            await options.onBatchEnd({ epoch, batch: start / stepRows + 1, batches, loss: stats[StepStats.BatchLoss] / net.lossDivisor(rows), samples: rows });
-          }
-          this.live('fit');
-        }
-        const lossSum = stats[StepStats.Loss];
-        const correct = stats[StepStats.Correct];
-        const log: EpochLog = { epoch, loss: lossSum / net.lossDivisor(n), seconds: 0 };
-        if (classify) log.accuracy = correct / n;
-        if (validation) {
-          const v = this.evaluateChecked(validation.X, validation.Y);
-          log.valLoss = v.loss;
-          if (v.accuracy !== undefined) log.valAccuracy = v.accuracy;
-        }
-        log.seconds = (now() - started) / 1000;
-        history.push(log);
-        if (options?.onEpochEnd && (await options.onEpochEnd(log)) === false) break;
-        this.live('fit');
-      }
+      return await fit(net, this.shuffler, { X, Y, validation }, checked, () => void this.live('fit'));
     } finally {
       this.training = false;
     }
-    return history;
   }
 
   /** The network's outputs for every row of x: a samples × outputs Matrix. */
   predict(x: MatrixLike): Matrix {
     const net = this.live('predict');
-    const X = this.inputs(x, 'predict', 'x');
-    const out = X.data instanceof Float32Array ? new Float32Array(X.rows * net.outputs) : new Float64Array(X.rows * net.outputs);
-    this.chunks(X, null, (plan, start, rows) => {
-      net.forward(plan, rows);
-      out.set(net.k.view(plan.a[net.depth]).subarray(0, rows * net.outputs), start * net.outputs);
-    });
-    return { data: out, rows: X.rows, cols: net.outputs };
+    return predict(net, this.inputs(x, 'predict', 'x'));
   }
 
   /** Mean loss and accuracy over the samples, as Keras and TF.js define them. */
   evaluate(x: MatrixLike, y: MatrixLike | readonly number[]): Evaluation {
-    this.live('evaluate');
+    const net = this.live('evaluate');
     const X = this.inputs(x, 'evaluate', 'x');
-    return this.evaluateChecked(X, this.targets(y, X.rows, 'evaluate', 'y'));
+    return evaluate(net, X, this.targets(y, X.rows, 'evaluate', 'y'));
   }
 
   /** ∂(mean loss)/∂W and ∂(mean loss)/∂b of every layer over all the samples, without changing anything. */
   gradients(x: MatrixLike, y: MatrixLike | readonly number[]): { dW: FloatArray; db: FloatArray }[] {
     const net = this.live('gradients');
     const X = this.inputs(x, 'gradients', 'x');
-    const Y = this.targets(y, X.rows, 'gradients', 'y');
-    this.chunks(X, Y, (plan, start, rows) => {
-      net.forward(plan, rows);
-      net.backward(plan, rows, X.rows, start > 0);
-    });
-    const out = [];
-    for (let l = 1; l <= net.depth; l++) out.push({ dW: net.k.view(net.dW[l]).slice(), db: net.k.view(net.db[l]).slice() });
-    return out;
+    return gradients(net, X, this.targets(y, X.rows, 'gradients', 'y'));
   }
 
   /** A copy of every layer's weights: W is units × inputs, row-major, and b has one value per unit. */
   getWeights(): LayerWeights[] {
-    const net = this.live('getWeights');
-    const out: LayerWeights[] = [];
-    for (let l = 1; l <= net.depth; l++) out.push({ W: net.k.view(net.W[l]).slice(), b: net.k.view(net.b[l]).slice() });
-    return out;
+    return this.live('getWeights').weights();
   }
 
   /** Replaces every layer's weights (same form as getWeights; W flat or nested rows). Checks all before changing any. */
   setWeights(weights: readonly WeightsInput[]): void {
-    this.live('setWeights');
-    this.writeWeights(checkWeights(weights, this.layers, this.precision, 'setWeights'));
+    const net = this.live('setWeights');
+    net.setWeights(checkWeights(weights, this.layers, this.precision, 'setWeights'));
   }
 
   /** Everything needed to rebuild this network exactly, as plain JSON-safe data. */
@@ -296,9 +189,6 @@ export class ANN {
     this.live('toJSON');
     return toModelJSON(this, this.getWeights(), this.std?.toJSON() ?? null, this.shuffler.state());
   }
-
-  /** What the model file tells about the data: class names, feature names, a training summary. Saved by save() and toFile(). */
-  meta: ModelMeta = {};
 
   /** The model file (format version 2): self-describing JSON, weights exact in base64, a checksum, and `meta`. */
   toFile(): string {
@@ -323,44 +213,8 @@ export class ANN {
 
   /** Frees the network's memory; any later call throws. */
   dispose(): void {
-    this.net?.k.dispose();
+    this.net?.kernels.dispose();
     this.net = null;
-  }
-
-  private writeWeights(weights: { W: FloatArray; b: FloatArray }[]): void {
-    const net = this.net!;
-    for (let l = 1; l <= net.depth; l++) {
-      net.k.view(net.W[l]).set(weights[l - 1].W);
-      net.k.view(net.b[l]).set(weights[l - 1].b);
-    }
-  }
-
-  private evaluateChecked(X: Matrix, Y: Matrix): Evaluation {
-    const net = this.net!;
-    const lossSum = new Float64Array(1);
-    let correct = 0;
-    const classify = isClassification(this.loss, Y);
-    this.chunks(X, Y, (plan, _start, rows) => {
-      net.forward(plan, rows);
-      net.lossSum(plan, rows, lossSum, 0);
-      if (classify) correct += countCorrect(net.k.view(plan.a[net.depth]), net.k.view(plan.y), rows, net.outputs);
-    });
-    const result: Evaluation = { loss: lossSum[0] / net.lossDivisor(X.rows) };
-    if (classify) result.accuracy = correct / X.rows;
-    return result;
-  }
-
-  /** Runs `body` on consecutive chunks of at most CHUNK rows, loaded into the batch buffers. */
-  private chunks(X: Matrix, Y: Matrix | null, body: (plan: ReturnType<Network['batch']>, start: number, rows: number) => void): void {
-    const net = this.net!;
-    const chunk = Math.min(X.rows, CHUNK);
-    const [xRows, yRows] = [new SampleRows(X), Y && new SampleRows(Y)];
-    for (let start = 0; start < X.rows; start += chunk) {
-      const rows = Math.min(chunk, X.rows - start);
-      const plan = net.batch(rows);
-      net.load(plan, xRows, yRows, null, start, rows);
-      body(plan, start, rows);
-    }
   }
 
   private inputs(x: MatrixLike, where: string, name: string): Matrix {
@@ -375,23 +229,7 @@ export class ANN {
     const outputs = this.layers[this.layers.length - 1];
     const Y = toMatrix(y, { name, where, precision: this.precision, cols: outputs, colsName: 'outputs', flatIsColumn: outputs === 1 });
     if (Y.rows !== rows) throw new RangeError(`${where}: ${name} has ${Y.rows} rows (targets), but ${xName} has ${rows} samples`);
-    if (this.loss !== 'meanSquaredError') {
-      const bad = Y.data.findIndex((v) => v < 0 || v > 1);
-      if (bad >= 0) {
-        const v = this.precision === 'f32' ? Number(Y.data[bad].toPrecision(7)) : Y.data[bad];
-        throw new RangeError(`${where}: ${name} row ${Math.floor(bad / Y.cols)}, column ${bad % Y.cols} is ${v}; loss '${this.loss}' needs targets in [0, 1]`);
-      }
-    }
-    if (this.loss === 'categoricalCrossEntropy') {
-      // The output gradient softmax(z) − y is that of −Σ y·log softmax(z) only when Σ y = 1.
-      for (let r = 0; r < Y.rows; r++) {
-        let sum = 0;
-        for (let j = 0; j < Y.cols; j++) sum += Y.data[r * Y.cols + j];
-        if (Math.abs(sum - 1) > 1e-5 * Y.cols) {
-          throw new RangeError(`${where}: ${name} row ${r} sums to ${Number(sum.toPrecision(7))}; loss 'categoricalCrossEntropy' needs each target row to be a distribution summing to 1 (one-hot: use oneHot())`);
-        }
-      }
-    }
+    checkTargets(this.loss, Y, where, name);
     return Y;
   }
 
@@ -411,35 +249,9 @@ export async function loadModelFile(source: ByteSource, options: { backend?: Bac
   return { net: await ANN.restore(text, options, `${prefix}${describeSource(source)}`), text };
 }
 
-/**
- * The SGD steps whose batches start in [start, end) of an epoch over n samples: the start of the
- * batch at which training diverged, or −1. A loss of NaN or Infinity means an earlier update
- * diverged; the epoch's last update is checked on the weights themselves.
- */
-function runSteps(
-  net: Network, x: SampleRows, y: SampleRows, order: Uint32Array | null, start: number, end: number, n: number,
-  stepRows: number, chunk: number, classify: boolean, learningRate: number, momentum: number, stats: Float64Array,
-): number {
-  for (let s = start; s < end; s += stepRows) {
-    const rows = Math.min(stepRows, n - s);
-    if (!net.step(x, y, order, s, rows, chunk, classify, learningRate, momentum, stats) || (s + stepRows >= n && !net.finite())) return s;
-  }
-  return -1;
-}
-
-/** Accuracy means something for cross-entropy, for several outputs, and for 0/1 targets. */
-function isClassification(loss: LossName, Y: Matrix): boolean {
-  if (loss !== 'meanSquaredError' || Y.cols > 1) return true;
-  return Y.data.every((v) => v === 0 || v === 1);
-}
-
 function checkStandardizer(std: unknown, inputs: number, where: string): Standardizer | null {
   if (std === undefined || std === null) return null;
   if (!(std instanceof Standardizer)) throw new TypeError(`${where}: standardizer must be a Standardizer, got ${describe(std)}`);
   if (std.mean.length !== inputs) throw new RangeError(`${where}: the standardizer has ${std.mean.length} columns, the network has ${inputs} inputs`);
   return std;
-}
-
-function now(): number {
-  return globalThis.performance?.now() ?? Date.now();
 }

@@ -5,7 +5,12 @@ export { matrix, type Matrix, type MatrixLike, type FloatArray } from './io/matr
 export { Random } from './core/random.js';
 export { setWasmSource, setKernelBuild, kernelBuild, relaxedSimdSupported, type WasmSource, type WasmSources, type KernelBuild } from './backend/wasm-module.js';
 export type { BackendName, Precision } from './backend/kernels.js';
-export type { ActivationName, LossName, InitName, CreateOptions, FitOptions, EpochLog, BatchLog } from './core/options.js';
-export type { LayerWeights, WeightsInput, ModelJSON } from './model/model-json.js';
+export type { ActivationName } from './core/activations.js';
+export type { LossName } from './core/losses.js';
+export type { InitName, CreateOptions } from './core/architecture.js';
+export type { FitOptions, EpochLog, BatchLog } from './train/fit-options.js';
+export type { OptimizerName, OptimizerConfig, OptimizerSpec } from './train/optimizer.js';
+export type { ModelJSON } from './model/model-json.js';
+export type { LayerWeights, WeightsInput } from './model/weights.js';
 export * from './data/index.js';
 export type { ModelMeta, TrainingSummary } from './model/model-file.js';

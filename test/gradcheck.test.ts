@@ -124,7 +124,7 @@ describe('float32 wasm gradients match float64 ones to 1e-3 relative', () => {
 
 /** Makes the network's activation derivative 1% too large: every gradient below the output layer is off by 1%. */
 function breakActivationDerivative(net: ANN): void {
-  const k = internalsOf(net).network().k;
+  const k = internalsOf(net).network().kernels;
   const honest = k.activateBackward.bind(k);
   k.activateBackward = (kind, z, a, da, dz, rows, cols, slope) => {
     honest(kind, z, a, da, dz, rows, cols, slope);

@@ -19,7 +19,7 @@ describe('memory growth in the middle of fit()', () => {
     const plainLogs = await plain.fit(x, y, FIT);
 
     const grown = await ANN.create(OPTIONS);
-    const kernels = internalsOf(grown).network().k as WasmKernels;
+    const kernels = internalsOf(grown).network().kernels as WasmKernels;
     // 1,024 samples at once need a batch plan far larger than batches of 8: predicting them
     // between two training steps re-plans the batch buffers and grows the memory.
     const many: Matrix = selectRows(x, Array.from({ length: 1024 }, (_, i) => i % x.rows));

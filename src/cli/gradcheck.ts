@@ -5,14 +5,15 @@
 import { ANN } from '../ann.js';
 import { gradCheck } from '../tools/gradcheck.js';
 import { matrix, type Matrix } from '../io/matrix.js';
-import { LOSSES } from '../core/options.js';
+import { LOSSES } from '../core/losses.js';
 import { Random } from '../core/random.js';
 import { choiceFlag, intListFlag, numberFlag, UsageError, type Flags } from './args.js';
 import { say, type Command } from './command.js';
 import { describeKernels, KERNEL_HELP, useKernelFlags } from './kernel-flags.js';
 import { labelledTask, loadForModel, MODEL_DATA_FLAGS, openModel } from './model-data.js';
 import { targets } from './targets.js';
-import { createNetwork, HIDDEN_ACTIVATIONS, LOSS_ALIASES, OUTPUT_ACTIVATIONS } from './network-flags.js';
+import { HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS } from '../core/activations.js';
+import { createNetwork, LOSS_ALIASES } from './network-flags.js';
 
 export const gradcheck: Command = {
   name: 'gradcheck',

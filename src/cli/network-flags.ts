@@ -1,12 +1,10 @@
-/** The names the flags accept for activations and losses, and building a network from flag values. */
+/** The short names the flags accept for losses, and building a network from flag values (refusals told in flag terms). */
 import { ANN, type ANNOptions } from '../ann.js';
-import { ACTIVATIONS, checkArchitecture, type ActivationName, type LossName } from '../core/options.js';
+import type { ActivationName } from '../core/activations.js';
+import { checkArchitecture } from '../core/architecture.js';
+import type { LossName } from '../core/losses.js';
 import { UsageError } from './args.js';
 
-/** Activations of the output layer: all of them. */
-export const OUTPUT_ACTIVATIONS = Object.keys(ACTIVATIONS) as ActivationName[];
-/** Activations of hidden layers: all but softmax. */
-export const HIDDEN_ACTIVATIONS = OUTPUT_ACTIVATIONS.filter((a) => a !== 'softmax');
 /** Short names of the losses. */
 export const LOSS_ALIASES: Record<string, LossName> = { mse: 'meanSquaredError', bce: 'binaryCrossEntropy', cce: 'categoricalCrossEntropy' };
 

@@ -2,7 +2,7 @@
  * The training display: a bar redrawn in place on a terminal (batches done, samples/s, ETA), plain
  * lines instead when the output is a file or a pipe or CI is set, and one line per finished epoch.
  */
-import type { BatchLog, EpochLog } from '../core/options.js';
+import type { BatchLog, EpochLog } from '../train/fit-options.js';
 
 /** Where progress goes: a stream (process.stdout), and whether to redraw in place. */
 export interface ProgressOptions {

@@ -4,7 +4,8 @@
  */
 import { compareNames } from '../data/delimited.js';
 import { matrix, type Matrix } from '../io/matrix.js';
-import type { ActivationName, LossName } from '../core/options.js';
+import type { ActivationName } from '../core/activations.js';
+import type { LossName } from '../core/losses.js';
 
 export type Task = { kind: 'classification'; classes: (number | string)[] } | { kind: 'regression' };
 

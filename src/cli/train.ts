@@ -4,10 +4,12 @@
  */
 import { Standardizer, trainTestSplit } from '../data/transform.js';
 import type { Matrix } from '../io/matrix.js';
-import { LOSSES, type EpochLog } from '../core/options.js';
+import { LOSSES } from '../core/losses.js';
+import type { EpochLog } from '../train/fit-options.js';
 import { choiceFlag, intListFlag, numberFlag, stringFlag, UsageError, type Flags } from './args.js';
 import { bytes, percent, say, type Command } from './command.js';
-import { checkHead, createNetwork, HIDDEN_ACTIVATIONS, LOSS_ALIASES, OUTPUT_ACTIVATIONS } from './network-flags.js';
+import { HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS } from '../core/activations.js';
+import { checkHead, createNetwork, LOSS_ALIASES } from './network-flags.js';
 import { DATA_FLAGS, loadDataset } from './dataset.js';
 import { describeKernels, KERNEL_FLAGS, KERNEL_HELP, useKernelFlags } from './kernel-flags.js';
 import { batchProgress, epochLine } from './progress.js';

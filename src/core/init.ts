@@ -3,7 +3,7 @@
  * level through sigmoid and tanh layers; He uniform does the same for the ReLU family, whose
  * units pass only half of their input. Biases start at zero.
  */
-import type { InitName } from './options.js';
+import type { InitName } from './architecture.js';
 import type { Random } from './random.js';
 
 /** Fills `w` (units × inputs) with uniform values in ±limit. */

@@ -1,17 +1,26 @@
 /**
- * The numerical core behind `ANN`: parameters, forward and backward propagation, the SGD update.
- * It checks nothing (the ANN checks every input first) and speaks only the kernel interface.
+ * The numerical core behind `ANN`: a stack of layers, the loss at its head, and passes over
+ * batches — forward, loss, backward. It checks nothing (the ANN checks every input first), knows
+ * nothing of optimizers (the fit loop updates `parameters` from their gradients) and speaks only
+ * the kernel interface.
  *
- * Shapes: W[l] is sizes[l] × sizes[l−1] (units × inputs, row-major) and b[l] has sizes[l] values;
- * a batch is rows × units, one sample per row, so the forward product is Z = A·Wᵀ.
+ * Memory, in allocation order: the parameters; then what lives as long as the network (an
+ * optimizer's state, `allocatePersistent`); then the batch buffers, planned for the largest batch
+ * seen so far and re-planned only when a larger one comes.
  */
-import { Activation, LossKernel, type Buffer, type Kernels } from '../backend/kernels.js';
-import { BatchPlan } from './batch-plan.js';
-import type { FloatArray } from '../io/matrix.js';
-import type { SampleRows } from './sample-rows.js';
-import type { Objective } from './options.js';
+import { LossKernel, type Buffer, type Kernels } from '../backend/kernels.js';
+import type { FloatArray, Matrix } from '../io/matrix.js';
+import { countCorrect } from './accuracy.js';
+import { hasKink } from './activations.js';
+import type { Architecture, InitName } from './architecture.js';
+import { Dense } from './dense.js';
+import type { Layer } from './layer.js';
+import type { Objective } from './losses.js';
+import { allFinite, restore, saveAside, type Parameter } from './parameter.js';
+import type { Random } from './random.js';
+import { SampleRows } from './sample-rows.js';
 
-/** Slots of the Float64Array that `Network.step` adds its figures to. */
+/** Slots of the Float64Array that `Network.lossAndGradients` adds its figures to. */
 export const StepStats = {
   /** Σ loss over the samples of every step since the array was zeroed. */
   Loss: 0,
@@ -22,81 +31,126 @@ export const StepStats = {
   Size: 3,
 } as const;
 
+/** The batch buffers that are not a layer's: the input and the targets (capacity rows each), and the gradient at each layer's output. */
+interface BatchPlan {
+  capacity: number;
+  input: Buffer;
+  targets: Buffer;
+  /** gradients[i]: ∂loss/∂(output of layer i). */
+  gradients: Buffer[];
+}
+
+/** Where a training step takes its batch from: the samples, their order this epoch, how to chunk, and where to count. */
+export interface StepSource {
+  readonly x: SampleRows;
+  readonly y: SampleRows;
+  /** The epoch's order of the samples, or null for in order. */
+  order: Uint32Array | null;
+  /** Rows per kernel pass: a larger batch runs in chunks whose gradients are summed. */
+  readonly chunk: number;
+  /** Count correct predictions too. */
+  readonly classify: boolean;
+  /** Where the step adds its figures (see StepStats). */
+  readonly stats: Float64Array;
+}
+
+/** Rows per kernel pass when predicting, evaluating, or taking gradients over a whole set. */
+export const CHUNK = 1024;
+
 export class Network {
-  /** Index 0 is unused so that W[l] belongs to layer l, as in the references. */
-  readonly W: Buffer[] = [];
-  readonly b: Buffer[] = [];
-  readonly dW: Buffer[] = [];
-  readonly db: Buffer[] = [];
-  private readonly vW: Buffer[] = [];
-  private readonly vb: Buffer[] = [];
-  /** A copy of W and b to fall back on when training diverges. */
-  private readonly savedW: Buffer[] = [];
-  private readonly savedb: Buffer[] = [];
-  private readonly paramsEnd: number;
+  readonly layers: readonly Layer[];
+  /** The dense layers, in order (every layer, until other kinds exist); the last is the output. */
+  private readonly dense: readonly Dense[];
+  /** Every trainable tensor, layer by layer: W1, b1, W2, b2, … */
+  readonly parameters: readonly Parameter[];
+  readonly inputs: number;
+  readonly outputs: number;
+  private readonly parametersEnd: number;
+  private persistentEnd: number;
   private plan: BatchPlan | null = null;
-  readonly depth: number;
 
   constructor(
-    readonly k: Kernels,
-    readonly sizes: readonly number[],
-    /** acts[l] is the activation of layer l (acts[0] unused). */
-    readonly acts: readonly Activation[],
-    readonly slope: number,
+    readonly kernels: Kernels,
+    arch: Architecture,
     readonly objective: Objective,
   ) {
-    this.depth = sizes.length - 1;
-    const none = k.alloc(0);
-    for (const list of [this.W, this.b, this.dW, this.db, this.vW, this.vb, this.savedW, this.savedb]) list.push(none);
-    for (let l = 1; l <= this.depth; l++) {
-      const n = sizes[l] * sizes[l - 1];
-      this.W.push(k.alloc(n));
-      this.b.push(k.alloc(sizes[l]));
-      this.dW.push(k.alloc(n));
-      this.db.push(k.alloc(sizes[l]));
-      this.vW.push(k.alloc(n));
-      this.vb.push(k.alloc(sizes[l]));
-      this.savedW.push(k.alloc(n));
-      this.savedb.push(k.alloc(sizes[l]));
+    const { layers: sizes, activations } = arch;
+    const depth = sizes.length - 1;
+    const dense: Dense[] = [];
+    for (let l = 1; l <= depth; l++) {
+      const head = l === depth && objective.fused;
+      dense.push(new Dense(kernels, l, sizes[l - 1], sizes[l], activations[l - 1], arch.leakyReluSlope, head));
     }
-    this.paramsEnd = k.mark();
+    this.dense = dense;
+    this.layers = dense;
+    this.parameters = this.layers.flatMap((layer) => layer.parameters());
+    this.inputs = sizes[0];
+    this.outputs = sizes[depth];
+    this.parametersEnd = kernels.mark();
+    this.persistentEnd = this.parametersEnd;
   }
 
-  get outputs(): number {
-    return this.sizes[this.depth];
+  /**
+   * Allocates buffers that live as long as the network (an optimizer's state) through `make`,
+   * freeing what an earlier call allocated (and the batch buffers, planned again on next use).
+   */
+  allocatePersistent<T>(make: (kernels: Kernels) => T): T {
+    this.kernels.release(this.parametersEnd);
+    this.plan = null;
+    const made = make(this.kernels);
+    this.persistentEnd = this.kernels.mark();
+    return made;
   }
 
-  /** The batch buffers, with room for at least `rows` samples (re-planned only when too small). */
-  batch(rows: number): BatchPlan {
+  /** The batch buffers, with room for at least `rows` samples. */
+  private batch(rows: number): BatchPlan {
     if (this.plan === null || this.plan.capacity < rows) {
-      this.k.release(this.paramsEnd);
+      const k = this.kernels;
+      k.release(this.persistentEnd);
       this.plan = null;
-      this.plan = new BatchPlan(this.k, this.sizes, rows);
+      const input = k.alloc(rows * this.inputs);
+      const gradients: Buffer[] = [];
+      for (const layer of this.layers) {
+        layer.plan(k, rows);
+        gradients.push(k.alloc(rows * layer.outputs));
+      }
+      this.plan = { capacity: rows, input, targets: k.alloc(rows * this.outputs), gradients };
     }
     return this.plan;
   }
 
-  /** Copies samples order[start … start+rows−1] of x (and y) into the batch buffers. */
-  load(plan: BatchPlan, x: SampleRows, y: SampleRows | null, order: ArrayLike<number> | null, start: number, rows: number): void {
-    x.gather(this.k.view(plan.a[0]), order, start, rows);
-    if (y !== null) y.gather(this.k.view(plan.y), order, start, rows);
+  private get head(): Dense {
+    return this.dense[this.dense.length - 1];
   }
 
-  /** a[L] for the first `rows` samples of the batch. */
-  forward(plan: BatchPlan, rows: number): void {
-    const { k, sizes } = this;
-    for (let l = 1; l <= this.depth; l++) {
-      k.gemm(false, true, rows, sizes[l], sizes[l - 1], plan.a[l - 1], this.W[l], plan.z[l], false);
-      k.biasAdd(plan.z[l], this.b[l], rows, sizes[l]);
-      k.activate(this.acts[l], plan.z[l], plan.a[l], rows, sizes[l], this.slope);
+  /** Copies samples order[start … start+rows−1] of x (and y) into the batch buffers, planned for them. */
+  load(x: SampleRows, y: SampleRows | null, order: ArrayLike<number> | null, start: number, rows: number): void {
+    const plan = this.batch(rows);
+    x.gather(this.kernels.view(plan.input), order, start, rows);
+    if (y !== null) y.gather(this.kernels.view(plan.targets), order, start, rows);
+  }
+
+  /** The network's output for the first `rows` loaded samples. */
+  forward(rows: number, training: boolean): void {
+    // Index loops, here and in backward: a step allocates nothing, not even an iterator.
+    const layers = this.layers;
+    let input = this.plan!.input;
+    for (let i = 0; i < layers.length; i++) {
+      layers[i].forward(input, rows, training);
+      input = layers[i].output;
     }
   }
 
-  /** Adds the loss summed over the batch's rows (and outputs) to into[slot]: divide by `lossDivisor`. */
-  lossSum(plan: BatchPlan, rows: number, into: Float64Array, slot: number): void {
-    const L = this.depth;
-    const out = this.objective.fused ? plan.z[L] : plan.a[L];
-    this.k.lossSum(this.objective.kernel, out, plan.y, rows, this.outputs, into, slot);
+  /** The output of the last forward pass: rows × outputs at the start of a view valid until the next allocation. */
+  outputView(): FloatArray {
+    return this.kernels.view(this.head.output);
+  }
+
+  /** Adds the loss summed over the loaded rows (and outputs) to into[slot]: divide by `lossDivisor`. */
+  lossSum(rows: number, into: Float64Array, slot: number): void {
+    const head = this.head;
+    const out = this.objective.fused ? head.preActivation : head.output;
+    this.kernels.lossSum(this.objective.kernel, out, this.plan!.targets, rows, this.outputs, into, slot);
   }
 
   /** What the loss sum is divided by for `samples` samples. */
@@ -105,124 +159,120 @@ export class Network {
   }
 
   /**
-   * dW and db of the mean loss over `total` samples, from the `rows` samples in the batch after
-   * `forward`; with `accumulate`, added to what dW and db hold (a large batch in several chunks).
+   * The gradients of the mean loss over `total` samples, from the `rows` loaded samples after
+   * `forward`; with `accumulate`, added to what the gradients hold (a large batch in chunks).
    */
-  backward(plan: BatchPlan, rows: number, total: number, accumulate: boolean): void {
-    const { k, sizes, objective } = this;
-    const L = this.depth;
+  backward(rows: number, total: number, accumulate: boolean): void {
+    const { kernels: k, objective } = this;
+    const plan = this.plan!;
+    const last = this.layers.length - 1;
     const scale = objective.gradientFactor / this.lossDivisor(total);
-    if (objective.fused) {
-      // σ with binary CE and softmax with categorical CE: ∂loss/∂z = scale·(ŷ − y), the same
-      // scaled difference as the squared error's gradient, written straight to dZ.
-      k.lossGradient(LossKernel.SquaredError, plan.a[L], plan.y, plan.delta[L], rows * sizes[L], scale);
-    } else {
-      k.lossGradient(objective.kernel, plan.a[L], plan.y, plan.delta[L], rows * sizes[L], scale);
-      k.activateBackward(this.acts[L], plan.z[L], plan.a[L], plan.delta[L], plan.delta[L], rows, sizes[L], this.slope);
-    }
-    for (let l = L; l >= 1; l--) {
-      // dW (units × inputs) = dZᵀ (units × rows) · A (rows × inputs)
-      k.gemm(true, false, sizes[l], sizes[l - 1], rows, plan.delta[l], plan.a[l - 1], this.dW[l], accumulate);
-      k.biasGradient(plan.delta[l], this.db[l], rows, sizes[l], accumulate);
-      if (l > 1) {
-        // dA (rows × inputs) = dZ (rows × units) · W (units × inputs), then dZ of the layer below in place.
-        k.gemm(false, false, rows, sizes[l - 1], sizes[l], plan.delta[l], this.W[l], plan.delta[l - 1], false);
-        k.activateBackward(this.acts[l - 1], plan.z[l - 1], plan.a[l - 1], plan.delta[l - 1], plan.delta[l - 1], rows, sizes[l - 1], this.slope);
-      }
+    // σ with binary CE and softmax with categorical CE: ∂loss/∂z = scale·(ŷ − y), the same scaled
+    // difference as the squared error's gradient; the head layer then skips its activation.
+    const kernel = objective.fused ? LossKernel.SquaredError : objective.kernel;
+    k.lossGradient(kernel, this.head.output, plan.targets, plan.gradients[last], rows * this.outputs, scale);
+    for (let i = last; i >= 0; i--) {
+      const input = i === 0 ? plan.input : this.layers[i - 1].output;
+      this.layers[i].backward(input, plan.gradients[i], i === 0 ? null : plan.gradients[i - 1], rows, accumulate);
     }
   }
 
   /**
-   * One minibatch SGD step on samples order[start … start+rows−1] (start … in order when order is
-   * null): forward, loss and backward in chunks of at most `chunk` rows (dW summed over them),
-   * then the update — made only when the loss is finite, and then true is returned. The loss and
-   * correct count are added to `stats` (see StepStats). Allocates nothing.
+   * Forward, loss and backward over samples order[start … start+rows−1] of a step, in chunks of
+   * at most `source.chunk` rows (gradients summed over them): the gradients of the batch's mean
+   * loss, ready for an update — to be made only when true is returned (the loss is finite). The
+   * loss and correct count are added to `source.stats`. Allocates nothing.
    */
-  step(x: SampleRows, y: SampleRows, order: ArrayLike<number> | null, start: number, rows: number, chunk: number, classify: boolean, learningRate: number, momentum: number, stats: Float64Array): boolean {
+  lossAndGradients(source: StepSource, start: number, rows: number): boolean {
+    const { stats, chunk } = source;
     stats[StepStats.BatchLoss] = 0;
     let correct = 0;
     for (let c = 0; c < rows; c += chunk) {
       const cr = Math.min(chunk, rows - c);
-      const plan = this.batch(cr);
-      this.load(plan, x, y, order, start + c, cr);
-      this.forward(plan, cr);
-      this.lossSum(plan, cr, stats, StepStats.BatchLoss);
-      if (classify) correct += this.countCorrect(plan, cr);
-      this.backward(plan, cr, rows, c > 0);
+      this.load(source.x, source.y, source.order, start + c, cr);
+      this.forward(cr, true);
+      this.lossSum(cr, stats, StepStats.BatchLoss);
+      if (source.classify) correct += this.countCorrect(cr);
+      this.backward(cr, rows, c > 0);
     }
     stats[StepStats.Loss] += stats[StepStats.BatchLoss];
     stats[StepStats.Correct] += correct;
-    if (!Number.isFinite(stats[StepStats.BatchLoss])) return false;
-    this.update(learningRate, momentum);
-    return true;
+    return Number.isFinite(stats[StepStats.BatchLoss]);
   }
 
-  /** One SGD step with the gradients in dW and db. */
-  update(learningRate: number, momentum: number): void {
-    for (let l = 1; l <= this.depth; l++) {
-      this.k.sgdUpdate(this.W[l], this.dW[l], this.vW[l], this.W[l].length, learningRate, momentum);
-      this.k.sgdUpdate(this.b[l], this.db[l], this.vb[l], this.b[l].length, learningRate, momentum);
-    }
+  /** Correct predictions among the loaded rows: ŷ ≥ 0.5 against y ≥ 0.5 for one output, argmax for several. */
+  countCorrect(rows: number): number {
+    return countCorrect(this.outputView(), this.kernels.view(this.plan!.targets), rows, this.outputs);
   }
 
-  /** Copies W and b aside (`restore` brings them back). */
-  save(): void {
-    for (let l = 1; l <= this.depth; l++) {
-      this.k.view(this.savedW[l]).set(this.k.view(this.W[l]));
-      this.k.view(this.savedb[l]).set(this.k.view(this.b[l]));
-    }
+  /** Copies every parameter aside (`restore` brings them back). */
+  saveAside(): void {
+    saveAside(this.kernels, this.parameters);
   }
 
-  /** True when every weight and bias is finite. */
-  finite(): boolean {
-    for (let l = 1; l <= this.depth; l++) {
-      for (const buf of [this.W[l], this.b[l]]) {
-        const v = this.k.view(buf);
-        for (let i = 0; i < v.length; i++) if (!Number.isFinite(v[i])) return false;
-      }
-    }
-    return true;
-  }
-
-  /** W and b as they were at the last `save`. */
+  /** The parameters as they were at the last `saveAside`. */
   restore(): void {
-    for (let l = 1; l <= this.depth; l++) {
-      this.k.view(this.W[l]).set(this.k.view(this.savedW[l]));
-      this.k.view(this.b[l]).set(this.k.view(this.savedb[l]));
+    restore(this.kernels, this.parameters);
+  }
+
+  /** True when every parameter is finite. */
+  finite(): boolean {
+    return allFinite(this.kernels, this.parameters);
+  }
+
+  /** Fresh weights drawn from `rng`, layer by layer. */
+  initialize(init: InitName, rng: Random): void {
+    for (const layer of this.dense) layer.initialize(init, rng);
+  }
+
+  /** Copies of each layer's W (units × inputs) and b. */
+  weights(): { W: FloatArray; b: FloatArray }[] {
+    return this.dense.map((layer) => layer.read());
+  }
+
+  /** Replaces each layer's W and b (checked by the caller). */
+  setWeights(weights: readonly { W: ArrayLike<number>; b: ArrayLike<number> }[]): void {
+    this.dense.forEach((layer, i) => layer.write(weights[i].W, weights[i].b));
+  }
+
+  /** Copies of each layer's gradients, as the last backward pass left them. */
+  gradients(): { dW: FloatArray; db: FloatArray }[] {
+    const view = (p: Parameter) => this.kernels.view(p.gradient).slice();
+    return this.dense.map((layer) => ({ dW: view(layer.weights), db: view(layer.bias) }));
+  }
+
+  /** Runs `body` on consecutive chunks of at most CHUNK rows of X (and Y), loaded into the batch buffers. */
+  chunks(X: Matrix, Y: Matrix | null, body: (start: number, rows: number) => void): void {
+    const chunk = Math.min(X.rows, CHUNK);
+    const [xRows, yRows] = [new SampleRows(X), Y && new SampleRows(Y)];
+    for (let start = 0; start < X.rows; start += chunk) {
+      const rows = Math.min(chunk, X.rows - start);
+      this.load(xRows, yRows, null, start, rows);
+      body(start, rows);
     }
   }
 
-  /** Forgets the momentum of earlier steps. */
-  resetVelocity(): void {
-    for (let l = 1; l <= this.depth; l++) {
-      this.k.view(this.vW[l]).fill(0);
-      this.k.view(this.vb[l]).fill(0);
+  /**
+   * For every sample of X, whether each pre-activation of a layer with a kinked activation (ReLU,
+   * leaky ReLU) is positive: two weight settings with the same pattern lie on the same smooth
+   * piece of the loss (gradient checking needs that). Empty when no layer has a kink.
+   */
+  kinkPattern(X: Matrix): Uint8Array {
+    const kinked = this.dense.filter((layer) => hasKink(layer.activation));
+    const out = new Uint8Array(kinked.reduce((n, layer) => n + X.rows * layer.outputs, 0));
+    if (kinked.length === 0) return out;
+    this.load(new SampleRows(X), null, null, 0, X.rows);
+    this.forward(X.rows, false);
+    let o = 0;
+    for (const layer of kinked) {
+      const z = this.kernels.view(layer.preActivation);
+      for (let i = 0; i < X.rows * layer.outputs; i++) out[o++] = z[i] > 0 ? 1 : 0;
     }
+    return out;
   }
 
-  /** Correct predictions among the batch's rows: ŷ ≥ 0.5 against y ≥ 0.5 for one output, argmax for several. */
-  countCorrect(plan: BatchPlan, rows: number): number {
-    const out = this.k.view(plan.a[this.depth]);
-    const y = this.k.view(plan.y);
-    return countCorrect(out, y, rows, this.outputs);
+  /** True when some layer's activation has a kink (see kinkPattern). */
+  get hasKinks(): boolean {
+    return this.dense.some((layer) => hasKink(layer.activation));
   }
-}
-
-export function countCorrect(out: FloatArray, y: FloatArray, rows: number, cols: number): number {
-  let correct = 0;
-  if (cols === 1) {
-    for (let r = 0; r < rows; r++) if (out[r] >= 0.5 === y[r] >= 0.5) correct++;
-    return correct;
-  }
-  for (let r = 0; r < rows; r++) {
-    const o = r * cols;
-    let best = 0;
-    let target = 0;
-    for (let j = 1; j < cols; j++) {
-      if (out[o + j] > out[o + best]) best = j;
-      if (y[o + j] > y[o + target]) target = j;
-    }
-    if (best === target) correct++;
-  }
-  return correct;
 }

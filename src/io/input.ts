@@ -5,7 +5,7 @@
  */
 import type { Precision } from '../backend/kernels.js';
 import type { FloatArray, Matrix } from './matrix.js';
-import { describe } from '../core/options.js';
+import { describe } from './describe.js';
 
 export interface MatrixSpec {
   /** The argument's name in messages: 'x', 'y', 'validationData[0]'. */

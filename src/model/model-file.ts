@@ -8,15 +8,13 @@
  * file's key order; JSON.stringify(JSON.parse(t)) reproduces that text for anything the encoder
  * writes, so indentation may change but no value can.
  *
- * Version 1 (`toJSON()`: weights as JSON numbers, no metadata) is still read; see serialize.ts.
+ * Version 1 (`toJSON()`: weights as JSON numbers, no metadata) is still read; see model-json.ts.
  */
 import { crc32 } from './crc32.js';
 import { readBytes, type ByteSource } from '../data/source.js';
-import { describe } from '../core/options.js';
-import type { ModelJSON } from './model-json.js';
-
-/** The `format` of every saved model, version 1 (toJSON) and 2 (the model file). */
-export const MODEL_FORMAT = 'backprop-wasm/ann';
+import { SAVED_ARCHITECTURE_FIELDS } from '../core/architecture.js';
+import { describe } from '../io/describe.js';
+import { MODEL_FORMAT, type ModelJSON } from './model-json.js';
 
 export const FILE_VERSION = 2;
 
@@ -53,13 +51,7 @@ export function encodeModelFile(json: ModelJSON, meta: ModelMeta): string {
     format: MODEL_FORMAT,
     version: FILE_VERSION,
     checksum: '',
-    layers: json.layers,
-    activations: json.activations,
-    loss: json.loss,
-    leakyReluSlope: json.leakyReluSlope,
-    init: json.init,
-    seed: json.seed,
-    precision,
+    ...Object.fromEntries(SAVED_ARCHITECTURE_FIELDS.map((key) => [key, key === 'precision' ? precision : json[key]])),
     standardizer: json.standardizer,
     shuffleState: json.shuffleState,
     ...clean,

@@ -15,9 +15,7 @@
  * A parameter with kinks on both sides that close is not compared and is counted in `skipped`.
  */
 import { ANN, internalsOf } from '../ann.js';
-import { Activation } from '../backend/kernels.js';
 import type { MatrixLike } from '../io/matrix.js';
-import { SampleRows } from '../core/sample-rows.js';
 
 export interface GradCheckOptions {
   /** Largest finite-difference step. Default 1e-3. */
@@ -68,19 +66,9 @@ export async function gradCheck(net: ANN, x: MatrixLike, y: MatrixLike | readonl
     /** Which ReLU-family pre-activations are positive, for every sample: equal patterns, no kink crossed. */
     const pattern = (): Uint8Array => {
       twin.setWeights(weights);
-      const network = inner.network();
-      const plan = network.batch(X.rows);
-      network.load(plan, new SampleRows(X), null, null, 0, X.rows);
-      network.forward(plan, X.rows);
-      const signs: number[] = [];
-      for (let l = 1; l <= network.depth; l++) {
-        if (network.acts[l] !== Activation.Relu && network.acts[l] !== Activation.LeakyRelu) continue;
-        const z = network.k.view(plan.z[l]);
-        for (let i = 0; i < X.rows * network.sizes[l]; i++) signs.push(z[i] > 0 ? 1 : 0);
-      }
-      return Uint8Array.from(signs);
+      return inner.network().kinkPattern(X);
     };
-    const hasKinks = inner.network().acts.some((a) => a === Activation.Relu || a === Activation.LeakyRelu);
+    const hasKinks = inner.network().hasKinks;
     const same = (a: Uint8Array, b: Uint8Array) => a.every((v, i) => v === b[i]);
 
     /**

@@ -1,0 +1,43 @@
+/**
+ * The trainable tensors of a network, as one list (micrograd's `parameters()`): each holds its
+ * values, the gradient of the loss with respect to them, and a copy to fall back on. Saving aside,
+ * restoring and the finiteness check are one loop over the list; an optimizer keeps its own state
+ * per parameter, in the list's order.
+ */
+import type { Buffer, Kernels } from '../backend/kernels.js';
+
+export interface Parameter {
+  /** 'W1', 'b1', … : the tensor and its layer (1-based), for messages and saved state. */
+  readonly name: string;
+  readonly length: number;
+  readonly value: Buffer;
+  readonly gradient: Buffer;
+  /** Where `saveAside` copies the value. */
+  readonly backup: Buffer;
+  /** Weights decay under L2 regularisation; biases do not. */
+  readonly decays: boolean;
+}
+
+/** A zero-filled parameter of `length` numbers with its gradient and backup. */
+export function createParameter(kernels: Kernels, name: string, length: number, decays: boolean): Parameter {
+  return { name, length, value: kernels.alloc(length), gradient: kernels.alloc(length), backup: kernels.alloc(length), decays };
+}
+
+/** Copies every value to its backup (`restore` brings them back). */
+export function saveAside(kernels: Kernels, params: readonly Parameter[]): void {
+  for (const p of params) kernels.view(p.backup).set(kernels.view(p.value));
+}
+
+/** Every value as it was at the last `saveAside`. */
+export function restore(kernels: Kernels, params: readonly Parameter[]): void {
+  for (const p of params) kernels.view(p.value).set(kernels.view(p.backup));
+}
+
+/** True when every value is finite. */
+export function allFinite(kernels: Kernels, params: readonly Parameter[]): boolean {
+  for (const p of params) {
+    const v = kernels.view(p.value);
+    for (let i = 0; i < v.length; i++) if (!Number.isFinite(v[i])) return false;
+  }
+  return true;
+}
