@@ -19,7 +19,7 @@ import { toMatrix } from './io/input.js';
 import type { FloatArray, Matrix, MatrixLike } from './io/matrix.js';
 import { encodeModelFile, readModelText, type ModelMeta } from './model/model-file.js';
 import { toModelJSON, type ModelJSON } from './model/model-json.js';
-import { readSavedModel } from './model/read-model.js';
+import { checkSavedModel, checkStandardizer } from './model/read-model.js';
 import { checkWeights, type LayerWeights, type WeightsInput } from './model/weights.js';
 import { fit } from './train/fit.js';
 import { checkFitOptions, type EpochLog, type FitOptions } from './train/fit-options.js';
@@ -95,33 +95,16 @@ export class ANN {
    * 1 or 2) restored, with every error starting with `where` (the method, or the file's name).
    */
   static async restore(json: unknown, options: { backend?: BackendName } | null | undefined, where: string): Promise<ANN> {
-    const model = readSavedModel(json, where);
-    options ??= {};
-    if (typeof options !== 'object') throw new TypeError(`${where}: options must be an object such as { backend: 'js' }, got ${describe(options)}`);
-    const arch = checkArchitecture(optionsOf(model, options.backend), where, (key) =>
-      key === 'activation' ? 'activations (hidden)' : key === 'output' ? 'activations (last)' : key === 'backend' ? 'options.backend' : key,
-    );
-    const weights = checkWeights(model.weights, arch.layers, arch.precision, `${where}: weights`);
-    let std: Standardizer | null = null;
-    if (model.standardizer) {
-      try {
-        std = Standardizer.fromJSON(model.standardizer);
-      } catch (err) {
-        throw new RangeError(`${where}: standardizer: ${(err as Error).message}`);
-      }
+    if (options !== undefined && options !== null && typeof options !== 'object') {
+      throw new TypeError(`${where}: options must be an object such as { backend: 'js' }, got ${describe(options)}`);
     }
-    checkStandardizer(std, arch.layers[0], where);
-    const shuffleState = model.shuffleState;
-    if (shuffleState !== undefined && !Random.isState(shuffleState)) {
-      throw new RangeError(`${where}: shuffleState must be four unsigned 32-bit integers, got ${describe(shuffleState)}`);
-    }
-    const ann = await ANN.build(arch, std);
-    ann.meta = model.meta ?? {};
+    const { arch, weights, standardizer, shuffleState, meta } = checkSavedModel(json, options?.backend, where);
+    const ann = await ANN.build(arch, standardizer);
+    ann.meta = meta;
     ann.net!.setWeights(weights);
     if (shuffleState !== undefined) ann.shuffler.setState(shuffleState);
     return ann;
   }
-
   private static async build(arch: Architecture, std: Standardizer | null): Promise<ANN> {
     const kernels = await createKernels(arch.backend, arch.precision);
     const objective = objectiveOf(arch.loss, arch.activations[arch.activations.length - 1]);
@@ -184,21 +167,30 @@ export class ANN {
     net.setWeights(checkWeights(weights, this.layers, this.precision, 'setWeights'));
   }
 
-  /** Everything needed to rebuild this network exactly, as plain JSON-safe data. */
+  /** Everything needed to rebuild this network exactly, as plain JSON-safe data. Refused when it would not load (non-finite weights). */
   toJSON(): ModelJSON {
     this.live('toJSON');
+    return loadable(this.modelJSON(), this.backend, 'toJSON');
+  }
+
+  /** The model file (format version 2): self-describing JSON, weights exact in base64, a checksum, and `meta`. Refused when it would not load. */
+  toFile(): string {
+    return this.fileText('toFile');
+  }
+
+  private modelJSON(): ModelJSON {
     return toModelJSON(this, this.getWeights(), this.std?.toJSON() ?? null, this.shuffler.state());
   }
 
-  /** The model file (format version 2): self-describing JSON, weights exact in base64, a checksum, and `meta`. */
-  toFile(): string {
-    return encodeModelFile(this.toJSON(), this.meta);
+  private fileText(where: string): string {
+    this.live(where);
+    return loadable(encodeModelFile(this.modelJSON(), this.meta), this.backend, where);
   }
 
   /** Writes the model file to `path` (Node), atomically: a failed or interrupted save leaves the previous file intact. */
   async save(path: string | URL): Promise<void> {
     if (!isNode()) throw new Error('save: writing files needs Node; in a browser, offer net.toFile() as a download instead');
-    const text = this.toFile();
+    const text = this.fileText('save');
     try {
       await writeFileAtomic(path, text);
     } catch (e) {
@@ -249,9 +241,15 @@ export async function loadModelFile(source: ByteSource, options: { backend?: Bac
   return { net: await ANN.restore(text, options, `${prefix}${describeSource(source)}`), text };
 }
 
-function checkStandardizer(std: unknown, inputs: number, where: string): Standardizer | null {
-  if (std === undefined || std === null) return null;
-  if (!(std instanceof Standardizer)) throw new TypeError(`${where}: standardizer must be a Standardizer, got ${describe(std)}`);
-  if (std.mean.length !== inputs) throw new RangeError(`${where}: the standardizer has ${std.mean.length} columns, the network has ${inputs} inputs`);
-  return std;
+/**
+ * `saved` when loading it would succeed; otherwise an error that says why, so that nothing is
+ * saved that cannot be loaded (an atomic save would otherwise replace the last good file).
+ */
+function loadable<T>(saved: T, backend: BackendName, where: string): T {
+  try {
+    checkSavedModel(saved, backend, 'the model');
+  } catch (e) {
+    throw new RangeError(`${where}: refused, because the saved model would not load: ${(e as Error).message}${where === 'save' ? '; the file was not written' : ''}`, { cause: e });
+  }
+  return saved;
 }

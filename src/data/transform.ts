@@ -102,6 +102,16 @@ export function mnistMatrix(images: Uint8Array, count: number): Matrix {
   return matrix(out, count, 784);
 }
 
+/** The population standard deviation of column c about m, with every deviation divided by the largest first. */
+function scaledDeviation(data: FloatArray, rows: number, cols: number, c: number, m: number): number {
+  let largest = 0;
+  for (let r = 0; r < rows; r++) largest = Math.max(largest, Math.abs(data[r * cols + c] - m));
+  if (!Number.isFinite(largest) || largest === 0) return largest;
+  let ss = 0;
+  for (let r = 0; r < rows; r++) ss += ((data[r * cols + c] - m) / largest) ** 2;
+  return largest * Math.sqrt(ss / rows);
+}
+
 /**
  * One-hot encodes labels as a `rows × k` matrix. `classes` fixes the column order (an array) or
  * means 0..classes−1 (a number); by default it is the sorted distinct labels. The list is returned
@@ -158,14 +168,27 @@ export class Standardizer {
         if (v < min) min = v;
         if (v > max) max = v;
       }
-      const m = sum / rows;
+      // Finite values can still sum past the largest double: then the mean is taken of scaled values.
+      let m = sum / rows;
+      if (!Number.isFinite(m)) {
+        m = 0;
+        for (let r = 0; r < rows; r++) m += data[r * cols + c] / rows;
+      }
       if (!Number.isFinite(m)) throw new RangeError(`Standardizer.fit: column ${c} must hold finite numbers, got mean ${m}`);
       // Two passes: summing squared deviations is accurate where E[x²] − E[x]² cancels badly.
       let ss = 0;
       for (let r = 0; r < rows; r++) ss += (data[r * cols + c] - m) ** 2;
       mean.push(m);
       // min === max is the exact test for zero spread; rounding in `m` can leave ss a hair above 0.
-      std.push(min === max ? 1 : Math.sqrt(ss / rows));
+      let s = min === max ? 1 : Math.sqrt(ss / rows);
+      // Deviations beyond ~1e154 square past the largest double, and below ~1e-162 to zero: then
+      // the deviations are scaled by the largest of them first (the standard deviation itself is
+      // representable whenever the values are).
+      if (!Number.isFinite(s) || s === 0) s = scaledDeviation(data, rows, cols, c, m);
+      if (!(Number.isFinite(s) && s > 0)) {
+        throw new RangeError(`Standardizer.fit: column ${c} cannot be standardized: its values (from ${min} to ${max}) spread by a standard deviation of ${s}, which a double cannot hold`);
+      }
+      std.push(s);
     }
     return new Standardizer(mean, std);
   }

@@ -1,8 +1,13 @@
 /**
  * Reading a saved model, whichever version: text parsed, the envelope (format, version) checked,
- * a version 2 file decoded by model-file.ts; the ANN checks the rest (architecture, weights).
+ * a version 2 file decoded by model-file.ts, then everything a network is rebuilt from checked.
  */
+import type { BackendName } from '../backend/kernels.js';
+import { checkArchitecture, optionsOf, type Architecture } from '../core/architecture.js';
+import { Random } from '../core/random.js';
+import { Standardizer } from '../data/transform.js';
 import { describe } from '../io/describe.js';
+import { checkWeights } from './weights.js';
 import { decodeModelFile, FILE_VERSION, type ModelMeta } from './model-file.js';
 import { JSON_VERSION, MODEL_FORMAT, type ModelJSON } from './model-json.js';
 
@@ -35,3 +40,47 @@ export function readSavedModel(json: unknown, where: string): ModelJSON & { meta
   return model;
 }
 
+
+/** A saved model, checked whole: what a network is rebuilt from. */
+export interface CheckedModel {
+  arch: Architecture;
+  weights: { W: Float64Array; b: Float64Array }[];
+  standardizer: Standardizer | null;
+  shuffleState: number[] | undefined;
+  meta: ModelMeta;
+}
+
+/**
+ * A saved model (object or text, version 1 or 2) checked as loading checks it — architecture,
+ * weights, standardizer, shuffle state — with every error starting with `where`. Saving runs the
+ * same check on what it would write, so that nothing is saved that would not load.
+ */
+export function checkSavedModel(json: unknown, backend: BackendName | undefined, where: string): CheckedModel {
+  const model = readSavedModel(json, where);
+  const arch = checkArchitecture(optionsOf(model, backend), where, (key) =>
+    key === 'activation' ? 'activations (hidden)' : key === 'output' ? 'activations (last)' : key === 'backend' ? 'options.backend' : key,
+  );
+  const weights = checkWeights(model.weights, arch.layers, arch.precision, `${where}: weights`);
+  let standardizer: Standardizer | null = null;
+  if (model.standardizer) {
+    try {
+      standardizer = Standardizer.fromJSON(model.standardizer);
+    } catch (err) {
+      throw new RangeError(`${where}: standardizer: ${(err as Error).message}`);
+    }
+  }
+  checkStandardizer(standardizer, arch.layers[0], where);
+  const shuffleState = model.shuffleState;
+  if (shuffleState !== undefined && !Random.isState(shuffleState)) {
+    throw new RangeError(`${where}: shuffleState must be four unsigned 32-bit integers, got ${describe(shuffleState)}`);
+  }
+  return { arch, weights, standardizer, shuffleState, meta: model.meta ?? {} };
+}
+
+/** `std` when it is a Standardizer for `inputs` columns (or null when absent); otherwise an error starting with `where`. */
+export function checkStandardizer(std: unknown, inputs: number, where: string): Standardizer | null {
+  if (std === undefined || std === null) return null;
+  if (!(std instanceof Standardizer)) throw new TypeError(`${where}: standardizer must be a Standardizer, got ${describe(std)}`);
+  if (std.mean.length !== inputs) throw new RangeError(`${where}: the standardizer has ${std.mean.length} columns, the network has ${inputs} inputs`);
+  return std;
+}

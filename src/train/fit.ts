@@ -101,8 +101,9 @@ export async function fit(network: Network, shuffler: Random, data: FitData, opt
 
 /**
  * The steps whose batches start in [start, end) of an epoch: the start of the batch at which
- * training diverged, or −1. A loss of NaN or Infinity means an earlier update diverged; the
- * epoch's last update is checked on the weights themselves.
+ * training diverged, or −1. A loss of NaN or Infinity means an earlier update diverged; the last
+ * update before a callback or the epoch's end is checked on the weights themselves, so that no
+ * callback (which may save a checkpoint) and no caller ever sees a non-finite weight.
  */
 function runSteps(run: FitRun, start: number, end: number): number {
   const { network, optimizer, n, stepRows } = run;
@@ -110,7 +111,7 @@ function runSteps(run: FitRun, start: number, end: number): number {
     const rows = Math.min(stepRows, n - s);
     if (!network.lossAndGradients(run, s, rows)) return s;
     optimizer.step(run.learningRate);
-    if (s + stepRows >= n && !network.finite()) return s;
+    if (s + stepRows >= end && !network.finite()) return s;
   }
   return -1;
 }
