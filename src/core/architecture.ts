@@ -94,11 +94,13 @@ export function checkArchitecture(options: CreateOptions, where = 'ANN.create', 
   if (!Array.isArray(layers) || layers.length < 2) {
     throw new TypeError(`${where}: ${field('layers')} must be an array of at least two sizes (input and output), got ${describe(layers)}`);
   }
-  layers.forEach((size, i) => {
-    if (!Number.isInteger(size) || size < 1) {
+  // Index loops, here and below: forEach and map skip the holes of an array such as [3, , 1].
+  for (let i = 0; i < layers.length; i++) {
+    const size: unknown = layers[i];
+    if (!Number.isInteger(size) || (size as number) < 1) {
       throw new RangeError(`${where}: ${field('layers')}[${i}] must be a positive integer, got ${describe(size)}`);
     }
-  });
+  }
   const hidden = layers.length - 2;
   let hiddenActs: ActivationName[];
   const act = options.activation ?? 'sigmoid';
@@ -106,7 +108,8 @@ export function checkArchitecture(options: CreateOptions, where = 'ANN.create', 
     if (act.length !== hidden) {
       throw new RangeError(`${where}: ${field('activation')} has ${act.length} names, but the network has ${hidden} hidden layers`);
     }
-    hiddenActs = act.map((a, i) => checkHidden(`${where}: ${field('activation')}[${i}]`, a));
+    hiddenActs = [];
+    for (let i = 0; i < act.length; i++) hiddenActs.push(checkHidden(`${where}: ${field('activation')}[${i}]`, act[i]));
   } else {
     hiddenActs = new Array(hidden).fill(checkHidden(`${where}: ${field('activation')}`, act));
   }
@@ -134,7 +137,7 @@ export function checkArchitecture(options: CreateOptions, where = 'ANN.create', 
   const backend = oneOf(`${where}: ${field('backend')}`, options.backend ?? 'wasm', BACKENDS);
   const precision = oneOf(`${where}: ${field('precision')}`, options.precision ?? 'f32', PRECISIONS);
   return {
-    layers: Object.freeze([...layers]),
+    layers: Object.freeze(Array.from(layers)),
     activations: Object.freeze([...hiddenActs, output]),
     loss,
     leakyReluSlope: slope,

@@ -31,7 +31,7 @@ function checkMatrix(fn: string, name: string, x: Matrix): void {
 
 function classList(fn: string, name: string, v: number[] | number): number[] {
   const list = typeof v === 'number' ? [v] : v;
-  if (!Array.isArray(list) || list.length === 0 || list.some((c) => !Number.isFinite(c))) {
+  if (!Array.isArray(list) || list.length === 0 || Array.from(list).some((c) => !Number.isFinite(c))) {
     throw new TypeError(`${fn}: ${name} must be a number or a non-empty array of numbers, got ${JSON.stringify(v)}`);
   }
   return list;

@@ -79,7 +79,7 @@ export function decodeModelFile(doc: Record<string, unknown>, where: string): De
     throw new Error(`${where}: checksum mismatch: the file records ${recorded} but its contents give ${actual}; the file was damaged or edited after it was saved`);
   }
   const layers = doc.layers;
-  if (!Array.isArray(layers) || layers.length < 2 || !layers.every((n) => Number.isInteger(n) && n >= 1)) {
+  if (!Array.isArray(layers) || layers.length < 2 || !Array.from(layers).every((n) => Number.isInteger(n) && n >= 1)) {
     throw new TypeError(`${where}: layers must be an array of at least two positive integers, got ${describe(layers)}`);
   }
   const precision = doc.precision;
@@ -95,7 +95,8 @@ export function decodeModelFile(doc: Record<string, unknown>, where: string): De
   if (!Array.isArray(w.layers) || w.layers.length !== depth) {
     throw new RangeError(`${where}: weights.layers must hold ${depth} layers (one per weight layer of ${layers.join('-')}), got ${describe(w.layers)}`);
   }
-  const weights = w.layers.map((layer: unknown, i: number) => {
+  // Array.from turns holes into undefined, which the checks refuse (map would skip them).
+  const weights = Array.from(w.layers as unknown[]).map((layer: unknown, i: number) => {
     const at = `${where}: weights.layers[${i}]`;
     if (layer === null || typeof layer !== 'object') throw new TypeError(`${at} must be { W, b }, got ${describe(layer)}`);
     const { W, b } = layer as { W?: unknown; b?: unknown };
@@ -135,7 +136,7 @@ export function checkMeta(meta: ModelMeta | null | undefined, layers: readonly n
     if (!Array.isArray(c) || c.length !== want) {
       throw new RangeError(`${where}: classes must list ${want} classes (${outputs === 1 ? 'below and at or above 0.5 of the one output' : 'one per output'}), got ${describe(c)}`);
     }
-    c.forEach((v, i) => {
+    Array.from(c).forEach((v, i) => {
       if (!(typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v)))) throw new TypeError(`${where}: classes[${i}] must be a string or a finite number, got ${describe(v)}`);
     });
     if (new Set(c).size !== c.length) throw new RangeError(`${where}: classes must be distinct, got [${c.join(', ')}]`);
@@ -143,7 +144,7 @@ export function checkMeta(meta: ModelMeta | null | undefined, layers: readonly n
   }
   if (meta.features !== undefined) {
     const f = meta.features;
-    if (!Array.isArray(f) || f.length !== inputs || f.some((v) => typeof v !== 'string')) {
+    if (!Array.isArray(f) || f.length !== inputs || Array.from(f).some((v) => typeof v !== 'string')) {
       throw new RangeError(`${where}: features must list ${inputs} names (one per input), got ${describe(f)}`);
     }
     out.features = [...f];

@@ -28,7 +28,8 @@ export function checkWeights(weights: unknown, sizes: readonly number[], precisi
   if (!Array.isArray(weights) || weights.length !== depth) {
     throw new RangeError(`${where}: expected an array of ${depth} layers ({ W, b }), got ${describe(weights)}`);
   }
-  return weights.map((layer: unknown, i: number) => {
+  // Array.from turns holes into undefined, which the checks refuse (map would skip them).
+  return Array.from(weights as unknown[]).map((layer: unknown, i: number) => {
     const units = sizes[i + 1];
     const inputs = sizes[i];
     if (layer === null || typeof layer !== 'object') throw new TypeError(`${where}[${i}] must be { W, b }, got ${describe(layer)}`);
