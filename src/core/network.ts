@@ -68,6 +68,8 @@ export class Network {
   private readonly parametersEnd: number;
   private persistentEnd: number;
   private plan: BatchPlan | null = null;
+  /** Rows of the last `load`. */
+  private loadedRows = 0;
 
   constructor(
     readonly kernels: Kernels,
@@ -126,6 +128,7 @@ export class Network {
   /** Copies samples order[start … start+rows−1] of x (and y) into the batch buffers, planned for them. */
   load(x: SampleRows, y: SampleRows | null, order: ArrayLike<number> | null, start: number, rows: number): void {
     const plan = this.batch(rows);
+    this.loadedRows = rows;
     x.gather(this.kernels.view(plan.input), order, start, rows);
     if (y !== null) y.gather(this.kernels.view(plan.targets), order, start, rows);
   }
@@ -198,6 +201,18 @@ export class Network {
     stats[StepStats.Loss] += stats[StepStats.BatchLoss];
     stats[StepStats.Correct] += correct;
     return Number.isFinite(stats[StepStats.BatchLoss]);
+  }
+
+  /**
+   * True when the loss of the loaded samples is finite with the weights as they are now: after an
+   * update, finite weights can still be so large that outputs overflow (a linear unit at a huge
+   * learning rate), and then every prediction would be NaN. `scratch[0]` is overwritten.
+   */
+  lossFiniteOnLoaded(scratch: Float64Array): boolean {
+    scratch[0] = 0;
+    this.forward(this.loadedRows, false);
+    this.lossSum(this.loadedRows, scratch, 0);
+    return Number.isFinite(scratch[0]);
   }
 
   /** Correct predictions among the loaded rows: ŷ ≥ 0.5 against y ≥ 0.5 for one output, argmax for several. */

@@ -30,6 +30,8 @@ interface FitRun extends StepSource {
   readonly n: number;
   /** Samples per step (the last step of an epoch may have fewer). */
   readonly stepRows: number;
+  /** One number for the check of the epoch's last update. */
+  readonly scratch: Float64Array;
 }
 
 /**
@@ -55,6 +57,7 @@ export async function fit(network: Network, shuffler: Random, data: FitData, opt
     stats: new Float64Array(StepStats.Size),
     n,
     stepRows,
+    scratch: new Float64Array(1),
   };
   const { onBatchEnd, onEpochEnd } = options;
   const batches = Math.ceil(n / stepRows);
@@ -70,7 +73,9 @@ export async function fit(network: Network, shuffler: Random, data: FitData, opt
     const perCall = onBatchEnd ? stepRows : n;
     for (let start = 0; start < n; start += perCall) {
       const end = Math.min(start + perCall, n);
-      const failed = runSteps(run, start, end);
+      let failed = runSteps(run, start, end);
+      // The epoch's last update is also checked on what it computes: finite weights can still overflow the outputs.
+      if (failed < 0 && end === n && !network.lossFiniteOnLoaded(run.scratch)) failed = n - ((n - 1) % stepRows) - 1;
       if (failed >= 0) {
         network.restore();
         const batch = failed / stepRows + 1;
