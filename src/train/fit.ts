@@ -43,7 +43,7 @@ export async function fit(network: Network, shuffler: Random, data: FitData, opt
   const n = X.rows;
   const stepRows = Math.min(options.batchSize, n);
   const recipe = options.optimizer;
-  const order = new Uint32Array(n).map((_, i) => i);
+  const order = identity(new Uint32Array(n));
   const run: FitRun = {
     network,
     optimizer: network.allocatePersistent((kernels) => recipe.create(kernels, network.parameters)),
@@ -64,9 +64,13 @@ export async function fit(network: Network, shuffler: Random, data: FitData, opt
   const history: EpochLog[] = [];
   for (let epoch = 1; epoch <= options.epochs; epoch++) {
     const started = now();
-    // A diverging run (loss NaN or Infinity) is rolled back to the start of its epoch.
+    // A diverging run (loss NaN or Infinity) is rolled back to the start of its epoch, shuffling
+    // generator included.
     network.saveAside();
-    if (options.shuffle) shuffler.shuffle(order);
+    const shuffleState = shuffler.state();
+    // Each epoch's order is a fresh permutation drawn by the generator, so that it depends on the
+    // generator's position alone: fit(4) equals fit(2) then fit(2), also through a save and load.
+    if (options.shuffle) shuffler.shuffle(identity(order));
     run.stats.fill(0);
     // Without a per-batch callback the whole epoch runs in one synchronous call, which V8
     // optimises as a plain loop; with one, a call per batch and an await between them.
@@ -78,6 +82,7 @@ export async function fit(network: Network, shuffler: Random, data: FitData, opt
       if (failed < 0 && end === n && !network.lossFiniteOnLoaded(run.scratch)) failed = n - ((n - 1) % stepRows) - 1;
       if (failed >= 0) {
         network.restore();
+        shuffler.setState(shuffleState);
         const batch = failed / stepRows + 1;
         throw new RangeError(
           `fit: training diverged in epoch ${epoch}, batch ${batch}: the learning rate (${run.learningRate}) is too large for this network and data; the weights were restored to where epoch ${epoch} began`,
@@ -119,6 +124,12 @@ function runSteps(run: FitRun, start: number, end: number): number {
     if (s + stepRows >= end && !network.finite()) return s;
   }
   return -1;
+}
+
+/** Fills `order` with 0, 1, 2, … */
+function identity(order: Uint32Array): Uint32Array {
+  for (let i = 0; i < order.length; i++) order[i] = i;
+  return order;
 }
 
 function now(): number {
