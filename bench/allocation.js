@@ -31,11 +31,16 @@ const MANY = Math.min(200, Math.floor(limit / batch));
 const PER_STEP_EPOCHS = 20;
 
 if (typeof globalThis.gc !== 'function') throw new Error('bench/allocation.js needs node --expose-gc');
+const gc = globalThis.gc;
 
+/** @type {Record<number, string>} */
 const KINDS = { [constants.NODE_PERFORMANCE_GC_MINOR]: 'scavenge', [constants.NODE_PERFORMANCE_GC_MAJOR]: 'mark-compact', [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental marking', [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weak callbacks' };
+/** @typedef {import('node:perf_hooks').NodeGCPerformanceDetail} GcDetail */
+/** @type {{ kind: string, start: number, forced: boolean }[]} */
 const gcs = [];
 const observer = new PerformanceObserver((list) => {
-  for (const e of list.getEntries()) gcs.push({ kind: KINDS[e.detail?.kind ?? e.kind] ?? String(e.detail?.kind ?? e.kind), start: e.startTime, forced: Boolean((e.detail?.flags ?? e.flags) & constants.NODE_PERFORMANCE_GC_FLAGS_FORCED) });
+  // A 'gc' entry has its kind and flags in `detail`; Node before 16 put them on the entry itself.
+  for (const e of /** @type {(PerformanceEntry & { detail?: GcDetail } & GcDetail)[]} */ (list.getEntries())) gcs.push({ kind: KINDS[e.detail?.kind ?? e.kind] ?? String(e.detail?.kind ?? e.kind), start: e.startTime, forced: Boolean((e.detail?.flags ?? e.flags) & constants.NODE_PERFORMANCE_GC_FLAGS_FORCED) });
 });
 observer.observe({ entryTypes: ['gc'] });
 /** Lets the observer deliver the entries of GCs that already happened. */
@@ -51,10 +56,14 @@ function youngBytes() {
   for (const s of v8.getHeapSpaceStatistics()) if (s.space_name.startsWith('new_')) sum += s.space_used_size;
   return sum;
 }
-/** Bytes of the network's wasm linear memory, or null when the backend's internals are not reachable. */
+/**
+ * Bytes of the network's wasm linear memory, or null when the backend's internals are not reachable.
+ * @param {import('../dist/index.js').ANN} net
+ */
 function wasmBytes(net) {
   try {
-    return internalsOf(net).network().kernels.memory.buffer.byteLength;
+    // A private field of WasmKernels: the js backend has none, and the TypeError lands in the catch.
+    return /** @type {any} */ (internalsOf(net).network().kernels).memory.buffer.byteLength;
   } catch {
     return null;
   }
@@ -67,8 +76,12 @@ const net = await lib.ANN.create(R1_NETWORK);
 const build = lib.kernelBuild();
 await net.fit(x, y, { epochs: 3, batchSize: batch, learningRate: 0.5 }); // warm-up: JIT, and every plan made
 
-/** Mean young-generation growth per epoch of a fit() over `steps` batches (see youngGrowthPerEpoch). */
+/**
+ * Mean young-generation growth per epoch of a fit() over `steps` batches (see youngGrowthPerEpoch).
+ * @param {number} steps
+ */
 async function perEpochGrowth(steps) {
+  /** @type {number[]} */
   const samples = [];
   const rows = steps * batch;
   await net.fit(firstRows(x, rows), firstRows(y, rows), { epochs: PER_STEP_EPOCHS, batchSize: batch, learningRate: 0.5, shuffle: false, onEpochEnd: () => void samples.push(youngBytes()) });
@@ -95,12 +108,14 @@ const during = gcs.slice(gcStart);
 gc();
 const afterGc = heapUsed();
 observer.disconnect();
+/** @type {Record<string, number>} */
 const counts = {};
 for (const g of during) counts[g.kind] = (counts[g.kind] ?? 0) + 1;
 /**
  * Mean young-generation growth from one epoch's end to the next, over the pairs with no scavenge
  * between them (a scavenge empties it). A mean, not a median: V8 updates the space's use as
  * whole allocation areas fill, so single readings move in steps that only average out.
+ * @param {number[]} samples
  */
 function youngGrowthPerEpoch(samples) {
   let sum = 0;

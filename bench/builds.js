@@ -10,10 +10,29 @@ import { readFileSync, statSync } from 'node:fs';
 import * as lib from '../dist/index.js';
 import { WasmKernels } from '../dist/backend/wasm.js';
 
-const FILES = { simd: 'kernels.wasm', relaxed: 'kernels-relaxed.wasm' };
-const buildUrl = (file) => new URL(`../build/${file}`, import.meta.url);
+/** @typedef {import('../dist/index.js').KernelBuild} KernelBuild */
+/** @typedef {import('../dist/index.js').Precision} Precision */
 
-/** Size in bytes of a build's .wasm file, or null when it does not exist. */
+/**
+ * A kernel build as the bench sees it; `available` is false, and `reason` says why, when it cannot run here.
+ * @typedef {object} BuildInfo
+ * @property {KernelBuild} name
+ * @property {string} file
+ * @property {number | null} bytes
+ * @property {boolean} available
+ * @property {string} reason
+ * @property {() => void} select makes later `ANN.create` calls use this build
+ * @property {(precision: Precision) => Promise<WasmKernels>} create a kernel backend on this build
+ */
+
+/** @type {Record<KernelBuild, string>} */
+const FILES = { simd: 'kernels.wasm', relaxed: 'kernels-relaxed.wasm' };
+const buildUrl = (/** @type {string} */ file) => new URL(`../build/${file}`, import.meta.url);
+
+/**
+ * Size in bytes of a build's .wasm file, or null when it does not exist.
+ * @param {string} file
+ */
 function size(file) {
   try {
     return statSync(buildUrl(file)).size;
@@ -27,10 +46,11 @@ function size(file) {
  * `select()` makes later `ANN.create` calls use this build; `create` makes a kernel backend on it.
  */
 export async function kernelBuilds() {
+  /** @type {BuildInfo[]} */
   const builds = [];
-  for (const [name, file] of Object.entries(FILES)) {
+  for (const [name, file] of /** @type {[KernelBuild, string][]} */ (Object.entries(FILES))) {
     const bytes = size(file);
-    const build = { name, file: `build/${file}`, bytes, available: false, reason: '' };
+    const build = /** @type {BuildInfo} */ ({ name, file: `build/${file}`, bytes, available: false, reason: '' });
     if (bytes === null) build.reason = `build/${file} does not exist`;
     else if (!WebAssembly.validate(readFileSync(buildUrl(file)))) build.reason = `this runtime does not validate build/${file}${name === 'relaxed' ? ' (Node 20 needs --experimental-wasm-relaxed-simd, which npm run bench passes)' : ''}`;
     else {
@@ -38,7 +58,7 @@ export async function kernelBuilds() {
         await lib.setKernelBuild(name);
         if (lib.kernelBuild() !== name) build.reason = `setKernelBuild('${name}') left kernelBuild() = '${lib.kernelBuild()}'`;
       } catch (err) {
-        build.reason = err.message;
+        build.reason = /** @type {Error} */ (err).message;
       }
     }
     build.available = bytes !== null && build.reason === '';
@@ -55,13 +75,20 @@ export async function restoreAutoBuild() {
   lib.setKernelBuild('auto');
 }
 
-/** The compiled module of a build's file, for probes that call its exports directly. */
+/**
+ * The compiled module of a build's file, for probes that call its exports directly.
+ * @param {BuildInfo} build
+ */
 export function compileBuild(build) {
   return WebAssembly.compile(readFileSync(new URL(`../${build.file}`, import.meta.url)));
 }
 
-/** Instantiates a module with a stub for every function it imports (the kernels import only abort). */
+/**
+ * Instantiates a module with a stub for every function it imports (the kernels import only abort).
+ * @param {WebAssembly.Module} module
+ */
 export async function instantiateWithStubs(module) {
+  /** @type {Record<string, Record<string, () => never>>} */
   const imports = {};
   for (const imp of WebAssembly.Module.imports(module)) {
     if (imp.kind !== 'function') continue;

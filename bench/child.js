@@ -14,13 +14,27 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const PROBE = fileURLToPath(new URL('./rss-probe.js', import.meta.url));
 export const PEAK_MARK = '@@bench-peak-rss ';
 
+/**
+ * @typedef {object} ChildRun
+ * @property {number} code
+ * @property {string} stdout
+ * @property {string} stderr
+ * @property {string[]} lines
+ * @property {any} json the last stdout line that parses as JSON, or null
+ * @property {number | null} peakRss bytes
+ * @property {{ line: string, rss: number | null }[]} samples
+ */
+
 let childCpuSeconds = 0;
 /** CPU seconds used by every child run so far (as their probes reported), for the run's CPU share. */
 export function childCpu() {
   return childCpuSeconds;
 }
 
-/** The child's current resident set in bytes (VmRSS), or null where /proc is not available. */
+/**
+ * The child's current resident set in bytes (VmRSS), or null where /proc is not available.
+ * @param {number | undefined} pid
+ */
 function currentRss(pid) {
   try {
     const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -35,6 +49,10 @@ function currentRss(pid) {
  * { code, stdout, stderr, lines, json (the last stdout line that parses as JSON, or null),
  * peakRss (bytes, or null), samples: [{ line, rss }] }. Rejects, with the child's stderr, when it
  * exits non-zero, so that a broken measurement is never reported as a number.
+ * @param {string} script
+ * @param {string[]} [args]
+ * @param {{ nodeFlags?: string[], sampleOn?: RegExp | null, env?: Record<string, string> }} [options]
+ * @returns {Promise<ChildRun>}
  */
 export function runNode(script, args = [], { nodeFlags = [], sampleOn = null, env = {} } = {}) {
   return new Promise((resolve, reject) => {
@@ -42,13 +60,14 @@ export function runNode(script, args = [], { nodeFlags = [], sampleOn = null, en
     let stdout = '';
     let stderr = '';
     let partial = '';
+    /** @type {{ line: string, rss: number | null }[]} */
     const samples = [];
     child.stdout.setEncoding('utf8');
     child.stderr.setEncoding('utf8');
     child.stdout.on('data', (chunk) => {
       stdout += chunk;
       const parts = (partial + chunk).split('\n');
-      partial = parts.pop();
+      partial = parts.pop() ?? '';
       for (const line of parts) if (sampleOn?.test(line)) samples.push({ line, rss: currentRss(child.pid) });
     });
     child.stderr.on('data', (chunk) => (stderr += chunk));
@@ -67,6 +86,7 @@ export function runNode(script, args = [], { nodeFlags = [], sampleOn = null, en
         return;
       }
       const lines = stdout.split('\n').filter((l) => l.trim() !== '');
+      /** @type {any} the child's report: parsed JSON */
       let json = null;
       for (let i = lines.length - 1; i >= 0 && json === null; i--) {
         try {

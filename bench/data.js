@@ -8,7 +8,10 @@ import { loadMnist, selectClasses } from '../dist/index.js';
 const POSITIVE = 5;
 const NEGATIVE = 8;
 
-/** One split of R1 as f32 matrices, x samples × 784 and y samples × 1: only the 5s and 8s are read, scaled as they are selected. */
+/**
+ * One split of R1 as f32 matrices, x samples × 784 and y samples × 1: only the 5s and 8s are read, scaled as they are selected.
+ * @param {'train' | 'test'} set
+ */
 export async function loadR1Split(set) {
   const mnist = await loadMnist({ set, digits: [POSITIVE, NEGATIVE] });
   return selectClasses(mnist.images, mnist.labels, 784, POSITIVE, NEGATIVE, { scale: 255 });
@@ -20,7 +23,12 @@ export async function loadR1() {
   return { train, test };
 }
 
-/** The first `rows` samples of x and y, without copying (a Matrix over a subarray). */
+/**
+ * The first `rows` samples of x and y, without copying (a Matrix over a subarray).
+ * @param {import('../dist/index.js').Matrix} m
+ * @param {number} rows
+ * @returns {import('../dist/index.js').Matrix}
+ */
 export function firstRows(m, rows) {
   return { data: m.data.subarray(0, rows * m.cols), rows, cols: m.cols };
 }

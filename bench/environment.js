@@ -9,6 +9,8 @@ import os from 'node:os';
 /**
  * The version of a package installed in this project's node_modules, or 'not installed'. Read
  * from the folder rather than resolved: some packages (tinybench) do not export package.json.
+ * @param {string} name
+ * @returns {string}
  */
 function installed(name) {
   try {
@@ -20,7 +22,7 @@ function installed(name) {
 
 /** The commit the source was at, flagged when the working tree differs from it (read-only git calls). */
 function commit() {
-  const git = (...args) => execFileSync('git', args, { cwd: new URL('..', import.meta.url), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  const git = (/** @type {string[]} */ ...args) => execFileSync('git', args, { cwd: new URL('..', import.meta.url), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   try {
     const head = git('rev-parse', '--short', 'HEAD');
     return git('status', '--porcelain', '--untracked-files=no') ? `${head} + uncommitted changes` : head;

@@ -23,11 +23,57 @@ const IN = 784;
 const UNITS = 196;
 const CUBE = 512;
 
-/** A product C (m × n) = op(A) · op(B); A is stored k × m when transposed, B n × k. */
+/**
+ * @typedef {object} GemmCase
+ * @property {string} id
+ * @property {string} group 'r1', 'cube' or 'outer'
+ * @property {string} label
+ * @property {number | null} batch
+ * @property {boolean} transA
+ * @property {boolean} transB
+ * @property {number} m
+ * @property {number} n
+ * @property {number} k
+ * @property {number} flops
+ */
+/**
+ * A Map from case id, filled for every case before it is read (so `get` finds what it asks for).
+ * @template T
+ * @typedef {{ get(id: string): T, set(id: string, value: T): unknown, values(): Iterable<T> }} CaseMap
+ */
+/** @typedef {CaseMap<{ a: Float32Array, b: Float32Array }>} GemmInputs each case's operands */
+/**
+ * One implementation behind the common benchmark interface.
+ * @typedef {object} GemmImpl
+ * @property {string} name
+ * @property {(cases: GemmCase[], src: GemmInputs) => void | Promise<void>} setup
+ * @property {(c: GemmCase) => void} run
+ * @property {(c: GemmCase) => ArrayLike<number>} output
+ * @property {() => Promise<void>} before
+ * @property {() => void} dispose
+ */
+
+/**
+ * A product C (m × n) = op(A) · op(B); A is stored k × m when transposed, B n × k.
+ * @param {string} id
+ * @param {string} group
+ * @param {string} label
+ * @param {boolean} transA
+ * @param {boolean} transB
+ * @param {number} m
+ * @param {number} n
+ * @param {number} k
+ * @param {number | null} batch
+ * @returns {GemmCase}
+ */
 function gemmCase(id, group, label, transA, transB, m, n, k, batch) {
   return { id, group, label, batch, transA, transB, m, n, k, flops: 2 * m * n * k };
 }
 
+/**
+ * @param {string} kind
+ * @param {number} batch
+ */
 function r1Case(kind, batch) {
   const at = `${kind}@${batch}`;
   if (kind === 'forward') return gemmCase(at, 'r1', 'forward Z = A·Wᵀ', false, true, batch, UNITS, IN, batch);
@@ -44,18 +90,29 @@ export const GEMM_CASES = [
 ];
 
 /** How each operand is stored: [rows, cols]. */
-const shapeA = (c) => (c.transA ? [c.k, c.m] : [c.m, c.k]);
-const shapeB = (c) => (c.transB ? [c.n, c.k] : [c.k, c.n]);
+const shapeA = (/** @type {GemmCase} */ c) => /** @type {[number, number]} */ (c.transA ? [c.k, c.m] : [c.m, c.k]);
+const shapeB = (/** @type {GemmCase} */ c) => /** @type {[number, number]} */ (c.transB ? [c.n, c.k] : [c.k, c.n]);
 
-/** Inputs for every case, uniform in [−1, 1), generated once and copied into each implementation. */
+/**
+ * Inputs for every case, uniform in [−1, 1), generated once and copied into each implementation.
+ * @param {GemmCase[]} cases
+ * @returns {GemmInputs}
+ */
 function inputs(cases) {
   const rnd = mulberry32(1);
-  const fill = ([r, c]) => Float32Array.from({ length: r * c }, () => 2 * rnd() - 1);
-  return new Map(cases.map((c) => [c.id, { a: fill(shapeA(c)), b: fill(shapeB(c)) }]));
+  const fill = (/** @type {[number, number]} */ [r, c]) => Float32Array.from({ length: r * c }, () => 2 * rnd() - 1);
+  return /** @type {GemmInputs} */ (new Map(cases.map((c) => [c.id, { a: fill(shapeA(c)), b: fill(shapeB(c)) }])));
 }
 
-/** This library's kernels (a wasm build or the TS backend) behind the common benchmark interface. */
+/**
+ * This library's kernels (a wasm build or the TS backend) behind the common benchmark interface.
+ * @param {string} name
+ * @param {import('../dist/backend/kernels.js').Kernels} kernels
+ * @returns {GemmImpl}
+ */
 export function ourGemm(name, kernels) {
+  /** @typedef {import('../dist/backend/kernels.js').Buffer} Buffer */
+  /** @type {CaseMap<{ a: Buffer, b: Buffer, c: Buffer }>} */
   const ops = new Map();
   return {
     name,
@@ -80,8 +137,16 @@ export function ourGemm(name, kernels) {
   };
 }
 
-/** tf.matMul on one tfjs backend; each call makes (and here disposes) a new output tensor, as tfjs always does. */
+/**
+ * tf.matMul on one tfjs backend; each call makes (and here disposes) a new output tensor, as tfjs always does.
+ * @param {string} name
+ * @param {import('./tfjs.js').Tf} tf
+ * @param {string} backend
+ * @returns {GemmImpl}
+ */
 export function tfjsGemm(name, tf, backend) {
+  /** @typedef {import('@tensorflow/tfjs-core').Tensor2D} Tensor2D */
+  /** @type {CaseMap<{ a: Tensor2D, b: Tensor2D }>} */
   const tensors = new Map();
   return {
     name,
@@ -107,7 +172,11 @@ export function tfjsGemm(name, tf, backend) {
   };
 }
 
-/** Largest |x − ref| over the output, relative to the largest |ref|. */
+/**
+ * Largest |x − ref| over the output, relative to the largest |ref|.
+ * @param {ArrayLike<number>} x
+ * @param {ArrayLike<number>} ref
+ */
 function relError(x, ref) {
   let diff = 0;
   let scale = 0;
@@ -122,6 +191,9 @@ function relError(x, ref) {
  * Checks every implementation against the reference (the one named `reference`) on every case.
  * Returns the worst relative error; throws on a plainly wrong result (f32 sums of ≤ 784 terms of
  * magnitude ≤ 1 agree far better than 1e-4).
+ * @param {GemmImpl[]} impls
+ * @param {GemmCase[]} cases
+ * @param {string} reference
  */
 async function crossCheck(impls, cases, reference) {
   const ref = impls.find((i) => i.name === reference) ?? impls[0];
@@ -145,6 +217,9 @@ async function crossCheck(impls, cases, reference) {
  * Times every case on every implementation: tinybench, interleaved per case (impl 1, impl 2, …,
  * next case) so that a slow drift of the machine hits all alike. Returns { cases: [{ ...case,
  * time: { [impl name]: summary } }], checkError }.
+ * @param {GemmImpl[]} impls
+ * @param {import('tinybench').BenchOptions} options
+ * @param {{ cases?: GemmCase[], reference?: string }} [which]
  */
 export async function benchGemm(impls, options, { cases = GEMM_CASES, reference = 'TS' } = {}) {
   const src = inputs(cases);

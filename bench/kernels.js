@@ -15,6 +15,11 @@ export const ACT_ROWS = 256;
 export const UNITS = 196;
 const N = ACT_ROWS * UNITS;
 
+/** @typedef {import('../dist/backend/kernels.js').Kernels} Kernels */
+/** @typedef {Record<string, import('../dist/backend/kernels.js').Buffer>} Operands the buffers Z, A, dA, dZ and R */
+/** @typedef {{ id: string, label: string, run: (k: Kernels, o: Operands) => void, out: string }} ActCase */
+
+/** @type {ActCase[]} */
 export const ACT_CASES = [
   { id: 'sigmoid', label: 'sigmoid forward A = σ(Z)', run: (k, o) => k.activate(Activation.Sigmoid, o.Z, o.A, ACT_ROWS, UNITS, 0), out: 'A' },
   { id: 'sigmoidBackward', label: 'sigmoid backward dZ = dA ⊙ σ′(Z)', run: (k, o) => k.activateBackward(Activation.Sigmoid, o.Z, o.A, o.dA, o.dZ, ACT_ROWS, UNITS, 0), out: 'dZ' },
@@ -27,7 +32,12 @@ function inputs() {
   return { Z, A: Float32Array.from(Z, (z) => 1 / (1 + Math.exp(-z))), dA: Float32Array.from({ length: N }, () => 2 * rnd() - 1) };
 }
 
+/**
+ * @param {Kernels} k
+ * @param {Record<string, Float32Array>} src
+ */
 function operands(k, src) {
+  /** @type {Operands} */
   const o = {};
   for (const name of ['Z', 'A', 'dA', 'dZ', 'R']) o[name] = k.alloc(N);
   // Views are valid until the next alloc (wasm memory may grow), so fill only after allocating all.
@@ -35,7 +45,11 @@ function operands(k, src) {
   return o;
 }
 
-/** `backends` is [{ name, k }]; the one named 'TS' is the reference. Returns { cases, checkError }. */
+/**
+ * `backends` is [{ name, k }]; the one named 'TS' is the reference. Returns { cases, checkError }.
+ * @param {{ name: string, k: Kernels }[]} backends
+ * @param {import('tinybench').BenchOptions} options
+ */
 export async function benchActivations(backends, options) {
   const src = inputs();
   const bs = backends.map((b) => ({ ...b, o: operands(b.k, src) }));

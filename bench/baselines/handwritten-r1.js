@@ -23,12 +23,27 @@ import { mulberry32 } from '../seeded.js';
 const D = 784;
 const H = 196;
 
-/** Reads an idx file: the bytes after its header (16 bytes for images, 8 for labels). */
+/**
+ * @typedef {{ x: Float32Array, y: Float32Array, n: number }} Split n samples: x n × 784 pixels in [0, 1], y 1 for a 5
+ * @typedef {ReturnType<typeof createNet>} Net
+ */
+
+/**
+ * Reads an idx file: the bytes after its header (16 bytes for images, 8 for labels).
+ * @param {string} dir
+ * @param {string} name
+ * @param {number} header
+ */
 function idx(dir, name, header) {
   return readFileSync(path.join(dir, name)).subarray(header);
 }
 
-/** The 5s and 8s of one MNIST split: x (n × 784, in [0, 1]) and y (1 for a 5). */
+/**
+ * The 5s and 8s of one MNIST split: x (n × 784, in [0, 1]) and y (1 for a 5).
+ * @param {string} dir
+ * @param {string} prefix
+ * @returns {Split}
+ */
 function fivesAndEights(dir, prefix) {
   const images = idx(dir, `${prefix}-images-idx3-ubyte`, 16);
   const labels = idx(dir, `${prefix}-labels-idx1-ubyte`, 8);
@@ -50,10 +65,13 @@ export function loadData() {
   return { train: fivesAndEights(dir, 'train'), test: fivesAndEights(dir, 't10k') };
 }
 
-/** Fresh weights (Glorot uniform, biases zero) and every buffer training will need. */
+/**
+ * Fresh weights (Glorot uniform, biases zero) and every buffer training will need.
+ * @param {number} seed
+ */
 export function createNet(seed) {
   const rnd = mulberry32(seed);
-  const glorot = (n, fanIn, fanOut) => {
+  const glorot = (/** @type {number} */ n, /** @type {number} */ fanIn, /** @type {number} */ fanOut) => {
     const limit = Math.sqrt(6 / (fanIn + fanOut));
     const w = new Float32Array(n);
     for (let i = 0; i < n; i++) w[i] = (2 * rnd() - 1) * limit;
@@ -72,9 +90,14 @@ export function createNet(seed) {
   };
 }
 
-const sigmoid = (z) => 1 / (1 + Math.exp(-z));
+const sigmoid = (/** @type {number} */ z) => 1 / (1 + Math.exp(-z));
 
-/** Forward pass of sample `s`: fills net.h, returns the output probability. */
+/**
+ * Forward pass of sample `s`: fills net.h, returns the output probability.
+ * @param {Net} net
+ * @param {Float32Array} x
+ * @param {number} s
+ */
 function forward(net, x, s) {
   const { W1, b1, w2, h } = net;
   const xo = s * D;
@@ -89,7 +112,13 @@ function forward(net, x, s) {
   return sigmoid(out);
 }
 
-/** One epoch of minibatch SGD over a fresh shuffle; returns the mean training loss. */
+/**
+ * One epoch of minibatch SGD over a fresh shuffle; returns the mean training loss.
+ * @param {Net} net
+ * @param {Split} data
+ * @param {number} batch
+ * @param {number} lr
+ */
 export function trainEpoch(net, data, batch, lr) {
   const { x, y, n } = data;
   const { W1, b1, w2, h, gW1, gb1, gw2 } = net;
@@ -135,7 +164,11 @@ export function trainEpoch(net, data, batch, lr) {
   return lossSum / n;
 }
 
-/** Accuracy (threshold 0.5) and mean binary cross-entropy on a data set. */
+/**
+ * Accuracy (threshold 0.5) and mean binary cross-entropy on a data set.
+ * @param {Net} net
+ * @param {Split} data
+ */
 export function evaluate(net, data) {
   let correct = 0;
   let loss = 0;

@@ -6,7 +6,6 @@
 import { request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-// @ts-expect-error: plain JavaScript without type declarations
 import { startServer } from '../../demo/server.js';
 
 let server: Server;

@@ -129,7 +129,7 @@ describe('a model of one input', () => {
     const area = rows.map((r) => r[0]);
     const withLabel = join(dir, 'area-label.csv');
     const featureOnly = join(dir, 'area.csv');
-    writeFileSync(withLabel, rows.map((r, i) => `${area[i]},${variety[i] === 0 ? 0 : 1}`).join('\n') + '\n');
+    writeFileSync(withLabel, rows.map((_, i) => `${area[i]},${variety[i] === 0 ? 0 : 1}`).join('\n') + '\n');
     writeFileSync(featureOnly, area.join('\n') + '\n');
     const model = join(dir, 'one-input.json');
     expect(cli(['train', '--data', withLabel, '--layers', '4', '--standardize', '--epochs', '3', '--seed', '1', '--out', model]).status).toBe(0);

@@ -1,6 +1,6 @@
 /** What the trainer makes of labels: classes or regression, the output layer and loss, the targets. */
 import { describe, expect, it } from 'vitest';
-import { chooseHead, decideTask, outputCount, targets } from '../../src/cli/targets.js';
+import { chooseHead, decideTask, outputCount, targets, type Task } from '../../src/cli/targets.js';
 
 describe('decideTask', () => {
   it('reads names and a few integer codes as classes, other numbers as regression', () => {
@@ -16,9 +16,9 @@ describe('decideTask', () => {
 });
 
 describe('chooseHead and outputCount', () => {
-  const two = { kind: 'classification', classes: ['no', 'yes'] } as const;
-  const three = { kind: 'classification', classes: [1, 2, 3] } as const;
-  const numbers = { kind: 'regression' } as const;
+  const two: Task = { kind: 'classification', classes: ['no', 'yes'] };
+  const three: Task = { kind: 'classification', classes: [1, 2, 3] };
+  const numbers: Task = { kind: 'regression' };
   it('defaults: sigmoid + binary CE on one output, softmax + categorical CE on one per class, identity + MSE', () => {
     expect([chooseHead(two), outputCount(two, 'sigmoid')]).toEqual([{ output: 'sigmoid', loss: 'binaryCrossEntropy' }, 1]);
     expect([chooseHead(three), outputCount(three, 'softmax')]).toEqual([{ output: 'softmax', loss: 'categoricalCrossEntropy' }, 3]);

@@ -211,7 +211,7 @@ describe('a file of a million rows', () => {
         chunk = '';
       }
     }
-    await new Promise((done) => out.end(chunk, done));
+    await new Promise<void>((done) => out.end(chunk, done));
     const dist = join(repoRoot, 'dist/index.js');
     const run = (body: string) => spawnSync('node', ['--max-old-space-size=32', '--input-type=module', '-e', `import { loadDelimited, parseDelimited } from ${JSON.stringify(dist)};\nimport { readFileSync } from 'node:fs';\n${body}`], { encoding: 'utf8' });
     try {
