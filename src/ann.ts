@@ -6,12 +6,12 @@
  */
 import { createKernels } from './backend/index.js';
 import type { BackendName } from './backend/kernels.js';
-import { checkArchitecture, optionsOf, type Architecture, type CreateOptions } from './core/architecture.js';
+import { checkArchitecture, type Architecture, type CreateOptions } from './core/architecture.js';
 import { checkTargets, objectiveOf } from './core/losses.js';
 import { Network } from './core/network.js';
 import { evaluate, gradients, predict, type Evaluation } from './core/passes.js';
 import { Random } from './core/random.js';
-import { Standardizer } from './data/transform.js';
+import type { Standardizer } from './data/transform.js';
 import { describeSource, isNode, type ByteSource } from './data/source.js';
 import { writeFileAtomic } from './io/atomic-write.js';
 import { describe } from './io/describe.js';
@@ -21,7 +21,7 @@ import { encodeModelFile, readModelText, type ModelMeta } from './model/model-fi
 import { toModelJSON, type ModelJSON } from './model/model-json.js';
 import { checkSavedModel, checkStandardizer } from './model/read-model.js';
 import { checkWeights, type LayerWeights, type WeightsInput } from './model/weights.js';
-import { fit } from './train/fit.js';
+import { train } from './train/fit.js';
 import { checkFitOptions, type EpochLog, type FitOptions } from './train/fit-options.js';
 
 export type { Evaluation } from './core/passes.js';
@@ -47,7 +47,6 @@ export interface ANNOptions extends CreateOptions {
 // The architecture's fields (layers, activations, loss, leakyReluSlope, init, seed, precision,
 // backend) are the ANN's own, read-only: declared once, in core/architecture.ts, and copied in
 // by the constructor.
-// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the constructor assigns every field of Architecture.
 export interface ANN extends Architecture {}
 
 // biome-ignore lint/suspicious/noUnsafeDeclarationMerging: see the interface above.
@@ -130,7 +129,7 @@ export class ANN {
     }
     this.training = true;
     try {
-      return await fit(net, this.shuffler, { X, Y, validation }, checked, () => void this.live('fit'));
+      return await train(net, this.shuffler, { X, Y, validation }, checked, () => void this.live('fit'));
     } finally {
       this.training = false;
     }

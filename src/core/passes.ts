@@ -3,7 +3,7 @@
  * evaluation (mean loss and accuracy, as Keras and TF.js define them), and gradients.
  */
 import type { FloatArray, Matrix } from '../io/matrix.js';
-import { countCorrect, isClassification } from './accuracy.js';
+import { isClassification } from './accuracy.js';
 import type { Network } from './network.js';
 
 export interface Evaluation {

@@ -12,10 +12,13 @@ export const MODEL_FORMAT = 'backprop-wasm/ann';
 /** The version of `toJSON()`'s form. */
 export const JSON_VERSION = 1;
 
+/** Names become strings in a saved model: it may come from a file written by another version. */
+type Widen<T> = T extends string ? string : T extends readonly (infer E)[] ? Widen<E>[] : T;
+
 export type ModelJSON = {
   format: typeof MODEL_FORMAT;
   version: number;
-} & ReturnType<typeof savedArchitecture> & {
+} & { -readonly [K in keyof SavedArchitecture]: Widen<SavedArchitecture[K]> } & {
     standardizer: { mean: number[]; std: number[] } | null;
     /** Where the shuffling generator stands, so that training resumes exactly as it would have gone on. */
     shuffleState?: number[];

@@ -142,4 +142,3 @@ function* spread(n: number, most: number): Generator<number> {
   for (let j = 0; j < most; j++) yield most === 1 ? 0 : Math.round((j * (n - 1)) / (most - 1));
 }
 
-const KINK = Symbol('kink');
