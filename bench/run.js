@@ -36,10 +36,13 @@ import { tfjsEpochs } from './tfjs-training.js';
 import { benchEpoch } from './training.js';
 
 const SECTIONS = ['gemm', 'peak', 'activations', 'epochs', 'allocation', 'memory', 'startup'];
-const { values: flags } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, 'no-tfjs-cpu': { type: 'boolean', default: false } } });
+const { values: flags } = parseArgs({
+  options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, 'no-tfjs-cpu': { type: 'boolean', default: false } },
+});
 const quick = flags.quick;
 const only = flags.only ? flags.only.split(',').map((s) => s.trim()) : SECTIONS;
-for (const s of only) if (!SECTIONS.includes(s)) throw new Error(`bench: --only: unknown section '${s}' (sections: ${SECTIONS.join(', ')})`);
+for (const s of only)
+  if (!SECTIONS.includes(s)) throw new Error(`bench: --only: unknown section '${s}' (sections: ${SECTIONS.join(', ')})`);
 const wanted = (/** @type {string} */ s) => only.includes(s);
 
 /**
@@ -50,8 +53,28 @@ const wanted = (/** @type {string} */ s) => only.includes(s);
  * against 1.58 in the runs before and after).
  */
 const BUDGET = quick
-  ? { kernel: { time: 20, iterations: 2, warmupTime: 5, warmupIterations: 1 }, peak: { callMs: 20, runs: 3 }, trainLimit: 1024, ourRuns: 1, slowRuns: 1, handRuns: 1, allocEpochs: 10, exampleEpochs: 1, startupRuns: 2 }
-  : { kernel: { time: 600, iterations: 15, warmupTime: 50, warmupIterations: 2 }, peak: { callMs: 200, runs: 7 }, trainLimit: null, ourRuns: 5, slowRuns: 3, handRuns: 3, allocEpochs: 100, exampleEpochs: 20, startupRuns: 7 };
+  ? {
+      kernel: { time: 20, iterations: 2, warmupTime: 5, warmupIterations: 1 },
+      peak: { callMs: 20, runs: 3 },
+      trainLimit: 1024,
+      ourRuns: 1,
+      slowRuns: 1,
+      handRuns: 1,
+      allocEpochs: 10,
+      exampleEpochs: 1,
+      startupRuns: 2,
+    }
+  : {
+      kernel: { time: 600, iterations: 15, warmupTime: 50, warmupIterations: 2 },
+      peak: { callMs: 200, runs: 7 },
+      trainLimit: null,
+      ourRuns: 5,
+      slowRuns: 3,
+      handRuns: 3,
+      allocEpochs: 100,
+      exampleEpochs: 20,
+      startupRuns: 7,
+    };
 /** tfjs on its cpu backend and our TS backend are the slowest: one epoch each per batch size. */
 const SLOWEST_RUNS = 1;
 const BATCHES = [32, 256];
@@ -65,7 +88,8 @@ const started = performance.now();
 const cpuStart = process.cpuUsage();
 const loadBefore = os.loadavg()[0];
 const runs = (/** @type {number} */ n) => `${n} run${n === 1 ? '' : 's'}`;
-const log = (/** @type {string} */ msg) => process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(3)} s] ${msg}\n`);
+const log = (/** @type {string} */ msg) =>
+  process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(3)} s] ${msg}\n`);
 
 /**
  * Runs one section if it was asked for. A section that throws is recorded and reported, and the
@@ -86,7 +110,19 @@ async function section(name, measure) {
 
 /** @typedef {import('./results.js').Measurements} Measurements */
 // What results.js renders: the rest is filled in below, section by section.
-const m = /** @type {Measurements} */ (/** @type {Partial<Measurements>} */ ({ failed: [], sections: SECTIONS, quick, only, wasmFlags, env: environment(), budget: BUDGET, learningRate: LEARNING_RATE, batches: BATCHES }));
+const m = /** @type {Measurements} */ (
+  /** @type {Partial<Measurements>} */ ({
+    failed: [],
+    sections: SECTIONS,
+    quick,
+    only,
+    wasmFlags,
+    env: environment(),
+    budget: BUDGET,
+    learningRate: LEARNING_RATE,
+    batches: BATCHES,
+  })
+);
 m.builds = await kernelBuilds();
 const available = m.builds.builds.filter((b) => b.available);
 log(`kernel builds: ${m.builds.builds.map((b) => `${b.name} ${b.available ? 'available' : `not available (${b.reason})`}`).join('; ')}`);
@@ -138,27 +174,55 @@ await section('epochs', async () => {
   const epochs = [];
   m.epochs = epochs;
   // testAccuracy: the median over the runs (ours are seeded alike, so theirs are one value).
-  const add = (/** @type {string} */ impl, /** @type {number} */ batch, /** @type {Omit<import('./results.js').EpochRow, 'impl' | 'batch' | 'testAccuracy'>} */ r) => epochs.push({ impl, batch, testAccuracy: summarizeTimes(r.testAccuracies).median, ...r });
+  const add = (
+    /** @type {string} */ impl,
+    /** @type {number} */ batch,
+    /** @type {Omit<import('./results.js').EpochRow, 'impl' | 'batch' | 'testAccuracy'>} */ r,
+  ) => epochs.push({ impl, batch, testAccuracy: summarizeTimes(r.testAccuracies).median, ...r });
   for (const batch of BATCHES) {
     for (const b of available) {
       log(`R1 epoch, batch ${batch}, wasm ${b.name} (${runs(BUDGET.ourRuns)})`);
       const r = await benchEpoch(data, { backend: 'wasm', build: b, batch, learningRate: LEARNING_RATE, runs: BUDGET.ourRuns });
-      add(`wasm ${b.name}`, batch, { time: r.time, testAccuracies: [/** @type {number} R1 classifies */ (r.test.accuracy)], trainAccuracy: r.trainAccuracy });
+      add(`wasm ${b.name}`, batch, {
+        time: r.time,
+        testAccuracies: [/** @type {number} R1 classifies */ (r.test.accuracy)],
+        trainAccuracy: r.trainAccuracy,
+      });
     }
     await restoreAutoBuild();
     log(`R1 epoch, batch ${batch}, TS backend (${runs(SLOWEST_RUNS)})`);
     const ts = await benchEpoch(data, { backend: 'js', batch, learningRate: LEARNING_RATE, runs: SLOWEST_RUNS });
-    add('TS', batch, { time: ts.time, testAccuracies: [/** @type {number} R1 classifies */ (ts.test.accuracy)], trainAccuracy: ts.trainAccuracy });
+    add('TS', batch, {
+      time: ts.time,
+      testAccuracies: [/** @type {number} R1 classifies */ (ts.test.accuracy)],
+      trainAccuracy: ts.trainAccuracy,
+    });
     if (tfjsOk) {
-      for (const [backend, n] of /** @type {[string, number][]} */ ([['wasm', BUDGET.slowRuns], ...(flags['no-tfjs-cpu'] ? [] : [['cpu', SLOWEST_RUNS]])])) {
+      for (const [backend, n] of /** @type {[string, number][]} */ ([
+        ['wasm', BUDGET.slowRuns],
+        ...(flags['no-tfjs-cpu'] ? [] : [['cpu', SLOWEST_RUNS]]),
+      ])) {
         log(`R1 epoch, batch ${batch}, tfjs-layers on ${backend} (${runs(n)})`);
-        const r = await tfjsEpochs(/** @type {{ tf: import('./tfjs.js').Tf, tfl: import('./tfjs.js').Tfl }} tfjsOk */ (m.tfjs), backend, data, { batch, runs: n });
+        const r = await tfjsEpochs(
+          /** @type {{ tf: import('./tfjs.js').Tf, tfl: import('./tfjs.js').Tfl }} tfjsOk */ (m.tfjs),
+          backend,
+          data,
+          { batch, runs: n },
+        );
         add(`tfjs ${backend}`, batch, { time: summarizeTimes(r.times), testAccuracies: r.testAccuracies, trainAccuracy: r.trainAccuracy });
       }
     }
     log(`R1 epoch, batch ${batch}, hand-written JS loop in a child process (${runs(BUDGET.handRuns)})`);
     const h = await measureHandwritten({ batch, runs: BUDGET.handRuns, limit });
-    add('hand-written JS', batch, { time: summarizeTimes(h.epochTimes), testAccuracies: h.runs.map((/** @type {{ testAccuracy: number }} */ r) => r.testAccuracy), trainAccuracy: null, peakRss: h.peakRss, rssPerEpoch: h.rssPerEpoch, rssAfterLoad: h.rssAfterLoad, trainSamples: h.trainSamples });
+    add('hand-written JS', batch, {
+      time: summarizeTimes(h.epochTimes),
+      testAccuracies: h.runs.map((/** @type {{ testAccuracy: number }} */ r) => r.testAccuracy),
+      trainAccuracy: null,
+      peakRss: h.peakRss,
+      rssPerEpoch: h.rssPerEpoch,
+      rssAfterLoad: h.rssAfterLoad,
+      trainSamples: h.trainSamples,
+    });
   }
 });
 
@@ -173,7 +237,9 @@ await section('memory', async () => {
   log(`memory: npm start (${BUDGET.exampleEpochs} epochs) and the hand-written loop (1 epoch), each in a child process`);
   m.memory = {
     example: await measureExample({ epochs: BUDGET.exampleEpochs }),
-    handwritten: m.epochs?.find((e) => e.impl === 'hand-written JS' && e.batch === 32) ?? (await measureHandwritten({ batch: 32, runs: 1, limit: BUDGET.trainLimit })),
+    handwritten:
+      m.epochs?.find((e) => e.impl === 'hand-written JS' && e.batch === 32) ??
+      (await measureHandwritten({ batch: 32, runs: 1, limit: BUDGET.trainLimit })),
   };
 });
 
@@ -189,7 +255,9 @@ m.loadAfter = os.loadavg()[0];
 // itself; well below 1 means other processes took turns on its core.
 const cpu = process.cpuUsage(cpuStart);
 m.cpuShare = ((cpu.user + cpu.system) / 1e6 + childCpu()) / m.seconds;
-log(`done in ${m.seconds.toFixed(0)} s; CPU time / wall time ${m.cpuShare.toFixed(2)}; load average ${loadBefore.toFixed(2)} before, ${m.loadAfter.toFixed(2)} after`);
+log(
+  `done in ${m.seconds.toFixed(0)} s; CPU time / wall time ${m.cpuShare.toFixed(2)}; load average ${loadBefore.toFixed(2)} before, ${m.loadAfter.toFixed(2)} after`,
+);
 
 const report = renderResults(m);
 process.stdout.write(report);

@@ -27,12 +27,14 @@ function r1Model(tf, tfl, weights) {
   // The library's W is units × inputs (row-major); a tfjs Dense kernel is inputs × units.
   // R1 is float32, so W and b are Float32Arrays.
   model.setWeights(
-    weights.flatMap(({ W, b }) => [tf.transpose(tf.tensor2d(/** @type {Float32Array} */ (W), [b.length, W.length / b.length])), tf.tensor1d(/** @type {Float32Array} */ (b))]),
+    weights.flatMap(({ W, b }) => [
+      tf.transpose(tf.tensor2d(/** @type {Float32Array} */ (W), [b.length, W.length / b.length])),
+      tf.tensor1d(/** @type {Float32Array} */ (b)),
+    ]),
   );
   model.compile({ optimizer: tf.train.sgd(0.5), loss: 'binaryCrossentropy', metrics: ['accuracy'] });
   return model;
 }
-
 
 /**
  * `runs` one-epoch fits on tfjs backend `backend` ('wasm' or 'cpu'). `data` is R1's
@@ -53,9 +55,14 @@ export async function tfjsEpochs({ tf, tfl }, backend, data, { batch, runs }) {
   shuffler.setState(/** @type {number[]} a model made by ANN.create has one */ (net.toJSON().shuffleState));
   net.dispose();
   const order = shuffler.shuffle(Array.from({ length: data.train.x.rows }, (_, i) => i));
-  const tensor = (/** @type {import('../dist/index.js').Matrix} */ m) => tf.tensor2d(/** @type {Float32Array} R1 is float32 */ (m.data), [m.rows, m.cols]);
+  const tensor = (/** @type {import('../dist/index.js').Matrix} */ m) =>
+    tf.tensor2d(/** @type {Float32Array} R1 is float32 */ (m.data), [m.rows, m.cols]);
   const [x, y, testX, testY] = [selectRows(data.train.x, order), selectRows(data.train.y, order), data.test.x, data.test.y].map(tensor);
-  const fit = (/** @type {import('@tensorflow/tfjs-layers').Sequential} */ model, /** @type {import('@tensorflow/tfjs-core').Tensor} */ xs, /** @type {import('@tensorflow/tfjs-core').Tensor} */ ys) => model.fit(xs, ys, { batchSize: batch, epochs: 1, shuffle: false, verbose: 0 });
+  const fit = (
+    /** @type {import('@tensorflow/tfjs-layers').Sequential} */ model,
+    /** @type {import('@tensorflow/tfjs-core').Tensor} */ xs,
+    /** @type {import('@tensorflow/tfjs-core').Tensor} */ ys,
+  ) => model.fit(xs, ys, { batchSize: batch, epochs: 1, shuffle: false, verbose: 0 });
 
   const warm = r1Model(tf, tfl, weights);
   const warmRows = warmupRows(batch, data.train.x.rows);
@@ -75,8 +82,14 @@ export async function tfjsEpochs({ tf, tfl }, backend, data, { batch, runs }) {
     const started = performance.now();
     const history = await fit(model, x, y);
     times.push(performance.now() - started);
-    const [loss, acc] = /** @type {import('@tensorflow/tfjs-core').Scalar[]} loss and the one metric */ (model.evaluate(testX, testY, { batchSize: 1024 }));
-    result = { testLoss: loss.dataSync()[0], testAccuracy: acc.dataSync()[0], trainAccuracy: /** @type {number | undefined} */ (history.history.acc?.[0] ?? history.history.accuracy?.[0]) };
+    const [loss, acc] = /** @type {import('@tensorflow/tfjs-core').Scalar[]} loss and the one metric */ (
+      model.evaluate(testX, testY, { batchSize: 1024 })
+    );
+    result = {
+      testLoss: loss.dataSync()[0],
+      testAccuracy: acc.dataSync()[0],
+      trainAccuracy: /** @type {number | undefined} */ (history.history.acc?.[0] ?? history.history.accuracy?.[0]),
+    };
     testAccuracies.push(/** @type {number} */ (result.testAccuracy));
     tf.dispose([loss, acc]);
     model.dispose();

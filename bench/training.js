@@ -15,7 +15,14 @@ import { summarizeTimes } from './stats.js';
  * R1's network. Only the backend (and the kernel build) changes between the rows of a table.
  * @type {import('../dist/index.js').ANNOptions}
  */
-export const R1_NETWORK = { layers: [784, 196, 1], activation: 'sigmoid', output: 'sigmoid', loss: 'binaryCrossEntropy', seed: 1, precision: 'f32' };
+export const R1_NETWORK = {
+  layers: [784, 196, 1],
+  activation: 'sigmoid',
+  output: 'sigmoid',
+  loss: 'binaryCrossEntropy',
+  seed: 1,
+  precision: 'f32',
+};
 
 /**
  * Rows of the untimed warm-up fit before the timed epochs: at least 3 batches and 640 images —
@@ -55,5 +62,12 @@ export async function benchEpoch(data, { backend, build, batch, learningRate, ru
     test = net.evaluate(data.test.x, data.test.y);
     net.dispose();
   }
-  return { batch, samples: data.train.x.rows, time: summarizeTimes(times), times, trainAccuracy: /** @type {import('../dist/index.js').EpochLog} */ (log).accuracy, test: /** @type {import('../dist/index.js').Evaluation} */ (test) };
+  return {
+    batch,
+    samples: data.train.x.rows,
+    time: summarizeTimes(times),
+    times,
+    trainAccuracy: /** @type {import('../dist/index.js').EpochLog} */ (log).accuracy,
+    test: /** @type {import('../dist/index.js').Evaluation} */ (test),
+  };
 }

@@ -19,13 +19,18 @@ export type ModelJSON = {
   format: typeof MODEL_FORMAT;
   version: number;
 } & { -readonly [K in keyof SavedArchitecture]: Widen<SavedArchitecture[K]> } & {
-    standardizer: { mean: number[]; std: number[] } | null;
-    /** Where the shuffling generator stands, so that training resumes exactly as it would have gone on. */
-    shuffleState?: number[];
-    weights: { W: number[]; b: number[] }[];
-  };
+  standardizer: { mean: number[]; std: number[] } | null;
+  /** Where the shuffling generator stands, so that training resumes exactly as it would have gone on. */
+  shuffleState?: number[];
+  weights: { W: number[]; b: number[] }[];
+};
 
-export function toModelJSON(arch: SavedArchitecture, weights: LayerWeights[], standardizer: ModelJSON['standardizer'], shuffleState: number[]): ModelJSON {
+export function toModelJSON(
+  arch: SavedArchitecture,
+  weights: LayerWeights[],
+  standardizer: ModelJSON['standardizer'],
+  shuffleState: number[],
+): ModelJSON {
   return {
     format: MODEL_FORMAT,
     version: JSON_VERSION,

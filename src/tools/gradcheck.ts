@@ -46,7 +46,12 @@ export interface GradCheckResult {
 const SHRINKS = 3;
 
 /** Compares backpropagated gradients with finite differences on x and y (see the file comment). */
-export async function gradCheck(net: ANN, x: MatrixLike, y: MatrixLike | readonly number[], options: GradCheckOptions = {}): Promise<GradCheckResult> {
+export async function gradCheck(
+  net: ANN,
+  x: MatrixLike,
+  y: MatrixLike | readonly number[],
+  options: GradCheckOptions = {},
+): Promise<GradCheckResult> {
   const step = options.step ?? 1e-3;
   const floor = options.floor ?? 1e-6;
   const most = options.maxPerLayer ?? Infinity;
@@ -141,4 +146,3 @@ function* spread(n: number, most: number): Generator<number> {
   }
   for (let j = 0; j < most; j++) yield most === 1 ? 0 : Math.round((j * (n - 1)) / (most - 1));
 }
-

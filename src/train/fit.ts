@@ -38,7 +38,13 @@ interface FitRun extends StepSource {
  * Trains `network` on `data` as `options` say and returns one log per epoch. `alive` is called
  * after every await (a callback may dispose of the network) and throws if training must stop.
  */
-export async function train(network: Network, shuffler: Random, data: FitData, options: CheckedFit, alive: () => void): Promise<EpochLog[]> {
+export async function train(
+  network: Network,
+  shuffler: Random,
+  data: FitData,
+  options: CheckedFit,
+  alive: () => void,
+): Promise<EpochLog[]> {
   const { X, Y, validation } = data;
   const n = X.rows;
   const stepRows = Math.min(options.batchSize, n);
@@ -90,7 +96,13 @@ export async function train(network: Network, shuffler: Random, data: FitData, o
       }
       if (onBatchEnd) {
         const rows = end - start;
-        await onBatchEnd({ epoch, batch: start / stepRows + 1, batches, loss: run.stats[StepStats.BatchLoss] / network.lossDivisor(rows), samples: rows });
+        await onBatchEnd({
+          epoch,
+          batch: start / stepRows + 1,
+          batches,
+          loss: run.stats[StepStats.BatchLoss] / network.lossDivisor(rows),
+          samples: rows,
+        });
       }
       alive();
     }
