@@ -6,6 +6,9 @@ import { activate, activateBackward } from './activation';
 import { lossSum, lossGradient } from './loss';
 import { biasAdd, biasGradient } from './bias';
 import { sgdUpdate } from './sgd';
+import { adamUpdate } from './adam';
+import { rmspropUpdate } from './rmsprop';
+import { scale, sumOfSquares } from './norm';
 import { PEAK_FLOPS_PER_ITERATION, simdPeak } from './peak';
 
 /** First byte of linear memory that the caller may use. */
@@ -40,8 +43,18 @@ export function loss_sum_f64(kind: i32, out: usize, y: usize, rows: i32, cols: i
 export function loss_gradient_f32(kind: i32, a: usize, y: usize, d: usize, len: i32, scale: f32): void { lossGradient<f32>(kind, a, y, d, len, scale); }
 export function loss_gradient_f64(kind: i32, a: usize, y: usize, d: usize, len: i32, scale: f64): void { lossGradient<f64>(kind, a, y, d, len, scale); }
 
-export function sgd_update_f32(w: usize, g: usize, v: usize, len: i32, lr: f32, momentum: f32): void { sgdUpdate<f32>(w, g, v, len, lr, momentum); }
-export function sgd_update_f64(w: usize, g: usize, v: usize, len: i32, lr: f64, momentum: f64): void { sgdUpdate<f64>(w, g, v, len, lr, momentum); }
+export function sgd_update_f32(w: usize, g: usize, v: usize, len: i32, lr: f32, momentum: f32, nesterov: i32, decay: f32): void { sgdUpdate<f32>(w, g, v, len, lr, momentum, nesterov != 0, decay); }
+export function sgd_update_f64(w: usize, g: usize, v: usize, len: i32, lr: f64, momentum: f64, nesterov: i32, decay: f64): void { sgdUpdate<f64>(w, g, v, len, lr, momentum, nesterov != 0, decay); }
+export function adam_update_f32(w: usize, g: usize, m: usize, v: usize, len: i32, stepSize: f32, beta1: f32, beta2: f32, epsilon: f32, correction2: f32, decay: f32, shrink: f32): void { adamUpdate<f32>(w, g, m, v, len, stepSize, beta1, beta2, epsilon, correction2, decay, shrink); }
+export function adam_update_f64(w: usize, g: usize, m: usize, v: usize, len: i32, stepSize: f64, beta1: f64, beta2: f64, epsilon: f64, correction2: f64, decay: f64, shrink: f64): void { adamUpdate<f64>(w, g, m, v, len, stepSize, beta1, beta2, epsilon, correction2, decay, shrink); }
+export function rmsprop_update_f32(w: usize, g: usize, v: usize, len: i32, lr: f32, rho: f32, epsilon: f32, decay: f32): void { rmspropUpdate<f32>(w, g, v, len, lr, rho, epsilon, decay); }
+export function rmsprop_update_f64(w: usize, g: usize, v: usize, len: i32, lr: f64, rho: f64, epsilon: f64, decay: f64): void { rmspropUpdate<f64>(w, g, v, len, lr, rho, epsilon, decay); }
+
+// Stored at `result` as an f64, like the loss sum, so that no call returns a new heap number.
+export function sum_of_squares_f32(x: usize, len: i32, result: usize): void { store<f64>(result, sumOfSquares<f32>(x, len)); }
+export function sum_of_squares_f64(x: usize, len: i32, result: usize): void { store<f64>(result, sumOfSquares<f64>(x, len)); }
+export function scale_f32(x: usize, len: i32, factor: f32): void { scale<f32>(x, len, factor); }
+export function scale_f64(x: usize, len: i32, factor: f64): void { scale<f64>(x, len, factor); }
 
 /** A register-only multiply-add loop: iterations × simd_peak_flops_per_iteration() flops, the ceiling that the benchmark holds the products against. */
 export function simd_peak_f32(iterations: i32): f32 { return simdPeak(iterations); }

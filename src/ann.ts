@@ -11,7 +11,8 @@ import { checkTargets, objectiveOf } from './core/losses.js';
 import { Network } from './core/network.js';
 import { evaluate, gradients, predict, type Evaluation } from './core/passes.js';
 import { Random } from './core/random.js';
-import type { Standardizer } from './data/transform.js';
+import { type Standardizer, trainTestSplit } from './data/transform.js';
+import { isClassification } from './core/accuracy.js';
 import { describeSource, isNode, type ByteSource } from './data/source.js';
 import { writeFileAtomic } from './io/atomic-write.js';
 import { describe } from './io/describe.js';
@@ -21,7 +22,7 @@ import { encodeModelFile, readModelText, type ModelMeta } from './model/model-fi
 import { toModelJSON, type ModelJSON } from './model/model-json.js';
 import { checkSavedModel, checkStandardizer } from './model/read-model.js';
 import { checkWeights, type LayerWeights, type WeightsInput } from './model/weights.js';
-import { train } from './train/fit.js';
+import { train, type TrainingProgress } from './train/fit.js';
 import { checkFitOptions, type EpochLog, type FitOptions } from './train/fit-options.js';
 
 export type { Evaluation } from './core/passes.js';
@@ -36,8 +37,9 @@ export function internalsOf(ann: ANN): { network(): Network; inputs(x: MatrixLik
   return internals.get(ann)!;
 }
 
-/** Separates the shuffling stream from the initialisation stream of the same seed. */
+/** Separate the shuffling and validation-split streams from the initialisation stream of the same seed. */
 const SHUFFLE_STREAM = 0x5bd1e995;
+const SPLIT_STREAM = 0x27d4eb2f;
 
 export interface ANNOptions extends CreateOptions {
   /** Input standardisation applied to every x this network sees, and saved with it. */
@@ -56,6 +58,8 @@ export class ANN {
   /** Draws the shuffles of fit(); apart from initialisation, so a loaded network trains as the saved one would have. */
   private readonly shuffler: Random;
   private training = false;
+  /** Steps and epochs trained over all fits: where a learning-rate schedule stands. */
+  private readonly progress: TrainingProgress = { step: 0, epoch: 0 };
   /** What the model file tells about the data: class names, feature names, a training summary. Saved by save() and toFile(). */
   meta: ModelMeta = {};
 
@@ -117,19 +121,29 @@ export class ANN {
   async fit(x: MatrixLike, y: MatrixLike | readonly number[], options?: FitOptions): Promise<EpochLog[]> {
     const net = this.live('fit');
     if (this.training) throw new Error('fit: this network is already training; await the running fit() first');
-    const checked = checkFitOptions(options);
-    const X = this.inputs(x, 'fit', 'x');
-    const Y = this.targets(y, X.rows, 'fit', 'y');
-    let validation: { X: Matrix; Y: Matrix } | null = null;
     const vd = options?.validationData;
+    const split = options?.validationSplit;
+    if (vd !== undefined && split !== undefined)
+      throw new TypeError('fit: options.validationData and options.validationSplit both give validation data; pass one');
+    if (split !== undefined && !(typeof split === 'number' && split > 0 && split < 1)) {
+      throw new RangeError(`fit: options.validationSplit must be a fraction in (0, 1), got ${describe(split)}`);
+    }
+    const checked = checkFitOptions(options, vd !== undefined || split !== undefined);
+    let X = this.inputs(x, 'fit', 'x');
+    let Y = this.targets(y, X.rows, 'fit', 'y');
+    let validation: { X: Matrix; Y: Matrix } | null = null;
     if (vd !== undefined) {
       if (!Array.isArray(vd) || vd.length !== 2) throw new TypeError(`fit: options.validationData must be [x, y], got ${describe(vd)}`);
       const vX = this.inputs(vd[0] as MatrixLike, 'fit', 'validationData[0]');
       validation = { X: vX, Y: this.targets(vd[1] as MatrixLike, vX.rows, 'fit', 'validationData[1]', 'validationData[0]') };
     }
+    if (split !== undefined) {
+      const parts = trainTestSplit(X, Y, { testFraction: split, seed: this.seed ^ SPLIT_STREAM, stratify: isClassification(this.loss, Y) });
+      [X, Y, validation] = [parts.xTrain, parts.yTrain, { X: parts.xTest, Y: parts.yTest }];
+    }
     this.training = true;
     try {
-      return await train(net, this.shuffler, { X, Y, validation }, checked, () => void this.live('fit'));
+      return await train(net, this.shuffler, this.progress, { X, Y, validation }, checked, () => void this.live('fit'));
     } finally {
       this.training = false;
     }

@@ -231,25 +231,64 @@ for (const build of BUILDS)
         }
       });
 
-      it('SGD update with and without momentum', () => {
-        const n = 37;
+      /** Runs an update on copies of w, g and the state arrays in both backends: the arrays after it, wasm and TS. */
+      const update = (state: number, apply: (k: Kernels, w: Buffer, g: Buffer, s: Buffer[]) => void) => {
+        const n = 37; // 9 vectors of 4 (or 18 of 2) and a scalar tail
         const w = randomArray(n, 21);
         const g = randomArray(n, 22);
-        const v = randomArray(n, 23);
-        for (const momentum of [0, 0.9]) {
-          const run = (k: Kernels) => {
-            const mark = k.mark();
-            const W = load(k, w);
-            const V = load(k, v);
-            k.sgdUpdate(W, load(k, g), V, n, 0.3, momentum);
-            const out = [Array.from(k.view(W)), Array.from(k.view(V))];
-            k.release(mark);
-            return out;
-          };
-          const [gw, gv] = run(wasm);
-          const [rw, rv] = run(js);
-          expect(mismatchRel(gw, rw, tol, tol)).toBeNull();
-          expect(mismatchRel(gv, rv, tol, tol)).toBeNull();
+        const s = Array.from({ length: state }, (_, i) => randomArray(n, 23 + i).map(Math.abs));
+        const run = (k: Kernels) => {
+          const mark = k.mark();
+          const [W, S] = [load(k, w), s.map((x) => load(k, x))];
+          apply(k, W, load(k, g), S);
+          const out = [W, ...S].map((b) => Array.from(k.view(b)));
+          k.release(mark);
+          return out;
+        };
+        const [got, want] = [run(wasm), run(js)];
+        got.forEach((arr, i) => expect(mismatchRel(arr, want[i], tol, tol), `array ${i}`).toBeNull());
+        // The update did something: w moved.
+        expect(got[0]).not.toEqual(w.map((x) => (precision === 'f32' ? Math.fround(x) : x)));
+      };
+
+      it('SGD update: plain, momentum, Nesterov, weight decay', () => {
+        for (const [momentum, nesterov, decay] of [
+          [0, false, 0],
+          [0.9, false, 0],
+          [0.9, true, 0],
+          [0, false, 0.01],
+          [0.5, true, 0.1],
+        ] as const) {
+          update(1, (k, w, g, [v]) => k.sgdUpdate(w, g, v, 37, 0.3, momentum, nesterov, decay));
+        }
+      });
+
+      it('Adam and AdamW updates, RMSprop update', () => {
+        for (const [decay, shrink] of [
+          [0, 1],
+          [0.01, 1],
+          [0, 1 - 0.01 * 0.05],
+        ] as const) {
+          update(2, (k, w, g, [m, v]) =>
+            k.adamUpdate(w, g, m, v, 37, 0.01 / (1 - 0.9 ** 3), 0.9, 0.999, 1e-8, Math.sqrt(1 - 0.999 ** 3), decay, shrink),
+          );
+        }
+        for (const decay of [0, 0.01]) update(1, (k, w, g, [v]) => k.rmspropUpdate(w, g, v, 37, 0.005, 0.99, 1e-8, decay));
+      });
+
+      it('sum of squares (in float64) and scaling', () => {
+        const x = randomArray(37, 31);
+        for (const k of [wasm, js]) {
+          const mark = k.mark();
+          const X = load(k, x);
+          const into = new Float64Array([1]);
+          k.sumOfSquares(X, 37, into, 0);
+          const stored = Array.from(k.view(X));
+          const exact = stored.reduce((s, v) => s + v * v, 0);
+          expect(Math.abs(into[0] - 1 - exact) / exact, k.name).toBeLessThan(1e-14);
+          k.scale(X, 37, 0.5);
+          expect(Array.from(k.view(X)), k.name).toEqual(stored.map((v) => v * 0.5));
+          k.release(mark);
         }
       });
 

@@ -40,20 +40,35 @@ describe('fit({ optimizer })', () => {
     const net = await ANN.create(NETWORK);
     const before = net.getWeights();
     const cases: [unknown, RegExp][] = [
-      ['adam', /^fit: options\.optimizer must be one of 'sgd', got 'adam'$/],
-      [{ name: 'rmsprop' }, /^fit: options\.optimizer\.name must be one of 'sgd', got 'rmsprop'$/],
-      [{ momentum: 0.9 }, /^fit: options\.optimizer\.name must be one of 'sgd', got undefined$/],
-      [{ name: 'sgd', beta1: 0.9 }, /^fit: options\.optimizer: 'sgd' has no setting 'beta1'; its settings are learningRate, momentum$/],
+      ['adagrad', /^fit: options\.optimizer must be one of 'sgd', 'adam', 'adamw', 'rmsprop', got 'adagrad'$/],
+      [{ name: 'lbfgs' }, /^fit: options\.optimizer\.name must be one of 'sgd', 'adam', 'adamw', 'rmsprop', got 'lbfgs'$/],
+      [{ momentum: 0.9 }, /^fit: options\.optimizer\.name must be one of 'sgd', 'adam', 'adamw', 'rmsprop', got undefined$/],
+      [
+        { name: 'sgd', beta1: 0.9 },
+        /^fit: options\.optimizer: 'sgd' has no setting 'beta1'; its settings are learningRate, momentum, nesterov, weightDecay$/,
+      ],
+      [
+        { name: 'adam', rho: 0.9 },
+        /^fit: options\.optimizer: 'adam' has no setting 'rho'; its settings are learningRate, beta1, beta2, epsilon, weightDecay$/,
+      ],
+      [{ name: 'sgd', nesterov: true }, /^fit: options\.optimizer: nesterov needs a momentum above 0$/],
+      [{ name: 'sgd', momentum: 0.5, nesterov: 1 }, /^fit: options\.optimizer\.nesterov must be true or false, got 1$/],
+      [{ name: 'adam', beta2: 1 }, /^fit: options\.optimizer\.beta2 must be a number in \[0, 1\), got 1$/],
+      [{ name: 'rmsprop', epsilon: 0 }, /^fit: options\.optimizer\.epsilon must be a finite number > 0, got 0$/],
+      [{ name: 'adamw', weightDecay: -1 }, /^fit: options\.optimizer\.weightDecay must be a finite number ≥ 0, got -1$/],
       [{ name: 'sgd', momentum: 1 }, /^fit: options\.optimizer\.momentum must be a number in \[0, 1\), got 1$/],
       [{ name: 'sgd', learningRate: -1 }, /^fit: options\.optimizer\.learningRate must be a finite number > 0, got -1$/],
-      [42, /^fit: options\.optimizer must be a name \('sgd'\) or an object \{ name, … \}, got 42$/],
-      [null, /^fit: options\.optimizer must be a name \('sgd'\) or an object \{ name, … \}, got null$/],
+      [42, /^fit: options\.optimizer must be a name \('sgd', 'adam', 'adamw', 'rmsprop'\) or an object \{ name, … \}, got 42$/],
+      [null, /^fit: options\.optimizer must be a name \('sgd', 'adam', 'adamw', 'rmsprop'\) or an object \{ name, … \}, got null$/],
     ];
     for (const [optimizer, message] of cases) {
       await expect(net.fit(data.x, data.y, { optimizer: optimizer as FitOptions['optimizer'] }), String(optimizer)).rejects.toThrow(
         message,
       );
     }
+    await expect(net.fit(data.x, data.y, { momentum: 0.9, optimizer: 'adam' })).rejects.toThrow(
+      /^fit: options\.momentum is a setting of 'sgd'; 'adam' has none/,
+    );
     expect(net.getWeights()).toEqual(before);
     net.dispose();
   });

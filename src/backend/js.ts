@@ -212,17 +212,63 @@ export class JsKernels implements Kernels {
     for (let i = 0; i < length; i++) D[i] = scale * (A[i] - Y[i]);
   }
 
-  sgdUpdate(w: Buffer, g: Buffer, v: Buffer, length: number, lr: number, momentum: number): void {
-    const W = (w as JsBuffer).data;
-    const G = (g as JsBuffer).data;
-    if (momentum === 0) {
-      for (let i = 0; i < length; i++) W[i] -= lr * G[i];
-      return;
-    }
-    const V = (v as JsBuffer).data;
+  sgdUpdate(w: Buffer, g: Buffer, v: Buffer, length: number, lr: number, momentum: number, nesterov: boolean, decay: number): void {
+    const [W, G, V] = [data(w), data(g), data(v)];
     for (let i = 0; i < length; i++) {
-      V[i] = momentum * V[i] - lr * G[i];
-      W[i] += V[i];
+      let d = decay === 0 ? G[i] : G[i] + decay * W[i];
+      if (momentum !== 0) {
+        V[i] = momentum * V[i] + d;
+        d = nesterov ? d + momentum * V[i] : V[i];
+      }
+      W[i] -= lr * d;
     }
   }
+
+  adamUpdate(
+    w: Buffer,
+    g: Buffer,
+    m: Buffer,
+    v: Buffer,
+    length: number,
+    stepSize: number,
+    beta1: number,
+    beta2: number,
+    epsilon: number,
+    correction2: number,
+    decay: number,
+    shrink: number,
+  ): void {
+    const [W, G, M, V] = [data(w), data(g), data(m), data(v)];
+    for (let i = 0; i < length; i++) {
+      const gi = decay === 0 ? G[i] : G[i] + decay * W[i];
+      M[i] = M[i] * beta1 + (1 - beta1) * gi;
+      V[i] = V[i] * beta2 + (1 - beta2) * gi * gi;
+      W[i] = W[i] * shrink - stepSize * (M[i] / (Math.sqrt(V[i]) / correction2 + epsilon));
+    }
+  }
+
+  rmspropUpdate(w: Buffer, g: Buffer, v: Buffer, length: number, lr: number, rho: number, epsilon: number, decay: number): void {
+    const [W, G, V] = [data(w), data(g), data(v)];
+    for (let i = 0; i < length; i++) {
+      const gi = decay === 0 ? G[i] : G[i] + decay * W[i];
+      V[i] = V[i] * rho + (1 - rho) * gi * gi;
+      W[i] -= lr * (gi / (Math.sqrt(V[i]) + epsilon));
+    }
+  }
+
+  sumOfSquares(x: Buffer, length: number, into: Float64Array, slot: number): void {
+    const X = data(x);
+    let s = 0;
+    for (let i = 0; i < length; i++) s += X[i] * X[i];
+    into[slot] += s;
+  }
+
+  scale(x: Buffer, length: number, factor: number): void {
+    const X = data(x);
+    for (let i = 0; i < length; i++) X[i] *= factor;
+  }
+}
+
+function data(b: Buffer): FloatArray {
+  return (b as JsBuffer).data;
 }

@@ -69,6 +69,30 @@ export interface Kernels {
   lossSum(kind: LossKernel, out: Buffer, y: Buffer, rows: number, cols: number, into: Float64Array, slot: number): void;
   /** D = gradient of scale × lossSum: scale·(ŷ − y) except for BCE on probabilities. */
   lossGradient(kind: LossKernel, a: Buffer, y: Buffer, d: Buffer, length: number, scale: number): void;
-  /** w −= lr·g, or with momentum μ: v = μv − lr·g; w += v. */
-  sgdUpdate(w: Buffer, g: Buffer, v: Buffer, length: number, lr: number, momentum: number): void;
+  /** torch.optim.SGD: d = g + λw; with momentum μ: v = μv + d, d = v (or d + μv, Nesterov); w −= lr·d. v is untouched when μ = 0. */
+  sgdUpdate(w: Buffer, g: Buffer, v: Buffer, length: number, lr: number, momentum: number, nesterov: boolean, decay: number): void;
+  /**
+   * Adam: g′ = g + λw; m = β₁m + (1 − β₁)g′; v = β₂v + (1 − β₂)g′²; w = w·shrink − stepSize·m/(√v/correction2 + ε),
+   * the bias corrections folded into stepSize and correction2 and AdamW's decay into shrink by the caller.
+   */
+  adamUpdate(
+    w: Buffer,
+    g: Buffer,
+    m: Buffer,
+    v: Buffer,
+    length: number,
+    stepSize: number,
+    beta1: number,
+    beta2: number,
+    epsilon: number,
+    correction2: number,
+    decay: number,
+    shrink: number,
+  ): void;
+  /** RMSprop: g′ = g + λw; v = ρv + (1 − ρ)g′²; w −= lr·g′/(√v + ε). */
+  rmspropUpdate(w: Buffer, g: Buffer, v: Buffer, length: number, lr: number, rho: number, epsilon: number, decay: number): void;
+  /** Adds Σ x[i]² (summed in float64) to into[slot]. */
+  sumOfSquares(x: Buffer, length: number, into: Float64Array, slot: number): void;
+  /** x[i] ·= factor. */
+  scale(x: Buffer, length: number, factor: number): void;
 }

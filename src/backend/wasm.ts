@@ -52,6 +52,10 @@ export class WasmKernels implements Kernels {
   private flossSum: Fn;
   private flossGradient: Fn;
   private fsgd: Fn;
+  private fadam: Fn;
+  private frmsprop: Fn;
+  private fsumSquares: Fn;
+  private fscale: Fn;
 
   private constructor(
     exports: KernelExports,
@@ -69,6 +73,10 @@ export class WasmKernels implements Kernels {
     this.flossSum = fn('loss_sum');
     this.flossGradient = fn('loss_gradient');
     this.fsgd = fn('sgd_update');
+    this.fadam = fn('adam_update');
+    this.frmsprop = fn('rmsprop_update');
+    this.fsumSquares = fn('sum_of_squares');
+    this.fscale = fn('scale');
     this.workspace = alignUp(exports.heap_base());
     const workBytes = precision === 'f32' ? exports.gemm_workspace_bytes_f32() : exports.gemm_workspace_bytes_f64();
     this.resultSlot = alignUp(this.workspace + workBytes);
@@ -193,11 +201,51 @@ export class WasmKernels implements Kernels {
     this.flossGradient(kind, ptr(a), ptr(y), ptr(d), length, scale);
   }
 
-  sgdUpdate(w: Buffer, g: Buffer, v: Buffer, length: number, lr: number, momentum: number): void {
+  sgdUpdate(w: Buffer, g: Buffer, v: Buffer, length: number, lr: number, momentum: number, nesterov: boolean, decay: number): void {
     need(w, length, 'sgdUpdate W');
     need(g, length, 'sgdUpdate gradient');
     if (momentum !== 0) need(v, length, 'sgdUpdate velocity');
-    this.fsgd(ptr(w), ptr(g), ptr(v), length, lr, momentum);
+    this.fsgd(ptr(w), ptr(g), ptr(v), length, lr, momentum, +nesterov, decay);
+  }
+
+  adamUpdate(
+    w: Buffer,
+    g: Buffer,
+    m: Buffer,
+    v: Buffer,
+    length: number,
+    stepSize: number,
+    beta1: number,
+    beta2: number,
+    epsilon: number,
+    correction2: number,
+    decay: number,
+    shrink: number,
+  ): void {
+    need(w, length, 'adamUpdate W');
+    need(g, length, 'adamUpdate gradient');
+    need(m, length, 'adamUpdate first moment');
+    need(v, length, 'adamUpdate second moment');
+    this.fadam(ptr(w), ptr(g), ptr(m), ptr(v), length, stepSize, beta1, beta2, epsilon, correction2, decay, shrink);
+  }
+
+  rmspropUpdate(w: Buffer, g: Buffer, v: Buffer, length: number, lr: number, rho: number, epsilon: number, decay: number): void {
+    need(w, length, 'rmspropUpdate W');
+    need(g, length, 'rmspropUpdate gradient');
+    need(v, length, 'rmspropUpdate mean square');
+    this.frmsprop(ptr(w), ptr(g), ptr(v), length, lr, rho, epsilon, decay);
+  }
+
+  sumOfSquares(x: Buffer, length: number, into: Float64Array, slot: number): void {
+    need(x, length, 'sumOfSquares X');
+    this.fsumSquares(ptr(x), length, this.resultSlot);
+    if (this.result.buffer !== this.memory.buffer) this.result = new Float64Array(this.memory.buffer, this.resultSlot, 1);
+    into[slot] += this.result[0];
+  }
+
+  scale(x: Buffer, length: number, factor: number): void {
+    need(x, length, 'scale X');
+    this.fscale(ptr(x), length, factor);
   }
 }
 

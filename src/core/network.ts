@@ -235,6 +235,20 @@ export class Network {
     return allFinite(this.kernels, this.parameters);
   }
 
+  /**
+   * Scales every gradient by the same factor so that their global L2 norm is at most `maxNorm`
+   * (as torch.nn.utils.clip_grad_norm_: factor maxNorm / (norm + 1e-6), applied when below 1).
+   * `scratch[0]` is overwritten.
+   */
+  clipGradients(maxNorm: number, scratch: Float64Array): void {
+    const { kernels, parameters } = this;
+    scratch[0] = 0;
+    for (let i = 0; i < parameters.length; i++) kernels.sumOfSquares(parameters[i].gradient, parameters[i].length, scratch, 0);
+    const factor = maxNorm / (Math.sqrt(scratch[0]) + 1e-6);
+    if (factor >= 1) return;
+    for (let i = 0; i < parameters.length; i++) kernels.scale(parameters[i].gradient, parameters[i].length, factor);
+  }
+
   /** Fresh weights drawn from `rng`, layer by layer. */
   initialize(init: InitName, rng: Random): void {
     for (const layer of this.dense) layer.initialize(init, rng);

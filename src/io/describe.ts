@@ -14,3 +14,37 @@ export function oneOf<T extends string>(where: string, value: unknown, allowed: 
   if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
   throw new TypeError(`${where} must be one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${describe(value)}`);
 }
+
+/**
+ * Refuses a key of `options` that is not in `known`, suggesting the nearest known name:
+ * "fit: unknown option 'validation_split' (did you mean 'validationSplit'?)". `what` starts the message.
+ */
+export function refuseUnknownKeys(options: object, known: readonly string[], what: string): void {
+  for (const key of Object.keys(options)) {
+    if (known.includes(key)) continue;
+    const near = nearest(key, known);
+    throw new TypeError(`${what} '${key}'${near === null ? `; the options are ${known.join(', ')}` : ` (did you mean '${near}'?)`}`);
+  }
+}
+
+/** The known name closest to `name` (case, underscores and dashes ignored; then edit distance), or null when none is close. */
+function nearest(name: string, known: readonly string[]): string | null {
+  const norm = (s: string) => s.toLowerCase().replace(/[_-]/g, '');
+  let best: string | null = null;
+  let bestDistance = Infinity;
+  for (const k of known) {
+    const d = norm(k) === norm(name) ? 0 : editDistance(norm(name), norm(k));
+    if (d < bestDistance) [best, bestDistance] = [k, d];
+  }
+  return bestDistance <= Math.max(2, Math.floor(name.length / 3)) ? best : null;
+}
+
+function editDistance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length];
+}

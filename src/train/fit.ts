@@ -1,18 +1,19 @@
 /**
- * The training loop: epochs of minibatch steps — gradients from the network, an update from the
- * optimizer — with shuffling, logs, callbacks, validation, and the guard against divergence.
- * Everything one fit() needs travels in one `FitRun` object.
+ * The training loop: epochs of minibatch steps — gradients from the network, clipped if asked,
+ * an update from the optimizer at the schedule's rate — with shuffling, logs, callbacks,
+ * validation, early stopping, and the guard against divergence. Everything one fit() needs
+ * travels in one `FitRun` object.
  */
 import { isClassification } from '../core/accuracy.js';
 import type { Network, StepSource } from '../core/network.js';
-import { StepStats } from '../core/network.js';
-import { CHUNK } from '../core/network.js';
+import { CHUNK, StepStats } from '../core/network.js';
 import { evaluate } from '../core/passes.js';
 import type { Random } from '../core/random.js';
 import { SampleRows } from '../core/sample-rows.js';
-import type { Matrix } from '../io/matrix.js';
+import type { FloatArray, Matrix } from '../io/matrix.js';
 import type { CheckedFit, EpochLog } from './fit-options.js';
 import type { Optimizer } from './optimizer.js';
+import type { Schedule, SchedulePosition } from './schedule.js';
 
 /** The data of one fit(), checked by the caller. */
 export interface FitData {
@@ -25,22 +26,37 @@ export interface FitData {
 interface FitRun extends StepSource {
   readonly network: Network;
   readonly optimizer: Optimizer;
-  readonly learningRate: number;
+  /** The rate the schedule starts from. */
+  readonly baseRate: number;
+  readonly schedule: Schedule;
+  /** Steps and epochs done over the network's whole training (the schedule reads them). */
+  readonly position: SchedulePosition;
+  /** The rate of the last step. */
+  rate: number;
+  readonly clipNorm: number | null;
   /** Samples in the training set. */
   readonly n: number;
   /** Samples per step (the last step of an epoch may have fewer). */
   readonly stepRows: number;
-  /** One number for the check of the epoch's last update. */
+  /** One number for the checks and the gradient norm. */
   readonly scratch: Float64Array;
 }
 
+/** What a network keeps between fits: the position a schedule reads. */
+export interface TrainingProgress {
+  step: number;
+  epoch: number;
+}
+
 /**
- * Trains `network` on `data` as `options` say and returns one log per epoch. `alive` is called
- * after every await (a callback may dispose of the network) and throws if training must stop.
+ * Trains `network` on `data` as `options` say and returns one log per epoch. `progress` is the
+ * network's position over all its fits, moved on as training goes. `alive` is called after every
+ * await (a callback may dispose of the network) and throws if training must stop.
  */
 export async function train(
   network: Network,
   shuffler: Random,
+  progress: TrainingProgress,
   data: FitData,
   options: CheckedFit,
   alive: () => void,
@@ -53,7 +69,11 @@ export async function train(
   const run: FitRun = {
     network,
     optimizer: network.allocatePersistent((kernels) => recipe.create(kernels, network.parameters)),
-    learningRate: recipe.learningRate,
+    baseRate: recipe.learningRate,
+    schedule: options.schedule,
+    position: progress,
+    rate: recipe.learningRate,
+    clipNorm: options.clipNorm,
     x: new SampleRows(X, true),
     y: new SampleRows(Y, true),
     order: options.shuffle ? order : null,
@@ -65,15 +85,17 @@ export async function train(
     stepRows,
     scratch: new Float64Array(1),
   };
-  const { onBatchEnd, onEpochEnd } = options;
+  const { onBatchEnd, onEpochEnd, earlyStopping } = options;
   const batches = Math.ceil(n / stepRows);
   const history: EpochLog[] = [];
+  const watch = earlyStopping && new EarlyStopping(earlyStopping);
   for (let epoch = 1; epoch <= options.epochs; epoch++) {
     const started = now();
     // A diverging run (loss NaN or Infinity) is rolled back to the start of its epoch, shuffling
-    // generator included.
+    // generator and position included.
     network.saveAside();
     const shuffleState = shuffler.state();
+    const [stepAtStart, scheduleState] = [progress.step, run.schedule.state()];
     // Each epoch's order is a fresh permutation drawn by the generator, so that it depends on the
     // generator's position alone: fit(4) equals fit(2) then fit(2), also through a save and load.
     if (options.shuffle) shuffler.shuffle(identity(order));
@@ -89,9 +111,11 @@ export async function train(
       if (failed >= 0) {
         network.restore();
         shuffler.setState(shuffleState);
+        progress.step = stepAtStart;
+        if (scheduleState !== null) run.schedule.setState(scheduleState);
         const batch = failed / stepRows + 1;
         throw new RangeError(
-          `fit: training diverged in epoch ${epoch}, batch ${batch}: the learning rate (${run.learningRate}) is too large for this network and data; the weights were restored to where epoch ${epoch} began`,
+          `fit: training diverged in epoch ${epoch}, batch ${batch}: the learning rate (${run.rate}) is too large for this network and data; the weights were restored to where epoch ${epoch} began`,
         );
       }
       if (onBatchEnd) {
@@ -102,22 +126,28 @@ export async function train(
           batches,
           loss: run.stats[StepStats.BatchLoss] / network.lossDivisor(rows),
           samples: rows,
+          learningRate: run.rate,
         });
       }
       alive();
     }
-    const log: EpochLog = { epoch, loss: run.stats[StepStats.Loss] / network.lossDivisor(n), seconds: 0 };
+    progress.epoch++;
+    const log: EpochLog = { epoch, loss: run.stats[StepStats.Loss] / network.lossDivisor(n), seconds: 0, learningRate: run.rate };
     if (run.classify) log.accuracy = run.stats[StepStats.Correct] / n;
     if (validation) {
       const v = evaluate(network, validation.X, validation.Y);
       log.valLoss = v.loss;
       if (v.accuracy !== undefined) log.valAccuracy = v.accuracy;
     }
+    run.schedule.endEpoch(log as unknown as Record<string, number | undefined>);
+    const stop = watch?.after(log, network) ?? false;
     log.seconds = (now() - started) / 1000;
     history.push(log);
     if (onEpochEnd && (await onEpochEnd(log)) === false) break;
     alive();
+    if (stop) break;
   }
+  watch?.finish(network);
   return history;
 }
 
@@ -128,14 +158,48 @@ export async function train(
  * callback (which may save a checkpoint) and no caller ever sees a non-finite weight.
  */
 function runSteps(run: FitRun, start: number, end: number): number {
-  const { network, optimizer, n, stepRows } = run;
+  const { network, optimizer, n, stepRows, position } = run;
   for (let s = start; s < end; s += stepRows) {
     const rows = Math.min(stepRows, n - s);
     if (!network.lossAndGradients(run, s, rows)) return s;
-    optimizer.step(run.learningRate);
+    if (run.clipNorm !== null) network.clipGradients(run.clipNorm, run.scratch);
+    run.rate = run.schedule.rate(run.baseRate, position);
+    optimizer.step(run.rate);
+    position.step++;
     if (s + stepRows >= end && !network.finite()) return s;
   }
   return -1;
+}
+
+/** Stops training when `monitor` has not improved for `patience` epochs, and keeps the best weights when asked. */
+class EarlyStopping {
+  private best = Number.NaN;
+  private wait = 0;
+  private bestWeights: { W: FloatArray; b: FloatArray }[] | null = null;
+
+  constructor(private readonly options: NonNullable<CheckedFit['earlyStopping']>) {}
+
+  /** Takes the epoch's log; true when training should stop. */
+  after(log: EpochLog, network: Network): boolean {
+    const { monitor, minDelta, patience, restoreBestWeights } = this.options;
+    const v = log[monitor];
+    if (v === undefined)
+      throw new RangeError(`fit: options.earlyStopping.monitor '${monitor}' needs validation data (validationData or validationSplit)`);
+    const better = Number.isNaN(this.best) || (monitor === 'valAccuracy' ? v > this.best + minDelta : v < this.best - minDelta);
+    if (better) {
+      this.best = v;
+      this.wait = 0;
+      if (restoreBestWeights) this.bestWeights = network.weights();
+      return false;
+    }
+    this.wait++;
+    return this.wait >= patience;
+  }
+
+  /** Puts the best epoch's weights back (with restoreBestWeights). */
+  finish(network: Network): void {
+    if (this.bestWeights !== null) network.setWeights(this.bestWeights);
+  }
 }
 
 /** Fills `order` with 0, 1, 2, … */

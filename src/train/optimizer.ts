@@ -1,40 +1,56 @@
 /**
- * The optimizer seam: an optimizer owns its state (one set of buffers per parameter, allocated
- * once per fit) and updates every parameter from its gradient, through kernels, in one step.
- * What a user writes — a name, or an object with a name and settings — is resolved into one by
+ * The optimizer seam: an optimizer owns its state (buffers per parameter, allocated once per
+ * fit) and updates every parameter from its gradient, through kernels, in one step. What a
+ * user writes — a name, or an object with a name and settings — is resolved into one by
  * resolve-optimizer.ts.
  *
  * A new optimizer is a file beside sgd.ts (a class implementing `Optimizer`), its update kernel
  * (assembly/, with its TypeScript twin in backend/js.ts, both behind backend/kernels.ts), its
  * name in `OptimizerName`, and an entry in resolve-optimizer.ts.
  */
-import type { Kernels } from '../backend/kernels.js';
+import type { Buffer, Kernels } from '../backend/kernels.js';
 import type { Parameter } from '../core/parameter.js';
 
 export interface Optimizer {
   readonly name: OptimizerName;
   /** Updates every parameter from its gradient, with this learning rate. Allocates nothing. */
   step(learningRate: number): void;
+  /** The state buffers in a fixed order (moments, velocities), for saving and restoring. */
+  state(): readonly Buffer[];
+  /** Steps taken so far, where the update depends on it (Adam's bias correction); otherwise 0. */
+  steps: number;
 }
 
-export type OptimizerName = 'sgd';
+export type OptimizerName = 'sgd' | 'adam' | 'adamw' | 'rmsprop';
 
-/** An optimizer and its settings; a setting left out is taken from fit()'s options of the same name. */
+/** An optimizer and its settings (as torch.optim names them); a setting left out takes fit()'s option of the same name, or its default. */
 export interface OptimizerConfig {
   name: OptimizerName;
   learningRate?: number;
-  /** SGD: classical momentum in [0, 1). */
+  /** SGD: momentum in [0, 1). Default 0. */
   momentum?: number;
+  /** SGD: Nesterov's momentum (needs momentum > 0). Default false. */
+  nesterov?: boolean;
+  /** Adam, AdamW: decay of the first moment, in [0, 1). Default 0.9. */
+  beta1?: number;
+  /** Adam, AdamW: decay of the second moment, in [0, 1). Default 0.999. */
+  beta2?: number;
+  /** Adam, AdamW, RMSprop: added to the root of the second moment. Default 1e-8. */
+  epsilon?: number;
+  /** RMSprop: decay of the mean square, in [0, 1). Default 0.99. */
+  rho?: number;
+  /** L2 on the weights (never the biases): coupled (λ·w added to the gradient), except in AdamW (decoupled). Default 0; AdamW 0.01. */
+  weightDecay?: number;
 }
 
 /** What fit() accepts as `optimizer`. */
 export type OptimizerSpec = OptimizerName | OptimizerConfig;
 
-/** A checked optimizer: its learning rate, and how to make it over a network's parameters. */
+/** A checked optimizer: its learning rate and settings, and how to make it over a network's parameters. */
 export interface OptimizerRecipe {
   readonly name: OptimizerName;
   readonly learningRate: number;
-  /** Settings besides the learning rate, for logs and messages. */
-  readonly settings: Readonly<Record<string, number>>;
+  /** Every setting, defaults filled in, for logs, summaries and the model file. */
+  readonly settings: Readonly<Record<string, number | boolean>>;
   create(kernels: Kernels, parameters: readonly Parameter[]): Optimizer;
 }

@@ -1,12 +1,15 @@
 /**
- * Stochastic gradient descent, with classical (heavy-ball) momentum as Keras has it:
- * v = μ·v − lr·g; w += v (μ = 0: w −= lr·g, and no velocity is kept).
+ * Stochastic gradient descent as torch.optim.SGD has it: d = g + λ·w (λ, the weight decay, on
+ * weights only); with momentum μ: v = μ·v + d, then d = v, or d = d + μ·v with Nesterov's
+ * form; w −= lr·d. Without momentum no velocity is kept.
  */
 import type { Buffer, Kernels } from '../backend/kernels.js';
 import type { Parameter } from '../core/parameter.js';
 import type { Optimizer } from './optimizer.js';
 
 export class Sgd implements Optimizer {
+  /** Unused: the update does not depend on the step count. */
+  steps = 0;
   readonly name = 'sgd' as const;
   /** One velocity per parameter (empty buffers without momentum: the kernel does not read them then). */
   private readonly velocity: Buffer[];
@@ -15,6 +18,8 @@ export class Sgd implements Optimizer {
     private readonly kernels: Kernels,
     private readonly parameters: readonly Parameter[],
     readonly momentum: number,
+    readonly nesterov: boolean,
+    readonly weightDecay: number,
   ) {
     this.velocity = parameters.map((p) => kernels.alloc(momentum === 0 ? 0 : p.length));
   }
@@ -23,7 +28,12 @@ export class Sgd implements Optimizer {
     const { kernels, parameters, velocity } = this;
     for (let i = 0; i < parameters.length; i++) {
       const p = parameters[i];
-      kernels.sgdUpdate(p.value, p.gradient, velocity[i], p.length, learningRate, this.momentum);
+      const decay = p.decays ? this.weightDecay : 0;
+      kernels.sgdUpdate(p.value, p.gradient, velocity[i], p.length, learningRate, this.momentum, this.nesterov, decay);
     }
+  }
+
+  state(): Buffer[] {
+    return this.momentum === 0 ? [] : this.velocity;
   }
 }
