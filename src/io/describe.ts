@@ -33,7 +33,9 @@ function nearest(name: string, known: readonly string[]): string | null {
   let best: string | null = null;
   let bestDistance = Infinity;
   for (const k of known) {
-    const d = norm(k) === norm(name) ? 0 : editDistance(norm(name), norm(k));
+    // The same name but for case and separators, or the start of one: as good as a typo.
+    const [a, b] = [norm(name), norm(k)];
+    const d = a === b ? 0 : a.length >= 4 && (b.startsWith(a) || a.startsWith(b)) ? 1 : editDistance(a, b);
     if (d < bestDistance) [best, bestDistance] = [k, d];
   }
   return bestDistance <= Math.max(2, Math.floor(name.length / 3)) ? best : null;

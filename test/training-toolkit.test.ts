@@ -1,0 +1,156 @@
+/**
+ * The training toolkit beyond the optimizers (those replay PyTorch in optimizer-replay.test.ts):
+ * schedules other than the replayed ones, early stopping with the best weights restored, a
+ * held-out validation split, and fit options refused by name.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ANN, type EpochLog, type FitOptions, type Matrix } from '../src/index.js';
+import { seedsTwoVarieties } from './helpers/datasets.js';
+
+const NETWORK = { layers: [7, 6, 1], activation: 'tanh', output: 'sigmoid', loss: 'binaryCrossEntropy', seed: 5 } as const;
+let data: { x: Matrix; y: Matrix };
+
+beforeAll(async () => {
+  data = await seedsTwoVarieties(1, 2);
+});
+
+/** The learning rate of every step of a fit with `options`. */
+async function ratesOf(options: FitOptions): Promise<number[]> {
+  const net = await ANN.create(NETWORK);
+  const rates: number[] = [];
+  await net.fit(data.x, data.y, { batchSize: 35, learningRate: 0.1, ...options, onBatchEnd: (log) => void rates.push(log.learningRate) });
+  net.dispose();
+  return rates;
+}
+
+describe('learning-rate schedules', () => {
+  it('exponential per epoch, step per step, and a linear warm-up before a cosine', async () => {
+    // 140 rows in batches of 35: four steps an epoch.
+    const exp = await ratesOf({ epochs: 3, schedule: { type: 'exponential', factor: 0.5 } });
+    expect(exp).toEqual([0.1, 0.1, 0.1, 0.1, 0.05, 0.05, 0.05, 0.05, 0.025, 0.025, 0.025, 0.025]);
+    const step = await ratesOf({ epochs: 2, schedule: { type: 'step', every: 3, factor: 0.1, per: 'step' } });
+    expect(step.map((r) => Number(r.toPrecision(12)))).toEqual([0.1, 0.1, 0.1, 0.01, 0.01, 0.01, 0.001, 0.001]);
+    const cosine = await ratesOf({ epochs: 2, schedule: { type: 'cosine', steps: 4, minLearningRate: 0.02, per: 'step', warmup: 4 } });
+    expect(cosine.slice(0, 4)).toEqual([1, 2, 3, 4].map((k) => (0.1 * k) / 4));
+    expect(cosine.slice(4)).toEqual([0, 1, 2, 3].map((t) => 0.02 + (0.08 * (1 + Math.cos((Math.PI * t) / 4))) / 2));
+  });
+
+  it('a function of (step, epoch), counted over the network’s whole training, across fits', async () => {
+    const net = await ANN.create(NETWORK);
+    const seen: [number, number][] = [];
+    const schedule = (step: number, epoch: number) => {
+      seen.push([step, epoch]);
+      return 0.1 / (1 + step);
+    };
+    await net.fit(data.x, data.y, { batchSize: 70, epochs: 2, schedule });
+    await net.fit(data.x, data.y, { batchSize: 70, epochs: 1, schedule });
+    expect(seen).toEqual([
+      [0, 0],
+      [1, 0],
+      [2, 1],
+      [3, 1],
+      [4, 2],
+      [5, 2],
+    ]);
+    await expect(net.fit(data.x, data.y, { schedule: () => -1 })).rejects.toThrow(
+      /^fit: options\.schedule\(6, 3\) must return a finite number > 0, got -1$/,
+    );
+    net.dispose();
+  });
+
+  it('plateau: the rate is cut by the factor after `patience` epochs without improvement', async () => {
+    const net = await ANN.create(NETWORK);
+    const logs: EpochLog[] = [];
+    // A rate so small that the validation loss barely moves: minDelta makes every epoch a non-improvement after the first.
+    await net.fit(data.x, data.y, {
+      epochs: 6,
+      batchSize: 140,
+      learningRate: 1e-6,
+      validationData: [data.x, data.y],
+      schedule: { type: 'plateau', monitor: 'valLoss', factor: 0.5, patience: 2, minDelta: 1 },
+      onEpochEnd: (log) => void logs.push(log),
+    });
+    expect(logs.map((l) => l.learningRate)).toEqual([1e-6, 1e-6, 1e-6, 5e-7, 5e-7, 2.5e-7]);
+    net.dispose();
+  });
+});
+
+describe('early stopping', () => {
+  it('stops after `patience` epochs without improvement and, with restoreBestWeights, ends with the best epoch’s weights', async () => {
+    // Validation on the other variety pair: the fit to 1-vs-2 gets worse on it as training goes on.
+    const other = await seedsTwoVarieties(3, 2);
+    const net = await ANN.create(NETWORK);
+    const weightsAt: ReturnType<ANN['getWeights']>[] = [];
+    const logs = await net.fit(data.x, data.y, {
+      epochs: 200,
+      batchSize: 16,
+      optimizer: { name: 'adam', learningRate: 0.05 },
+      validationData: [other.x, other.y],
+      earlyStopping: { monitor: 'valLoss', patience: 3, restoreBestWeights: true },
+      onEpochEnd: () => void weightsAt.push(net.getWeights()),
+    });
+    expect(logs.length).toBeLessThan(200);
+    const losses = logs.map((l) => l.valLoss!);
+    const best = losses.indexOf(Math.min(...losses));
+    expect(logs.length, 'stopped three epochs after the best').toBe(best + 1 + 3);
+    expect(net.getWeights()).toEqual(weightsAt[best]);
+    expect(net.evaluate(other.x, other.y).loss).toBe(losses[best]);
+    net.dispose();
+  });
+
+  it('refuses a monitor that needs validation data it does not have, and bad fields, by name', async () => {
+    const net = await ANN.create(NETWORK);
+    await expect(net.fit(data.x, data.y, { earlyStopping: { monitor: 'valAccuracy' } })).rejects.toThrow(
+      /^fit: options\.earlyStopping\.monitor 'valAccuracy' needs validation data \(validationData or validationSplit\)$/,
+    );
+    await expect(net.fit(data.x, data.y, { earlyStopping: { patience: 0 } })).rejects.toThrow(
+      /^fit: options\.earlyStopping\.patience must be an integer ≥ 1, got 0$/,
+    );
+    await expect(net.fit(data.x, data.y, { earlyStopping: { restore: true } as never })).rejects.toThrow(
+      /^fit: options\.earlyStopping: unknown field 'restore' \(did you mean 'restoreBestWeights'\?\)$/,
+    );
+    net.dispose();
+  });
+});
+
+describe('validationSplit', () => {
+  it('holds out that fraction, stratified and seeded, and reports on it', async () => {
+    const net = await ANN.create(NETWORK);
+    const logs = await net.fit(data.x, data.y, { epochs: 2, validationSplit: 0.25 });
+    expect(logs.every((l) => l.valLoss !== undefined && l.valAccuracy !== undefined)).toBe(true);
+    const again = await ANN.create(NETWORK);
+    const logsAgain = await again.fit(data.x, data.y, { epochs: 2, validationSplit: 0.25 });
+    expect(logsAgain.map((l) => l.valLoss)).toEqual(logs.map((l) => l.valLoss));
+    // 140 rows, 70 of each variety: 17.5 → 18 of each held out (stratified), 36 in all, so the accuracy is a multiple of 1/36.
+    for (const l of logs) expect(Math.abs(l.valAccuracy! * 36 - Math.round(l.valAccuracy! * 36))).toBeLessThan(1e-9);
+    await expect(net.fit(data.x, data.y, { validationSplit: 1 })).rejects.toThrow(
+      /^fit: options\.validationSplit must be a fraction in \(0, 1\), got 1$/,
+    );
+    await expect(net.fit(data.x, data.y, { validationSplit: 0.2, validationData: [data.x, data.y] })).rejects.toThrow(
+      /both give validation data/,
+    );
+    net.dispose();
+    again.dispose();
+  });
+});
+
+describe('unknown fit options', () => {
+  it('are refused by name with the nearest valid one, before anything changes', async () => {
+    const net = await ANN.create(NETWORK);
+    const before = net.getWeights();
+    await expect(net.fit(data.x, data.y, { validation_split: 0.2 } as never)).rejects.toThrow(
+      /^fit: unknown option 'validation_split' \(did you mean 'validationSplit'\?\)$/,
+    );
+    await expect(net.fit(data.x, data.y, { epoch: 3 } as never)).rejects.toThrow(
+      /^fit: unknown option 'epoch' \(did you mean 'epochs'\?\)$/,
+    );
+    await expect(net.fit(data.x, data.y, { dropout: 0.5 } as never)).rejects.toThrow(
+      /^fit: unknown option 'dropout'; the options are epochs, batchSize, /,
+    );
+    await expect(net.fit(data.x, data.y, { schedule: { type: 'step', every: 2, factor: 0.5, gamma: 1 } as never })).rejects.toThrow(
+      /^fit: options\.schedule: a 'step' schedule has no field 'gamma'; its fields are every, factor, per, warmup$/,
+    );
+    expect(net.getWeights()).toEqual(before);
+    net.dispose();
+  });
+});
