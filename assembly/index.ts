@@ -9,6 +9,7 @@ import { sgdUpdate } from './sgd';
 import { adamUpdate } from './adam';
 import { rmspropUpdate } from './rmsprop';
 import { scale, sumOfSquares } from './norm';
+import { multiply } from './elementwise';
 import { PEAK_FLOPS_PER_ITERATION, simdPeak } from './peak';
 
 /** First byte of linear memory that the caller may use. */
@@ -53,6 +54,8 @@ export function rmsprop_update_f64(w: usize, g: usize, v: usize, len: i32, lr: f
 // Stored at `result` as an f64, like the loss sum, so that no call returns a new heap number.
 export function sum_of_squares_f32(x: usize, len: i32, result: usize): void { store<f64>(result, sumOfSquares<f32>(x, len)); }
 export function sum_of_squares_f64(x: usize, len: i32, result: usize): void { store<f64>(result, sumOfSquares<f64>(x, len)); }
+export function multiply_f32(x: usize, y: usize, out: usize, len: i32): void { multiply<f32>(x, y, out, len); }
+export function multiply_f64(x: usize, y: usize, out: usize, len: i32): void { multiply<f64>(x, y, out, len); }
 export function scale_f32(x: usize, len: i32, factor: f32): void { scale<f32>(x, len, factor); }
 export function scale_f64(x: usize, len: i32, factor: f64): void { scale<f64>(x, len, factor); }
 

@@ -19,7 +19,8 @@ import { describe } from './io/describe.js';
 import { toMatrix } from './io/input.js';
 import type { FloatArray, Matrix, MatrixLike } from './io/matrix.js';
 import { encodeModelFile, readModelText, type ModelMeta } from './model/model-file.js';
-import { toModelJSON, type ModelJSON } from './model/model-json.js';
+import { toModelJSON, type ModelJSON, type TrainingStateJSON } from './model/model-json.js';
+import type { Optimizer, OptimizerRecipe } from './train/optimizer.js';
 import { checkSavedModel, checkStandardizer } from './model/read-model.js';
 import { checkWeights, type LayerWeights, type WeightsInput } from './model/weights.js';
 import { train, type TrainingProgress } from './train/fit.js';
@@ -60,6 +61,12 @@ export class ANN {
   private training = false;
   /** Steps and epochs trained over all fits: where a learning-rate schedule stands. */
   private readonly progress: TrainingProgress = { step: 0, epoch: 0 };
+  /**
+   * The optimizer of the last fit, kept with its state (moments, velocities) so that a fit with
+   * the same optimizer and settings goes on where the last one stopped, as a run that never
+   * stopped would; other settings start a fresh one. Saved with the model.
+   */
+  private optimizer: { key: string; recipe: OptimizerRecipe; instance: Optimizer } | null = null;
   /** What the model file tells about the data: class names, feature names, a training summary. Saved by save() and toFile(). */
   meta: ModelMeta = {};
 
@@ -101,11 +108,31 @@ export class ANN {
     if (options !== undefined && options !== null && typeof options !== 'object') {
       throw new TypeError(`${where}: options must be an object such as { backend: 'js' }, got ${describe(options)}`);
     }
-    const { arch, weights, standardizer, shuffleState, meta } = checkSavedModel(json, options?.backend, where);
+    const { arch, weights, standardizer, shuffleState, meta, trainingState } = checkSavedModel(json, options?.backend, where);
     const ann = await ANN.build(arch, standardizer);
     ann.meta = meta;
-    ann.net!.setWeights(weights);
+    const net = ann.net!;
+    net.setWeights(weights);
     if (shuffleState !== undefined) ann.shuffler.setState(shuffleState);
+    if (trainingState !== undefined) {
+      ann.progress.step = trainingState.step;
+      ann.progress.epoch = trainingState.epoch;
+      net.masks.setState(trainingState.masks);
+      const saved = trainingState.optimizer;
+      if (saved !== null) {
+        const instance = ann.optimizerFor(saved.recipe);
+        const buffers = instance.state();
+        const lengths = buffers.map((b) => b.length);
+        if (saved.buffers.length !== buffers.length || saved.buffers.some((b, i) => b.length !== lengths[i])) {
+          ann.dispose();
+          throw new RangeError(
+            `${where}: trainingState.optimizer.buffers must be ${buffers.length} arrays of ${lengths.join(', ')} numbers for '${saved.name}' on ${arch.layers.join('-')}, got ${saved.buffers.length} of ${saved.buffers.map((b) => b.length).join(', ')}`,
+          );
+        }
+        buffers.forEach((b, i) => net.kernels.view(b).set(saved.buffers[i]));
+        instance.steps = saved.steps;
+      }
+    }
     return ann;
   }
   private static async build(arch: Architecture, std: Standardizer | null): Promise<ANN> {
@@ -141,9 +168,14 @@ export class ANN {
       const parts = trainTestSplit(X, Y, { testFraction: split, seed: this.seed ^ SPLIT_STREAM, stratify: isClassification(this.loss, Y) });
       [X, Y, validation] = [parts.xTrain, parts.yTrain, { X: parts.xTest, Y: parts.yTest }];
     }
+    const optimizer = this.optimizerFor(checked.optimizer);
     this.training = true;
     try {
-      return await train(net, this.shuffler, this.progress, { X, Y, validation }, checked, () => void this.live('fit'));
+      return await train(net, optimizer, this.shuffler, this.progress, { X, Y, validation }, checked, () => void this.live('fit'));
+    } catch (e) {
+      // A diverged fit leaves its moments behind: the next fit starts the optimizer afresh.
+      this.optimizer = null;
+      throw e;
     } finally {
       this.training = false;
     }
@@ -192,7 +224,20 @@ export class ANN {
   }
 
   private modelJSON(): ModelJSON {
-    return toModelJSON(this, this.getWeights(), this.std?.toJSON() ?? null, this.shuffler.state());
+    const net = this.net!;
+    const o = this.optimizer;
+    const trainingState: TrainingStateJSON = {
+      step: this.progress.step,
+      epoch: this.progress.epoch,
+      masks: net.masks.state(),
+      optimizer: o && {
+        name: o.recipe.name,
+        settings: { ...o.recipe.settings },
+        steps: o.instance.steps,
+        buffers: o.instance.state().map((b) => Array.from(net.kernels.view(b))),
+      },
+    };
+    return toModelJSON(this, this.getWeights(), this.std?.toJSON() ?? null, this.shuffler.state(), trainingState);
   }
 
   private fileText(where: string): string {
@@ -220,6 +265,17 @@ export class ANN {
   dispose(): void {
     this.net?.kernels.dispose();
     this.net = null;
+  }
+
+  /** The optimizer `recipe` makes: the kept one when its name and settings are the same, else a fresh one. */
+  private optimizerFor(recipe: OptimizerRecipe): Optimizer {
+    const key = JSON.stringify([recipe.name, recipe.settings]);
+    if (this.optimizer?.key !== key) {
+      const net = this.net!;
+      const instance = net.allocatePersistent((kernels) => recipe.create(kernels, net.parameters));
+      this.optimizer = { key, recipe, instance };
+    }
+    return this.optimizer.instance;
   }
 
   private inputs(x: MatrixLike, where: string, name: string): Matrix {

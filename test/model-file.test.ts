@@ -85,7 +85,7 @@ describe('model file round trip', () => {
       const doc = JSON.parse(text);
       expect(doc).toMatchObject({
         format: 'backprop-wasm/ann',
-        version: 2,
+        version: 3,
         precision,
         weights: { encoding: `base64-float${precision.slice(1)}le` },
       });
@@ -332,6 +332,32 @@ for (let i = 0; ; i++) {
     const loaded = await ANN.load(target);
     expect(loaded.layers).toEqual([900, 900, 2]);
     expect(loaded.meta.training!.save).toBeGreaterThanOrEqual(1);
+    loaded.dispose();
+  });
+});
+
+describe('older model files', () => {
+  it('a version 2 file (no training state, no dropout field) still loads, weights exact, and trains on', async () => {
+    const net = await ANN.create({ layers: [3, 4, 2], output: 'softmax', loss: 'categoricalCrossEntropy', seed: 9 });
+    const doc = JSON.parse(net.toFile());
+    const { checksum: _, trainingState: __, dropout: ___, ...rest } = doc;
+    const v2: Record<string, unknown> = { ...rest, version: 2 };
+    const ordered = {
+      format: v2.format,
+      version: 2,
+      checksum: '',
+      ...Object.fromEntries(Object.entries(v2).filter(([k]) => !['format', 'version'].includes(k))),
+    };
+    const { checksum: ____, ...body } = ordered;
+    ordered.checksum = `crc32:${crc32(new TextEncoder().encode(JSON.stringify(body)))
+      .toString(16)
+      .padStart(8, '0')}`;
+    const loaded = await ANN.load(new TextEncoder().encode(JSON.stringify(ordered)));
+    expect(loaded.getWeights()).toEqual(net.getWeights());
+    expect(loaded.dropout).toEqual([0]);
+    await loaded.fit([[0, 1, 2]], [[1, 0]], { epochs: 2, optimizer: 'adam' });
+    expect(JSON.parse(loaded.toFile()).version).toBe(3);
+    net.dispose();
     loaded.dispose();
   });
 });

@@ -2,11 +2,12 @@
  * A resumed run equals an uninterrupted one: each epoch's order is drawn afresh from the
  * shuffling generator, whose position the network keeps between fits and saves with the model,
  * so fit(4) gives the weights of fit(2) then fit(2), with or without a save and load between.
- * A fit that diverges puts the generator back with the weights. (With momentum, the velocity
- * starts at zero in each fit, so resuming is exact for plain SGD.)
+ * A fit that diverges puts the generator back with the weights. The optimizer's state (moments,
+ * velocities, step count), the schedule's position and the dropout masks' generator are kept
+ * between fits and saved too, so the same holds for Adam with dropout on a schedule.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ANN, type Matrix } from '../src/index.js';
+import { ANN, type FitOptions, type Matrix } from '../src/index.js';
 import { seedsTwoVarieties } from './helpers/datasets.js';
 
 const NETWORK = { layers: [7, 5, 1], activation: 'tanh', output: 'sigmoid', loss: 'binaryCrossEntropy', seed: 17 } as const;
@@ -42,6 +43,51 @@ describe('resuming training', () => {
       for (const net of [whole, halves, saved, loaded, unshuffled]) net.dispose();
     });
   }
+
+  for (const backend of ['wasm', 'js'] as const) {
+    it(`with Adam, momentum, dropout and a schedule too: stopped, saved, loaded and fitted on, bit for bit (${backend})`, async () => {
+      const network = { ...NETWORK, layers: [7, 9, 6, 1], activation: ['relu', 'tanh'], dropout: [0.3, 0.1], backend } as const;
+      const runs = [
+        {
+          optimizer: { name: 'adam', learningRate: 0.02, weightDecay: 1e-3 },
+          schedule: { type: 'cosine', steps: 40, per: 'step', minLearningRate: 0.001 },
+        },
+        { optimizer: { name: 'sgd', momentum: 0.9, nesterov: true }, schedule: { type: 'exponential', factor: 0.8 } },
+        { optimizer: 'rmsprop', clipNorm: 1 },
+      ] as const;
+      for (const run of runs) {
+        const fit = { ...FIT, ...run } as FitOptions;
+        const whole = await ANN.create(network);
+        await whole.fit(data.x, data.y, { ...fit, epochs: 4 });
+        const first = await ANN.create(network);
+        await first.fit(data.x, data.y, { ...fit, epochs: 2 });
+        const loaded = await ANN.load(new TextEncoder().encode(first.toFile()), { backend });
+        const saved = first.toJSON();
+        await loaded.fit(data.x, data.y, { ...fit, epochs: 2 });
+        await first.fit(data.x, data.y, { ...fit, epochs: 2 });
+        expect(first.getWeights(), `${JSON.stringify(run)}: fit(2) + fit(2)`).toEqual(whole.getWeights());
+        expect(loaded.getWeights(), `${JSON.stringify(run)}: fit(2) + save + load + fit(2)`).toEqual(whole.getWeights());
+        // The kept state matters: the same save without the optimizer's state ends elsewhere.
+        const forgetful = await ANN.fromJSON({ ...saved, trainingState: { ...saved.trainingState!, optimizer: null } }, { backend });
+        await forgetful.fit(data.x, data.y, { ...fit, epochs: 2 });
+        expect(forgetful.getWeights(), `${JSON.stringify(run)}: without the optimizer's state`).not.toEqual(whole.getWeights());
+        for (const net of [whole, first, loaded, forgetful]) net.dispose();
+      }
+    });
+  }
+
+  it('a different optimizer setting starts the optimizer afresh', async () => {
+    const a = await ANN.create(NETWORK);
+    await a.fit(data.x, data.y, { ...FIT, epochs: 2, optimizer: { name: 'adam', learningRate: 0.01 } });
+    await a.fit(data.x, data.y, { ...FIT, epochs: 2, optimizer: { name: 'adam', learningRate: 0.01, beta1: 0.8 } });
+    const b = await ANN.create(NETWORK);
+    await b.fit(data.x, data.y, { ...FIT, epochs: 2, optimizer: { name: 'adam', learningRate: 0.01 } });
+    // b's second fit: the same weights and generator, but its optimizer made new (b forgets its moments by changing nothing else).
+    const c = await ANN.fromJSON({ ...b.toJSON(), trainingState: { ...b.toJSON().trainingState!, optimizer: null } });
+    await c.fit(data.x, data.y, { ...FIT, epochs: 2, optimizer: { name: 'adam', learningRate: 0.01, beta1: 0.8 } });
+    expect(c.getWeights()).toEqual(a.getWeights());
+    for (const net of [a, b, c]) net.dispose();
+  });
 
   it('a diverged fit puts the shuffling generator back with the weights', async () => {
     const diverged = await ANN.create(NETWORK);

@@ -263,6 +263,11 @@ export class JsKernels implements Kernels {
     into[slot] += s;
   }
 
+  multiply(x: Buffer, y: Buffer, out: Buffer, length: number): void {
+    const [X, Y, O] = [data(x), data(y), data(out)];
+    for (let i = 0; i < length; i++) O[i] = X[i] * Y[i];
+  }
+
   scale(x: Buffer, length: number, factor: number): void {
     const X = data(x);
     for (let i = 0; i < length; i++) X[i] *= factor;

@@ -95,4 +95,6 @@ export interface Kernels {
   sumOfSquares(x: Buffer, length: number, into: Float64Array, slot: number): void;
   /** x[i] ·= factor. */
   scale(x: Buffer, length: number, factor: number): void;
+  /** out[i] = x[i]·y[i]; out may be x or y. */
+  multiply(x: Buffer, y: Buffer, out: Buffer, length: number): void;
 }

@@ -56,6 +56,7 @@ export class WasmKernels implements Kernels {
   private frmsprop: Fn;
   private fsumSquares: Fn;
   private fscale: Fn;
+  private fmultiply: Fn;
 
   private constructor(
     exports: KernelExports,
@@ -77,6 +78,7 @@ export class WasmKernels implements Kernels {
     this.frmsprop = fn('rmsprop_update');
     this.fsumSquares = fn('sum_of_squares');
     this.fscale = fn('scale');
+    this.fmultiply = fn('multiply');
     this.workspace = alignUp(exports.heap_base());
     const workBytes = precision === 'f32' ? exports.gemm_workspace_bytes_f32() : exports.gemm_workspace_bytes_f64();
     this.resultSlot = alignUp(this.workspace + workBytes);
@@ -241,6 +243,13 @@ export class WasmKernels implements Kernels {
     this.fsumSquares(ptr(x), length, this.resultSlot);
     if (this.result.buffer !== this.memory.buffer) this.result = new Float64Array(this.memory.buffer, this.resultSlot, 1);
     into[slot] += this.result[0];
+  }
+
+  multiply(x: Buffer, y: Buffer, out: Buffer, length: number): void {
+    need(x, length, 'multiply X');
+    need(y, length, 'multiply Y');
+    need(out, length, 'multiply out');
+    this.fmultiply(ptr(x), ptr(y), ptr(out), length);
   }
 
   scale(x: Buffer, length: number, factor: number): void {

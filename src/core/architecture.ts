@@ -35,6 +35,8 @@ export interface CreateOptions {
   backend?: BackendName;
   /** Default 'f32'. */
   precision?: Precision;
+  /** Inverted dropout after hidden layers, in fit() only: one rate in [0, 1) for every hidden layer, or one per hidden layer. Default 0. */
+  dropout?: number | readonly number[];
 }
 
 /** The network as saved: everything but where it computes. */
@@ -48,6 +50,8 @@ export interface SavedArchitecture {
   readonly init: InitName;
   readonly seed: number;
   readonly precision: Precision;
+  /** The dropout rate after each hidden layer (0: none). */
+  readonly dropout: readonly number[];
 }
 
 /** Everything `create` needs, checked and with defaults filled in. */
@@ -64,6 +68,7 @@ export const SAVED_ARCHITECTURE_FIELDS = [
   'init',
   'seed',
   'precision',
+  'dropout',
 ] as const satisfies readonly (keyof SavedArchitecture)[];
 
 /** The saved fields of `arch`, as plain arrays and values (for a saved model). */
@@ -90,6 +95,7 @@ export function optionsOf(saved: { [K in keyof SavedArchitecture]?: unknown }, b
     init: saved.init as InitName,
     seed: saved.seed as number,
     precision: saved.precision as Precision,
+    dropout: saved.dropout as number[] | undefined,
     backend,
   };
 }
@@ -150,6 +156,7 @@ export function checkArchitecture(
   if (!Number.isInteger(seed) || seed < 0 || seed >= 2 ** 32) {
     throw new RangeError(`${where}: ${field('seed')} must be an integer in [0, 2³²), got ${describe(seed)}`);
   }
+  const dropout = checkDropout(options.dropout, hidden, `${where}: ${field('dropout')}`);
   const backend = oneOf(`${where}: ${field('backend')}`, options.backend ?? 'wasm', BACKENDS);
   const precision = oneOf(`${where}: ${field('precision')}`, options.precision ?? 'f32', PRECISIONS);
   return {
@@ -160,8 +167,26 @@ export function checkArchitecture(
     init,
     seed,
     precision,
+    dropout,
     backend,
   };
+}
+
+function checkDropout(value: unknown, hidden: number, where: string): number[] {
+  if (value === undefined) return new Array(hidden).fill(0);
+  const rate = (v: unknown, at: string): number => {
+    if (typeof v !== 'number' || !(v >= 0 && v < 1)) throw new RangeError(`${at} must be a rate in [0, 1), got ${describe(v)}`);
+    return v;
+  };
+  if (!Array.isArray(value)) {
+    const r = rate(value, where);
+    if (r > 0 && hidden === 0) throw new RangeError(`${where}: a network without hidden layers has nowhere to drop units`);
+    return new Array(hidden).fill(r);
+  }
+  if (value.length !== hidden) throw new RangeError(`${where} has ${value.length} rates, but the network has ${hidden} hidden layers`);
+  const out: number[] = [];
+  for (let i = 0; i < value.length; i++) out.push(rate(value[i], `${where}[${i}]`));
+  return out;
 }
 
 function checkHidden(where: string, name: unknown): ActivationName {

@@ -16,9 +16,13 @@ import type { Architecture, InitName } from './architecture.js';
 import { Dense } from './dense.js';
 import type { Layer } from './layer.js';
 import type { Objective } from './losses.js';
+import { Dropout } from './dropout.js';
 import { allFinite, restore, saveAside, type Parameter } from './parameter.js';
-import type { Random } from './random.js';
+import { Random } from './random.js';
 import { SampleRows } from './sample-rows.js';
+
+/** Separates the dropout masks' stream from the other streams of the same seed. */
+const DROPOUT_STREAM = 0x68e31da4;
 
 /** Slots of the Float64Array that `Network.lossAndGradients` adds its figures to. */
 export const StepStats = {
@@ -59,6 +63,8 @@ export const CHUNK = 1024;
 
 export class Network {
   readonly layers: readonly Layer[];
+  /** Draws the dropout masks (a stream of the network's seed of its own, saved with the model). */
+  readonly masks: Random;
   /** The dense layers, in order (every layer, until other kinds exist); the last is the output. */
   private readonly dense: readonly Dense[];
   /** Every trainable tensor, layer by layer: W1, b1, W2, b2, … */
@@ -79,12 +85,17 @@ export class Network {
     const { layers: sizes, activations } = arch;
     const depth = sizes.length - 1;
     const dense: Dense[] = [];
+    const layers: Layer[] = [];
+    this.masks = new Random(arch.seed ^ DROPOUT_STREAM);
     for (let l = 1; l <= depth; l++) {
       const head = l === depth && objective.fused;
-      dense.push(new Dense(kernels, l, sizes[l - 1], sizes[l], activations[l - 1], arch.leakyReluSlope, head));
+      const layer = new Dense(kernels, l, sizes[l - 1], sizes[l], activations[l - 1], arch.leakyReluSlope, head);
+      dense.push(layer);
+      layers.push(layer);
+      if (l < depth && arch.dropout[l - 1] > 0) layers.push(new Dropout(kernels, sizes[l], arch.dropout[l - 1], this.masks));
     }
     this.dense = dense;
-    this.layers = dense;
+    this.layers = layers;
     this.parameters = this.layers.flatMap((layer) => layer.parameters());
     this.inputs = sizes[0];
     this.outputs = sizes[depth];

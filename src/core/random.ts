@@ -34,7 +34,7 @@ export class Random {
 
   /** True when `state` could have come from `state()`: four unsigned 32-bit integers. */
   static isState(state: unknown): state is [number, number, number, number] {
-    return Array.isArray(state) && state.length === 4 && state.every((v) => Number.isInteger(v) && v >= 0 && v < 2 ** 32);
+    return Array.isArray(state) && state.length === 4 && Array.from(state).every((v) => Number.isInteger(v) && v >= 0 && v < 2 ** 32);
   }
 
   /** Continues from a position returned by `state()`. */

@@ -14,9 +14,11 @@ import { crc32 } from './crc32.js';
 import { readBytes, type ByteSource } from '../data/source.js';
 import { SAVED_ARCHITECTURE_FIELDS } from '../core/architecture.js';
 import { describe } from '../io/describe.js';
-import { MODEL_FORMAT, type ModelJSON } from './model-json.js';
+import { MODEL_FORMAT, type ModelJSON, type TrainingStateJSON } from './model-json.js';
 
-export const FILE_VERSION = 2;
+export const FILE_VERSION = 3;
+/** Version 2: the same document without `trainingState`. */
+export const FILE_VERSION_2 = 2;
 
 /** A few facts about the training run, shown by `backprop-wasm info`: numbers, strings, booleans. */
 export type TrainingSummary = Record<string, string | number | boolean | null>;
@@ -59,6 +61,7 @@ export function encodeModelFile(json: ModelJSON, meta: ModelMeta): string {
       encoding: encodingOf(precision),
       layers: json.weights.map(({ W, b }) => ({ W: floatsToBase64(W, precision), b: floatsToBase64(b, precision) })),
     },
+    trainingState: encodeTrainingState(json.trainingState, precision),
   };
   doc.checksum = checksumOf(doc);
   return pretty(doc);
@@ -117,8 +120,9 @@ export function decodeModelFile(doc: Record<string, unknown>, where: string): De
   for (const key of META_KEYS) if (doc[key] !== undefined) meta[key] = doc[key];
   return {
     ...(doc as unknown as ModelJSON),
-    version: FILE_VERSION,
+    version: doc.version as number,
     weights,
+    trainingState: decodeTrainingState(doc.trainingState, precision, `${where}: trainingState`),
     meta: checkMeta(meta as ModelMeta, layers, where),
   };
 }
@@ -182,6 +186,33 @@ export function checkMeta(meta: ModelMeta | null | undefined, layers: readonly n
   return out;
 }
 
+/** The training state with the optimizer's buffers as base64 of the network's floats, like the weights. */
+function encodeTrainingState(state: TrainingStateJSON | undefined, precision: 'f32' | 'f64'): unknown {
+  if (state === undefined) return undefined;
+  const optimizer = state.optimizer && { ...state.optimizer, buffers: state.optimizer.buffers.map((b) => floatsToBase64(b, precision)) };
+  return { ...state, optimizer };
+}
+
+/** The training state with the optimizer's buffers back as numbers (their lengths are checked against the network by the caller). */
+function decodeTrainingState(state: unknown, precision: 'f32' | 'f64', where: string): TrainingStateJSON | undefined {
+  if (state === undefined) return undefined;
+  if (state === null || typeof state !== 'object' || Array.isArray(state))
+    throw new TypeError(`${where} must be an object, got ${describe(state)}`);
+  const s = state as Record<string, unknown>;
+  const o = s.optimizer as Record<string, unknown> | null | undefined;
+  if (o === null || o === undefined) return { ...(s as unknown as TrainingStateJSON), optimizer: null };
+  if (typeof o !== 'object' || !Array.isArray(o.buffers))
+    throw new TypeError(`${where}.optimizer must be { name, settings, steps, buffers }, got ${describe(o)}`);
+  const buffers = Array.from(o.buffers as unknown[]).map((b, i) => {
+    if (typeof b !== 'string') throw new TypeError(`${where}.optimizer.buffers[${i}] must be a base64 string, got ${describe(b)}`);
+    return base64ToFloats(b, null, precision, `${where}.optimizer.buffers[${i}]`);
+  });
+  return {
+    ...(s as unknown as TrainingStateJSON),
+    optimizer: { ...(o as unknown as NonNullable<TrainingStateJSON['optimizer']>), buffers },
+  };
+}
+
 function encodingOf(precision: 'f32' | 'f64'): string {
   return precision === 'f32' ? 'base64-float32le' : 'base64-float64le';
 }
@@ -219,7 +250,8 @@ function floatsToBase64(values: ArrayLike<number>, precision: 'f32' | 'f64'): st
   return btoa(binary);
 }
 
-function base64ToFloats(text: unknown, count: number, precision: 'f32' | 'f64', where: string): number[] {
+/** The floats of a base64 text: `count` of them, or as many as it holds when count is null. */
+function base64ToFloats(text: unknown, expected: number | null, precision: 'f32' | 'f64', where: string): number[] {
   if (typeof text !== 'string') throw new TypeError(`${where} must be a base64 string, got ${describe(text)}`);
   if (text.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(text)) {
     throw new TypeError(
@@ -228,6 +260,7 @@ function base64ToFloats(text: unknown, count: number, precision: 'f32' | 'f64', 
   }
   const binary = atob(text);
   const width = precision === 'f32' ? 4 : 8;
+  const count = expected ?? Math.floor(binary.length / width);
   if (binary.length !== count * width) {
     throw new RangeError(
       `${where} holds ${binary.length} bytes, expected ${count} ${precision === 'f32' ? 'float32' : 'float64'} values = ${count * width} bytes`,

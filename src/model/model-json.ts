@@ -23,13 +23,27 @@ export type ModelJSON = {
   /** Where the shuffling generator stands, so that training resumes exactly as it would have gone on. */
   shuffleState?: number[];
   weights: { W: number[]; b: number[] }[];
+  /** Where training stands, so that a loaded network trains on exactly as the saved one would have (absent before version 3). */
+  trainingState?: TrainingStateJSON;
 };
+
+/** What a resumed fit needs besides the weights and the shuffling generator. */
+export interface TrainingStateJSON {
+  /** Steps and epochs trained: where a learning-rate schedule stands. */
+  step: number;
+  epoch: number;
+  /** The dropout masks' generator. */
+  masks: number[];
+  /** The optimizer of the last fit and its state: moments or velocities in its order, as numbers (the model file: base64). */
+  optimizer: { name: string; settings: Record<string, number | boolean>; steps: number; buffers: number[][] } | null;
+}
 
 export function toModelJSON(
   arch: SavedArchitecture,
   weights: LayerWeights[],
   standardizer: ModelJSON['standardizer'],
   shuffleState: number[],
+  trainingState: TrainingStateJSON,
 ): ModelJSON {
   return {
     format: MODEL_FORMAT,
@@ -38,5 +52,6 @@ export function toModelJSON(
     standardizer,
     shuffleState,
     weights: weights.map(({ W, b }) => ({ W: Array.from(W), b: Array.from(b) })),
+    trainingState,
   };
 }

@@ -49,12 +49,14 @@ export interface TrainingProgress {
 }
 
 /**
- * Trains `network` on `data` as `options` say and returns one log per epoch. `progress` is the
+ * Trains `network` on `data` with `optimizer` (made from options.optimizer; it may carry state
+ * from an earlier fit) as `options` say and returns one log per epoch. `progress` is the
  * network's position over all its fits, moved on as training goes. `alive` is called after every
  * await (a callback may dispose of the network) and throws if training must stop.
  */
 export async function train(
   network: Network,
+  optimizer: Optimizer,
   shuffler: Random,
   progress: TrainingProgress,
   data: FitData,
@@ -68,7 +70,7 @@ export async function train(
   const order = identity(new Uint32Array(n));
   const run: FitRun = {
     network,
-    optimizer: network.allocatePersistent((kernels) => recipe.create(kernels, network.parameters)),
+    optimizer,
     baseRate: recipe.learningRate,
     schedule: options.schedule,
     position: progress,
