@@ -6,7 +6,7 @@
  */
 import { createKernels } from './backend/index.js';
 import type { BackendName } from './backend/kernels.js';
-import { checkArchitecture, type Architecture, type CreateOptions } from './core/architecture.js';
+import { CREATE_OPTIONS, checkArchitecture, type Architecture, type CreateOptions } from './core/architecture.js';
 import { checkTargets, objectiveOf } from './core/losses.js';
 import { Network } from './core/network.js';
 import { evaluate, gradients, predict, type Evaluation } from './core/passes.js';
@@ -15,7 +15,7 @@ import { type Standardizer, trainTestSplit } from './data/transform.js';
 import { isClassification } from './core/accuracy.js';
 import { describeSource, isNode, type ByteSource } from './data/source.js';
 import { writeFileAtomic } from './io/atomic-write.js';
-import { describe } from './io/describe.js';
+import { describe, refuseUnknownKeys } from './io/describe.js';
 import { toMatrix } from './io/input.js';
 import type { FloatArray, Matrix, MatrixLike } from './io/matrix.js';
 import { encodeModelFile, readModelText, type ModelMeta } from './model/model-file.js';
@@ -88,6 +88,7 @@ export class ANN {
 
   /** A network with freshly initialised weights (seeded: the same seed gives the same weights). */
   static async create(options: ANNOptions): Promise<ANN> {
+    if (options !== null && typeof options === 'object') refuseUnknownKeys(options, [...CREATE_OPTIONS, 'standardizer'], 'ANN.create: unknown option');
     const arch = checkArchitecture(options);
     const std = checkStandardizer(options.standardizer, arch.layers[0], 'ANN.create');
     const ann = await ANN.build(arch, std);
@@ -259,6 +260,36 @@ export class ANN {
   /** Restores a network from a model file (or `toJSON()` text): a path or URL, or the file's bytes. Errors name the file. */
   static async load(source: string | URL | ArrayBuffer | Uint8Array, options?: { backend?: BackendName } | null): Promise<ANN> {
     return (await loadModelFile(source, options, 'ANN.load: ')).net;
+  }
+
+  /**
+   * A table of the network: each layer with its units, activation and parameter count, the loss,
+   * where it computes, and what it trains with (the optimizer of the last fit, its settings, and
+   * the steps and epochs trained so far).
+   */
+  summary(): string {
+    const net = this.live('summary');
+    const count = (n: number) => n.toLocaleString('en-US');
+    const rows: string[][] = [['layer', 'units', 'activation', 'parameters']];
+    rows.push(['input', String(this.layers[0]), '', '']);
+    let dense = 0;
+    for (const layer of net.layers) {
+      const saved = layer.toJSON();
+      if (saved.type === 'dense') {
+        const [units, inputs] = [layer.outputs, layer.inputs];
+        rows.push([`dense ${++dense}`, String(units), String(saved.activation), `${count(units * inputs + units)} (W ${units}×${inputs}, b ${units})`]);
+      } else rows.push([String(saved.type), String(layer.outputs), `rate ${saved.rate}`, '']);
+    }
+    const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+    const table = rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c])).join('  ').trimEnd());
+    const total = net.parameters.reduce((n, p) => n + p.length, 0);
+    const o = this.optimizer;
+    const trains = o === null ? 'not trained yet' : `${o.recipe.name} (${Object.entries({ learningRate: o.recipe.learningRate, ...o.recipe.settings }).map(([k, v]) => `${k} ${v}`).join(', ')})`;
+    return [
+      `ANN ${this.layers.join('-')}: ${count(total)} parameters, loss ${this.loss}, ${this.backend} ${this.precision}, seed ${this.seed}`,
+      ...table,
+      `trains with: ${trains}; ${count(this.progress.step)} steps, ${count(this.progress.epoch)} epochs so far`,
+    ].join('\n');
   }
 
   /** Frees the network's memory; any later call throws. */

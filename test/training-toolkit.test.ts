@@ -154,3 +154,89 @@ describe('unknown fit options', () => {
     net.dispose();
   });
 });
+
+describe('dropout', () => {
+  const DROPPING = { layers: [7, 64, 48, 1], activation: 'tanh', output: 'sigmoid', loss: 'binaryCrossEntropy', seed: 8 } as const;
+
+  it('drops about the rate of each hidden layer’s values in fit, reproducibly from the seed, and changes what is learned', async () => {
+    // tanh units are never exactly 0, so a zero after the mask is a dropped value.
+    const fit = { epochs: 3, batchSize: 70, learningRate: 0.01 };
+    const a = await ANN.create({ ...DROPPING, dropout: [0.5, 0.25] });
+    const zeros: number[][] = [];
+    const { internalsOf } = await import('../src/ann.js');
+    await a.fit(data.x, data.y, {
+      ...fit,
+      onBatchEnd: ({ batch, batches }) => {
+        // After an epoch's last step the network has checked its loss outside training: skip it.
+        if (batch === batches) return;
+        // The layers after each dense hidden layer: their last training outputs.
+        const network = internalsOf(a).network();
+        zeros.push(
+          network.layers
+            .filter((l) => l.toJSON().type === 'dropout')
+            .map((l) => {
+              const out = Array.from(network.kernels.view(l.output)).slice(0, 70 * l.outputs);
+              const before = Array.from(network.kernels.view(network.layers[network.layers.indexOf(l) - 1].output)).slice(0, 70 * l.outputs);
+              const live = before.filter((v) => v !== 0).length;
+              return out.filter((v, i) => v === 0 && before[i] !== 0).length / live;
+            }),
+        );
+      },
+    });
+    expect(zeros.length).toBe(3);
+    for (const [first, second] of zeros) {
+      // 70 × 64 and 70 × 48 values: binomial standard deviations of 0.0075 and 0.0074.
+      expect(Math.abs(first - 0.5)).toBeLessThan(0.04);
+      expect(Math.abs(second - 0.25)).toBeLessThan(0.04);
+    }
+    const b = await ANN.create({ ...DROPPING, dropout: [0.5, 0.25] });
+    await b.fit(data.x, data.y, fit);
+    expect(b.getWeights()).toEqual(a.getWeights());
+    const none = await ANN.create(DROPPING);
+    await none.fit(data.x, data.y, fit);
+    expect(none.getWeights()).not.toEqual(a.getWeights());
+    for (const net of [a, b, none]) net.dispose();
+  });
+
+  it('is inactive in predict, evaluate and gradients: they equal those of the same weights without dropout', async () => {
+    const dropping = await ANN.create({ ...DROPPING, dropout: 0.4 });
+    await dropping.fit(data.x, data.y, { epochs: 2, learningRate: 0.1 });
+    const plain = await ANN.create(DROPPING);
+    plain.setWeights(dropping.getWeights());
+    expect(dropping.predict(data.x).data).toEqual(plain.predict(data.x).data);
+    expect(dropping.predict(data.x).data).toEqual(dropping.predict(data.x).data);
+    expect(dropping.evaluate(data.x, data.y)).toEqual(plain.evaluate(data.x, data.y));
+    expect(dropping.gradients(data.x, data.y)).toEqual(plain.gradients(data.x, data.y));
+    dropping.dispose();
+    plain.dispose();
+  });
+
+  it('refuses bad rates by name', async () => {
+    await expect(ANN.create({ ...DROPPING, dropout: 1 })).rejects.toThrow(/^ANN\.create: options\.dropout must be a rate in \[0, 1\), got 1$/);
+    await expect(ANN.create({ ...DROPPING, dropout: [0.1] })).rejects.toThrow(/^ANN\.create: options\.dropout has 1 rates, but the network has 2 hidden layers$/);
+    await expect(ANN.create({ layers: [3, 1], dropout: 0.5 })).rejects.toThrow(/nowhere to drop units/);
+    await expect(ANN.create({ ...DROPPING, drop_out: 0.5 } as never)).rejects.toThrow(/^ANN\.create: unknown option 'drop_out' \(did you mean 'dropout'\?\)$/);
+  });
+});
+
+describe('summary()', () => {
+  it('lists the layers, their shapes and parameter counts, and what the network trains with', async () => {
+    const net = await ANN.create({ layers: [7, 6, 1], dropout: 0.2, seed: 2, loss: 'binaryCrossEntropy' });
+    expect(net.summary()).toBe(
+      [
+        'ANN 7-6-1: 55 parameters, loss binaryCrossEntropy, wasm f32, seed 2',
+        'layer    units  activation  parameters',
+        'input    7',
+        'dense 1  6      sigmoid     48 (W 6×7, b 6)',
+        'dropout  6      rate 0.2',
+        'dense 2  1      sigmoid     7 (W 1×6, b 1)',
+        'trains with: not trained yet; 0 steps, 0 epochs so far',
+      ].join('\n'),
+    );
+    await net.fit(data.x, data.y, { epochs: 2, batchSize: 70, optimizer: { name: 'adamw', learningRate: 0.01 } });
+    expect(net.summary().split('\n').at(-1)).toBe(
+      'trains with: adamw (learningRate 0.01, beta1 0.9, beta2 0.999, epsilon 1e-8, weightDecay 0.01); 4 steps, 2 epochs so far',
+    );
+    net.dispose();
+  });
+});

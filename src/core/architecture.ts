@@ -39,6 +39,20 @@ export interface CreateOptions {
   dropout?: number | readonly number[];
 }
 
+/** Every option of CreateOptions. */
+export const CREATE_OPTIONS = [
+  'layers',
+  'activation',
+  'output',
+  'loss',
+  'leakyReluSlope',
+  'init',
+  'seed',
+  'backend',
+  'precision',
+  'dropout',
+] as const satisfies readonly (keyof CreateOptions)[];
+
 /** The network as saved: everything but where it computes. */
 export interface SavedArchitecture {
   /** Units per layer, input first. */
