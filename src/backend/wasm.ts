@@ -4,18 +4,9 @@
  * plans. Pointers stay inside this file.
  */
 import type { FloatArray } from '../io/matrix.js';
+import { checkKernelExports, type KernelAbi, type KernelFunctions } from './abi.js';
 import { Activation, LossKernel, type Buffer, type Kernels, type Precision } from './kernels.js';
 import { kernelBuild, kernelModule, type KernelBuild } from './wasm-module.js';
-
-interface KernelExports {
-  memory: WebAssembly.Memory;
-  heap_base(): number;
-  gemm_workspace_bytes_f32(): number;
-  gemm_workspace_bytes_f64(): number;
-  [name: string]: unknown;
-}
-
-type Fn = (...args: number[]) => number;
 
 /** Buffers start on 64-byte boundaries: whole cache lines, and aligned vector loads. */
 const ALIGN = 64;
@@ -36,7 +27,10 @@ function ptr(b: Buffer): number {
 
 export class WasmKernels implements Kernels {
   readonly name = 'wasm' as const;
-  private readonly memory: WebAssembly.Memory;
+  /** The memory the kernels run on (the instance's). */
+  readonly memory: WebAssembly.Memory;
+  /** The instance's exports, checked against the ABI. */
+  readonly exports: KernelAbi;
   private readonly bytesPer: number;
   private readonly workspace: number;
   /** Eight bytes where a kernel leaves a scalar result, and a view of them. */
@@ -44,46 +38,67 @@ export class WasmKernels implements Kernels {
   private result: Float64Array;
   private readonly base: number;
   private top: number;
-  private fgemm: Fn;
-  private fbiasAdd: Fn;
-  private fbiasGradient: Fn;
-  private factivate: Fn;
-  private factivateBackward: Fn;
-  private flossSum: Fn;
-  private flossGradient: Fn;
-  private fsgd: Fn;
+  private fgemm: KernelFunctions['gemm_f32'];
+  private fbiasAdd: KernelFunctions['bias_add_f32'];
+  private fbiasGradient: KernelFunctions['bias_gradient_f32'];
+  private factivate: KernelFunctions['activate_f32'];
+  private factivateBackward: KernelFunctions['activate_backward_f32'];
+  private flossSum: KernelFunctions['loss_sum_f32'];
+  private flossGradient: KernelFunctions['loss_gradient_f32'];
+  private fsgd: KernelFunctions['sgd_update_f32'];
 
-  private constructor(exports: KernelExports, readonly precision: Precision, readonly build: KernelBuild) {
-    this.memory = exports.memory;
-    this.bytesPer = precision === 'f32' ? 4 : 8;
-    const fn = (name: string): Fn => exports[`${name}_${precision}`] as Fn;
-    this.fgemm = fn('gemm');
-    this.fbiasAdd = fn('bias_add');
-    this.fbiasGradient = fn('bias_gradient');
-    this.factivate = fn('activate');
-    this.factivateBackward = fn('activate_backward');
-    this.flossSum = fn('loss_sum');
-    this.flossGradient = fn('loss_gradient');
-    this.fsgd = fn('sgd_update');
-    this.workspace = alignUp(exports.heap_base());
-    const workBytes = precision === 'f32' ? exports.gemm_workspace_bytes_f32() : exports.gemm_workspace_bytes_f64();
+  /**
+   * Kernels on an instance of the kernel module. Its exports are checked against the ABI
+   * (src/backend/abi.ts) first: a module that differs is refused with a `KernelAbiError`.
+   */
+  private constructor(instance: { readonly exports: WebAssembly.Exports }, readonly precision: Precision, readonly build: KernelBuild) {
+    const x = checkKernelExports(instance.exports, `the ${build} kernel module`);
+    this.memory = x.memory;
+    this.exports = x;
+    this.bytesPer = precision === 'f32' ? x.sizeof_f32.value : x.sizeof_f64.value;
+    if (precision === 'f32') {
+      this.fgemm = x.gemm_f32;
+      this.fbiasAdd = x.bias_add_f32;
+      this.fbiasGradient = x.bias_gradient_f32;
+      this.factivate = x.activate_f32;
+      this.factivateBackward = x.activate_backward_f32;
+      this.flossSum = x.loss_sum_f32;
+      this.flossGradient = x.loss_gradient_f32;
+      this.fsgd = x.sgd_update_f32;
+    } else {
+      this.fgemm = x.gemm_f64;
+      this.fbiasAdd = x.bias_add_f64;
+      this.fbiasGradient = x.bias_gradient_f64;
+      this.factivate = x.activate_f64;
+      this.factivateBackward = x.activate_backward_f64;
+      this.flossSum = x.loss_sum_f64;
+      this.flossGradient = x.loss_gradient_f64;
+      this.fsgd = x.sgd_update_f64;
+    }
+    this.workspace = alignUp(x.heap_base());
+    const workBytes = precision === 'f32' ? x.gemm_workspace_bytes_f32() : x.gemm_workspace_bytes_f64();
     this.resultSlot = alignUp(this.workspace + workBytes);
     this.base = alignUp(this.resultSlot + 8);
     this.top = this.base;
     this.ensure(this.top);
-    this.result = new Float64Array(this.memory.buffer, this.resultSlot, 1);
+    this.result = new Float64Array(this.buffer(), this.resultSlot, 1);
   }
 
   /** A backend on a fresh instance of the (cached) compiled module of `build` (by default the one `kernelBuild()` names). */
   static async create(precision: Precision, build: KernelBuild = kernelBuild()): Promise<WasmKernels> {
     const module = await kernelModule(build);
     const instance = await WebAssembly.instantiate(module, { env: { abort: wasmAbort } });
-    return new WasmKernels(instance.exports as unknown as KernelExports, precision, build);
+    return new WasmKernels(instance, precision, build);
+  }
+
+  /** The memory's current buffer. Growing the memory replaces it. */
+  private buffer(): ArrayBufferLike {
+    return this.memory.buffer;
   }
 
   /** Bytes of linear memory this instance has (it only grows). */
   get memoryBytes(): number {
-    return this.memory.buffer.byteLength;
+    return this.buffer().byteLength;
   }
 
   /** Bytes of linear memory in use (the workspace included). */
@@ -96,7 +111,7 @@ export class WasmKernels implements Kernels {
     const end = alignUp(this.top + length * this.bytesPer);
     this.ensure(end);
     // Memory below the old top may hold released buffers: a new buffer starts at zero.
-    new Uint8Array(this.memory.buffer, this.top, end - this.top).fill(0);
+    new Uint8Array(this.buffer(), this.top, end - this.top).fill(0);
     this.top = end;
     return buf;
   }
@@ -112,8 +127,9 @@ export class WasmKernels implements Kernels {
 
   view(buf: Buffer): FloatArray {
     const b = buf as WasmBuffer;
-    if (b.cached === null || b.cached.buffer !== this.memory.buffer) {
-      b.cached = this.precision === 'f32' ? new Float32Array(this.memory.buffer, b.ptr, b.length) : new Float64Array(this.memory.buffer, b.ptr, b.length);
+    const buffer = this.buffer();
+    if (b.cached === null || b.cached.buffer !== buffer) {
+      b.cached = this.precision === 'f32' ? new Float32Array(buffer, b.ptr, b.length) : new Float64Array(buffer, b.ptr, b.length);
     }
     return b.cached;
   }
@@ -124,7 +140,7 @@ export class WasmKernels implements Kernels {
 
   /** Grows linear memory so that bytes [0, end) exist. */
   private ensure(end: number): void {
-    const have = this.memory.buffer.byteLength;
+    const have = this.buffer().byteLength;
     if (end <= have) return;
     try {
       this.memory.grow(Math.ceil((end - have) / PAGE));
@@ -175,7 +191,8 @@ export class WasmKernels implements Kernels {
     need(out, rows * cols, 'lossSum output');
     need(y, rows * cols, 'lossSum Y');
     this.flossSum(kind, ptr(out), ptr(y), rows, cols, this.resultSlot);
-    if (this.result.buffer !== this.memory.buffer) this.result = new Float64Array(this.memory.buffer, this.resultSlot, 1);
+    const buffer = this.buffer();
+    if (this.result.buffer !== buffer) this.result = new Float64Array(buffer, this.resultSlot, 1);
     into[slot] += this.result[0];
   }
 
