@@ -1,9 +1,10 @@
 // The module's exports: every kernel instantiated for f32 and f64. Arguments are byte offsets
-// into this module's memory and element counts; booleans are i32 (0 or 1). The module owns no
-// memory beyond its static data: the caller plans every buffer above heap_base().
+// into the module's memory and element counts; booleans are i32 (0 or 1). The memory is imported
+// (env.memory): the caller creates it and plans every buffer above heap_base(); the module owns
+// nothing in it but its static data.
 //
-// The TypeScript side names every code by the same key (Activation.Sigmoid, LossKernel.SquaredError
-// in src/backend/kernels.ts): keep the numbers here equal to those.
+// src/backend/abi.ts lists every export here with its signature, and the library refuses a module
+// whose exports, parameter counts or codes differ from that list: change both together.
 import { gemm, gemmWorkspaceBytes, microKernelPeak, microKernelPeakFlops } from './gemm';
 import { activate, activateBackward, IDENTITY, SIGMOID, TANH, RELU, LEAKY_RELU, SOFTMAX } from './activation';
 import { lossSum, lossGradient, MSE, BCE, BCE_LOGITS, CCE_LOGITS } from './loss';

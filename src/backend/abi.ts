@@ -8,7 +8,8 @@
  * without an error. So an instance is checked once, when a `WasmKernels` is made on it: every
  * export listed here is present with this many parameters (a wasm function's `.length`), nothing
  * else is exported, the codes agree with `Activation` and `LossKernel` (kernels.ts, the one place
- * they are defined), and the sizes agree with what the allocator assumes.
+ * they are defined), the sizes agree with what the allocator assumes, and the memory is the one
+ * the caller handed in.
  *
  * Parameter types cannot be read from a JavaScript function (only their number), so a change of
  * type alone (f32 for f64) is not caught here; the kernel tests catch that.
@@ -87,7 +88,7 @@ export interface KernelSizes {
 
 /** Every export of the kernel module. */
 export interface KernelAbi extends KernelFunctions, KernelCodes, KernelSizes {
-  /** The module's memory. */
+  /** The imported env.memory, exported again: the one the caller handed in. */
   readonly memory: WebAssembly.Memory;
 }
 
@@ -160,10 +161,10 @@ function describe(value: unknown): string {
 
 /**
  * The exports of an instance, checked against the ABI: returns them typed, or throws a
- * `KernelAbiError` that names every export that differs, expected against got; `what` names the
- * module in the message.
+ * `KernelAbiError` that names every export that differs, expected against got. `memory` is the
+ * memory the instance was given as env.memory; `what` names the module in the message.
  */
-export function checkKernelExports(exports: WebAssembly.Exports, what = 'the kernel module'): KernelAbi {
+export function checkKernelExports(exports: WebAssembly.Exports, memory: WebAssembly.Memory, what = 'the kernel module'): KernelAbi {
   const problems: string[] = [];
   const seen = new Set<string>();
   for (const [name, count] of Object.entries(KERNEL_FUNCTIONS)) {
@@ -187,11 +188,29 @@ export function checkKernelExports(exports: WebAssembly.Exports, what = 'the ker
   }
   seen.add('memory');
   if (!(exports.memory instanceof WebAssembly.Memory)) problems.push(`export memory: expected the memory, got ${describe(exports.memory)}`);
+  else if (exports.memory !== memory) problems.push('export memory: expected the memory handed in as env.memory, got a memory of its own (a module built before the memory was imported?)');
   for (const name of Object.keys(exports)) {
     if (!seen.has(name)) problems.push(`export ${name}: not in the ABI (src/backend/abi.ts), got ${describe(exports[name])}`);
   }
   if (problems.length > 0) throw mismatch(what, problems);
   return exports as unknown as KernelAbi;
+}
+
+/**
+ * Checks what a compiled module imports before it is instantiated: the memory (env.memory) and at
+ * most an `env.abort` function. A module from before the memory was handed in imports no memory.
+ */
+export function checkKernelImports(module: WebAssembly.Module, what = 'the kernel module'): void {
+  const imports = WebAssembly.Module.imports(module);
+  const problems: string[] = [];
+  if (!imports.some((i) => i.module === 'env' && i.name === 'memory' && i.kind === 'memory')) {
+    problems.push('it does not import its memory as env.memory (a module built before the memory was handed in: it creates its own)');
+  }
+  for (const i of imports) {
+    const known = i.module === 'env' && ((i.name === 'memory' && i.kind === 'memory') || (i.name === 'abort' && i.kind === 'function'));
+    if (!known) problems.push(`it imports ${i.module}.${i.name} (${i.kind}), which this library does not provide`);
+  }
+  if (problems.length > 0) throw mismatch(what, problems);
 }
 
 /** The error for a module that does not fit this library: what differs, and what to do. */

@@ -7,7 +7,13 @@
  * `WebAssembly.validate` on a few bytes that use a relaxed instruction. Both are located through
  * `import.meta.url`, so neither Node nor a browser page needs configuration; a bundler that moves
  * files can be pointed at them with `setWasmSource`.
+ *
+ * The module imports its memory (env.memory): whoever instantiates it creates the
+ * `WebAssembly.Memory` first (`createKernelMemory`) and passes it in (`instantiateKernels`).
+ * What a compiled module imports is checked here, before it is cached; its exports are checked
+ * against src/backend/abi.ts when a `WasmKernels` is made on an instance.
  */
+import { checkKernelImports, mismatch } from './abi.js';
 
 export type KernelBuild = 'simd' | 'relaxed';
 export type WasmSource = string | URL | ArrayBuffer | Uint8Array | WebAssembly.Module;
@@ -77,7 +83,10 @@ export function kernelModule(build: KernelBuild = kernelBuild()): Promise<WebAss
   if (module === undefined) {
     const src = sources === null ? SHIPPED[build]() : sources[build];
     if (src === undefined) return Promise.reject(new Error(`backprop-wasm: no ${build} build was given to setWasmSource()`));
-    const attempt = compile(src);
+    const attempt = compile(src).then((m) => {
+      checkKernelImports(m, `the ${build} kernel module (${describeSource(src)})`);
+      return m;
+    });
     module = attempt;
     compiled.set(build, attempt);
     // A failed compile must not poison later attempts (e.g. after setWasmSource).
@@ -86,6 +95,42 @@ export function kernelModule(build: KernelBuild = kernelBuild()): Promise<WebAss
     });
   }
   return module;
+}
+
+/**
+ * Pages (64 KiB each) of a new kernel memory: the minimum the module declares for its import
+ * (asconfig.json "initialMemory"). A `WasmKernels` grows it to whatever it plans.
+ */
+export const KERNEL_MEMORY_PAGES = 1;
+
+/** A fresh memory for one instance of the kernel module (one network's). */
+export function createKernelMemory(): WebAssembly.Memory {
+  return new WebAssembly.Memory({ initial: KERNEL_MEMORY_PAGES });
+}
+
+/**
+ * Instantiates the kernel module on `memory` (its env.memory). A module that cannot be linked
+ * to it (one that asks for more initial memory than it was given, say) is refused with the same
+ * advice as any other mismatch.
+ */
+export async function instantiateKernels(module: WebAssembly.Module, memory: WebAssembly.Memory): Promise<WebAssembly.Instance> {
+  try {
+    return await WebAssembly.instantiate(module, { env: { memory, abort: wasmAbort } });
+  } catch (err) {
+    if (err instanceof WebAssembly.LinkError) throw mismatch('the kernel module', [`it cannot be instantiated on the memory handed in (${err.message})`]);
+    throw err;
+  }
+}
+
+function wasmAbort(): never {
+  throw new Error('backprop-wasm: a kernel aborted');
+}
+
+/** A source in words, for messages. */
+function describeSource(src: WasmSource): string {
+  if (src instanceof WebAssembly.Module) return 'a compiled WebAssembly.Module';
+  if (src instanceof ArrayBuffer || src instanceof Uint8Array) return `${src.byteLength} bytes`;
+  return String(src);
 }
 
 async function compile(src: WasmSource): Promise<WebAssembly.Module> {

@@ -1,12 +1,15 @@
 /**
- * The kernels in WebAssembly. Each instance owns one linear memory, laid out by a bump
- * allocator: the packing workspace of the matrix product first, then whatever the network
- * plans. Pointers stay inside this file.
+ * The kernels in WebAssembly. Each instance runs on one linear memory, handed in by its creator
+ * (the module imports it as env.memory) and laid out by a bump allocator: the packing workspace
+ * of the matrix product first, then whatever the network plans. Pointers stay inside this file.
+ *
+ * Nothing here assumes the memory's buffer is an ArrayBuffer rather than a SharedArrayBuffer:
+ * views are made on `memory.buffer` whatever it is, and remade when it is replaced (growth).
  */
 import type { FloatArray } from '../io/matrix.js';
 import { checkKernelExports, type KernelAbi, type KernelFunctions } from './abi.js';
 import { Activation, LossKernel, type Buffer, type Kernels, type Precision } from './kernels.js';
-import { kernelBuild, kernelModule, type KernelBuild } from './wasm-module.js';
+import { createKernelMemory, instantiateKernels, kernelBuild, kernelModule, type KernelBuild } from './wasm-module.js';
 
 /** Buffers start on 64-byte boundaries: whole cache lines, and aligned vector loads. */
 const ALIGN = 64;
@@ -27,7 +30,7 @@ function ptr(b: Buffer): number {
 
 export class WasmKernels implements Kernels {
   readonly name = 'wasm' as const;
-  /** The memory the kernels run on (the instance's). */
+  /** The memory the kernels run on (the instance's env.memory). */
   readonly memory: WebAssembly.Memory;
   /** The instance's exports, checked against the ABI. */
   readonly exports: KernelAbi;
@@ -48,12 +51,14 @@ export class WasmKernels implements Kernels {
   private fsgd: KernelFunctions['sgd_update_f32'];
 
   /**
-   * Kernels on an instance of the kernel module. Its exports are checked against the ABI
-   * (src/backend/abi.ts) first: a module that differs is refused with a `KernelAbiError`.
+   * Kernels on an instance of the kernel module that was given `memory` as its env.memory
+   * (`instantiateKernels(module, memory)`). The instance's exports are checked against the ABI
+   * (src/backend/abi.ts) first: a module that differs is refused with a `KernelAbiError`. The
+   * memory is grown as far as the workspace needs; everything above is this object's to plan.
    */
-  private constructor(instance: { readonly exports: WebAssembly.Exports }, readonly precision: Precision, readonly build: KernelBuild) {
-    const x = checkKernelExports(instance.exports, `the ${build} kernel module`);
-    this.memory = x.memory;
+  constructor(memory: WebAssembly.Memory, instance: { readonly exports: WebAssembly.Exports }, readonly precision: Precision, readonly build: KernelBuild) {
+    const x = checkKernelExports(instance.exports, memory, `the ${build} kernel module`);
+    this.memory = memory;
     this.exports = x;
     this.bytesPer = precision === 'f32' ? x.sizeof_f32.value : x.sizeof_f64.value;
     if (precision === 'f32') {
@@ -84,14 +89,15 @@ export class WasmKernels implements Kernels {
     this.result = new Float64Array(this.buffer(), this.resultSlot, 1);
   }
 
-  /** A backend on a fresh instance of the (cached) compiled module of `build` (by default the one `kernelBuild()` names). */
+  /** A backend on a fresh memory and a fresh instance of the (cached) compiled module of `build` (by default the one `kernelBuild()` names). */
   static async create(precision: Precision, build: KernelBuild = kernelBuild()): Promise<WasmKernels> {
     const module = await kernelModule(build);
-    const instance = await WebAssembly.instantiate(module, { env: { abort: wasmAbort } });
-    return new WasmKernels(instance, precision, build);
+    const memory = createKernelMemory();
+    const instance = await instantiateKernels(module, memory);
+    return new WasmKernels(memory, instance, precision, build);
   }
 
-  /** The memory's current buffer. Growing the memory replaces it. */
+  /** The memory's current buffer: an ArrayBuffer, or a SharedArrayBuffer for a shared memory. Growing the memory replaces it. */
   private buffer(): ArrayBufferLike {
     return this.memory.buffer;
   }
@@ -218,8 +224,4 @@ function alignUp(n: number): number {
 /** A kernel is handed only pointers that the caller sized: a short buffer is a bug, stopped before it can write past its end. */
 function need(buf: Buffer, length: number, what: string): void {
   if (buf.length < length) throw new RangeError(`${what}: buffer holds ${buf.length} numbers, the operation needs ${length}`);
-}
-
-function wasmAbort(): never {
-  throw new Error('backprop-wasm: a kernel aborted');
 }
