@@ -185,6 +185,11 @@ describe('the memory is handed in', () => {
     expect(sum[0]).toBe(3.75);
   });
 
+  it('a memory smaller than the module declares is refused with the same advice', async () => {
+    const tooSmall = new WebAssembly.Memory({ initial: 0 });
+    await expect(instantiateKernels(await kernelModule('simd'), tooSmall)).rejects.toThrow(/the kernel module does not match this library: it cannot be instantiated on the memory handed in \(.*\)\. The build\/ folder is probably stale/);
+  });
+
   it('the benchmark probe that grows the memory from inside the module grows the one handed in', async () => {
     const memory = createKernelMemory();
     const { exports } = await instantiateKernels(await kernelModule('simd'), memory);
