@@ -123,7 +123,8 @@ export class ANN {
   static async restore(json: unknown, options: { backend?: BackendName } | null | undefined, where: string): Promise<ANN> {
     const model = fromModelJSON(json, where);
     options ??= {};
-    if (typeof options !== 'object') throw new TypeError(`${where}: options must be an object such as { backend: 'js' }, got ${describe(options)}`);
+    if (typeof options !== 'object')
+      throw new TypeError(`${where}: options must be an object such as { backend: 'js' }, got ${describe(options)}`);
     const arch = checkArchitecture(
       {
         layers: model.layers,
@@ -137,7 +138,14 @@ export class ANN {
         backend: options.backend,
       },
       where,
-      (key) => (key === 'activation' ? 'activations (hidden)' : key === 'output' ? 'activations (last)' : key === 'backend' ? 'options.backend' : key),
+      (key) =>
+        key === 'activation'
+          ? 'activations (hidden)'
+          : key === 'output'
+            ? 'activations (last)'
+            : key === 'backend'
+              ? 'options.backend'
+              : key,
     );
     const weights = checkWeights(model.weights, arch.sizes, arch.precision, `${where}: weights`);
     let std: Standardizer | null = null;
@@ -210,7 +218,21 @@ export class ANN {
         const perCall = options?.onBatchEnd ? stepRows : n;
         for (let start = 0; start < n; start += perCall) {
           const end = Math.min(start + perCall, n);
-          const failed = runSteps(net, xRows, yRows, opts.shuffle ? order : null, start, end, n, stepRows, chunk, classify, opts.learningRate, opts.momentum, stats);
+          const failed = runSteps(
+            net,
+            xRows,
+            yRows,
+            opts.shuffle ? order : null,
+            start,
+            end,
+            n,
+            stepRows,
+            chunk,
+            classify,
+            opts.learningRate,
+            opts.momentum,
+            stats,
+          );
           if (failed >= 0) {
             net.restore();
             const batch = failed / stepRows + 1;
@@ -220,7 +242,13 @@ export class ANN {
           }
           if (options?.onBatchEnd) {
             const rows = end - start;
-            await options.onBatchEnd({ epoch, batch: start / stepRows + 1, batches, loss: stats[StepStats.BatchLoss] / net.lossDivisor(rows), samples: rows });
+            await options.onBatchEnd({
+              epoch,
+              batch: start / stepRows + 1,
+              batches,
+              loss: stats[StepStats.BatchLoss] / net.lossDivisor(rows),
+              samples: rows,
+            });
           }
           this.live('fit');
         }
@@ -379,7 +407,9 @@ export class ANN {
       const bad = Y.data.findIndex((v) => v < 0 || v > 1);
       if (bad >= 0) {
         const v = this.precision === 'f32' ? Number(Y.data[bad].toPrecision(7)) : Y.data[bad];
-        throw new RangeError(`${where}: ${name} row ${Math.floor(bad / Y.cols)}, column ${bad % Y.cols} is ${v}; loss '${this.loss}' needs targets in [0, 1]`);
+        throw new RangeError(
+          `${where}: ${name} row ${Math.floor(bad / Y.cols)}, column ${bad % Y.cols} is ${v}; loss '${this.loss}' needs targets in [0, 1]`,
+        );
       }
     }
     if (this.loss === 'categoricalCrossEntropy') {
@@ -388,7 +418,9 @@ export class ANN {
         let sum = 0;
         for (let j = 0; j < Y.cols; j++) sum += Y.data[r * Y.cols + j];
         if (Math.abs(sum - 1) > 1e-5 * Y.cols) {
-          throw new RangeError(`${where}: ${name} row ${r} sums to ${Number(sum.toPrecision(7))}; loss 'categoricalCrossEntropy' needs each target row to be a distribution summing to 1 (one-hot: use oneHot())`);
+          throw new RangeError(
+            `${where}: ${name} row ${r} sums to ${Number(sum.toPrecision(7))}; loss 'categoricalCrossEntropy' needs each target row to be a distribution summing to 1 (one-hot: use oneHot())`,
+          );
         }
       }
     }
@@ -406,7 +438,11 @@ export class ANN {
  * tools that also describe the file). Errors start with `prefix` and the source's name:
  * 'ANN.load: ' gives "ANN.load: model.json: …". Package-internal: not exported from index.ts.
  */
-export async function loadModelFile(source: ByteSource, options: { backend?: BackendName } | null | undefined, prefix: string): Promise<{ net: ANN; text: string }> {
+export async function loadModelFile(
+  source: ByteSource,
+  options: { backend?: BackendName } | null | undefined,
+  prefix: string,
+): Promise<{ net: ANN; text: string }> {
   const text = await readModelText(source, prefix);
   return { net: await ANN.restore(text, options, `${prefix}${describeSource(source)}`), text };
 }
@@ -417,8 +453,19 @@ export async function loadModelFile(source: ByteSource, options: { backend?: Bac
  * diverged; the epoch's last update is checked on the weights themselves.
  */
 function runSteps(
-  net: Network, x: SampleRows, y: SampleRows, order: Uint32Array | null, start: number, end: number, n: number,
-  stepRows: number, chunk: number, classify: boolean, learningRate: number, momentum: number, stats: Float64Array,
+  net: Network,
+  x: SampleRows,
+  y: SampleRows,
+  order: Uint32Array | null,
+  start: number,
+  end: number,
+  n: number,
+  stepRows: number,
+  chunk: number,
+  classify: boolean,
+  learningRate: number,
+  momentum: number,
+  stats: Float64Array,
 ): number {
   for (let s = start; s < end; s += stepRows) {
     const rows = Math.min(stepRows, n - s);
@@ -436,7 +483,8 @@ function isClassification(loss: LossName, Y: Matrix): boolean {
 function checkStandardizer(std: unknown, inputs: number, where: string): Standardizer | null {
   if (std === undefined || std === null) return null;
   if (!(std instanceof Standardizer)) throw new TypeError(`${where}: standardizer must be a Standardizer, got ${describe(std)}`);
-  if (std.mean.length !== inputs) throw new RangeError(`${where}: the standardizer has ${std.mean.length} columns, the network has ${inputs} inputs`);
+  if (std.mean.length !== inputs)
+    throw new RangeError(`${where}: the standardizer has ${std.mean.length} columns, the network has ${inputs} inputs`);
   return std;
 }
 

@@ -46,7 +46,11 @@ describe('the ABI in src/backend/abi.ts', () => {
     it(`is exactly what the ${build} build exports and imports`, async () => {
       const module = await kernelModule(build);
       const listed = [...Object.keys(KERNEL_FUNCTIONS), ...Object.keys(kernelCodes()), ...Object.keys(KERNEL_SIZES), 'memory'];
-      expect(WebAssembly.Module.exports(module).map((e) => e.name).sort()).toEqual(listed.sort());
+      expect(
+        WebAssembly.Module.exports(module)
+          .map((e) => e.name)
+          .sort(),
+      ).toEqual(listed.sort());
       expect(WebAssembly.Module.imports(module)).toEqual([{ module: 'env', name: 'memory', kind: 'memory' }]);
       const { exports } = await realExports(build);
       for (const [name, n] of Object.entries(KERNEL_FUNCTIONS)) expect((exports[name] as Function).length, name).toBe(n);
@@ -63,7 +67,9 @@ describe('the ABI in src/backend/abi.ts', () => {
 describe('a module that does not match is refused, naming the export and what to do', () => {
   it('a missing function', async () => {
     const err = await refusal((x) => delete x.gemm_f64);
-    expect(err.message).toMatch(/^backprop-wasm: the simd kernel module does not match this library: export gemm_f64: expected a function of 13 parameters, got nothing\./);
+    expect(err.message).toMatch(
+      /^backprop-wasm: the simd kernel module does not match this library: export gemm_f64: expected a function of 13 parameters, got nothing\./,
+    );
     expect(err.message).toMatch(STALE);
   });
 
@@ -75,10 +81,14 @@ describe('a module that does not match is refused, naming the export and what to
 
   it('a code that disagrees with kernels.ts, or is missing', async () => {
     const err = await refusal((x) => (x.Activation_Softmax = i32(6)));
-    expect(err.message).toMatch(/code Activation\.Softmax is 6 in the module \(export Activation_Softmax\) but 5 here \(src\/backend\/kernels\.ts\)/);
+    expect(err.message).toMatch(
+      /code Activation\.Softmax is 6 in the module \(export Activation_Softmax\) but 5 here \(src\/backend\/kernels\.ts\)/,
+    );
     expect(err.message).toMatch(STALE);
     const gone = await refusal((x) => delete x.LossKernel_BinaryCrossEntropyLogits);
-    expect(gone.message).toMatch(/export LossKernel_BinaryCrossEntropyLogits: expected the code LossKernel\.BinaryCrossEntropyLogits \(2\) as a global, got nothing/);
+    expect(gone.message).toMatch(
+      /export LossKernel_BinaryCrossEntropyLogits: expected the code LossKernel\.BinaryCrossEntropyLogits \(2\) as a global, got nothing/,
+    );
   });
 
   it('a size that is not what the allocator assumes', async () => {
@@ -102,21 +112,62 @@ describe('a module that does not match is refused, naming the export and what to
       x.sgd_update_f64 = x.heap_base;
       x.LossKernel_SquaredError = i32(3);
     });
-    expect(err.message).toMatch(/export heap_base: expected a function of 0 parameters, got nothing; export sgd_update_f64: expected a function of 6 parameters, got nothing; code LossKernel\.SquaredError is 3/);
+    expect(err.message).toMatch(
+      /export heap_base: expected a function of 0 parameters, got nothing; export sgd_update_f64: expected a function of 6 parameters, got nothing; code LossKernel\.SquaredError is 3/,
+    );
   });
 });
 
 /** `(module (memory 1) (export "memory" (memory 0)))`: a module with a memory of its own, as every build before the memory was imported. */
 const OWN_MEMORY = new Uint8Array([
-  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-  0x05, 0x03, 0x01, 0x00, 0x01, // memory section: one memory, min 1 page
-  0x07, 0x0a, 0x01, 0x06, ...new TextEncoder().encode('memory'), 0x02, 0x00, // export it
+  0x00,
+  0x61,
+  0x73,
+  0x6d,
+  0x01,
+  0x00,
+  0x00,
+  0x00,
+  0x05,
+  0x03,
+  0x01,
+  0x00,
+  0x01, // memory section: one memory, min 1 page
+  0x07,
+  0x0a,
+  0x01,
+  0x06,
+  ...new TextEncoder().encode('memory'),
+  0x02,
+  0x00, // export it
 ]);
 /** `(module (import "env" "memory" (memory 1)) (export "memory" (memory 0)))`: the memory handed in, and not one kernel. */
 const NO_KERNELS = new Uint8Array([
-  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-  0x02, 0x0f, 0x01, 0x03, ...new TextEncoder().encode('env'), 0x06, ...new TextEncoder().encode('memory'), 0x02, 0x00, 0x01, // import env.memory, min 1 page
-  0x07, 0x0a, 0x01, 0x06, ...new TextEncoder().encode('memory'), 0x02, 0x00,
+  0x00,
+  0x61,
+  0x73,
+  0x6d,
+  0x01,
+  0x00,
+  0x00,
+  0x00,
+  0x02,
+  0x0f,
+  0x01,
+  0x03,
+  ...new TextEncoder().encode('env'),
+  0x06,
+  ...new TextEncoder().encode('memory'),
+  0x02,
+  0x00,
+  0x01, // import env.memory, min 1 page
+  0x07,
+  0x0a,
+  0x01,
+  0x06,
+  ...new TextEncoder().encode('memory'),
+  0x02,
+  0x00,
 ]);
 
 describe('modules given to setWasmSource', () => {
@@ -125,7 +176,8 @@ describe('modules given to setWasmSource', () => {
   it('a module from a build that made its own memory is refused before it is instantiated, as bytes or as a compiled module', async () => {
     for (const source of [OWN_MEMORY, new WebAssembly.Module(OWN_MEMORY)]) {
       setWasmSource(source);
-      const expected = /the simd kernel module \((\d+ bytes|a compiled WebAssembly\.Module)\) does not match this library: it does not import its memory as env\.memory .*The build\/ folder is probably stale: run "npm run build"/;
+      const expected =
+        /the simd kernel module \((\d+ bytes|a compiled WebAssembly\.Module)\) does not match this library: it does not import its memory as env\.memory .*The build\/ folder is probably stale: run "npm run build"/;
       await expect(ANN.create({ layers: [2, 1], seed: 1 })).rejects.toThrow(expected);
       await expect(WasmKernels.create('f32')).rejects.toThrow(KernelAbiError);
     }
@@ -133,7 +185,9 @@ describe('modules given to setWasmSource', () => {
 
   it('a module that imports the memory but exports none of the kernels is refused, naming what is missing', async () => {
     setWasmSource(NO_KERNELS);
-    await expect(WasmKernels.create('f64')).rejects.toThrow(/the simd kernel module does not match this library: export heap_base: expected a function of 0 parameters, got nothing; .*export sizeof_usize: expected a global holding 4, got nothing\. The build\/ folder/);
+    await expect(WasmKernels.create('f64')).rejects.toThrow(
+      /the simd kernel module does not match this library: export heap_base: expected a function of 0 parameters, got nothing; .*export sizeof_usize: expected a global holding 4, got nothing\. The build\/ folder/,
+    );
   });
 });
 
@@ -141,7 +195,9 @@ describe('the memory is handed in', () => {
   it('two WasmKernels on memories the caller made work independently, each on its own', async () => {
     const module = await kernelModule('simd');
     const memories = [createKernelMemory(), new WebAssembly.Memory({ initial: 40 })];
-    const [p, q] = await Promise.all(memories.map(async (memory) => new WasmKernels(memory, await instantiateKernels(module, memory), 'f32', 'simd')));
+    const [p, q] = await Promise.all(
+      memories.map(async (memory) => new WasmKernels(memory, await instantiateKernels(module, memory), 'f32', 'simd')),
+    );
     expect(p.memory).toBe(memories[0]);
     expect(q.memory).toBe(memories[1]);
     expect(p.exports.memory).toBe(memories[0]);
@@ -187,7 +243,9 @@ describe('the memory is handed in', () => {
 
   it('a memory smaller than the module declares is refused with the same advice', async () => {
     const tooSmall = new WebAssembly.Memory({ initial: 0 });
-    await expect(instantiateKernels(await kernelModule('simd'), tooSmall)).rejects.toThrow(/the kernel module does not match this library: it cannot be instantiated on the memory handed in \(.*\)\. The build\/ folder is probably stale/);
+    await expect(instantiateKernels(await kernelModule('simd'), tooSmall)).rejects.toThrow(
+      /the kernel module does not match this library: it cannot be instantiated on the memory handed in \(.*\)\. The build\/ folder is probably stale/,
+    );
   });
 
   it('the benchmark probe that grows the memory from inside the module grows the one handed in', async () => {

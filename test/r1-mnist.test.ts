@@ -14,7 +14,8 @@ beforeAll(async () => {
   test = await mnistFivesAndEights('test');
 });
 
-const sigmoidNet = (layers: number[]) => ANN.create({ layers, activation: 'sigmoid', output: 'sigmoid', loss: 'binaryCrossEntropy', seed: 1 });
+const sigmoidNet = (layers: number[]) =>
+  ANN.create({ layers, activation: 'sigmoid', output: 'sigmoid', loss: 'binaryCrossEntropy', seed: 1 });
 
 describe('R1: MNIST 5 vs 8 with a 784-196-1 sigmoid network and binary cross-entropy', () => {
   it('uses the real data: 11,272 training and 1,866 test images of 784 pixels in [0, 1]', () => {
@@ -30,7 +31,9 @@ describe('R1: MNIST 5 vs 8 with a 784-196-1 sigmoid network and binary cross-ent
     const trainEval = net.evaluate(train.x, train.y);
     const testEval = net.evaluate(test.x, test.y);
     const seconds = history.reduce((s, h) => s + h.seconds, 0);
-    console.log(`R1 minibatch (batch 32, lr 0.5): ${history.length} epochs in ${seconds.toFixed(2)} s; train ${(100 * trainEval.accuracy!).toFixed(2)}%, test ${(100 * testEval.accuracy!).toFixed(2)}%`);
+    console.log(
+      `R1 minibatch (batch 32, lr 0.5): ${history.length} epochs in ${seconds.toFixed(2)} s; train ${(100 * trainEval.accuracy!).toFixed(2)}%, test ${(100 * testEval.accuracy!).toFixed(2)}%`,
+    );
     expect(trainEval.accuracy).toBeGreaterThanOrEqual(0.96);
     expect(testEval.accuracy).toBeGreaterThanOrEqual(0.96);
     // The loss falls from epoch to epoch.
@@ -49,7 +52,9 @@ describe('R1: MNIST 5 vs 8 with a 784-196-1 sigmoid network and binary cross-ent
     const trainEval = net.evaluate(train.x, train.y);
     const testEval = net.evaluate(test.x, test.y);
     shallow = { loss: trainEval.loss, accuracy: trainEval.accuracy! };
-    console.log(`R1 full batch: loss ${history[0].loss.toFixed(3)} → ${trainEval.loss.toFixed(3)} in ${ITERATIONS} iterations, ${history.reduce((s, h) => s + h.seconds, 0).toFixed(1)} s; train ${(100 * trainEval.accuracy!).toFixed(2)}%, test ${(100 * testEval.accuracy!).toFixed(2)}%`);
+    console.log(
+      `R1 full batch: loss ${history[0].loss.toFixed(3)} → ${trainEval.loss.toFixed(3)} in ${ITERATIONS} iterations, ${history.reduce((s, h) => s + h.seconds, 0).toFixed(1)} s; train ${(100 * trainEval.accuracy!).toFixed(2)}%, test ${(100 * testEval.accuracy!).toFixed(2)}%`,
+    );
     expect(trainEval.loss).toBeLessThan(history[0].loss / 3);
     expect(trainEval.accuracy).toBeGreaterThanOrEqual(0.95);
     expect(testEval.accuracy).toBeGreaterThanOrEqual(0.95);
@@ -60,7 +65,9 @@ describe('R1: MNIST 5 vs 8 with a 784-196-1 sigmoid network and binary cross-ent
     const net = await sigmoidNet([784, 196, 98, 49, 1]);
     await net.fit(train.x, train.y, { epochs: ITERATIONS, batchSize: train.x.rows, learningRate: RATE });
     const deep = net.evaluate(train.x, train.y);
-    console.log(`R1 deeper array: train loss ${deep.loss.toFixed(3)} (vs ${shallow.loss.toFixed(3)}), accuracy ${(100 * deep.accuracy!).toFixed(2)}% (vs ${(100 * shallow.accuracy).toFixed(2)}%)`);
+    console.log(
+      `R1 deeper array: train loss ${deep.loss.toFixed(3)} (vs ${shallow.loss.toFixed(3)}), accuracy ${(100 * deep.accuracy!).toFixed(2)}% (vs ${(100 * shallow.accuracy).toFixed(2)}%)`,
+    );
     expect(deep.loss).toBeGreaterThan(shallow.loss);
     expect(deep.accuracy!).toBeLessThan(shallow.accuracy);
     net.dispose();

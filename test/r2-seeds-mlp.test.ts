@@ -45,7 +45,9 @@ describe('R2: seeds, three varieties, 7-5-3 sigmoid MLP, squared error, per-samp
       accuracies.push(test.accuracy!);
     }
     const mean = accuracies.reduce((a, b) => a + b) / accuracies.length;
-    console.log(`R2 test accuracy over five 70/30 splits: ${accuracies.map((a) => (100 * a).toFixed(1)).join(', ')} (mean ${(100 * mean).toFixed(1)}%)`);
+    console.log(
+      `R2 test accuracy over five 70/30 splits: ${accuracies.map((a) => (100 * a).toFixed(1)).join(', ')} (mean ${(100 * mean).toFixed(1)}%)`,
+    );
     expect(mean).toBeGreaterThanOrEqual(0.9);
   });
 });

@@ -34,7 +34,8 @@ function ordinaryLeastSquares(x: Float64Array, y: Float64Array) {
   return { slope, intercept: my - slope * mx };
 }
 
-const linear = (layers: number[]) => ANN.create({ layers, activation: 'identity', output: 'identity', loss: 'meanSquaredError', precision: 'f64', seed: 3 });
+const linear = (layers: number[]) =>
+  ANN.create({ layers, activation: 'identity', output: 'identity', loss: 'meanSquaredError', precision: 'f64', seed: 3 });
 
 describe('R3: linear regression by gradient descent', () => {
   const data = line(42);
@@ -44,7 +45,9 @@ describe('R3: linear regression by gradient descent', () => {
     await net.fit(data.x, data.y, { epochs: 1000, batchSize: 100, learningRate: 0.1 });
     const [{ W, b }] = net.getWeights();
     const ols = ordinaryLeastSquares(data.x.data, data.y.data);
-    console.log(`R3 fit: slope ${W[0].toFixed(4)}, intercept ${b[0].toFixed(4)} (least squares ${ols.slope.toFixed(4)}, ${ols.intercept.toFixed(4)})`);
+    console.log(
+      `R3 fit: slope ${W[0].toFixed(4)}, intercept ${b[0].toFixed(4)} (least squares ${ols.slope.toFixed(4)}, ${ols.intercept.toFixed(4)})`,
+    );
     expect(Math.abs(W[0] - 3)).toBeLessThan(0.1);
     expect(Math.abs(b[0] - 4)).toBeLessThan(0.15);
     expect(Math.abs(W[0] - ols.slope)).toBeLessThan(1e-6);
@@ -86,7 +89,12 @@ describe('R3: linear regression by gradient descent', () => {
           }
         }
       });
-      numeric.setWeights(weights.map((layer, l) => ({ W: layer.W.map((w, i) => w - rate * grads[l].W[i]), b: layer.b.map((v, i) => v - rate * grads[l].b[i]) })));
+      numeric.setWeights(
+        weights.map((layer, l) => ({
+          W: layer.W.map((w, i) => w - rate * grads[l].W[i]),
+          b: layer.b.map((v, i) => v - rate * grads[l].b[i]),
+        })),
+      );
     }
     const a = analytic.getWeights();
     const n = numeric.getWeights();

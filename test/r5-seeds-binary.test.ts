@@ -16,7 +16,14 @@ beforeAll(async () => {
 async function run(splitSeed: number) {
   const split = trainTestSplit(x, y, { testFraction: 0.3, seed: splitSeed, stratify: true });
   const standardizer = Standardizer.fit(split.xTrain);
-  const net = await ANN.create({ layers: [7, 4, 1], activation: 'sigmoid', output: 'sigmoid', loss: 'binaryCrossEntropy', seed: 1, standardizer });
+  const net = await ANN.create({
+    layers: [7, 4, 1],
+    activation: 'sigmoid',
+    output: 'sigmoid',
+    loss: 'binaryCrossEntropy',
+    seed: 1,
+    standardizer,
+  });
   await net.fit(split.xTrain, split.yTrain, { epochs: 30, batchSize: 1, learningRate: 0.1 });
   const test = net.evaluate(split.xTest, split.yTest);
   net.dispose();
@@ -43,7 +50,9 @@ describe('R5: seeds, Kama vs Rosa, 7-4-1 sigmoid network, binary cross-entropy, 
     const accuracies: number[] = [];
     for (const splitSeed of [1, 2, 3, 4, 5]) accuracies.push((await run(splitSeed)).test.accuracy!);
     const mean = accuracies.reduce((a, b) => a + b) / accuracies.length;
-    console.log(`R5 test accuracy over five 70/30 splits: ${accuracies.map((a) => (100 * a).toFixed(1)).join(', ')} (mean ${(100 * mean).toFixed(1)}%)`);
+    console.log(
+      `R5 test accuracy over five 70/30 splits: ${accuracies.map((a) => (100 * a).toFixed(1)).join(', ')} (mean ${(100 * mean).toFixed(1)}%)`,
+    );
     expect(accuracies[0]).toBeGreaterThanOrEqual(0.9);
     expect(mean).toBeGreaterThanOrEqual(0.9);
   });

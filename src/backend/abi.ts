@@ -34,8 +34,36 @@ export interface KernelFunctions {
   gemm_workspace_bytes_f64(): Int;
 
   /** C (m × n) = op(A) · op(B) (+ C when accumulate), op(X) = Xᵀ when its flag is set. */
-  gemm_f32(transA: Flag, transB: Flag, m: Int, n: Int, k: Int, a: Ptr, lda: Int, b: Ptr, ldb: Int, c: Ptr, ldc: Int, accumulate: Flag, work: Ptr): void;
-  gemm_f64(transA: Flag, transB: Flag, m: Int, n: Int, k: Int, a: Ptr, lda: Int, b: Ptr, ldb: Int, c: Ptr, ldc: Int, accumulate: Flag, work: Ptr): void;
+  gemm_f32(
+    transA: Flag,
+    transB: Flag,
+    m: Int,
+    n: Int,
+    k: Int,
+    a: Ptr,
+    lda: Int,
+    b: Ptr,
+    ldb: Int,
+    c: Ptr,
+    ldc: Int,
+    accumulate: Flag,
+    work: Ptr,
+  ): void;
+  gemm_f64(
+    transA: Flag,
+    transB: Flag,
+    m: Int,
+    n: Int,
+    k: Int,
+    a: Ptr,
+    lda: Int,
+    b: Ptr,
+    ldb: Int,
+    c: Ptr,
+    ldc: Int,
+    accumulate: Flag,
+    work: Ptr,
+  ): void;
 
   bias_add_f32(z: Ptr, b: Ptr, rows: Int, cols: Int): void;
   bias_add_f64(z: Ptr, b: Ptr, rows: Int, cols: Int): void;
@@ -170,15 +198,18 @@ export function checkKernelExports(exports: WebAssembly.Exports, memory: WebAsse
   for (const [name, count] of Object.entries(KERNEL_FUNCTIONS)) {
     seen.add(name);
     const fn = exports[name];
-    if (typeof fn !== 'function' || fn.length !== count) problems.push(`export ${name}: expected a function of ${params(count)}, got ${describe(fn)}`);
+    if (typeof fn !== 'function' || fn.length !== count)
+      problems.push(`export ${name}: expected a function of ${params(count)}, got ${describe(fn)}`);
   }
   const codes = kernelCodes();
   for (const [name, value] of Object.entries(codes)) {
     seen.add(name);
     const g = exports[name];
     const code = name.replace('_', '.');
-    if (!(g instanceof WebAssembly.Global)) problems.push(`export ${name}: expected the code ${code} (${value}) as a global, got ${describe(g)}`);
-    else if (g.value !== value) problems.push(`code ${code} is ${String(g.value)} in the module (export ${name}) but ${value} here (src/backend/kernels.ts)`);
+    if (!(g instanceof WebAssembly.Global))
+      problems.push(`export ${name}: expected the code ${code} (${value}) as a global, got ${describe(g)}`);
+    else if (g.value !== value)
+      problems.push(`code ${code} is ${String(g.value)} in the module (export ${name}) but ${value} here (src/backend/kernels.ts)`);
   }
   for (const [name, bytes] of Object.entries(KERNEL_SIZES)) {
     seen.add(name);
@@ -188,7 +219,10 @@ export function checkKernelExports(exports: WebAssembly.Exports, memory: WebAsse
   }
   seen.add('memory');
   if (!(exports.memory instanceof WebAssembly.Memory)) problems.push(`export memory: expected the memory, got ${describe(exports.memory)}`);
-  else if (exports.memory !== memory) problems.push('export memory: expected the memory handed in as env.memory, got a memory of its own (a module built before the memory was imported?)');
+  else if (exports.memory !== memory)
+    problems.push(
+      'export memory: expected the memory handed in as env.memory, got a memory of its own (a module built before the memory was imported?)',
+    );
   for (const name of Object.keys(exports)) {
     if (!seen.has(name)) problems.push(`export ${name}: not in the ABI (src/backend/abi.ts), got ${describe(exports[name])}`);
   }

@@ -56,7 +56,12 @@ export class WasmKernels implements Kernels {
    * (src/backend/abi.ts) first: a module that differs is refused with a `KernelAbiError`. The
    * memory is grown as far as the workspace needs; everything above is this object's to plan.
    */
-  constructor(memory: WebAssembly.Memory, instance: { readonly exports: WebAssembly.Exports }, readonly precision: Precision, readonly build: KernelBuild) {
+  constructor(
+    memory: WebAssembly.Memory,
+    instance: { readonly exports: WebAssembly.Exports },
+    readonly precision: Precision,
+    readonly build: KernelBuild,
+  ) {
     const x = checkKernelExports(instance.exports, memory, `the ${build} kernel module`);
     this.memory = memory;
     this.exports = x;

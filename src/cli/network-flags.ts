@@ -8,7 +8,11 @@ export const OUTPUT_ACTIVATIONS = Object.keys(ACTIVATIONS) as ActivationName[];
 /** Activations of hidden layers: all but softmax. */
 export const HIDDEN_ACTIVATIONS = OUTPUT_ACTIVATIONS.filter((a) => a !== 'softmax');
 /** Short names of the losses. */
-export const LOSS_ALIASES: Record<string, LossName> = { mse: 'meanSquaredError', bce: 'binaryCrossEntropy', cce: 'categoricalCrossEntropy' };
+export const LOSS_ALIASES: Record<string, LossName> = {
+  mse: 'meanSquaredError',
+  bce: 'binaryCrossEntropy',
+  cce: 'categoricalCrossEntropy',
+};
 
 /** Refuses an output and loss that cannot go together (cross-entropy on an identity output) before any data are read. */
 export function checkHead(output: ActivationName | undefined, loss: LossName | undefined): void {

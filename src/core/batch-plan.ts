@@ -15,7 +15,11 @@ export class BatchPlan {
   /** Targets of the batch (capacity × outputs). */
   readonly y: Buffer;
 
-  constructor(k: Kernels, sizes: readonly number[], readonly capacity: number) {
+  constructor(
+    k: Kernels,
+    sizes: readonly number[],
+    readonly capacity: number,
+  ) {
     this.a.push(k.alloc(capacity * sizes[0]));
     this.z.push(this.a[0]);
     this.delta.push(this.a[0]);

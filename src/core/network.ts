@@ -127,7 +127,16 @@ export class Network {
       if (l > 1) {
         // dA (rows × inputs) = dZ (rows × units) · W (units × inputs), then dZ of the layer below in place.
         k.gemm(false, false, rows, sizes[l - 1], sizes[l], plan.delta[l], this.W[l], plan.delta[l - 1], false);
-        k.activateBackward(this.acts[l - 1], plan.z[l - 1], plan.a[l - 1], plan.delta[l - 1], plan.delta[l - 1], rows, sizes[l - 1], this.slope);
+        k.activateBackward(
+          this.acts[l - 1],
+          plan.z[l - 1],
+          plan.a[l - 1],
+          plan.delta[l - 1],
+          plan.delta[l - 1],
+          rows,
+          sizes[l - 1],
+          this.slope,
+        );
       }
     }
   }
@@ -138,7 +147,18 @@ export class Network {
    * then the update — made only when the loss is finite, and then true is returned. The loss and
    * correct count are added to `stats` (see StepStats). Allocates nothing.
    */
-  step(x: SampleRows, y: SampleRows, order: ArrayLike<number> | null, start: number, rows: number, chunk: number, classify: boolean, learningRate: number, momentum: number, stats: Float64Array): boolean {
+  step(
+    x: SampleRows,
+    y: SampleRows,
+    order: ArrayLike<number> | null,
+    start: number,
+    rows: number,
+    chunk: number,
+    classify: boolean,
+    learningRate: number,
+    momentum: number,
+    stats: Float64Array,
+  ): boolean {
     stats[StepStats.BatchLoss] = 0;
     let correct = 0;
     for (let c = 0; c < rows; c += chunk) {

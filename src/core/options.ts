@@ -89,7 +89,11 @@ export function describe(value: unknown): string {
  * Checks creation options and fills in defaults. `field` renders an option's name in messages
  * (fromJSON names the saved model's fields instead of the options').
  */
-export function checkArchitecture(options: CreateOptions, where = 'ANN.create', field: (key: string) => string = (key) => `options.${key}`): Architecture {
+export function checkArchitecture(
+  options: CreateOptions,
+  where = 'ANN.create',
+  field: (key: string) => string = (key) => `options.${key}`,
+): Architecture {
   if (options === null || typeof options !== 'object') throw new TypeError(`${where}: options must be an object, got ${describe(options)}`);
   const { layers } = options;
   if (!Array.isArray(layers) || layers.length < 2) {
@@ -116,7 +120,9 @@ export function checkArchitecture(options: CreateOptions, where = 'ANN.create', 
   const output = oneOf(`${where}: ${field('output')}`, options.output ?? 'sigmoid', names);
   const loss = oneOf(`${where}: ${field('loss')}`, options.loss ?? 'meanSquaredError', LOSSES);
   if (loss === 'binaryCrossEntropy' && output !== 'sigmoid' && output !== 'softmax') {
-    throw new RangeError(`${where}: loss 'binaryCrossEntropy' needs outputs in [0, 1]: ${field('output')} must be 'sigmoid' or 'softmax', got '${output}'`);
+    throw new RangeError(
+      `${where}: loss 'binaryCrossEntropy' needs outputs in [0, 1]: ${field('output')} must be 'sigmoid' or 'softmax', got '${output}'`,
+    );
   }
   if (loss === 'categoricalCrossEntropy' && output !== 'softmax') {
     throw new RangeError(`${where}: loss 'categoricalCrossEntropy' needs ${field('output')} 'softmax', got '${output}'`);
@@ -157,10 +163,24 @@ export function objectiveOf(loss: LossName, output: ActivationName): Objective {
       return { name: loss, kernel: LossKernel.SquaredError, fused: false, perOutput: true, gradientFactor: 2, probabilityTargets: false };
     case 'binaryCrossEntropy':
       return output === 'sigmoid'
-        ? { name: loss, kernel: LossKernel.BinaryCrossEntropyLogits, fused: true, perOutput: true, gradientFactor: 1, probabilityTargets: true }
+        ? {
+            name: loss,
+            kernel: LossKernel.BinaryCrossEntropyLogits,
+            fused: true,
+            perOutput: true,
+            gradientFactor: 1,
+            probabilityTargets: true,
+          }
         : { name: loss, kernel: LossKernel.BinaryCrossEntropy, fused: false, perOutput: true, gradientFactor: 1, probabilityTargets: true };
     case 'categoricalCrossEntropy':
-      return { name: loss, kernel: LossKernel.CategoricalCrossEntropyLogits, fused: true, perOutput: false, gradientFactor: 1, probabilityTargets: true };
+      return {
+        name: loss,
+        kernel: LossKernel.CategoricalCrossEntropyLogits,
+        fused: true,
+        perOutput: false,
+        gradientFactor: 1,
+        probabilityTargets: true,
+      };
   }
 }
 
@@ -216,9 +236,11 @@ export function checkFitOptions(options: FitOptions | undefined): CheckedFit {
   const o = options ?? {};
   if (typeof o !== 'object') throw new TypeError(`fit: options must be an object, got ${describe(o)}`);
   const epochs = o.epochs ?? 1;
-  if (!Number.isInteger(epochs) || epochs < 1) throw new RangeError(`fit: options.epochs must be a positive integer, got ${describe(epochs)}`);
+  if (!Number.isInteger(epochs) || epochs < 1)
+    throw new RangeError(`fit: options.epochs must be a positive integer, got ${describe(epochs)}`);
   const batchSize = o.batchSize ?? 32;
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`fit: options.batchSize must be an integer ≥ 1, got ${describe(batchSize)}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new RangeError(`fit: options.batchSize must be an integer ≥ 1, got ${describe(batchSize)}`);
   const learningRate = o.learningRate ?? 0.01;
   if (typeof learningRate !== 'number' || !Number.isFinite(learningRate) || learningRate <= 0) {
     throw new RangeError(`fit: options.learningRate must be a finite number > 0, got ${describe(learningRate)}`);
@@ -228,7 +250,8 @@ export function checkFitOptions(options: FitOptions | undefined): CheckedFit {
     throw new RangeError(`fit: options.momentum must be a number in [0, 1), got ${describe(momentum)}`);
   }
   for (const cb of ['onEpochEnd', 'onBatchEnd'] as const) {
-    if (o[cb] !== undefined && typeof o[cb] !== 'function') throw new TypeError(`fit: options.${cb} must be a function, got ${describe(o[cb])}`);
+    if (o[cb] !== undefined && typeof o[cb] !== 'function')
+      throw new TypeError(`fit: options.${cb} must be a function, got ${describe(o[cb])}`);
   }
   const shuffle = o.shuffle ?? true;
   if (typeof shuffle !== 'boolean') throw new TypeError(`fit: options.shuffle must be true or false, got ${describe(shuffle)}`);

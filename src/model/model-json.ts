@@ -49,7 +49,12 @@ interface Describable {
   precision: string;
 }
 
-export function toModelJSON(net: Describable, weights: LayerWeights[], standardizer: ModelJSON['standardizer'], shuffleState: number[]): ModelJSON {
+export function toModelJSON(
+  net: Describable,
+  weights: LayerWeights[],
+  standardizer: ModelJSON['standardizer'],
+  shuffleState: number[],
+): ModelJSON {
   return {
     format: MODEL_FORMAT,
     version: MODEL_VERSION,
@@ -79,17 +84,22 @@ export function fromModelJSON(json: unknown, where: string): ModelJSON & { meta?
       throw new SyntaxError(`${where}: the text is not valid JSON (${(err as Error).message}); is the file truncated or not a model?`);
     }
   }
-  if (obj === null || typeof obj !== 'object') throw new TypeError(`${where}: expected a saved model object or its JSON text, got ${describe(obj)}`);
+  if (obj === null || typeof obj !== 'object')
+    throw new TypeError(`${where}: expected a saved model object or its JSON text, got ${describe(obj)}`);
   const m = obj as Partial<ModelJSON>;
   if (m.format !== MODEL_FORMAT) throw new TypeError(`${where}: format must be '${MODEL_FORMAT}', got ${describe(m.format)}`);
   if (m.version !== MODEL_VERSION && m.version !== FILE_VERSION) {
     const newer = typeof m.version === 'number' && m.version > FILE_VERSION;
-    throw new RangeError(`${where}: format version ${describe(m.version)} is not supported (this library reads versions ${MODEL_VERSION} and ${FILE_VERSION})${newer ? '; it was written by a newer backprop-wasm' : ''}`);
+    throw new RangeError(
+      `${where}: format version ${describe(m.version)} is not supported (this library reads versions ${MODEL_VERSION} and ${FILE_VERSION})${newer ? '; it was written by a newer backprop-wasm' : ''}`,
+    );
   }
   const model = m.version === FILE_VERSION ? decodeModelFile(obj as Record<string, unknown>, where) : (m as ModelJSON);
   // Both versions: a valid checksum only says the file is as written, not that it was written right.
   if (!Array.isArray(model.activations) || !Array.isArray(model.layers) || model.activations.length !== model.layers.length - 1) {
-    throw new TypeError(`${where}: activations must list one name per weight layer (${Array.isArray(model.layers) ? model.layers.length - 1 : '?'}), got ${describe(model.activations)}`);
+    throw new TypeError(
+      `${where}: activations must list one name per weight layer (${Array.isArray(model.layers) ? model.layers.length - 1 : '?'}), got ${describe(model.activations)}`,
+    );
   }
   if (!Array.isArray(model.weights)) throw new TypeError(`${where}: weights must be an array, got ${describe(model.weights)}`);
   return model;
@@ -99,7 +109,12 @@ export function fromModelJSON(json: unknown, where: string): ModelJSON & { meta?
  * Checks weights against layer sizes and returns them flat (W as units·inputs values); throws
  * naming the layer and the shape on any mismatch or non-finite value.
  */
-export function checkWeights(weights: unknown, sizes: readonly number[], precision: 'f32' | 'f64', where: string): { W: Float64Array; b: Float64Array }[] {
+export function checkWeights(
+  weights: unknown,
+  sizes: readonly number[],
+  precision: 'f32' | 'f64',
+  where: string,
+): { W: Float64Array; b: Float64Array }[] {
   const depth = sizes.length - 1;
   if (!Array.isArray(weights) || weights.length !== depth) {
     throw new RangeError(`${where}: expected an array of ${depth} layers ({ W, b }), got ${describe(weights)}`);
@@ -136,13 +151,15 @@ function flatten(value: unknown, rows: number, cols: number, precision: 'f32' | 
     }
     return out;
   }
-  if (arr.length !== rows * cols) throw new RangeError(`${where} must hold ${shape}${cols === 1 ? '' : ` = ${rows * cols}`}, got ${arr.length}`);
+  if (arr.length !== rows * cols)
+    throw new RangeError(`${where} must hold ${shape}${cols === 1 ? '' : ` = ${rows * cols}`}, got ${arr.length}`);
   for (let i = 0; i < arr.length; i++) out[i] = finite(arr[i], precision, `${where}[${i}]`);
   return out;
 }
 
 function finite(v: unknown, precision: 'f32' | 'f64', where: string): number {
   if (typeof v !== 'number' || !Number.isFinite(v)) throw new RangeError(`${where} must be a finite number, got ${describe(v)}`);
-  if (precision === 'f32' && !Number.isFinite(Math.fround(v))) throw new RangeError(`${where} is ${v}, which overflows float32 (largest ±3.4e38)`);
+  if (precision === 'f32' && !Number.isFinite(Math.fround(v)))
+    throw new RangeError(`${where} is ${v}, which overflows float32 (largest ±3.4e38)`);
   return v;
 }
