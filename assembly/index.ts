@@ -1,9 +1,13 @@
 // The module's exports: every kernel instantiated for f32 and f64. Arguments are byte offsets
-// into this module's memory and element counts; booleans are i32 (0 or 1). The module owns no
-// memory beyond its static data: the caller plans every buffer above heap_base().
+// into the module's memory and element counts; booleans are i32 (0 or 1). The memory is imported
+// (env.memory): the caller creates it and plans every buffer above heap_base(); the module owns
+// nothing in it but its static data.
+//
+// src/backend/abi.ts lists every export here with its signature, and the library refuses a module
+// whose exports, parameter counts or codes differ from that list: change both together.
 import { gemm, gemmWorkspaceBytes, microKernelPeak, microKernelPeakFlops } from './gemm';
-import { activate, activateBackward } from './activation';
-import { lossSum, lossGradient } from './loss';
+import { activate, activateBackward, IDENTITY, SIGMOID, TANH, RELU, LEAKY_RELU, SOFTMAX } from './activation';
+import { lossSum, lossGradient, MSE, BCE, BCE_LOGITS, CCE_LOGITS } from './loss';
 import { biasAdd, biasGradient } from './bias';
 import { sgdUpdate } from './sgd';
 import { adamUpdate } from './adam';
@@ -11,6 +15,25 @@ import { rmspropUpdate } from './rmsprop';
 import { scale, sumOfSquares } from './norm';
 import { multiply } from './elementwise';
 import { PEAK_FLOPS_PER_ITERATION, simdPeak } from './peak';
+
+// The codes the kernels take, as immutable i32 globals named after the TypeScript constants
+// (`Activation.Sigmoid` in src/backend/kernels.ts is Activation_Sigmoid here), so that a library
+// and a module that number them differently refuse each other at load time.
+export const Activation_Identity: i32 = IDENTITY;
+export const Activation_Sigmoid: i32 = SIGMOID;
+export const Activation_Tanh: i32 = TANH;
+export const Activation_Relu: i32 = RELU;
+export const Activation_LeakyRelu: i32 = LEAKY_RELU;
+export const Activation_Softmax: i32 = SOFTMAX;
+export const LossKernel_SquaredError: i32 = MSE;
+export const LossKernel_BinaryCrossEntropy: i32 = BCE;
+export const LossKernel_BinaryCrossEntropyLogits: i32 = BCE_LOGITS;
+export const LossKernel_CategoricalCrossEntropyLogits: i32 = CCE_LOGITS;
+
+// Bytes of the types the caller sizes buffers and pointers with.
+export const sizeof_f32: i32 = sizeof<f32>();
+export const sizeof_f64: i32 = sizeof<f64>();
+export const sizeof_usize: i32 = sizeof<usize>();
 
 /** First byte of linear memory that the caller may use. */
 export function heap_base(): usize {

@@ -9,6 +9,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import * as lib from '../dist/index.js';
 import { WasmKernels } from '../dist/backend/wasm.js';
+import { createKernelMemory } from '../dist/backend/wasm-module.js';
 
 /** @typedef {import('../dist/index.js').KernelBuild} KernelBuild */
 /** @typedef {import('../dist/index.js').Precision} Precision */
@@ -85,18 +86,20 @@ export function compileBuild(build) {
 }
 
 /**
- * Instantiates a module with a stub for every function it imports (the kernels import only abort).
+ * Instantiates a module on a fresh memory (the kernels import it as env.memory) with a stub for every function it imports.
  * @param {WebAssembly.Module} module
  */
 export async function instantiateWithStubs(module) {
-  /** @type {Record<string, Record<string, () => never>>} */
+  /** @type {Record<string, Record<string, WebAssembly.Memory | (() => never)>>} */
   const imports = {};
   for (const imp of WebAssembly.Module.imports(module)) {
-    if (imp.kind !== 'function') continue;
     imports[imp.module] ??= {};
-    imports[imp.module][imp.name] = () => {
-      throw new Error(`bench: the module called its import ${imp.module}.${imp.name}`);
-    };
+    if (imp.kind === 'memory') imports[imp.module][imp.name] = createKernelMemory();
+    else if (imp.kind === 'function') {
+      imports[imp.module][imp.name] = () => {
+        throw new Error(`bench: the module called its import ${imp.module}.${imp.name}`);
+      };
+    }
   }
   return (await WebAssembly.instantiate(module, imports)).exports;
 }

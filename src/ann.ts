@@ -88,7 +88,8 @@ export class ANN {
 
   /** A network with freshly initialised weights (seeded: the same seed gives the same weights). */
   static async create(options: ANNOptions): Promise<ANN> {
-    if (options !== null && typeof options === 'object') refuseUnknownKeys(options, [...CREATE_OPTIONS, 'standardizer'], 'ANN.create: unknown option');
+    if (options !== null && typeof options === 'object')
+      refuseUnknownKeys(options, [...CREATE_OPTIONS, 'standardizer'], 'ANN.create: unknown option');
     const arch = checkArchitecture(options);
     const std = checkStandardizer(options.standardizer, arch.layers[0], 'ANN.create');
     const ann = await ANN.build(arch, std);
@@ -277,14 +278,29 @@ export class ANN {
       const saved = layer.toJSON();
       if (saved.type === 'dense') {
         const [units, inputs] = [layer.outputs, layer.inputs];
-        rows.push([`dense ${++dense}`, String(units), String(saved.activation), `${count(units * inputs + units)} (W ${units}×${inputs}, b ${units})`]);
+        rows.push([
+          `dense ${++dense}`,
+          String(units),
+          String(saved.activation),
+          `${count(units * inputs + units)} (W ${units}×${inputs}, b ${units})`,
+        ]);
       } else rows.push([String(saved.type), String(layer.outputs), `rate ${saved.rate}`, '']);
     }
     const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-    const table = rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c])).join('  ').trimEnd());
+    const table = rows.map((r) =>
+      r
+        .map((cell, c) => cell.padEnd(widths[c]))
+        .join('  ')
+        .trimEnd(),
+    );
     const total = net.parameters.reduce((n, p) => n + p.length, 0);
     const o = this.optimizer;
-    const trains = o === null ? 'not trained yet' : `${o.recipe.name} (${Object.entries({ learningRate: o.recipe.learningRate, ...o.recipe.settings }).map(([k, v]) => `${k} ${v}`).join(', ')})`;
+    const trains =
+      o === null
+        ? 'not trained yet'
+        : `${o.recipe.name} (${Object.entries({ learningRate: o.recipe.learningRate, ...o.recipe.settings })
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', ')})`;
     return [
       `ANN ${this.layers.join('-')}: ${count(total)} parameters, loss ${this.loss}, ${this.backend} ${this.precision}, seed ${this.seed}`,
       ...table,

@@ -176,7 +176,10 @@ describe('dropout', () => {
             .filter((l) => l.toJSON().type === 'dropout')
             .map((l) => {
               const out = Array.from(network.kernels.view(l.output)).slice(0, 70 * l.outputs);
-              const before = Array.from(network.kernels.view(network.layers[network.layers.indexOf(l) - 1].output)).slice(0, 70 * l.outputs);
+              const before = Array.from(network.kernels.view(network.layers[network.layers.indexOf(l) - 1].output)).slice(
+                0,
+                70 * l.outputs,
+              );
               const live = before.filter((v) => v !== 0).length;
               return out.filter((v, i) => v === 0 && before[i] !== 0).length / live;
             }),
@@ -212,10 +215,16 @@ describe('dropout', () => {
   });
 
   it('refuses bad rates by name', async () => {
-    await expect(ANN.create({ ...DROPPING, dropout: 1 })).rejects.toThrow(/^ANN\.create: options\.dropout must be a rate in \[0, 1\), got 1$/);
-    await expect(ANN.create({ ...DROPPING, dropout: [0.1] })).rejects.toThrow(/^ANN\.create: options\.dropout has 1 rates, but the network has 2 hidden layers$/);
+    await expect(ANN.create({ ...DROPPING, dropout: 1 })).rejects.toThrow(
+      /^ANN\.create: options\.dropout must be a rate in \[0, 1\), got 1$/,
+    );
+    await expect(ANN.create({ ...DROPPING, dropout: [0.1] })).rejects.toThrow(
+      /^ANN\.create: options\.dropout has 1 rates, but the network has 2 hidden layers$/,
+    );
     await expect(ANN.create({ layers: [3, 1], dropout: 0.5 })).rejects.toThrow(/nowhere to drop units/);
-    await expect(ANN.create({ ...DROPPING, drop_out: 0.5 } as never)).rejects.toThrow(/^ANN\.create: unknown option 'drop_out' \(did you mean 'dropout'\?\)$/);
+    await expect(ANN.create({ ...DROPPING, drop_out: 0.5 } as never)).rejects.toThrow(
+      /^ANN\.create: unknown option 'drop_out' \(did you mean 'dropout'\?\)$/,
+    );
   });
 });
 

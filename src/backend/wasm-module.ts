@@ -7,7 +7,13 @@
  * `WebAssembly.validate` on a few bytes that use a relaxed instruction. Both are located through
  * `import.meta.url`, so neither Node nor a browser page needs configuration; a bundler that moves
  * files can be pointed at them with `setWasmSource`.
+ *
+ * The module imports its memory (env.memory): whoever instantiates it creates the
+ * `WebAssembly.Memory` first (`createKernelMemory`) and passes it in (`instantiateKernels`).
+ * What a compiled module imports is checked here, before it is cached; its exports are checked
+ * against src/backend/abi.ts when a `WasmKernels` is made on an instance.
  */
+import { checkKernelImports, mismatch } from './abi.js';
 
 export type KernelBuild = 'simd' | 'relaxed';
 export type WasmSource = string | URL | ArrayBuffer | Uint8Array | WebAssembly.Module;
@@ -79,7 +85,10 @@ export function kernelModule(build: KernelBuild = kernelBuild()): Promise<WebAss
   if (module === undefined) {
     const src = sources === null ? SHIPPED[build]() : sources[build];
     if (src === undefined) return Promise.reject(new Error(`backprop-wasm: no ${build} build was given to setWasmSource()`));
-    const attempt = compile(src);
+    const attempt = compile(src).then((m) => {
+      checkKernelImports(m, `the ${build} kernel module (${describeSource(src)})`);
+      return m;
+    });
     module = attempt;
     compiled.set(build, attempt);
     // A failed compile must not poison later attempts (e.g. after setWasmSource).
@@ -88,6 +97,50 @@ export function kernelModule(build: KernelBuild = kernelBuild()): Promise<WebAss
     });
   }
   return module;
+}
+
+/**
+ * Pages (64 KiB each) of a new kernel memory: the minimum the module declares for its import
+ * (asconfig.json "initialMemory"). A `WasmKernels` grows it to whatever it plans.
+ */
+export const KERNEL_MEMORY_PAGES = 1;
+
+/** A fresh memory for one instance of the kernel module (one network's). */
+export function createKernelMemory(): WebAssembly.Memory {
+  return new WebAssembly.Memory({ initial: KERNEL_MEMORY_PAGES });
+}
+
+/**
+ * Instantiates the compiled kernel module on `memory` (its env.memory). A module that cannot be
+ * linked to it (one that asks for more initial memory than it was given, say) is refused with
+ * the same advice as any other mismatch.
+ *
+ * Synchronously, on purpose: `WebAssembly.instantiate` resolves through a platform task, and a
+ * loop that only creates, fits and disposes networks then leaves Node's event loop empty at each
+ * await, where Node drains its platform tasks and can deadlock with a compiler thread (Node issue
+ * 54918; such a loop hung in two runs of three). The module is small (about 24 KB) and already
+ * compiled, so making the instance costs microseconds, and browsers allow it on the main thread
+ * (their limit on synchronous work applies to modules over 8 MB).
+ */
+export function instantiateKernels(module: WebAssembly.Module, memory: WebAssembly.Memory): WebAssembly.Instance {
+  try {
+    return new WebAssembly.Instance(module, { env: { memory, abort: wasmAbort } });
+  } catch (err) {
+    if (err instanceof WebAssembly.LinkError)
+      throw mismatch('the kernel module', [`it cannot be instantiated on the memory handed in (${err.message})`]);
+    throw err;
+  }
+}
+
+function wasmAbort(): never {
+  throw new Error('backprop-wasm: a kernel aborted');
+}
+
+/** A source in words, for messages. */
+function describeSource(src: WasmSource): string {
+  if (src instanceof WebAssembly.Module) return 'a compiled WebAssembly.Module';
+  if (src instanceof ArrayBuffer || src instanceof Uint8Array) return `${src.byteLength} bytes`;
+  return String(src);
 }
 
 async function compile(src: WasmSource): Promise<WebAssembly.Module> {
@@ -131,9 +184,29 @@ const RELAXED_PROBE = (() => {
   const body = [0x00, ...zero, ...zero, ...zero, 0xfd, 0x85, 0x02, 0x0b]; // no locals; f32x4.relaxed_madd; end
   // biome-ignore format: the bytes are grouped by section of the module, each with its comment.
   return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // \0asm, version 1
-    0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b, // types: () → v128
-    0x03, 0x02, 0x01, 0x00, // functions: one of type 0
-    0x0a, body.length + 2, 0x01, body.length, ...body, // code
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00, // \0asm, version 1
+    0x01,
+    0x05,
+    0x01,
+    0x60,
+    0x00,
+    0x01,
+    0x7b, // types: () → v128
+    0x03,
+    0x02,
+    0x01,
+    0x00, // functions: one of type 0
+    0x0a,
+    body.length + 2,
+    0x01,
+    body.length,
+    ...body, // code
   ]);
 })();

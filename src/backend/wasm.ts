@@ -1,21 +1,15 @@
 /**
- * The kernels in WebAssembly. Each instance owns one linear memory, laid out by a bump
- * allocator: the packing workspace of the matrix product first, then whatever the network
- * plans. Pointers stay inside this file.
+ * The kernels in WebAssembly. Each instance runs on one linear memory, handed in by its creator
+ * (the module imports it as env.memory) and laid out by a bump allocator: the packing workspace
+ * of the matrix product first, then whatever the network plans. Pointers stay inside this file.
+ *
+ * Nothing here assumes the memory's buffer is an ArrayBuffer rather than a SharedArrayBuffer:
+ * views are made on `memory.buffer` whatever it is, and remade when it is replaced (growth).
  */
 import type { FloatArray } from '../io/matrix.js';
+import { checkKernelExports, type KernelAbi, type KernelFunctions } from './abi.js';
 import { Activation, LossKernel, type Buffer, type Kernels, type Precision } from './kernels.js';
-import { kernelBuild, kernelModule, type KernelBuild } from './wasm-module.js';
-
-interface KernelExports {
-  memory: WebAssembly.Memory;
-  heap_base(): number;
-  gemm_workspace_bytes_f32(): number;
-  gemm_workspace_bytes_f64(): number;
-  [name: string]: unknown;
-}
-
-type Fn = (...args: number[]) => number;
+import { createKernelMemory, instantiateKernels, kernelBuild, kernelModule, type KernelBuild } from './wasm-module.js';
 
 /** Buffers start on 64-byte boundaries: whole cache lines, and aligned vector loads. */
 const ALIGN = 64;
@@ -36,7 +30,10 @@ function ptr(b: Buffer): number {
 
 export class WasmKernels implements Kernels {
   readonly name = 'wasm' as const;
-  private readonly memory: WebAssembly.Memory;
+  /** The memory the kernels run on (the instance's env.memory). */
+  readonly memory: WebAssembly.Memory;
+  /** The instance's exports, checked against the ABI. */
+  readonly exports: KernelAbi;
   private readonly bytesPer: number;
   private readonly workspace: number;
   /** Eight bytes where a kernel leaves a scalar result, and a view of them. */
@@ -44,60 +41,90 @@ export class WasmKernels implements Kernels {
   private result: Float64Array;
   private readonly base: number;
   private top: number;
-  private fgemm: Fn;
-  private fbiasAdd: Fn;
-  private fbiasGradient: Fn;
-  private factivate: Fn;
-  private factivateBackward: Fn;
-  private flossSum: Fn;
-  private flossGradient: Fn;
-  private fsgd: Fn;
-  private fadam: Fn;
-  private frmsprop: Fn;
-  private fsumSquares: Fn;
-  private fscale: Fn;
-  private fmultiply: Fn;
+  private fgemm: KernelFunctions['gemm_f32'];
+  private fbiasAdd: KernelFunctions['bias_add_f32'];
+  private fbiasGradient: KernelFunctions['bias_gradient_f32'];
+  private factivate: KernelFunctions['activate_f32'];
+  private factivateBackward: KernelFunctions['activate_backward_f32'];
+  private flossSum: KernelFunctions['loss_sum_f32'];
+  private flossGradient: KernelFunctions['loss_gradient_f32'];
+  private fsgd: KernelFunctions['sgd_update_f32'];
+  private fadam: KernelFunctions['adam_update_f32'];
+  private frmsprop: KernelFunctions['rmsprop_update_f32'];
+  private fsumSquares: KernelFunctions['sum_of_squares_f32'];
+  private fscale: KernelFunctions['scale_f32'];
+  private fmultiply: KernelFunctions['multiply_f32'];
 
-  private constructor(
-    exports: KernelExports,
+  /**
+   * Kernels on an instance of the kernel module that was given `memory` as its env.memory
+   * (`instantiateKernels(module, memory)`). The instance's exports are checked against the ABI
+   * (src/backend/abi.ts) first: a module that differs is refused with a `KernelAbiError`. The
+   * memory is grown as far as the workspace needs; everything above is this object's to plan.
+   */
+  constructor(
+    memory: WebAssembly.Memory,
+    instance: { readonly exports: WebAssembly.Exports },
     readonly precision: Precision,
     readonly build: KernelBuild,
   ) {
-    this.memory = exports.memory;
-    this.bytesPer = precision === 'f32' ? 4 : 8;
-    const fn = (name: string): Fn => exports[`${name}_${precision}`] as Fn;
-    this.fgemm = fn('gemm');
-    this.fbiasAdd = fn('bias_add');
-    this.fbiasGradient = fn('bias_gradient');
-    this.factivate = fn('activate');
-    this.factivateBackward = fn('activate_backward');
-    this.flossSum = fn('loss_sum');
-    this.flossGradient = fn('loss_gradient');
-    this.fsgd = fn('sgd_update');
-    this.fadam = fn('adam_update');
-    this.frmsprop = fn('rmsprop_update');
-    this.fsumSquares = fn('sum_of_squares');
-    this.fscale = fn('scale');
-    this.fmultiply = fn('multiply');
-    this.workspace = alignUp(exports.heap_base());
-    const workBytes = precision === 'f32' ? exports.gemm_workspace_bytes_f32() : exports.gemm_workspace_bytes_f64();
+    const x = checkKernelExports(instance.exports, memory, `the ${build} kernel module`);
+    this.memory = memory;
+    this.exports = x;
+    this.bytesPer = precision === 'f32' ? x.sizeof_f32.value : x.sizeof_f64.value;
+    if (precision === 'f32') {
+      this.fgemm = x.gemm_f32;
+      this.fbiasAdd = x.bias_add_f32;
+      this.fbiasGradient = x.bias_gradient_f32;
+      this.factivate = x.activate_f32;
+      this.factivateBackward = x.activate_backward_f32;
+      this.flossSum = x.loss_sum_f32;
+      this.flossGradient = x.loss_gradient_f32;
+      this.fsgd = x.sgd_update_f32;
+      this.fadam = x.adam_update_f32;
+      this.frmsprop = x.rmsprop_update_f32;
+      this.fsumSquares = x.sum_of_squares_f32;
+      this.fscale = x.scale_f32;
+      this.fmultiply = x.multiply_f32;
+    } else {
+      this.fgemm = x.gemm_f64;
+      this.fbiasAdd = x.bias_add_f64;
+      this.fbiasGradient = x.bias_gradient_f64;
+      this.factivate = x.activate_f64;
+      this.factivateBackward = x.activate_backward_f64;
+      this.flossSum = x.loss_sum_f64;
+      this.flossGradient = x.loss_gradient_f64;
+      this.fsgd = x.sgd_update_f64;
+      this.fadam = x.adam_update_f64;
+      this.frmsprop = x.rmsprop_update_f64;
+      this.fsumSquares = x.sum_of_squares_f64;
+      this.fscale = x.scale_f64;
+      this.fmultiply = x.multiply_f64;
+    }
+    this.workspace = alignUp(x.heap_base());
+    const workBytes = precision === 'f32' ? x.gemm_workspace_bytes_f32() : x.gemm_workspace_bytes_f64();
     this.resultSlot = alignUp(this.workspace + workBytes);
     this.base = alignUp(this.resultSlot + 8);
     this.top = this.base;
     this.ensure(this.top);
-    this.result = new Float64Array(this.memory.buffer, this.resultSlot, 1);
+    this.result = new Float64Array(this.buffer(), this.resultSlot, 1);
   }
 
-  /** A backend on a fresh instance of the (cached) compiled module of `build` (by default the one `kernelBuild()` names). */
+  /** A backend on a fresh memory and a fresh instance of the (cached) compiled module of `build` (by default the one `kernelBuild()` names). */
   static async create(precision: Precision, build: KernelBuild = kernelBuild()): Promise<WasmKernels> {
     const module = await kernelModule(build);
-    const instance = await WebAssembly.instantiate(module, { env: { abort: wasmAbort } });
-    return new WasmKernels(instance.exports as unknown as KernelExports, precision, build);
+    const memory = createKernelMemory();
+    const instance = instantiateKernels(module, memory);
+    return new WasmKernels(memory, instance, precision, build);
+  }
+
+  /** The memory's current buffer: an ArrayBuffer, or a SharedArrayBuffer for a shared memory. Growing the memory replaces it. */
+  private buffer(): ArrayBufferLike {
+    return this.memory.buffer;
   }
 
   /** Bytes of linear memory this instance has (it only grows). */
   get memoryBytes(): number {
-    return this.memory.buffer.byteLength;
+    return this.buffer().byteLength;
   }
 
   /** Bytes of linear memory in use (the workspace included). */
@@ -110,7 +137,7 @@ export class WasmKernels implements Kernels {
     const end = alignUp(this.top + length * this.bytesPer);
     this.ensure(end);
     // Memory below the old top may hold released buffers: a new buffer starts at zero.
-    new Uint8Array(this.memory.buffer, this.top, end - this.top).fill(0);
+    new Uint8Array(this.buffer(), this.top, end - this.top).fill(0);
     this.top = end;
     return buf;
   }
@@ -126,11 +153,9 @@ export class WasmKernels implements Kernels {
 
   view(buf: Buffer): FloatArray {
     const b = buf as WasmBuffer;
-    if (b.cached === null || b.cached.buffer !== this.memory.buffer) {
-      b.cached =
-        this.precision === 'f32'
-          ? new Float32Array(this.memory.buffer, b.ptr, b.length)
-          : new Float64Array(this.memory.buffer, b.ptr, b.length);
+    const buffer = this.buffer();
+    if (b.cached === null || b.cached.buffer !== buffer) {
+      b.cached = this.precision === 'f32' ? new Float32Array(buffer, b.ptr, b.length) : new Float64Array(buffer, b.ptr, b.length);
     }
     return b.cached;
   }
@@ -141,7 +166,7 @@ export class WasmKernels implements Kernels {
 
   /** Grows linear memory so that bytes [0, end) exist. */
   private ensure(end: number): void {
-    const have = this.memory.buffer.byteLength;
+    const have = this.buffer().byteLength;
     if (end <= have) return;
     try {
       this.memory.grow(Math.ceil((end - have) / PAGE));
@@ -192,7 +217,8 @@ export class WasmKernels implements Kernels {
     need(out, rows * cols, 'lossSum output');
     need(y, rows * cols, 'lossSum Y');
     this.flossSum(kind, ptr(out), ptr(y), rows, cols, this.resultSlot);
-    if (this.result.buffer !== this.memory.buffer) this.result = new Float64Array(this.memory.buffer, this.resultSlot, 1);
+    const buffer = this.buffer();
+    if (this.result.buffer !== buffer) this.result = new Float64Array(buffer, this.resultSlot, 1);
     into[slot] += this.result[0];
   }
 
@@ -241,8 +267,13 @@ export class WasmKernels implements Kernels {
   sumOfSquares(x: Buffer, length: number, into: Float64Array, slot: number): void {
     need(x, length, 'sumOfSquares X');
     this.fsumSquares(ptr(x), length, this.resultSlot);
-    if (this.result.buffer !== this.memory.buffer) this.result = new Float64Array(this.memory.buffer, this.resultSlot, 1);
+    if (this.result.buffer !== this.buffer()) this.result = new Float64Array(this.buffer(), this.resultSlot, 1);
     into[slot] += this.result[0];
+  }
+
+  scale(x: Buffer, length: number, factor: number): void {
+    need(x, length, 'scale X');
+    this.fscale(ptr(x), length, factor);
   }
 
   multiply(x: Buffer, y: Buffer, out: Buffer, length: number): void {
@@ -250,11 +281,6 @@ export class WasmKernels implements Kernels {
     need(y, length, 'multiply Y');
     need(out, length, 'multiply out');
     this.fmultiply(ptr(x), ptr(y), ptr(out), length);
-  }
-
-  scale(x: Buffer, length: number, factor: number): void {
-    need(x, length, 'scale X');
-    this.fscale(ptr(x), length, factor);
   }
 }
 
@@ -265,8 +291,4 @@ function alignUp(n: number): number {
 /** A kernel is handed only pointers that the caller sized: a short buffer is a bug, stopped before it can write past its end. */
 function need(buf: Buffer, length: number, what: string): void {
   if (buf.length < length) throw new RangeError(`${what}: buffer holds ${buf.length} numbers, the operation needs ${length}`);
-}
-
-function wasmAbort(): never {
-  throw new Error('backprop-wasm: a kernel aborted');
 }
