@@ -7,7 +7,7 @@
 // whose exports, parameter counts or codes differ from that list: change both together.
 import { gemm, gemmWorkspaceBytes, microKernelPeak, microKernelPeakFlops } from './gemm';
 import { activate, activateBackward, IDENTITY, SIGMOID, TANH, RELU, LEAKY_RELU, SOFTMAX } from './activation';
-import { lossSum, lossGradient, MSE, BCE, BCE_LOGITS, CCE_LOGITS } from './loss';
+import { lossSum, lossGradient, scaleRows, MSE, BCE, BCE_LOGITS, CCE_LOGITS } from './loss';
 import { biasAdd, biasGradient } from './bias';
 import { sgdUpdate } from './sgd';
 import { adamUpdate } from './adam';
@@ -62,8 +62,10 @@ export function activate_backward_f64(kind: i32, z: usize, a: usize, da: usize, 
 
 // The sum is stored as an f64 at `result` rather than returned: a returned f64 reaches JavaScript
 // as a new heap number on every call, and a training step must allocate nothing.
-export function loss_sum_f32(kind: i32, out: usize, y: usize, rows: i32, cols: i32, result: usize): void { store<f64>(result, lossSum<f32>(kind, out, y, rows, cols)); }
-export function loss_sum_f64(kind: i32, out: usize, y: usize, rows: i32, cols: i32, result: usize): void { store<f64>(result, lossSum<f64>(kind, out, y, rows, cols)); }
+export function loss_sum_f32(kind: i32, out: usize, y: usize, rows: i32, cols: i32, weights: usize, result: usize): void { store<f64>(result, lossSum<f32>(kind, out, y, rows, cols, weights)); }
+export function loss_sum_f64(kind: i32, out: usize, y: usize, rows: i32, cols: i32, weights: usize, result: usize): void { store<f64>(result, lossSum<f64>(kind, out, y, rows, cols, weights)); }
+export function scale_rows_f32(d: usize, w: usize, rows: i32, cols: i32): void { scaleRows<f32>(d, w, rows, cols); }
+export function scale_rows_f64(d: usize, w: usize, rows: i32, cols: i32): void { scaleRows<f64>(d, w, rows, cols); }
 export function loss_gradient_f32(kind: i32, a: usize, y: usize, d: usize, len: i32, scale: f32): void { lossGradient<f32>(kind, a, y, d, len, scale); }
 export function loss_gradient_f64(kind: i32, a: usize, y: usize, d: usize, len: i32, scale: f64): void { lossGradient<f64>(kind, a, y, d, len, scale); }
 

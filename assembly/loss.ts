@@ -14,9 +14,21 @@ export const CCE_LOGITS: i32 = 3;
 /** The clip of BCE on probabilities, as in Keras. */
 const EPSILON: f64 = 1e-7;
 
-/** Sum of the loss over all rows × cols values; `out` is Ŷ for MSE and BCE, Z for the logit forms. */
-export function lossSum<T>(kind: i32, out: usize, y: usize, rows: i32, cols: i32): f64 {
+/**
+ * Sum of the loss over all rows × cols values; `out` is Ŷ for MSE and BCE, Z for the logit forms.
+ * With `weights` (one per row; 0 for none) each row's loss is multiplied by its weight.
+ */
+export function lossSum<T>(kind: i32, out: usize, y: usize, rows: i32, cols: i32, weights: usize): f64 {
   const sz = <usize>sizeof<T>();
+  if (weights != 0) {
+    let total: f64 = 0;
+    const rowBytes = <usize>cols * sz;
+    for (let r = 0; r < rows; r++) {
+      const off = <usize>r * rowBytes;
+      total += <f64>load<T>(weights + <usize>r * sz) * lossSum<T>(kind, out + off, y + off, 1, cols, 0);
+    }
+    return total;
+  }
   const len = <usize>rows * <usize>cols;
   let sum: f64 = 0;
   if (kind == CCE_LOGITS) {
@@ -78,5 +90,20 @@ export function lossGradient<T>(kind: i32, a: usize, y: usize, d: usize, len: i3
   for (; i < n; i++) {
     const o = i * sz;
     store<T>(d + o, scale * (load<T>(a + o) - load<T>(y + o)));
+  }
+}
+
+/** D[r, c] ·= w[r]: each row's gradient weighted as its loss is. */
+export function scaleRows<T>(d: usize, w: usize, rows: i32, cols: i32): void {
+  const sz = <usize>sizeof<T>();
+  const lanes = 16 / <i32>sizeof<T>();
+  const vecEnd = cols & ~(lanes - 1);
+  for (let r = 0; r < rows; r++) {
+    const row = d + <usize>r * <usize>cols * sz;
+    const f = load<T>(w + <usize>r * sz);
+    const fv = v128.splat<T>(f);
+    let j = 0;
+    for (; j < vecEnd; j += lanes) v128.store(row + <usize>j * sz, v128.mul<T>(v128.load(row + <usize>j * sz), fv));
+    for (; j < cols; j++) store<T>(row + <usize>j * sz, load<T>(row + <usize>j * sz) * f);
   }
 }

@@ -24,6 +24,7 @@ import type { Optimizer, OptimizerRecipe } from './train/optimizer.js';
 import { checkSavedModel, checkStandardizer } from './model/read-model.js';
 import { checkWeights, type LayerWeights, type WeightsInput } from './model/weights.js';
 import { train, type TrainingProgress } from './train/fit.js';
+import { sampleWeights } from './train/sample-weights.js';
 import { checkFitOptions, type EpochLog, type FitOptions } from './train/fit-options.js';
 
 export type { Evaluation } from './core/passes.js';
@@ -166,14 +167,19 @@ export class ANN {
       const vX = this.inputs(vd[0] as MatrixLike, 'fit', 'validationData[0]');
       validation = { X: vX, Y: this.targets(vd[1] as MatrixLike, vX.rows, 'fit', 'validationData[1]', 'validationData[0]') };
     }
+    const classify = isClassification(this.loss, Y);
+    let W = sampleWeights(options?.classWeight, options?.sampleWeight, Y, classify);
     if (split !== undefined) {
-      const parts = trainTestSplit(X, Y, { testFraction: split, seed: this.seed ^ SPLIT_STREAM, stratify: isClassification(this.loss, Y) });
-      [X, Y, validation] = [parts.xTrain, parts.yTrain, { X: parts.xTest, Y: parts.yTest }];
+      // The weights travel with their rows, as one more column of the inputs (the split is stratified on the targets).
+      const XW = W === null ? X : appendColumn(X, W);
+      const parts = trainTestSplit(XW, Y, { testFraction: split, seed: this.seed ^ SPLIT_STREAM, stratify: classify });
+      validation = { X: dropLastColumn(parts.xTest, W !== null), Y: parts.yTest };
+      [X, Y, W] = [dropLastColumn(parts.xTrain, W !== null), parts.yTrain, W === null ? null : lastColumn(parts.xTrain)];
     }
     const optimizer = this.optimizerFor(checked.optimizer);
     this.training = true;
     try {
-      return await train(net, optimizer, this.shuffler, this.progress, { X, Y, validation }, checked, () => void this.live('fit'));
+      return await train(net, optimizer, this.shuffler, this.progress, { X, Y, W, validation }, checked, () => void this.live('fit'));
     } catch (e) {
       // A diverged fit leaves its moments behind: the next fit starts the optimizer afresh.
       this.optimizer = null;
@@ -375,4 +381,30 @@ function loadable<T>(saved: T, backend: BackendName, where: string): T {
     );
   }
   return saved;
+}
+
+/** M with one more column, c. */
+function appendColumn(M: Matrix, c: Matrix): Matrix {
+  const out = new (M.data.constructor as Float32ArrayConstructor)(M.rows * (M.cols + 1));
+  for (let r = 0; r < M.rows; r++) {
+    out.set(M.data.subarray(r * M.cols, (r + 1) * M.cols), r * (M.cols + 1));
+    out[r * (M.cols + 1) + M.cols] = c.data[r];
+  }
+  return { data: out, rows: M.rows, cols: M.cols + 1 };
+}
+
+/** M without its last column (when `drop`). */
+function dropLastColumn(M: Matrix, drop: boolean): Matrix {
+  if (!drop) return M;
+  const cols = M.cols - 1;
+  const out = new (M.data.constructor as Float32ArrayConstructor)(M.rows * cols);
+  for (let r = 0; r < M.rows; r++) out.set(M.data.subarray(r * M.cols, r * M.cols + cols), r * cols);
+  return { data: out, rows: M.rows, cols };
+}
+
+/** The last column of M. */
+function lastColumn(M: Matrix): Matrix {
+  const out = new (M.data.constructor as Float32ArrayConstructor)(M.rows);
+  for (let r = 0; r < M.rows; r++) out[r] = M.data[r * M.cols + M.cols - 1];
+  return { data: out, rows: M.rows, cols: 1 };
 }

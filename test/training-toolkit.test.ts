@@ -249,3 +249,81 @@ describe('summary()', () => {
     net.dispose();
   });
 });
+
+describe('class and sample weights', () => {
+  // One sigmoid unit on two inputs, float64: every number below can be worked out by hand.
+  const x = [
+    [1, 2],
+    [0.5, -1],
+    [-1, 0.25],
+    [2, 1],
+  ];
+  const y = [1, 0, 0, 0];
+  const W0 = [0.3, -0.2];
+  const b0 = 0.1;
+  const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
+  const z = x.map(([a, b]) => W0[0] * a + W0[1] * b + b0);
+  const bce = z.map((zi, i) => -(y[i] * Math.log(sigmoid(zi)) + (1 - y[i]) * Math.log(1 - sigmoid(zi))));
+
+  async function oneStep(options: FitOptions): Promise<{ loss: number; W: number[]; b: number }> {
+    const net = await ANN.create({ layers: [2, 1], output: 'sigmoid', loss: 'binaryCrossEntropy', precision: 'f64', seed: 1 });
+    net.setWeights([{ W: W0, b: [b0] }]);
+    let loss = Number.NaN;
+    await net.fit(x, y, {
+      epochs: 1,
+      batchSize: 4,
+      shuffle: false,
+      learningRate: 0.5,
+      ...options,
+      onBatchEnd: (log) => void (loss = log.loss),
+    });
+    const [{ W, b }] = net.getWeights();
+    net.dispose();
+    return { loss, W: Array.from(W), b: b[0] };
+  }
+
+  /** The loss Σ wᵢ·ℓᵢ / n and the weights after one SGD step on it, by hand. */
+  function byHand(w: number[]): { loss: number; W: number[]; b: number } {
+    const loss = bce.reduce((s, l, i) => s + w[i] * l, 0) / 4;
+    const d = z.map((zi, i) => (w[i] * (sigmoid(zi) - y[i])) / 4);
+    const gW = [0, 1].map((j) => d.reduce((s, di, i) => s + di * x[i][j], 0));
+    const gb = d.reduce((s, di) => s + di, 0);
+    return { loss, W: W0.map((v, j) => v - 0.5 * gW[j]), b: b0 - 0.5 * gb };
+  }
+
+  const close = (got: { loss: number; W: number[]; b: number }, want: { loss: number; W: number[]; b: number }) => {
+    expect(Math.abs(got.loss - want.loss) / want.loss).toBeLessThan(1e-12);
+    got.W.forEach((v, j) => expect(Math.abs(v - want.W[j])).toBeLessThan(1e-12));
+    expect(Math.abs(got.b - want.b)).toBeLessThan(1e-12);
+  };
+
+  it('weight each sample’s loss and its gradient as defined: Σ wᵢ·ℓᵢ / n', async () => {
+    close(await oneStep({}), byHand([1, 1, 1, 1]));
+    close(await oneStep({ classWeight: { 1: 3 } }), byHand([3, 1, 1, 1]));
+    close(await oneStep({ classWeight: [0.5, 2] }), byHand([2, 0.5, 0.5, 0.5]));
+    // balanced: n / (classes · n_c) = 4 / (2 · 1) for the one positive, 4 / (2 · 3) for the negatives.
+    close(await oneStep({ classWeight: 'balanced' }), byHand([2, 2 / 3, 2 / 3, 2 / 3]));
+    close(await oneStep({ sampleWeight: [1, 0, 2, 0.5] }), byHand([1, 0, 2, 0.5]));
+    close(await oneStep({ sampleWeight: [1, 0, 2, 0.5], classWeight: { 0: 3 } }), byHand([1, 0, 6, 1.5]));
+    // The weights change the result: unweighted and weighted differ.
+    expect((await oneStep({ classWeight: { 1: 3 } })).W).not.toEqual((await oneStep({})).W);
+  });
+
+  it('refuse what does not fit, by name', async () => {
+    await expect(oneStep({ sampleWeight: [1, 2] })).rejects.toThrow(/^fit: options\.sampleWeight has 2 weights, but there are 4 samples$/);
+    await expect(oneStep({ sampleWeight: [1, -1, 1, 1] })).rejects.toThrow(
+      /^fit: options\.sampleWeight\[1\] must be a finite number ≥ 0, got -1$/,
+    );
+    await expect(oneStep({ classWeight: [1, 2, 3] })).rejects.toThrow(
+      /^fit: options\.classWeight has 3 weights, but the targets have 2 classes$/,
+    );
+    await expect(oneStep({ classWeight: { 2: 1 } })).rejects.toThrow(
+      /^fit: options\.classWeight: '2' is not a class; the classes are 0 … 1$/,
+    );
+    const regression = await ANN.create({ layers: [2, 1], output: 'identity', seed: 1 });
+    await expect(regression.fit(x, [0.3, 1.5, 2, 0], { classWeight: 'balanced' })).rejects.toThrow(
+      /^fit: options\.classWeight needs class targets/,
+    );
+    regression.dispose();
+  });
+});

@@ -77,8 +77,11 @@ export interface KernelFunctions {
   activate_backward_f64(kind: Activation, z: Ptr, a: Ptr, da: Ptr, dz: Ptr, rows: Int, cols: Int, slope: Float): void;
 
   /** `kind` is a `LossKernel` code; the sum is stored as an f64 at `result`. */
-  loss_sum_f32(kind: LossKernel, out: Ptr, y: Ptr, rows: Int, cols: Int, result: Ptr): void;
-  loss_sum_f64(kind: LossKernel, out: Ptr, y: Ptr, rows: Int, cols: Int, result: Ptr): void;
+  loss_sum_f32(kind: LossKernel, out: Ptr, y: Ptr, rows: Int, cols: Int, weights: Ptr, result: Ptr): void;
+  loss_sum_f64(kind: LossKernel, out: Ptr, y: Ptr, rows: Int, cols: Int, weights: Ptr, result: Ptr): void;
+  /** D[r, c] ·= w[r]. */
+  scale_rows_f32(d: Ptr, w: Ptr, rows: Int, cols: Int): void;
+  scale_rows_f64(d: Ptr, w: Ptr, rows: Int, cols: Int): void;
   loss_gradient_f32(kind: LossKernel, a: Ptr, y: Ptr, d: Ptr, len: Int, scale: Float): void;
   loss_gradient_f64(kind: LossKernel, a: Ptr, y: Ptr, d: Ptr, len: Int, scale: Float): void;
 
@@ -173,8 +176,10 @@ export const KERNEL_FUNCTIONS = {
   activate_f64: 6,
   activate_backward_f32: 8,
   activate_backward_f64: 8,
-  loss_sum_f32: 6,
-  loss_sum_f64: 6,
+  loss_sum_f32: 7,
+  loss_sum_f64: 7,
+  scale_rows_f32: 4,
+  scale_rows_f64: 4,
   loss_gradient_f32: 6,
   loss_gradient_f64: 6,
   sgd_update_f32: 8,

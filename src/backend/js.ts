@@ -158,13 +158,33 @@ export class JsKernels implements Kernels {
     }
   }
 
-  lossSum(kind: LossKernel, out: Buffer, y: Buffer, rows: number, cols: number, into: Float64Array, slot: number): void {
-    into[slot] += this.sumOfLoss(kind, out, y, rows, cols);
+  lossSum(
+    kind: LossKernel,
+    out: Buffer,
+    y: Buffer,
+    rows: number,
+    cols: number,
+    into: Float64Array,
+    slot: number,
+    weights?: Buffer | null,
+  ): void {
+    const [O, Y] = [data(out), data(y)];
+    if (!weights) {
+      into[slot] += this.sumOfLoss(kind, O, Y, rows, cols);
+      return;
+    }
+    const Wt = data(weights);
+    let total = 0;
+    for (let r = 0; r < rows; r++) total += Wt[r] * this.sumOfLoss(kind, O.subarray(r * cols), Y.subarray(r * cols), 1, cols);
+    into[slot] += total;
   }
 
-  private sumOfLoss(kind: LossKernel, out: Buffer, y: Buffer, rows: number, cols: number): number {
-    const O = (out as JsBuffer).data;
-    const Y = (y as JsBuffer).data;
+  scaleRows(d: Buffer, w: Buffer, rows: number, cols: number): void {
+    const [D, Wt] = [data(d), data(w)];
+    for (let r = 0; r < rows; r++) for (let j = 0; j < cols; j++) D[r * cols + j] *= Wt[r];
+  }
+
+  private sumOfLoss(kind: LossKernel, O: FloatArray, Y: FloatArray, rows: number, cols: number): number {
     const len = rows * cols;
     let sum = 0;
     switch (kind) {

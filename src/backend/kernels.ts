@@ -62,11 +62,23 @@ export interface Kernels {
   /** dZ = dA ⊙ f′(Z) (softmax: the per-row Jacobian product). dZ may be dA. */
   activateBackward(kind: Activation, z: Buffer, a: Buffer, da: Buffer, dz: Buffer, rows: number, cols: number, slope: number): void;
   /**
-   * Adds the loss summed over rows × cols (`out` is Ŷ, or Z for the logit forms) to into[slot].
+   * Adds the loss summed over rows × cols (`out` is Ŷ, or Z for the logit forms) to into[slot],
+   * each row's multiplied by weights[r] when weights are given.
    * The sum goes into an array rather than out as a return value because a returned double can be
    * a new heap object, and a training step allocates nothing.
    */
-  lossSum(kind: LossKernel, out: Buffer, y: Buffer, rows: number, cols: number, into: Float64Array, slot: number): void;
+  lossSum(
+    kind: LossKernel,
+    out: Buffer,
+    y: Buffer,
+    rows: number,
+    cols: number,
+    into: Float64Array,
+    slot: number,
+    weights?: Buffer | null,
+  ): void;
+  /** D[r, c] ·= w[r] for rows × cols: each row's gradient weighted as its loss is. */
+  scaleRows(d: Buffer, w: Buffer, rows: number, cols: number): void;
   /** D = gradient of scale × lossSum: scale·(ŷ − y) except for BCE on probabilities. */
   lossGradient(kind: LossKernel, a: Buffer, y: Buffer, d: Buffer, length: number, scale: number): void;
   /** torch.optim.SGD: d = g + λw; with momentum μ: v = μv + d, d = v (or d + μv, Nesterov); w −= lr·d. v is untouched when μ = 0. */

@@ -54,6 +54,7 @@ export class WasmKernels implements Kernels {
   private fsumSquares: KernelFunctions['sum_of_squares_f32'];
   private fscale: KernelFunctions['scale_f32'];
   private fmultiply: KernelFunctions['multiply_f32'];
+  private fscaleRows: KernelFunctions['scale_rows_f32'];
 
   /**
    * Kernels on an instance of the kernel module that was given `memory` as its env.memory
@@ -85,6 +86,7 @@ export class WasmKernels implements Kernels {
       this.fsumSquares = x.sum_of_squares_f32;
       this.fscale = x.scale_f32;
       this.fmultiply = x.multiply_f32;
+      this.fscaleRows = x.scale_rows_f32;
     } else {
       this.fgemm = x.gemm_f64;
       this.fbiasAdd = x.bias_add_f64;
@@ -99,6 +101,7 @@ export class WasmKernels implements Kernels {
       this.fsumSquares = x.sum_of_squares_f64;
       this.fscale = x.scale_f64;
       this.fmultiply = x.multiply_f64;
+      this.fscaleRows = x.scale_rows_f64;
     }
     this.workspace = alignUp(x.heap_base());
     const workBytes = precision === 'f32' ? x.gemm_workspace_bytes_f32() : x.gemm_workspace_bytes_f64();
@@ -213,10 +216,20 @@ export class WasmKernels implements Kernels {
     this.factivateBackward(kind, ptr(z), ptr(a), ptr(da), ptr(dz), rows, cols, slope);
   }
 
-  lossSum(kind: LossKernel, out: Buffer, y: Buffer, rows: number, cols: number, into: Float64Array, slot: number): void {
+  lossSum(
+    kind: LossKernel,
+    out: Buffer,
+    y: Buffer,
+    rows: number,
+    cols: number,
+    into: Float64Array,
+    slot: number,
+    weights?: Buffer | null,
+  ): void {
     need(out, rows * cols, 'lossSum output');
     need(y, rows * cols, 'lossSum Y');
-    this.flossSum(kind, ptr(out), ptr(y), rows, cols, this.resultSlot);
+    if (weights) need(weights, rows, 'lossSum weights');
+    this.flossSum(kind, ptr(out), ptr(y), rows, cols, weights ? ptr(weights) : 0, this.resultSlot);
     const buffer = this.buffer();
     if (this.result.buffer !== buffer) this.result = new Float64Array(buffer, this.resultSlot, 1);
     into[slot] += this.result[0];
@@ -274,6 +287,12 @@ export class WasmKernels implements Kernels {
   scale(x: Buffer, length: number, factor: number): void {
     need(x, length, 'scale X');
     this.fscale(ptr(x), length, factor);
+  }
+
+  scaleRows(d: Buffer, w: Buffer, rows: number, cols: number): void {
+    need(d, rows * cols, 'scaleRows D');
+    need(w, rows, 'scaleRows weights');
+    this.fscaleRows(ptr(d), ptr(w), rows, cols);
   }
 
   multiply(x: Buffer, y: Buffer, out: Buffer, length: number): void {

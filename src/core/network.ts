@@ -42,6 +42,8 @@ interface BatchPlan {
   targets: Buffer;
   /** gradients[i]: ∂loss/∂(output of layer i). */
   gradients: Buffer[];
+  /** Each sample's weight in the loss (capacity values), when training with weights. */
+  weights: Buffer;
 }
 
 /** Where a training step takes its batch from: the samples, their order this epoch, how to chunk, and where to count. */
@@ -54,6 +56,8 @@ export interface StepSource {
   readonly chunk: number;
   /** Count correct predictions too. */
   readonly classify: boolean;
+  /** Each sample's weight in the loss (one column), or null for all 1. */
+  readonly w: SampleRows | null;
   /** Where the step adds its figures (see StepStats). */
   readonly stats: Float64Array;
 }
@@ -76,6 +80,8 @@ export class Network {
   private plan: BatchPlan | null = null;
   /** Rows of the last `load`. */
   private loadedRows = 0;
+  /** The last `load` gathered sample weights: the loss and its gradient are weighted. */
+  private weighted = false;
 
   constructor(
     readonly kernels: Kernels,
@@ -127,7 +133,7 @@ export class Network {
         layer.plan(k, rows);
         gradients.push(k.alloc(rows * layer.outputs));
       }
-      this.plan = { capacity: rows, input, targets: k.alloc(rows * this.outputs), gradients };
+      this.plan = { capacity: rows, input, targets: k.alloc(rows * this.outputs), gradients, weights: k.alloc(rows) };
     }
     return this.plan;
   }
@@ -137,11 +143,20 @@ export class Network {
   }
 
   /** Copies samples order[start … start+rows−1] of x (and y) into the batch buffers, planned for them. */
-  load(x: SampleRows, y: SampleRows | null, order: ArrayLike<number> | null, start: number, rows: number): void {
+  load(
+    x: SampleRows,
+    y: SampleRows | null,
+    order: ArrayLike<number> | null,
+    start: number,
+    rows: number,
+    w: SampleRows | null = null,
+  ): void {
     const plan = this.batch(rows);
     this.loadedRows = rows;
+    this.weighted = w !== null;
     x.gather(this.kernels.view(plan.input), order, start, rows);
     if (y !== null) y.gather(this.kernels.view(plan.targets), order, start, rows);
+    if (w !== null) w.gather(this.kernels.view(plan.weights), order, start, rows);
   }
 
   /** The network's output for the first `rows` loaded samples. */
@@ -164,7 +179,8 @@ export class Network {
   lossSum(rows: number, into: Float64Array, slot: number): void {
     const head = this.head;
     const out = this.objective.fused ? head.preActivation : head.output;
-    this.kernels.lossSum(this.objective.kernel, out, this.plan!.targets, rows, this.outputs, into, slot);
+    const plan = this.plan!;
+    this.kernels.lossSum(this.objective.kernel, out, plan.targets, rows, this.outputs, into, slot, this.weighted ? plan.weights : null);
   }
 
   /** What the loss sum is divided by for `samples` samples. */
@@ -185,6 +201,7 @@ export class Network {
     // difference as the squared error's gradient; the head layer then skips its activation.
     const kernel = objective.fused ? LossKernel.SquaredError : objective.kernel;
     k.lossGradient(kernel, this.head.output, plan.targets, plan.gradients[last], rows * this.outputs, scale);
+    if (this.weighted) k.scaleRows(plan.gradients[last], plan.weights, rows, this.outputs);
     for (let i = last; i >= 0; i--) {
       const input = i === 0 ? plan.input : this.layers[i - 1].output;
       this.layers[i].backward(input, plan.gradients[i], i === 0 ? null : plan.gradients[i - 1], rows, accumulate);
@@ -203,7 +220,7 @@ export class Network {
     let correct = 0;
     for (let c = 0; c < rows; c += chunk) {
       const cr = Math.min(chunk, rows - c);
-      this.load(source.x, source.y, source.order, start + c, cr);
+      this.load(source.x, source.y, source.order, start + c, cr, source.w);
       this.forward(cr, true);
       this.lossSum(cr, stats, StepStats.BatchLoss);
       if (source.classify) correct += this.countCorrect(cr);

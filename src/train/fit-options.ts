@@ -1,6 +1,7 @@
 /** What fit() accepts, what it reports after each step and epoch, and the checks on its options. */
 import { describe, oneOf, refuseUnknownKeys } from '../io/describe.js';
 import type { OptimizerRecipe, OptimizerSpec } from './optimizer.js';
+import type { ClassWeight } from './sample-weights.js';
 import { checkFraction, checkLearningRate, resolveOptimizer } from './resolve-optimizer.js';
 import { MONITORS, type Monitor, resolveSchedule, type Schedule, type ScheduleSpec } from './schedule.js';
 
@@ -21,6 +22,10 @@ export interface FitOptions {
   schedule?: ScheduleSpec;
   /** Stop when `monitor` stops improving; `restoreBestWeights` ends with the best epoch's weights. */
   earlyStopping?: EarlyStoppingOptions;
+  /** Weights of the classes in the loss: 'balanced' (n / (classes · n_c)), one per class, or { class: weight } (class = output index; 0/1 for one sigmoid output). */
+  classWeight?: ClassWeight;
+  /** One weight per sample, multiplying its loss (with classWeight: their product). */
+  sampleWeight?: ArrayLike<number>;
   /** Reshuffle the samples every epoch (seeded by the network's seed). Default true. */
   shuffle?: boolean;
   /** Evaluated after every epoch; adds valLoss and valAccuracy to the history. */
@@ -94,6 +99,8 @@ export const FIT_OPTIONS = [
   'shuffle',
   'validationData',
   'validationSplit',
+  'classWeight',
+  'sampleWeight',
   'onEpochEnd',
   'onBatchEnd',
 ] as const satisfies readonly (keyof FitOptions)[];

@@ -19,6 +19,8 @@ import type { Schedule, SchedulePosition } from './schedule.js';
 export interface FitData {
   X: Matrix;
   Y: Matrix;
+  /** Each sample's weight in the loss (rows × 1), or null. */
+  W: Matrix | null;
   validation: { X: Matrix; Y: Matrix } | null;
 }
 
@@ -78,6 +80,7 @@ export async function train(
     clipNorm: options.clipNorm,
     x: new SampleRows(X, true),
     y: new SampleRows(Y, true),
+    w: data.W && new SampleRows(data.W, true),
     order: options.shuffle ? order : null,
     chunk: Math.min(stepRows, CHUNK),
     classify: isClassification(network.objective.name, Y),
