@@ -12,7 +12,7 @@ import { biasAdd, biasGradient } from './bias';
 import { sgdUpdate } from './sgd';
 import { adamUpdate } from './adam';
 import { rmspropUpdate } from './rmsprop';
-import { scale, sumOfSquares } from './norm';
+import { allFinite, scale, sumOfSquares } from './norm';
 import { multiply } from './elementwise';
 import { PEAK_FLOPS_PER_ITERATION, simdPeak } from './peak';
 
@@ -81,6 +81,8 @@ export function sum_of_squares_f32(x: usize, len: i32, result: usize): void { st
 export function sum_of_squares_f64(x: usize, len: i32, result: usize): void { store<f64>(result, sumOfSquares<f64>(x, len)); }
 export function multiply_f32(x: usize, y: usize, out: usize, len: i32): void { multiply<f32>(x, y, out, len); }
 export function multiply_f64(x: usize, y: usize, out: usize, len: i32): void { multiply<f64>(x, y, out, len); }
+export function all_finite_f32(x: usize, len: i32): i32 { return allFinite<f32>(x, len); }
+export function all_finite_f64(x: usize, len: i32): i32 { return allFinite<f64>(x, len); }
 export function scale_f32(x: usize, len: i32, factor: f32): void { scale<f32>(x, len, factor); }
 export function scale_f64(x: usize, len: i32, factor: f64): void { scale<f64>(x, len, factor); }
 

@@ -41,3 +41,20 @@ export function scale<T>(x: usize, len: i32, factor: T): void {
   for (; i < vecEnd; i += step) v128.store(x + i * sz, v128.mul<T>(v128.load(x + i * sz), f));
   for (; i < n; i++) store<T>(x + i * sz, load<T>(x + i * sz) * factor);
 }
+
+/** 1 when every x[i] is finite, else 0: x·0 is 0 for a finite x and NaN for ±∞ and NaN, and a NaN stays in a sum. */
+export function allFinite<T>(x: usize, len: i32): i32 {
+  const sz = <usize>sizeof<T>();
+  const n = <usize>len;
+  const step = <usize>(16 / sz);
+  const vecEnd = n & ~(step - 1);
+  const zero = v128.splat<T>(<T>0);
+  let acc = zero;
+  let i: usize = 0;
+  for (; i < vecEnd; i += step) acc = v128.add<T>(acc, v128.mul<T>(v128.load(x + i * sz), zero));
+  let tail: T = <T>0;
+  for (; i < n; i++) tail += load<T>(x + i * sz) * <T>0;
+  // acc == acc lane by lane is false only for NaN lanes.
+  const lanesOk = sizeof<T>() == 4 ? v128.all_true<i32>(v128.eq<T>(acc, acc)) : v128.all_true<i64>(v128.eq<T>(acc, acc));
+  return i32(lanesOk && tail == tail);
+}

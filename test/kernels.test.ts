@@ -276,6 +276,26 @@ for (const build of BUILDS)
         for (const decay of [0, 0.01]) update(1, (k, w, g, [v]) => k.rmspropUpdate(w, g, v, 37, 0.005, 0.99, 1e-8, decay));
       });
 
+      it('allFinite finds one NaN or ±Infinity anywhere, in the vector body and in the tail', () => {
+        for (const k of [wasm, js]) {
+          const mark = k.mark();
+          const X = load(k, randomArray(37, 41));
+          expect(k.allFinite(X, 37), k.name).toBe(true);
+          for (const at of [0, 5, 35, 36]) {
+            for (const bad of [Number.NaN, Infinity, -Infinity]) {
+              const v = k.view(X);
+              const keep = v[at];
+              v[at] = bad;
+              expect(k.allFinite(X, 37), `${k.name}: ${bad} at ${at}`).toBe(false);
+              // Only the first `length` values count.
+              expect(k.allFinite(X, at), `${k.name}: ${bad} at ${at}, length ${at}`).toBe(true);
+              v[at] = keep;
+            }
+          }
+          k.release(mark);
+        }
+      });
+
       it('sum of squares (in float64) and scaling', () => {
         const x = randomArray(37, 31);
         for (const k of [wasm, js]) {

@@ -121,6 +121,9 @@ export interface KernelFunctions {
   /** Σ x², stored as an f64 at `result`; x ·= factor; out = x ⊙ y. */
   sum_of_squares_f32(x: Ptr, len: Int, result: Ptr): void;
   sum_of_squares_f64(x: Ptr, len: Int, result: Ptr): void;
+  /** 1 when every x[i] is finite, else 0. */
+  all_finite_f32(x: Ptr, len: Int): Int;
+  all_finite_f64(x: Ptr, len: Int): Int;
   scale_f32(x: Ptr, len: Int, factor: Float): void;
   scale_f64(x: Ptr, len: Int, factor: Float): void;
   multiply_f32(x: Ptr, y: Ptr, out: Ptr, len: Int): void;
@@ -190,6 +193,8 @@ export const KERNEL_FUNCTIONS = {
   rmsprop_update_f64: 8,
   sum_of_squares_f32: 3,
   sum_of_squares_f64: 3,
+  all_finite_f32: 2,
+  all_finite_f64: 2,
   scale_f32: 3,
   scale_f64: 3,
   multiply_f32: 4,

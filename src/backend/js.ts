@@ -283,6 +283,12 @@ export class JsKernels implements Kernels {
     into[slot] += s;
   }
 
+  allFinite(x: Buffer, length: number): boolean {
+    const X = data(x);
+    for (let i = 0; i < length; i++) if (!Number.isFinite(X[i])) return false;
+    return true;
+  }
+
   multiply(x: Buffer, y: Buffer, out: Buffer, length: number): void {
     const [X, Y, O] = [data(x), data(y), data(out)];
     for (let i = 0; i < length; i++) O[i] = X[i] * Y[i];

@@ -105,6 +105,8 @@ export interface Kernels {
   rmspropUpdate(w: Buffer, g: Buffer, v: Buffer, length: number, lr: number, rho: number, epsilon: number, decay: number): void;
   /** Adds Σ x[i]² (summed in float64) to into[slot]. */
   sumOfSquares(x: Buffer, length: number, into: Float64Array, slot: number): void;
+  /** True when every x[i] is finite (a boolean comes back without allocating, unlike a double). */
+  allFinite(x: Buffer, length: number): boolean;
   /** x[i] ·= factor. */
   scale(x: Buffer, length: number, factor: number): void;
   /** out[i] = x[i]·y[i]; out may be x or y. */

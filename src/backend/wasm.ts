@@ -55,6 +55,7 @@ export class WasmKernels implements Kernels {
   private fscale: KernelFunctions['scale_f32'];
   private fmultiply: KernelFunctions['multiply_f32'];
   private fscaleRows: KernelFunctions['scale_rows_f32'];
+  private fallFinite: KernelFunctions['all_finite_f32'];
 
   /**
    * Kernels on an instance of the kernel module that was given `memory` as its env.memory
@@ -87,6 +88,7 @@ export class WasmKernels implements Kernels {
       this.fscale = x.scale_f32;
       this.fmultiply = x.multiply_f32;
       this.fscaleRows = x.scale_rows_f32;
+      this.fallFinite = x.all_finite_f32;
     } else {
       this.fgemm = x.gemm_f64;
       this.fbiasAdd = x.bias_add_f64;
@@ -102,6 +104,7 @@ export class WasmKernels implements Kernels {
       this.fscale = x.scale_f64;
       this.fmultiply = x.multiply_f64;
       this.fscaleRows = x.scale_rows_f64;
+      this.fallFinite = x.all_finite_f64;
     }
     this.workspace = alignUp(x.heap_base());
     const workBytes = precision === 'f32' ? x.gemm_workspace_bytes_f32() : x.gemm_workspace_bytes_f64();
@@ -293,6 +296,11 @@ export class WasmKernels implements Kernels {
     need(d, rows * cols, 'scaleRows D');
     need(w, rows, 'scaleRows weights');
     this.fscaleRows(ptr(d), ptr(w), rows, cols);
+  }
+
+  allFinite(x: Buffer, length: number): boolean {
+    need(x, length, 'allFinite X');
+    return this.fallFinite(ptr(x), length) === 1;
   }
 
   multiply(x: Buffer, y: Buffer, out: Buffer, length: number): void {

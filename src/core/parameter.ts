@@ -35,9 +35,6 @@ export function restore(kernels: Kernels, params: readonly Parameter[]): void {
 
 /** True when every value is finite. */
 export function allFinite(kernels: Kernels, params: readonly Parameter[]): boolean {
-  for (const p of params) {
-    const v = kernels.view(p.value);
-    for (let i = 0; i < v.length; i++) if (!Number.isFinite(v[i])) return false;
-  }
+  for (let i = 0; i < params.length; i++) if (!kernels.allFinite(params[i].value, params[i].length)) return false;
   return true;
 }
