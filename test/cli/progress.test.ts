@@ -5,7 +5,7 @@ import { batchProgress, epochLine } from '../../src/cli/progress.js';
 function run(interactive: boolean, batches: number): string[] {
   const writes: string[] = [];
   const progress = batchProgress(2, { out: { write: (t: string) => writes.push(t) }, interactive, quietSeconds: 0 });
-  for (let batch = 1; batch <= batches; batch++) progress({ epoch: 2, batch, batches, loss: 0.5, samples: 32 });
+  for (let batch = 1; batch <= batches; batch++) progress({ epoch: 2, batch, batches, loss: 0.5, samples: 32, learningRate: 0.05 });
   return writes;
 }
 
@@ -19,7 +19,7 @@ describe('batchProgress', () => {
   it('stays quiet in plain mode while an epoch is younger than quietSeconds', () => {
     const writes: string[] = [];
     const progress = batchProgress(1, { out: { write: (t: string) => writes.push(t) }, interactive: false });
-    for (let batch = 1; batch <= 8; batch++) progress({ epoch: 1, batch, batches: 8, loss: 0.5, samples: 32 });
+    for (let batch = 1; batch <= 8; batch++) progress({ epoch: 1, batch, batches: 8, loss: 0.5, samples: 32, learningRate: 0.05 });
     expect(writes).toEqual([]);
   });
 
@@ -34,10 +34,10 @@ describe('batchProgress', () => {
 
 describe('epochLine', () => {
   it('shows loss, accuracy and the held-out figures under the name given', () => {
-    expect(epochLine({ epoch: 3, loss: 0.123456, accuracy: 0.9876, valLoss: 0.2, valAccuracy: 0.95, seconds: 1.234 })).toBe(
+    expect(epochLine({ epoch: 3, loss: 0.123456, accuracy: 0.9876, valLoss: 0.2, valAccuracy: 0.95, seconds: 1.234, learningRate: 0.05 })).toBe(
       'epoch 3  loss 0.1235  accuracy 98.76%  val loss 0.2000  val accuracy 95.00%  1.23 s',
     );
-    expect(epochLine({ epoch: 1, loss: 2, seconds: 0.5, valLoss: 1 }, 'test')).toBe('epoch 1  loss 2.0000  test loss 1.0000  0.50 s');
-    expect(epochLine({ epoch: 2, loss: 2, seconds: 0.000789 })).toBe('epoch 2  loss 2.0000  0.79 ms');
+    expect(epochLine({ epoch: 1, loss: 2, seconds: 0.5, valLoss: 1, learningRate: 0.05 }, 'test')).toBe('epoch 1  loss 2.0000  test loss 1.0000  0.50 s');
+    expect(epochLine({ epoch: 2, loss: 2, seconds: 0.000789, learningRate: 0.05 })).toBe('epoch 2  loss 2.0000  0.79 ms');
   });
 });

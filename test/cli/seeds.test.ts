@@ -186,7 +186,7 @@ describe('backprop-wasm info and gradcheck on the saved model', () => {
     const r = cli(['info', '--model', model]);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(
-      /^file: .*seeds.json \([\d.]+ kB\), backprop-wasm\/ann format version 2, checksum crc32:[0-9a-f]{8} \(verified\)$/m,
+      /^file: .*seeds.json \([\d.]+ kB\), backprop-wasm\/ann format version 3, checksum crc32:[0-9a-f]{8} \(verified\)$/m,
     );
     expect(r.stdout).toContain('architecture: 7-16-3 (relu → softmax), loss categoricalCrossEntropy, precision f32, init he, seed 4');
     expect(r.stdout).toContain('parameters: 179 (layer 1: 16 × 7 weights + 16 biases; layer 2: 3 × 16 weights + 3 biases)');
