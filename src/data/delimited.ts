@@ -11,7 +11,9 @@
  * whole, neither as bytes nor as text: only the numbers it holds are.
  */
 import { matrix, type Matrix } from '../io/matrix.js';
+import { LineSplitter } from './line-splitter.js';
 import { describeSource, isGzip, localFile, readMaybeGzipped } from './source.js';
+import { utf16Encoding, utf16Error } from './text-encoding.js';
 
 export interface DelimitedOptions {
   /** One character; default: detected from the first line among tab, comma and semicolon, else spaces. */
@@ -50,6 +52,13 @@ export interface Delimited {
   lines: Uint32Array;
 }
 
+/**
+ * The longest record read, in characters (a line, or the lines of a record whose quoted field runs
+ * on): 4 Mi. Real rows are far shorter (MNIST as CSV: 3 kB a row); a longer one is a stray quote or
+ * a file without line breaks, and holding it would hold the rest of the file.
+ */
+export const MAX_RECORD_LENGTH = 4 * 1024 * 1024;
+
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 /** A record as it is split: the line it starts on, its fields so far, and the text of a quoted field still open at a line break. */
@@ -64,7 +73,9 @@ interface Row {
  * Every error names the 1-based line and column.
  */
 export class DelimitedReader {
-  private pending = '';
+  private readonly splitter = new LineSplitter((line) => this.line(line));
+  /** Characters of the lines that an open record (a quoted field running on) has taken so far. */
+  private recordLength = 0;
   /** Whether any text has come (a byte-order mark is dropped from the very start only). */
   private started = false;
   private lineNo = 0;
@@ -107,25 +118,14 @@ export class DelimitedReader {
       this.started = true;
       text = text.replace(/^\uFEFF/, '');
     }
-    // Only the new text is searched, so a long line arriving in many pieces costs no rescans.
-    let nl = text.indexOf('\n');
-    if (nl < 0) {
-      this.pending += text;
-      return;
-    }
-    this.line(this.pending + text.slice(0, nl));
-    let start = nl + 1;
-    for (nl = text.indexOf('\n', start); nl >= 0; nl = text.indexOf('\n', start)) {
-      this.line(text.slice(start, nl));
-      start = nl + 1;
-    }
-    this.pending = text.slice(start);
+    this.splitter.push(text);
+    this.checkLength(this.splitter.pendingLength);
   }
 
   /** Parses the last line (which needs no newline) and returns everything read. */
   end(): Delimited {
-    if (this.pending !== '') this.line(this.pending);
-    this.pending = '';
+    const last = this.splitter.end();
+    if (last !== null) this.line(last);
     if (this.record !== null) {
       const { line, fields } = this.record;
       throw new Error(`parseDelimited: line ${line}, column ${fields.length + 1}: unterminated quoted field (its closing quote never comes)`);
@@ -148,15 +148,38 @@ export class DelimitedReader {
     };
   }
 
+  /**
+   * Refuses a record that has grown past MAX_RECORD_LENGTH with `more` characters still to come:
+   * one stray quote, or a file without line breaks, would otherwise make the reader hold the rest
+   * of the file in one string, until the process runs out of memory or past the longest string.
+   */
+  private checkLength(more: number): void {
+    const open = this.record;
+    const length = (open !== null ? this.recordLength : 0) + more;
+    if (length <= MAX_RECORD_LENGTH) return;
+    if (open !== null) {
+      throw new Error(`parseDelimited: line ${open.line}, column ${open.fields.length + 1}: unterminated quoted field (the record runs on for more than ${MAX_RECORD_LENGTH.toLocaleString('en-US')} characters without its closing quote)`);
+    }
+    throw new Error(`parseDelimited: line ${this.lineNo + 1}: a record longer than ${MAX_RECORD_LENGTH.toLocaleString('en-US')} characters (a line that never ends: is this a delimited text file?)`);
+  }
+
   private line(raw: string): void {
+    this.checkLength(raw.length);
     this.lineNo++;
+    // A NUL is never text: the file is binary, or UTF-16 read as UTF-8 (loadDelimited says which).
+    const nul = raw.indexOf('\0');
+    if (nul >= 0) throw new Error(`parseDelimited: line ${this.lineNo}: a NUL character at position ${nul + 1}; the text is not UTF-8 (UTF-16, or a binary file?)`);
     if (this.record === null) {
       if (raw.trim() === '') return;
       this.delimiter ??= detectDelimiter(raw);
       this.record = { line: this.lineNo, fields: [], open: null };
+      this.recordLength = 0;
     }
     const row = this.record;
-    if (!splitLine(raw, this.delimiter!, row)) return;
+    if (!splitLine(raw, this.delimiter!, row)) {
+      this.recordLength += raw.length + 1;
+      return;
+    }
     this.record = null;
     if (this.opening === null) return this.row(row);
     this.opening.push(row);
@@ -304,6 +327,8 @@ export async function loadDelimited(source: string | URL, options: DelimitedOpti
       } catch (e) {
         throw new Error(`loadDelimited: ${(e as Error).message}`, { cause: e });
       }
+      const utf16 = utf16Encoding(bytes);
+      if (utf16 !== null) throw utf16Error(`loadDelimited: ${name}`, utf16);
       reader.push(new TextDecoder().decode(bytes));
     }
     return reader.end();
@@ -337,9 +362,16 @@ async function streamFile(path: string | URL, reader: DelimitedReader, name: str
   const decoder = new TextDecoder();
   // Only the stream's own errors are read errors; the reader's (and a labelColumn function's) pass as they are.
   let parsing = false;
+  let first = true;
   try {
     for await (const chunk of stream) {
       parsing = true;
+      if (first) {
+        // Decompressed, when the file is gzipped: the encoding is that of the text inside.
+        const utf16 = utf16Encoding(chunk as Uint8Array);
+        if (utf16 !== null) throw utf16Error(`loadDelimited: ${name}`, utf16);
+        first = false;
+      }
       reader.push(decoder.decode(chunk as Uint8Array, { stream: true }));
       parsing = false;
     }
