@@ -92,7 +92,11 @@ async function loadMnistSet(flags: Flags, options: LoadOptions): Promise<Dataset
   }
   const dir = stringFlag(flags, 'mnist-dir');
   // With --classes only those digits are read (a block at a time from the plain files).
-  const set = await loadMnist({ set: options.set, dir, digits: options.digits ?? undefined });
+  const set = await loadMnist({ set: options.set, dir, digits: options.digits ?? undefined }).catch((e: Error) => {
+    // The library speaks of its option; here the way to give a folder is a flag.
+    e.message = e.message.replace(/pass options\.dir$/, 'pass --mnist-dir DIR (a folder with the four MNIST idx files, gzipped or not)');
+    throw e;
+  });
   return {
     name: `MNIST ${options.set} set${dir ? ` (${dir})` : ''}`,
     x: matrix(Float32Array.from(set.images), set.count, 784),
