@@ -86,7 +86,10 @@ describe('failures while running exit with 1 and name the file, line and column'
   it('a data file with a bad cell', () => {
     const bad = file('bad.csv', 'a,b,label\n1,2,x\n3,4x,y\n');
     const r = cli(['train', '--data', bad, '--out', join(dir, 'never.json')]);
-    expect([r.status, r.stderr]).toEqual([1, `backprop-wasm train: loadDelimited: ${bad}: line 3, column 2: "4x" is not a number\n`]);
+    expect([r.status, r.stderr]).toEqual([
+      1,
+      `backprop-wasm train: loadDelimited: ${bad}: line 3, column 2: "4x" is not a number, though column 'b' held numbers above it (the first, 2, on line 2); a column holds numbers or text (categories), not both\n`,
+    ]);
   });
 
   it('a number too large for a float64, with its line and column', () => {

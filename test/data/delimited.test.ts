@@ -60,16 +60,18 @@ describe('parseDelimited', () => {
 
   it('honours explicit header and delimiter options', () => {
     expect(parseDelimited('1,2\n3,4', { header: true }).header).toEqual(['1', '2']);
-    expect(() => parseDelimited('a,b\n1,2', { header: false })).toThrow(/line 1, column 1: "a" is not a number/);
+    expect(() => parseDelimited('a,b\n1,2', { header: false })).toThrow(
+      /^parseDelimited: line 2, column 1: 1 is a number, though column index 0 held text above it \(the first, "a", on line 1\); a column holds numbers or text \(categories\), not both; if line 1 names the columns, it is a header \(options.header\)$/,
+    );
     expect(Array.from(parseDelimited('1|2\n3|4', { delimiter: '|' }).x.data)).toEqual([1, 2, 3, 4]);
     // With an explicit comma, semicolons are part of the cell.
-    expect(() => parseDelimited('1;2,3\n4,5', { delimiter: ',', header: false })).toThrow(/line 1, column 1: "1;2" is not a number/);
+    expect(() => parseDelimited('1;2,3\n4,5', { delimiter: ',', header: false })).toThrow(/line 2, column 1: 4 is a number, though column index 0 held text above it \(the first, "1;2", on line 1\)/);
     expect(() => parseDelimited('1,2', { delimiter: ', ' })).toThrow(/options.delimiter must be one character, got ", "/);
   });
 
   it('reports the line and column of bad cells and ragged rows', () => {
     expect(() => parseDelimited('a,b\n1,2\n3,4x\n')).toThrow(/line 3, column 2: "4x" is not a number/);
-    expect(() => parseDelimited('1,2,3\n4,,6\n')).toThrow(/line 2, column 2: empty field/);
+    expect(() => parseDelimited('1,2,3\n4,,6\n', { missing: 'refuse' })).toThrow(/line 2, column 2: empty field/);
     expect(() => parseDelimited('1,2,3\n\n4,5\n')).toThrow(/line 3: expected 3 fields, as on line 1, got 2$/);
     expect(() => parseDelimited('1,"2\n')).toThrow(/line 1, column 2: unterminated quoted field/);
     // 1e999 has the form of a number but overflows to Infinity.
@@ -94,12 +96,12 @@ describe('quoted fields over several lines (RFC 4180)', () => {
 
   it('reports errors at the line where the record starts, and a quote that never closes as such', () => {
     // The quote opened on line 2 closes on line 3; the bad cell follows it.
-    expect(() => parseDelimited('1,2,3\n4,"5\n",x\n')).toThrow(/^parseDelimited: line 2, column 2: "5\\n" is not a number$/);
+    expect(() => parseDelimited('1,2,3\n4,"5\n",x\n')).toThrow(/^parseDelimited: line 2, column 2: "5\\n" is not a number, though column index 1 held numbers above it \(the first, 2, on line 1\)/);
     expect(() => parseDelimited('1,2,3\n4,"5\n6",7,8\n')).toThrow(/^parseDelimited: line 2: expected 3 fields, as on line 1, got 4$/);
     expect(() => parseDelimited('1,2\n3,"4\n5,6\n7,8\n')).toThrow(/^parseDelimited: line 2, column 2: unterminated quoted field \(its closing quote never comes\)$/);
     expect(() => parseDelimited('1,2\n3,"4\n"x,6\n')).toThrow(/^parseDelimited: line 2, column 2: unexpected text after a closing quote$/);
     // A quote inside a cell opens nothing: the comma after it still separates, on the first line too.
-    expect(() => parseDelimited('a"b,2\n3,4\n', { header: false })).toThrow(/^parseDelimited: line 1, column 1: "a\\"b" is not a number$/);
+    expect(() => parseDelimited('a"b,2\n3,4\n', { header: false })).toThrow(/^parseDelimited: line 2, column 1: 3 is a number, though column index 0 held text above it \(the first, "a\\"b", on line 1\)/);
     expect(parseDelimited('x,"y,z"\n1,2\n').header).toEqual(['x', 'y,z']);
   });
 
@@ -271,9 +273,10 @@ describe('a record that never ends is refused at MAX_RECORD_LENGTH characters', 
       for (let i = 0; i < 100; i++) endless.push('1,2,3,'.repeat(1 << 15));
     }).toThrow(/^parseDelimited: line 1: a record longer than 4,194,304 characters \(a line that never ends: is this a delimited text file\?\)$/);
     expect(() => parseDelimited('1,2\n3,4\n' + '7,'.repeat(MAX_RECORD_LENGTH / 2) + '8\n')).toThrow(/^parseDelimited: line 3: a record longer than 4,194,304 characters/);
-    // Just under the limit is a record like any other.
-    const wide = '1,'.repeat(MAX_RECORD_LENGTH / 2 - 1) + '1';
-    expect(parseDelimited(`${wide}\n${wide}\n`).x.cols).toBe(MAX_RECORD_LENGTH / 2);
+    // Just under the limit is a record like any other: a long name in quotes, over two lines.
+    const name = 'a'.repeat(MAX_RECORD_LENGTH / 2);
+    const long = parseDelimited(`1,"${name}\n${name.slice(10)}"\n2,b\n`, { labelColumn: -1 });
+    expect(long.labelNames).toEqual([`${name}\n${name.slice(10)}`, 'b']);
   });
 });
 
