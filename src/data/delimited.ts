@@ -76,7 +76,10 @@ export interface DelimitedOptions {
 export interface DelimitedTable {
   /** The feature columns as read: numbers, text, missing values. */
   table: Table;
-  /** The label column as numbers (class indices into `labelNames` when labels are names), or null without `labelColumn`. */
+  /**
+   * The label column as numbers (class indices into `labelNames` when labels are names), or null
+   * without `labelColumn`. A label that is a missing value (MISSING_VALUES) is NaN.
+   */
   labels: number[] | null;
   /** When labels are names: the distinct names, sorted (numbers among them in numeric order first); label i is labelNames[labels[i]]. */
   labelNames: string[] | null;
@@ -142,7 +145,6 @@ export class DelimitedReader {
   private labels: GrowingArray<Float64Array> | null = null;
   /** Label names to provisional ids (in order of appearance), once a label is read as a name. */
   private names: Map<string, number> | null = null;
-
   constructor(private readonly options: DelimitedOptions = {}) {
     const { delimiter, labelType, labelColumn, skipRows, missing, preparation, featureColumns, ignoreColumns } = options;
     if (labelColumn !== undefined && typeof labelColumn !== 'function' && typeof labelColumn !== 'number' && typeof labelColumn !== 'string') {
@@ -266,7 +268,7 @@ export class DelimitedReader {
       this.labels = new GrowingArray(Float64Array);
     }
     const label = this.label >= 0 ? this.label : null;
-    const columns = prep === null ? this.chooseColumns(label) : this.columnsOf(prep, label);
+    const columns = prep === null ? this.chooseColumns(label) : this.columnsOf(prep, label, second);
     this.table = new TableBuilder(columns, this.header, this.missingValues, prep?.missing ?? this.options.missing ?? 'impute');
     for (const row of hasHeader ? opening.slice(1) : opening) this.row(row);
   }
@@ -308,14 +310,16 @@ export class DelimitedReader {
    * The columns a preparation reads, in this file: its training file's feature columns in order,
    * this file's label column (if any) left out, so that a file without the label reads too.
    */
-  private columnsOf(prep: TablePreparation, label: number | null): { column: number; plan: ColumnPlan }[] {
+  private columnsOf(prep: TablePreparation, label: number | null, second: Row | undefined): { column: number; plan: ColumnPlan }[] {
     const others = (width: number, skip: number | null) => Array.from({ length: width }, (_, c) => c).filter((c) => c !== skip);
     const trained = others(prep.width, prep.labelColumn);
     const here = others(this.width, label);
     if (here.length !== trained.length) {
       const besides = label !== null ? ` besides the label column (${label})` : ' (and no label column)';
       const labelled = prep.labelColumn !== null ? ` and the label column (${prep.labelColumn})` : '';
-      throw new RangeError(`parseDelimited: ${here.length} feature column${here.length === 1 ? '' : 's'}${besides}, but the training file had ${trained.length}${labelled}`);
+      // The first line as wide as the training file's is not the first line: something is above the table.
+      const skip = second !== undefined && second.fields.length !== this.width ? `; if line ${this.widthLine} is not part of the table, skip ${this.widthLine === 1 ? 'it' : `lines 1–${this.widthLine}`} (options.skipRows ${this.widthLine})` : '';
+      throw new RangeError(`parseDelimited: ${here.length} feature column${here.length === 1 ? '' : 's'}${besides} on line ${this.widthLine}, but the training file had ${trained.length}${labelled}${skip}`);
     }
     if (this.header !== null && prep.header !== null) {
       here.forEach((c, p) => {
@@ -347,17 +351,20 @@ export class DelimitedReader {
 
   private labelCell(cell: string, line: number, column: number): void {
     const labels = this.labels!;
+    // A row without its label (a gap in the file) is kept, its label NaN: predict needs no label, and train and eval leave such rows out.
+    if (this.missingValues.has(cell)) {
+      labels.push(NaN);
+      return;
+    }
     if (this.names === null) {
       if (NUMBER.test(cell) || this.options.labelType === 'number') {
         labels.push(toNumber(cell, line, column));
         return;
       }
-      if (cell === '') throw new Error(`parseDelimited: line ${line}, column ${column}: empty field`);
       // The first name: the numbers read so far become names too ("1" and "1.0" are one class).
       this.names = new Map();
-      for (let i = 0; i < labels.length; i++) labels.data[i] = this.idOf(String(labels.data[i]));
+      for (let i = 0; i < labels.length; i++) if (labels.data[i] === labels.data[i]) labels.data[i] = this.idOf(String(labels.data[i]));
     }
-    if (cell === '') throw new Error(`parseDelimited: line ${line}, column ${column}: empty label`);
     labels.push(this.idOf(NUMBER.test(cell) && this.options.labelType !== 'name' ? String(Number(cell)) : cell));
   }
 
@@ -376,7 +383,7 @@ export class DelimitedReader {
     const sorted = [...byId].sort(compareNames);
     const rank = new Map(sorted.map((name, i) => [name, i]));
     const remap = byId.map((name) => rank.get(name)!);
-    return { labels: Array.from(labels, (id) => remap[id]), labelNames: sorted };
+    return { labels: Array.from(labels, (id) => (id === id ? remap[id] : NaN)), labelNames: sorted };
   }
 }
 

@@ -142,7 +142,7 @@ describe('failures while running exit with 1 and name the file, line and column'
 
   it('data that do not fit the model: too few columns, an unknown class', () => {
     const narrow = file('narrow.csv', '1,2,1\n3,4,2\n');
-    expect(cli(['eval', '--model', model, '--data', narrow]).stderr).toBe(`backprop-wasm eval: ${narrow}: 2 feature columns besides the label column (2), but the model has 7 inputs\n`);
+    expect(cli(['eval', '--model', model, '--data', narrow]).stderr).toBe(`backprop-wasm eval: loadDelimited: ${narrow}: 2 feature columns besides the label column (2) on line 1, but the training file had 7 and the label column (7)\n`);
     // The bad label is on line 5 of the file (after a header and a blank line), the third data row.
     const unknown = file('unknown.csv', 'a,b,c,d,e,f,g,variety\n1,2,3,4,5,6,7,2\n\n1,2,3,4,5,6,7,3\n1,2,3,4,5,6,7,9\n');
     expect(cli(['eval', '--model', model, '--data', unknown])).toMatchObject({

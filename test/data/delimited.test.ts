@@ -166,7 +166,9 @@ describe('class labels given as names', () => {
     expect(() => parseDelimited('1,2,0\n3,4,cat\n', { labelColumn: -1, labelType: 'number' })).toThrow(/line 2, column 3: "cat" is not a number/);
     const named = parseDelimited('1,2,3\n3,4,1\n', { labelColumn: -1, labelType: 'name' });
     expect([named.labels, named.labelNames]).toEqual([[1, 0], ['1', '3']]);
-    expect(() => parseDelimited('1,2,a\n3,4,\n', { labelColumn: -1 })).toThrow(/line 2, column 3: empty label/);
+    // A missing label is NaN, whichever the label type: the row has no label.
+    expect(parseDelimited('1,2,a\n3,4,\n5,6,NA\n7,8,b\n', { labelColumn: -1 })).toMatchObject({ labels: [0, NaN, NaN, 1], labelNames: ['a', 'b'] });
+    expect(parseDelimited('1,2,5\n3,4,?\n', { labelColumn: -1, labelType: 'number' }).labels).toEqual([5, NaN]);
     expect(() => parseDelimited('1,2', { labelType: 'names' as never })).toThrow(/options.labelType must be 'auto', 'number' or 'name', got "names"/);
   });
 

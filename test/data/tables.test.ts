@@ -158,7 +158,7 @@ describe('a preparation fitted on some rows and applied to another file', () => 
       /^parseDelimited: line 2, column 1: "purple" is not one of the 2 categories of column 'colour' \(blue, red\), and unknown categories are refused as missing values are/,
     );
     expect(() => parseDelimited('size,colour\n7,red\n', { preparation: saved })).toThrow(/^parseDelimited: column 0 is named 'size', where the training file had 'colour'; the columns must be the training file's, in its order$/);
-    expect(() => parseDelimited('red,7,a,1\n', { preparation: saved })).toThrow(/^parseDelimited: 4 feature columns \(and no label column\), but the training file had 2 and the label column \(2\)$/);
+    expect(() => parseDelimited('red,7,a,1\n', { preparation: saved })).toThrow(/^parseDelimited: 4 feature columns \(and no label column\) on line 1, but the training file had 2 and the label column \(2\)$/);
     expect(() => parseDelimited('red,x\n', { preparation: saved })).toThrow(/^parseDelimited: line 1, column 2: "x" is not a number \(column index 1 held numbers in the rows the table preparation was fitted on\)$/);
     expect(() => parseDelimited('red,1\n', { preparation: saved, ignoreColumns: [0] })).toThrow(/options.ignoreColumns goes without options.preparation/);
   });
