@@ -67,6 +67,9 @@ describe('train on the penguins: text one-hot encoded, NA filled in, a test part
     const validation = cli(['eval', '--model', model, '--data', penguins, '--rows', 'validation']).stdout;
     expect(validation).toContain(`loss ${net.meta.training!.valLoss}`.slice(0, 11));
     expect(validation).toContain(`accuracy ${percent(net.meta.training!.valAccuracy as number)}`);
+    const info = cli(['info', '--model', model]).stdout;
+    expect(info).toContain("columns: the training file had 8; 5 number columns, text one-hot encoded: 'island' (Biscoe, Dream, Torgersen); 'sex' (female, male)\n");
+    expect(info).toContain(`held out: 70 validation rows (0.2), 69 test rows (0.2) of the training file's 344, stratified, seed 1; rows fingerprint ${read.fingerprint}`);
     // The whole file mixes in the training rows, and eval says so.
     expect(cli(['eval', '--model', model, '--data', penguins]).stdout).toContain("note: this is the model's training file: 205 of its 344 rows were trained on; --rows validation or --rows test scores only the held-out ones\n");
     net.dispose();
