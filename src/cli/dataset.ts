@@ -104,7 +104,15 @@ export async function loadDataset(flags: Flags, options: LoadOptions): Promise<D
     const fallback = labels === 'required' && trained !== null ? (trained === preparation.width - 1 ? -1 : trained) : undefined;
     const column = read.labelColumn ?? fallback;
     const given = read.labelColumn !== undefined;
-    Object.assign(readOptions, { preparation, missing: read.missing, labelColumn: column === undefined ? undefined : (width: number) => checkedLabel(column, width, data, given) });
+    const labelColumn = (width: number) => {
+      // The training file's columns less the label's: nothing to score against.
+      if (!given && labels === 'required' && trained !== null && width === preparation.width - 1) {
+        const name = preparation.header?.[trained];
+        throw new Error(`${data} has the training file's columns without its label column (${name ? `'${name}', ` : ''}column ${trained}); scoring needs the labels`);
+      }
+      return checkedLabel(column!, width, data, given);
+    };
+    Object.assign(readOptions, { preparation, missing: read.missing, labelColumn: column === undefined ? undefined : labelColumn });
   } else {
     // A model saved without a preparation takes numbers only, and says nothing of missing values.
     const column = read.labelColumn ?? (options.model.labelColumn === undefined || options.model.labelColumn === inputs ? -1 : options.model.labelColumn);

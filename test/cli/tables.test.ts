@@ -90,7 +90,9 @@ describe('train on the penguins: text one-hot encoded, NA filled in, a test part
     expect(head).toBe('predicted,p(Adelie),p(Chinstrap),p(Gentoo)');
     csv.forEach((line, i) => expect(line.split(',').slice(1).map(Number)).toEqual(Array.from(out.subarray(3 * i, 3 * i + 3))));
     expect(csv.map((l) => l.split(',')[0])).toEqual(['Adelie', 'Adelie', 'Gentoo', 'Chinstrap']);
-    // Stricter than training: the unknown island refused, by line and column.
+    // eval needs the labels this file lacks, and says so.
+    expect(cli(['eval', '--model', model, '--data', raw])).toMatchObject({ status: 1, stderr: `backprop-wasm eval: ${raw} has the training file's columns without its label column ('species', column 0); scoring needs the labels\n` });
+    // Stricter than training: the first missing value refused, by line and column.
     expect(cli(['predict', '--model', model, '--data', raw, '--missing', 'refuse'])).toMatchObject({
       status: 1,
       stderr: expect.stringMatching(/^backprop-wasm predict: loadDelimited: .*new-penguins.csv: line 3, column 2: "NA" is a missing value \(missing values are refused: --missing refuse\)\n$/),
