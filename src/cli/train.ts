@@ -92,6 +92,8 @@ Training
 
 Example
   backprop-wasm train --data seeds.txt --layers 16 --standardize --epochs 60 --seed 1 --out seeds.json
+  backprop-wasm train --data penguins.csv --label-column species --standardize --test 0.2 --out penguins.json
+  backprop-wasm train --data wine_data.csv --skip-rows 1 --standardize --out wine.json
   backprop-wasm train --data mnist --classes 5,8 --layers 196 --epochs 1 --out five-eight.json`,
   run: runTrain,
 };
