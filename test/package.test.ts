@@ -20,7 +20,10 @@ describe('the packed npm package', () => {
   it('installs from its tarball and trains from plain Node ESM with the wasm found automatically', () => {
     // The build is done before the tests run (npm install / npm ci run it): pack what was built.
     expect(existsSync(join(root, 'build', 'kernels.wasm'))).toBe(true);
-    const packed = JSON.parse(npm(['pack', '--json', '--ignore-scripts', '--pack-destination', work], root)) as { filename: string; files: { path: string }[] }[];
+    const packed = JSON.parse(npm(['pack', '--json', '--ignore-scripts', '--pack-destination', work], root)) as {
+      filename: string;
+      files: { path: string }[];
+    }[];
     const files = packed[0].files.map((f) => f.path);
     expect(files).toContain('build/kernels.wasm');
     expect(files).toContain('dist/index.js');
@@ -44,7 +47,11 @@ const history = await net.fit(x, y, { epochs: 500, batchSize: 4, learningRate: 0
 console.log(JSON.stringify({ backend: net.backend, predictions: Array.from(net.predict(x).data), loss: history.at(-1).loss }));
 `,
     );
-    const out = JSON.parse(execFileSync('node', ['main.js'], { cwd: app, encoding: 'utf8' }).trim()) as { backend: string; predictions: number[]; loss: number };
+    const out = JSON.parse(execFileSync('node', ['main.js'], { cwd: app, encoding: 'utf8' }).trim()) as {
+      backend: string;
+      predictions: number[];
+      loss: number;
+    };
     expect(out.backend).toBe('wasm');
     expect(out.predictions.map((p) => (p >= 0.5 ? 1 : 0))).toEqual([0, 1, 1, 0]);
     expect(out.loss).toBeLessThan(0.1);

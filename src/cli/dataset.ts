@@ -108,14 +108,18 @@ export async function loadDataset(flags: Flags, options: LoadOptions): Promise<D
       // The training file's columns less the label's: nothing to score against.
       if (!given && labels === 'required' && trained !== null && width === preparation.width - 1) {
         const name = preparation.header?.[trained];
-        throw new Error(`${data} has the training file's columns without its label column (${name ? `'${name}', ` : ''}column ${trained}); scoring needs the labels`);
+        throw new Error(
+          `${data} has the training file's columns without its label column (${name ? `'${name}', ` : ''}column ${trained}); scoring needs the labels`,
+        );
       }
       return checkedLabel(column!, width, data, given);
     };
     Object.assign(readOptions, { preparation, missing: read.missing, labelColumn: column === undefined ? undefined : labelColumn });
   } else {
     // A model saved without a preparation takes numbers only, and says nothing of missing values.
-    const column = read.labelColumn ?? (options.model.labelColumn === undefined || options.model.labelColumn === inputs ? -1 : options.model.labelColumn);
+    const column =
+      read.labelColumn ??
+      (options.model.labelColumn === undefined || options.model.labelColumn === inputs ? -1 : options.model.labelColumn);
     const given = read.labelColumn !== undefined;
     const labelColumn = (width: number): ColumnRef | undefined => {
       // Optional labels: a file of exactly `inputs` columns holds the features only.
@@ -129,7 +133,10 @@ export async function loadDataset(flags: Flags, options: LoadOptions): Promise<D
   });
   if (preparation === undefined) {
     const text = file.preparation.columns.find((c) => c.kind === 'categories');
-    if (text !== undefined) throw new Error(`${data}: column ${text.column} holds text, but this model was saved without a table preparation (not by backprop-wasm train) and takes numbers only`);
+    if (text !== undefined)
+      throw new Error(
+        `${data}: column ${text.column} holds text, but this model was saved without a table preparation (not by backprop-wasm train) and takes numbers only`,
+      );
   }
   const lc = file.labelColumn;
   const names = file.labelNames;
@@ -150,7 +157,8 @@ export async function loadDataset(flags: Flags, options: LoadOptions): Promise<D
 export async function loadTrainingData(flags: Flags, digits: number[] | undefined): Promise<TrainingData> {
   const data = stringFlag(flags, 'data', true);
   if (data === 'mnist') {
-    for (const flag of Object.keys(COLUMN_FLAGS)) if (flags[flag] !== undefined) throw new UsageError(`--${flag} is for data files; --data mnist has no columns to choose`);
+    for (const flag of Object.keys(COLUMN_FLAGS))
+      if (flags[flag] !== undefined) throw new UsageError(`--${flag} is for data files; --data mnist has no columns to choose`);
     const set = await loadMnistSet(flags, 'train', digits);
     return { ...set, table: null, labels: set.labels!, fingerprint: null, rows: set.x.rows };
   }
@@ -195,7 +203,10 @@ function labelsOf(labels: number[], names: string[] | null): (number | string | 
  * The rows that have a label, and a line saying how many do not (they cannot be trained on or
  * scored, and are left out), or null when every row has one.
  */
-export function labelledRows(labels: readonly (number | string | null)[], lines: ArrayLike<number> | null): { rows: Uint32Array; note: string } | null {
+export function labelledRows(
+  labels: readonly (number | string | null)[],
+  lines: ArrayLike<number> | null,
+): { rows: Uint32Array; note: string } | null {
   const rows: number[] = [];
   labels.forEach((l, r) => l !== null && rows.push(r));
   const missing = labels.length - rows.length;
@@ -203,11 +214,17 @@ export function labelledRows(labels: readonly (number | string | null)[], lines:
   if (rows.length === 0) throw new Error('every label is a missing value: there is nothing to learn from or to score');
   const first = labels.indexOf(null);
   const where = lines ? `line ${lines[first]}` : `row ${first + 1}`;
-  return { rows: Uint32Array.from(rows), note: `labels: ${missing} row${missing === 1 ? '' : 's'} without a label (a missing value, the first on ${where}) left out` };
+  return {
+    rows: Uint32Array.from(rows),
+    note: `labels: ${missing} row${missing === 1 ? '' : 's'} without a label (a missing value, the first on ${where}) left out`,
+  };
 }
 
 /** The reading flags of a data file, checked. */
-function fileFlags(flags: Flags, data: string): { delimiter?: string; header?: boolean; skipRows?: number; missing?: MissingPolicy; labelColumn?: ColumnRef } {
+function fileFlags(
+  flags: Flags,
+  data: string,
+): { delimiter?: string; header?: boolean; skipRows?: number; missing?: MissingPolicy; labelColumn?: ColumnRef } {
   if (flags['mnist-dir'] !== undefined) throw new UsageError('--mnist-dir goes with --data mnist');
   if (flags.set !== undefined) throw new UsageError(`--set picks an MNIST split; ${data} is used whole`);
   if (flags.header && flags['no-header']) throw new UsageError('--header and --no-header contradict each other');
@@ -216,7 +233,8 @@ function fileFlags(flags: Flags, data: string): { delimiter?: string; header?: b
   if (d !== undefined && d.length !== 1) throw new UsageError(`--delimiter must be one character (or 'tab'), got '${delimiter}'`);
   const label = stringFlag(flags, 'label-column');
   // Digits are an index (the way it has always been given); anything else names a column of the header.
-  const labelColumn = label === undefined ? undefined : /^\s*[+-]?\d+\s*$/.test(label) ? numberFlag(flags, 'label-column', -1, { integer: true }) : label;
+  const labelColumn =
+    label === undefined ? undefined : /^\s*[+-]?\d+\s*$/.test(label) ? numberFlag(flags, 'label-column', -1, { integer: true }) : label;
   return {
     delimiter: d,
     header: flags.header ? true : flags['no-header'] ? false : undefined,
@@ -230,8 +248,13 @@ function fileFlags(flags: Flags, data: string): { delimiter?: string; header?: b
 function checkedLabel(column: ColumnRef, width: number, data: string, given: boolean): ColumnRef {
   if (typeof column === 'string' || (column >= -width && column < width)) return column;
   const range = width === 1 ? '0, or -1' : `0 to ${width - 1}, or ${-width} to -1 counting from the end`;
-  if (given) throw new UsageError(`--label-column ${column} is not a column of ${data}, which has ${width} column${width === 1 ? '' : 's'} (${range})`);
-  throw new Error(`${data}: the label column ${column} (where the model's training file had it) is not one of this file's ${width} columns`);
+  if (given)
+    throw new UsageError(
+      `--label-column ${column} is not a column of ${data}, which has ${width} column${width === 1 ? '' : 's'} (${range})`,
+    );
+  throw new Error(
+    `${data}: the label column ${column} (where the model's training file had it) is not one of this file's ${width} columns`,
+  );
 }
 
 /** A comma-separated list of column names or 0-based indices. */
@@ -240,7 +263,8 @@ function columnList(flags: Flags, name: string): string[] | undefined {
   if (text === undefined) return undefined;
   const parts = text.split(',').map((p) => p.trim());
   const empty = parts.findIndex((p) => p === '');
-  if (empty >= 0) throw new UsageError(`--${name} must be a comma-separated list of column names or 0-based indices; item ${empty + 1} is empty`);
+  if (empty >= 0)
+    throw new UsageError(`--${name} must be a comma-separated list of column names or 0-based indices; item ${empty + 1} is empty`);
   return parts;
 }
 

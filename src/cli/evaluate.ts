@@ -41,7 +41,8 @@ Example
 
 async function runEval(flags: Flags): Promise<void> {
   const part = choiceFlag(flags, 'rows', ['all', 'training', 'validation', 'test'] as const) ?? 'all';
-  if (part !== 'all' && flags.data === 'mnist') throw new UsageError(`--rows ${part} picks rows of the model's training file; MNIST has its own test set (--set test)`);
+  if (part !== 'all' && flags.data === 'mnist')
+    throw new UsageError(`--rows ${part} picks rows of the model's training file; MNIST has its own test set (--set test)`);
   const net = await openModel(flags);
   try {
     const task = labelledTask(net, flags);
@@ -58,18 +59,25 @@ async function runEval(flags: Flags): Promise<void> {
     const record = net.meta.split;
     let which = `${all.x.rows} rows${keep ? `, ${x.rows} with a label` : ''}`;
     if (part !== 'all') {
-      if (record === undefined) throw new Error(`model ${flags.model} records no held-out rows (it was trained with --validation 0 and no --test, or not by backprop-wasm train), so --rows ${part} has nothing to pick`);
+      if (record === undefined)
+        throw new Error(
+          `model ${flags.model} records no held-out rows (it was trained with --validation 0 and no --test, or not by backprop-wasm train), so --rows ${part} has nothing to pick`,
+        );
       const rows = heldOutRows(record, part, y, all.fingerprint!, all.name);
       which = `${rows.length} of ${x.rows} ${keep ? 'labelled ' : ''}rows (the ${part} rows train ${part === 'training' ? 'trained on' : 'held out'}, seed ${record.seed})`;
       x = selectRows(x, rows);
       y = selectRows(y, rows);
     }
-    say(`model: ${flags.model} (${net.layers.join('-')}, ${net.activations[net.activations.length - 1]} output, ${net.loss}), run on ${describeKernels(net)}`);
+    say(
+      `model: ${flags.model} (${net.layers.join('-')}, ${net.activations[net.activations.length - 1]} output, ${net.loss}), run on ${describeKernels(net)}`,
+    );
     say(`data: ${all.name}: ${which}`);
     if (labelled) say(labelled.note);
     if (part === 'all' && record !== undefined && all.fingerprint === record.fingerprint && labels.length === record.rows) {
       const trained = record.rows - record.validationRows - record.testRows;
-      say(`note: this is the model's training file: ${trained} of its ${record.rows} rows were trained on; --rows validation${record.testRows > 0 ? ' or --rows test' : ''} scores only the held-out ones`);
+      say(
+        `note: this is the model's training file: ${trained} of its ${record.rows} rows were trained on; --rows validation${record.testRows > 0 ? ' or --rows test' : ''} scores only the held-out ones`,
+      );
     }
     const out = net.predict(x).data;
     if (task.kind === 'regression') {
@@ -82,7 +90,9 @@ async function runEval(flags: Flags): Promise<void> {
         abs += Math.abs(pred[r] - y.data[r]);
       }
       const mse = net.meta.targetScaling ? se / x.rows : net.evaluate(x, y).loss;
-      say(`loss (mean squared error) ${mse.toPrecision(6)}, root mean squared error ${Math.sqrt(mse).toPrecision(6)}, mean absolute error ${(abs / x.rows).toPrecision(6)}`);
+      say(
+        `loss (mean squared error) ${mse.toPrecision(6)}, root mean squared error ${Math.sqrt(mse).toPrecision(6)}, mean absolute error ${(abs / x.rows).toPrecision(6)}`,
+      );
       return;
     }
     const { loss, accuracy } = net.evaluate(x, y);

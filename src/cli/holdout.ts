@@ -84,7 +84,13 @@ export function holdoutRecord(h: Holdout, recipe: HoldoutRecipe, rows: number, f
  * The rows of one part, redrawn from the record for a file of `rows` data rows with `fingerprint`
  * and targets `y`; an error when that is not the file, or the redraw is not the draw recorded.
  */
-export function heldOutRows(record: HoldoutRecord, part: 'training' | 'validation' | 'test', y: Matrix, fingerprint: string, name: string): Uint32Array {
+export function heldOutRows(
+  record: HoldoutRecord,
+  part: 'training' | 'validation' | 'test',
+  y: Matrix,
+  fingerprint: string,
+  name: string,
+): Uint32Array {
   if (record.rows !== y.rows || record.fingerprint !== fingerprint) {
     throw new Error(
       `${name} is not the file the model was trained on: it has ${y.rows} data rows (fingerprint ${fingerprint}), the training file had ${record.rows} (fingerprint ${record.fingerprint}); --rows ${part} picks rows of that file`,
@@ -92,7 +98,9 @@ export function heldOutRows(record: HoldoutRecord, part: 'training' | 'validatio
   }
   const h = holdOut(y, record);
   if (checkOf(h) !== record.check) {
-    throw new Error(`the ${part} rows redrawn from seed ${record.seed} are not the ones the model recorded (check ${checkOf(h)}, recorded ${record.check}); this version of backprop-wasm draws them differently from the one that trained the model`);
+    throw new Error(
+      `the ${part} rows redrawn from seed ${record.seed} are not the ones the model recorded (check ${checkOf(h)}, recorded ${record.check}); this version of backprop-wasm draws them differently from the one that trained the model`,
+    );
   }
   const rows = part === 'training' ? h.train : part === 'validation' ? h.validation : h.test;
   if (rows === null) {

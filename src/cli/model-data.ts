@@ -42,8 +42,10 @@ export function modelTask(net: ANN): Task {
 export function inferredClasses(net: ANN): { classes: number[]; from: string } | null {
   const outputs = net.layers[net.layers.length - 1];
   const output = net.activations[net.activations.length - 1];
-  if (output === 'softmax' && outputs >= 2) return { classes: Array.from({ length: outputs }, (_, i) => i), from: `the softmax output of ${outputs} units` };
-  if (outputs === 1 && output === 'sigmoid' && net.loss === 'binaryCrossEntropy') return { classes: [0, 1], from: 'the one sigmoid output trained with binary cross-entropy' };
+  if (output === 'softmax' && outputs >= 2)
+    return { classes: Array.from({ length: outputs }, (_, i) => i), from: `the softmax output of ${outputs} units` };
+  if (outputs === 1 && output === 'sigmoid' && net.loss === 'binaryCrossEntropy')
+    return { classes: [0, 1], from: 'the one sigmoid output trained with binary cross-entropy' };
   return null;
 }
 
@@ -56,7 +58,9 @@ export function labelledTask(net: ANN, flags: Flags): Task {
   const outputs = net.layers[net.layers.length - 1];
   if (task.kind === 'regression' && outputs !== 1) {
     const head = `${net.activations[net.activations.length - 1]} output, ${net.loss}`;
-    throw new Error(`model ${flags.model}: ${outputs} outputs (${head}) and no classes recorded, so one label per row cannot be compared with them; net.evaluate(x, y) in the API takes targets of ${outputs} columns`);
+    throw new Error(
+      `model ${flags.model}: ${outputs} outputs (${head}) and no classes recorded, so one label per row cannot be compared with them; net.evaluate(x, y) in the API takes targets of ${outputs} columns`,
+    );
   }
   return task;
 }
@@ -70,21 +74,31 @@ export function labelledTask(net: ANN, flags: Flags): Task {
  */
 export async function loadForModel(flags: Flags, net: ANN, labels: 'required' | 'optional'): Promise<Dataset> {
   for (const flag of ['ignore-columns', 'feature-columns']) {
-    if (flags[flag] !== undefined) throw new UsageError(`--${flag} chooses the columns to train on; the model reads the columns it was trained on`);
+    if (flags[flag] !== undefined)
+      throw new UsageError(`--${flag} chooses the columns to train on; the model reads the columns it was trained on`);
   }
   const set = choiceFlag(flags, 'set', ['train', 'test'] as const) ?? 'test';
   const classes = net.meta.classes;
-  const digits = classes?.every((c) => typeof c === 'number' && Number.isInteger(c) && c >= 0 && c <= 9) ? (classes as number[]) : undefined;
+  const digits = classes?.every((c) => typeof c === 'number' && Number.isInteger(c) && c >= 0 && c <= 9)
+    ? (classes as number[])
+    : undefined;
   const inputs = net.layers[0];
   const { preparation, labelColumn } = net.meta;
   const data = await loadDataset(flags, { set, digits, model: { preparation, inputs, labelColumn, labels } });
   if (data.x.cols !== inputs) {
-    const without = data.labelColumn !== null ? ` besides the label column (${data.labelColumn})` : labels === 'optional' ? ` (and no label column: that would make ${inputs + 1})` : '';
+    const without =
+      data.labelColumn !== null
+        ? ` besides the label column (${data.labelColumn})`
+        : labels === 'optional'
+          ? ` (and no label column: that would make ${inputs + 1})`
+          : '';
     throw new Error(`${data.name}: ${data.x.cols} feature columns${without}, but the model has ${inputs} inputs`);
   }
   if (labels === 'required' && data.labels === null) {
     const target = net.meta.target !== undefined ? `'${net.meta.target}', ` : '';
-    throw new Error(`${data.name} has no label column: its columns are the training file's without the label (${target}column ${preparation?.labelColumn}), and ${flags.model} can only be scored on labelled rows`);
+    throw new Error(
+      `${data.name} has no label column: its columns are the training file's without the label (${target}column ${preparation?.labelColumn}), and ${flags.model} can only be scored on labelled rows`,
+    );
   }
   return data;
 }
@@ -93,6 +107,8 @@ export async function loadForModel(flags: Flags, net: ANN, labels: 'required' | 
 export function warnUnseen(data: Dataset, preparation: { missing: string } | undefined): void {
   const u = data.unseen;
   if (u === null) return;
-  const fill = preparation?.missing === 'refuse' ? '' : ', encoded as missing values are (the training rows\' category frequencies)';
-  process.stderr.write(`warning: ${data.name}: ${u.count} cell${u.count === 1 ? '' : 's'} of categories the training rows did not have${fill}; the first on line ${u.line}, column ${u.column + 1}: ${JSON.stringify(u.value)}\n`);
+  const fill = preparation?.missing === 'refuse' ? '' : ", encoded as missing values are (the training rows' category frequencies)";
+  process.stderr.write(
+    `warning: ${data.name}: ${u.count} cell${u.count === 1 ? '' : 's'} of categories the training rows did not have${fill}; the first on line ${u.line}, column ${u.column + 1}: ${JSON.stringify(u.value)}\n`,
+  );
 }

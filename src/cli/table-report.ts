@@ -14,7 +14,9 @@ export function describeColumns(table: Table, prep: TablePreparation): string[] 
   const left = Array.from({ length: table.width }, (_, c) => c).filter((c) => c !== table.labelColumn && !read.has(c));
   const text = prep.columns.filter((c) => c.kind === 'categories');
   if (left.length > 0 || text.length > 0) {
-    const parts = [`columns: ${table.columns.length} feature column${table.columns.length === 1 ? '' : 's'} → ${prep.inputs} network inputs`];
+    const parts = [
+      `columns: ${table.columns.length} feature column${table.columns.length === 1 ? '' : 's'} → ${prep.inputs} network inputs`,
+    ];
     if (text.length > 0) {
       const shown = text.map((c) => `${called(c.column, table.header)} (${c.kind === 'categories' ? c.categories.length : 0} categories)`);
       parts.push(`text one-hot encoded: ${shown.join(', ')}`);
@@ -26,7 +28,9 @@ export function describeColumns(table: Table, prep: TablePreparation): string[] 
   if (missing.length > 0) {
     const counts = missing.map((c) => `${called(c.column, table.header)} ${c.missing}`).join(', ');
     const total = missing.reduce((n, c) => n + c.missing, 0);
-    lines.push(`missing values: ${total} (${counts}), filled in with the training rows' mean (for text, their category frequencies); --missing refuse refuses them`);
+    lines.push(
+      `missing values: ${total} (${counts}), filled in with the training rows' mean (for text, their category frequencies); --missing refuse refuses them`,
+    );
   }
   return lines;
 }
@@ -35,5 +39,7 @@ export function describeColumns(table: Table, prep: TablePreparation): string[] 
 export function describeUnseen(unseen: Unseen): string[] {
   if (unseen === null) return [];
   const { count, line, column, value } = unseen;
-  return [`note: ${count} held-out cell${count === 1 ? '' : 's'} of categories the training rows lack, encoded as missing values are (the first on line ${line}, column ${column + 1}: ${JSON.stringify(value)})`];
+  return [
+    `note: ${count} held-out cell${count === 1 ? '' : 's'} of categories the training rows lack, encoded as missing values are (the first on line ${line}, column ${column + 1}: ${JSON.stringify(value)})`,
+  ];
 }

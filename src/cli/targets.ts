@@ -35,15 +35,23 @@ export function decideTask(labels: readonly (number | string)[], asked?: 'classi
  * shows up here as "regression, because … holds 187 distinct real numbers" instead of as a loss
  * of 1e23. `column` is how to call the label column ("'variety'", or "column 7").
  */
-export function explainTask(task: Task, labels: readonly (number | string)[], asked: 'classify' | 'regress' | undefined, column: string): string {
+export function explainTask(
+  task: Task,
+  labels: readonly (number | string)[],
+  asked: 'classify' | 'regress' | undefined,
+  column: string,
+): string {
   if (asked !== undefined) return `task: ${task.kind}, as --task ${asked} asks`;
   const distinct = new Set(labels).size;
   if (task.kind === 'regression') {
     const integers = labels.every((v) => Number.isInteger(v));
-    const what = integers ? `${distinct} distinct integers (more than ${MAX_CODED_CLASSES}: quantities, not class codes)` : `${distinct} distinct real numbers`;
+    const what = integers
+      ? `${distinct} distinct integers (more than ${MAX_CODED_CLASSES}: quantities, not class codes)`
+      : `${distinct} distinct real numbers`;
     return `task: regression, because the label column ${column} holds ${what}; pass --task classify to treat them as classes`;
   }
-  if (labels.some((l) => typeof l === 'string')) return `task: classification, because the label column ${column} holds names (${distinct} distinct)`;
+  if (labels.some((l) => typeof l === 'string'))
+    return `task: classification, because the label column ${column} holds names (${distinct} distinct)`;
   return `task: classification, because the label column ${column} holds ${distinct} distinct integers (up to ${MAX_CODED_CLASSES} are read as class codes); pass --task regress to treat them as numbers`;
 }
 
@@ -56,9 +64,15 @@ export function chooseHead(task: Task, output?: ActivationName, loss?: LossName)
   const classes = task.kind === 'classification';
   if (output && loss) return { output, loss };
   if (loss) return { output: loss === 'categoricalCrossEntropy' ? 'softmax' : classes ? 'sigmoid' : 'identity', loss };
-  if (output) return { output, loss: output === 'softmax' ? 'categoricalCrossEntropy' : classes && output === 'sigmoid' ? 'binaryCrossEntropy' : 'meanSquaredError' };
+  if (output)
+    return {
+      output,
+      loss: output === 'softmax' ? 'categoricalCrossEntropy' : classes && output === 'sigmoid' ? 'binaryCrossEntropy' : 'meanSquaredError',
+    };
   if (!classes) return { output: 'identity', loss: 'meanSquaredError' };
-  return task.classes.length === 2 ? { output: 'sigmoid', loss: 'binaryCrossEntropy' } : { output: 'softmax', loss: 'categoricalCrossEntropy' };
+  return task.classes.length === 2
+    ? { output: 'sigmoid', loss: 'binaryCrossEntropy' }
+    : { output: 'softmax', loss: 'categoricalCrossEntropy' };
 }
 
 /** One output for two classes (P of the second), unless a softmax must spread over both; one per class otherwise. */
@@ -73,7 +87,13 @@ const key = (v: number | string) => String(v);
  * The targets for `labels`: class indices (one output) or one-hot rows, or the numbers themselves.
  * A label the classes do not include is an error naming its line in the file (`lines`), or its row.
  */
-export function targets(task: Task, labels: readonly (number | string)[], outputs: number, what: string, lines: ArrayLike<number> | null = null): Matrix {
+export function targets(
+  task: Task,
+  labels: readonly (number | string)[],
+  outputs: number,
+  what: string,
+  lines: ArrayLike<number> | null = null,
+): Matrix {
   const y = new Float64Array(labels.length * outputs);
   const at = (r: number) => (lines ? `line ${lines[r]}` : `row ${r + 1}`);
   if (task.kind === 'regression') {
@@ -87,7 +107,10 @@ export function targets(task: Task, labels: readonly (number | string)[], output
   const index = new Map(task.classes.map((c, i) => [key(c), i]));
   labels.forEach((v, r) => {
     const c = index.get(key(v));
-    if (c === undefined) throw new Error(`${what}: ${at(r)} has the label ${JSON.stringify(v)}, which is not one of the model's classes (${task.classes.join(', ')})`);
+    if (c === undefined)
+      throw new Error(
+        `${what}: ${at(r)} has the label ${JSON.stringify(v)}, which is not one of the model's classes (${task.classes.join(', ')})`,
+      );
     if (outputs === 1) y[r] = c;
     else y[r * outputs + c] = 1;
   });

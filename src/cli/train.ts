@@ -101,7 +101,8 @@ Example
 /** Every flag of train, checked before any data are read. */
 function readFlags(flags: Flags) {
   const isMnist = flags.data === 'mnist';
-  if (flags.classes !== undefined && !isMnist) throw new UsageError('--classes picks MNIST digits; with a file, every label found is a class');
+  if (flags.classes !== undefined && !isMnist)
+    throw new UsageError('--classes picks MNIST digits; with a file, every label found is a class');
   const digits = isMnist ? intListFlag(flags, 'classes', [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], 0) : undefined;
   if (digits && (digits.some((d) => d > 9) || new Set(digits).size !== digits.length || digits.length < 2)) {
     throw new UsageError(`--classes must list at least two distinct digits 0–9, got '${flags.classes}'`);
@@ -133,9 +134,30 @@ function readFlags(flags: Flags) {
 
 async function runTrain(flags: Flags): Promise<void> {
   const f = readFlags(flags);
-  const { digits, hidden, activation, askedOutput, askedLoss, askedTask, epochs, batchSize, learningRate, momentum, seed, validation, test, precision, backend, out } = f;
-  if (validation + test >= 1) throw new UsageError(`--validation ${validation} and --test ${test} hold out ${validation + test} of the rows, leaving none to train on`);
-  if (test > 0 && flags.data === 'mnist') throw new UsageError('--test holds rows of a file out; MNIST has its own test set, which eval --data mnist scores');
+  const {
+    digits,
+    hidden,
+    activation,
+    askedOutput,
+    askedLoss,
+    askedTask,
+    epochs,
+    batchSize,
+    learningRate,
+    momentum,
+    seed,
+    validation,
+    test,
+    precision,
+    backend,
+    out,
+  } = f;
+  if (validation + test >= 1)
+    throw new UsageError(
+      `--validation ${validation} and --test ${test} hold out ${validation + test} of the rows, leaving none to train on`,
+    );
+  if (test > 0 && flags.data === 'mnist')
+    throw new UsageError('--test holds rows of a file out; MNIST has its own test set, which eval --data mnist scores');
   await checkWritable(out);
 
   const started = performance.now();
@@ -152,7 +174,8 @@ async function runTrain(flags: Flags): Promise<void> {
     const flag = askedLoss ? `--loss ${flags.loss}` : `--output ${flags.output}`;
     throw new UsageError(`${flag} needs class labels, but ${data.name} has numeric targets (use --task classify if they are class codes)`);
   }
-  if (task.kind === 'classification' && f.targetScaling !== undefined) throw new UsageError(`--target-scaling is for regression, but ${data.name} has class labels`);
+  if (task.kind === 'classification' && f.targetScaling !== undefined)
+    throw new UsageError(`--target-scaling is for regression, but ${data.name} has class labels`);
   const outputs = outputCount(task, output);
   const y = targets(task, labels, outputs, data.name, lines);
   const featureColumns = data.table ? data.table.columns.length : data.x!.cols;
@@ -163,7 +186,10 @@ async function runTrain(flags: Flags): Promise<void> {
   const recipe: HoldoutRecipe = { validation, test, seed, stratified: task.kind === 'classification' };
   const parts = split(y, recipe);
   if (parts.validation || parts.test) {
-    const held = [parts.validation ? `${parts.validation.length} validation rows` : '', parts.test ? `${parts.test.length} test rows` : ''].filter(Boolean);
+    const held = [
+      parts.validation ? `${parts.validation.length} validation rows` : '',
+      parts.test ? `${parts.test.length} test rows` : '',
+    ].filter(Boolean);
     say(`split: ${parts.train.length} training rows, ${held.join(', ')} (${recipe.stratified ? 'stratified, ' : ''}seed ${seed})`);
   }
   const prepared = prepare(data, keep ? parts.train.map((k) => keep[k]) : parts.train, f.missing);
@@ -172,16 +198,30 @@ async function runTrain(flags: Flags): Promise<void> {
   if (data.table && preparation) for (const line of [...describeColumns(data.table, preparation), ...describeUnseen(unseen)]) say(line);
   const scaling = task.kind === 'regression' && f.targetScaling !== 'none' ? fitTargetScaling(y, parts.train) : null;
   const fitY = scaling ? scaleTargets(y, scaling) : y;
-  const part = (rows: Uint32Array | null): Part | null => (rows === null ? null : { x: selectRows(x, rows), y: selectRows(fitY, rows), raw: selectRows(y, rows) });
+  const part = (rows: Uint32Array | null): Part | null =>
+    rows === null ? null : { x: selectRows(x, rows), y: selectRows(fitY, rows), raw: selectRows(y, rows) };
   const trainPart = part(parts.train)!;
   const validationPart = part(parts.validation);
   const testPart = part(parts.test);
   const standardizer = flags.standardize ? Standardizer.fit(trainPart.x) : data.pixels ? Standardizer.pixels() : null;
 
-  const net = await createNetwork({ layers: [x.cols, ...hidden, outputs], activation, output, loss, seed, precision, backend, standardizer });
+  const net = await createNetwork({
+    layers: [x.cols, ...hidden, outputs],
+    activation,
+    output,
+    loss,
+    seed,
+    precision,
+    backend,
+    standardizer,
+  });
   try {
-    const scaled = scaling ? `; targets standardized (mean ${scaling.mean[0].toPrecision(4)}, std ${scaling.std[0].toPrecision(4)}), so losses are in standard deviations squared` : '';
-    say(`network: ${net.layers.join('-')}, ${[...new Set(net.activations.slice(0, -1))].join('/') || 'no hidden layer'} → ${output}, ${loss}, ${precision} on ${describeKernels(net)}; seed ${seed}${standardizer ? (flags.standardize ? '; features standardized' : '; pixels scaled to [0, 1]') : ''}${scaled}`);
+    const scaled = scaling
+      ? `; targets standardized (mean ${scaling.mean[0].toPrecision(4)}, std ${scaling.std[0].toPrecision(4)}), so losses are in standard deviations squared`
+      : '';
+    say(
+      `network: ${net.layers.join('-')}, ${[...new Set(net.activations.slice(0, -1))].join('/') || 'no hidden layer'} → ${output}, ${loss}, ${precision} on ${describeKernels(net)}; seed ${seed}${standardizer ? (flags.standardize ? '; features standardized' : '; pixels scaled to [0, 1]') : ''}${scaled}`,
+    );
     say(`training: ${epochs} epoch${epochs === 1 ? '' : 's'}, batch ${batchSize}, learning rate ${learningRate}, momentum ${momentum}`);
     const trainStart = performance.now();
     const history = await net.fit(trainPart.x, trainPart.y, {
@@ -208,15 +248,23 @@ async function runTrain(flags: Flags): Promise<void> {
       ...(data.labelColumn !== null ? { labelColumn: data.labelColumn } : {}),
       ...(preparation ? { preparation: preparation.toJSON() } : {}),
       ...(scaling ? { targetScaling: scaling } : {}),
-      ...(data.fingerprint !== null && (parts.validation || parts.test) ? { split: holdoutRecord(parts, recipe, labels.length, data.fingerprint) } : {}),
+      ...(data.fingerprint !== null && (parts.validation || parts.test)
+        ? { split: holdoutRecord(parts, recipe, labels.length, data.fingerprint) }
+        : {}),
       training: summary(data.name, parts, last, { epochs: history.length, batchSize, learningRate, momentum, seconds }, testScore),
     };
     await net.save(out);
     const { size } = await (await import('node:fs/promises')).stat(out);
     say(`done in ${seconds.toFixed(2)} s: ${figures(last)}`);
     for (const s of scores) {
-      if (task.kind === 'regression') say(`${s.name}: root mean squared error ${s.rmse!.toPrecision(4)}, mean absolute error ${s.mae!.toPrecision(4)} (in the units of ${what}), ${s.rows} rows`);
-      else if (s.name === 'test') say(`test: loss ${s.loss.toFixed(4)}, accuracy ${percent(s.accuracy!)} (${s.correct} of ${s.rows} rows held out, never trained on)`);
+      if (task.kind === 'regression')
+        say(
+          `${s.name}: root mean squared error ${s.rmse!.toPrecision(4)}, mean absolute error ${s.mae!.toPrecision(4)} (in the units of ${what}), ${s.rows} rows`,
+        );
+      else if (s.name === 'test')
+        say(
+          `test: loss ${s.loss.toFixed(4)}, accuracy ${percent(s.accuracy!)} (${s.correct} of ${s.rows} rows held out, never trained on)`,
+        );
     }
     say(`model written to ${out} (${bytes(size)}); ${((performance.now() - started) / 1000).toFixed(2)} s in all`);
   } finally {
@@ -229,13 +277,22 @@ function split(y: Matrix, recipe: HoldoutRecipe): Holdout {
   try {
     return holdOut(y, recipe);
   } catch (e) {
-    const flag = recipe.test > 0 && recipe.validation > 0 ? `--validation ${recipe.validation} and --test ${recipe.test}` : recipe.test > 0 ? `--test ${recipe.test}` : `--validation ${recipe.validation}`;
+    const flag =
+      recipe.test > 0 && recipe.validation > 0
+        ? `--validation ${recipe.validation} and --test ${recipe.test}`
+        : recipe.test > 0
+          ? `--test ${recipe.test}`
+          : `--validation ${recipe.validation}`;
     throw new UsageError(`${flag}: ${(e as Error).message.replace(/^trainTestSplit: options.testFraction /, '')}`);
   }
 }
 
 /** The inputs of every row: a file's table through a preparation fitted on the training rows; MNIST's pixels as they are. */
-function prepare(data: TrainingData, trainRows: Uint32Array, missing: MissingPolicy): { x: Matrix; preparation: TablePreparation | null; unseen: Unseen } {
+function prepare(
+  data: TrainingData,
+  trainRows: Uint32Array,
+  missing: MissingPolicy,
+): { x: Matrix; preparation: TablePreparation | null; unseen: Unseen } {
   if (data.table === null) return { x: data.x!, preparation: null, unseen: null };
   try {
     const preparation = TablePreparation.fit(data.table, { rows: trainRows, missing, where: data.name });
@@ -272,9 +329,18 @@ async function checkWritable(out: string): Promise<void> {
   const { access, stat, constants } = await import('node:fs/promises');
   const { dirname, join, resolve } = await import('node:path');
   const folder = dirname(resolve(out));
-  const isDir = await stat(folder).then((s) => s.isDirectory(), () => false);
+  const isDir = await stat(folder).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
   if (!isDir) throw new Error(`--out ${out}: the folder ${folder} does not exist`);
-  if (await stat(out).then((s) => s.isDirectory(), () => false)) throw new Error(`--out ${out} is a folder; name the model file, as in --out ${join(out, 'model.json')}`);
+  if (
+    await stat(out).then(
+      (s) => s.isDirectory(),
+      () => false,
+    )
+  )
+    throw new Error(`--out ${out} is a folder; name the model file, as in --out ${join(out, 'model.json')}`);
   await access(folder, constants.W_OK).catch(() => {
     throw new Error(`--out ${out}: the folder ${folder} is not writable`);
   });
@@ -320,7 +386,12 @@ function summary(
     accuracy: round(last.accuracy),
     valLoss: round(last.valLoss),
     valAccuracy: round(last.valAccuracy),
-    ...(test ? { testLoss: round(test.loss), ...(test.rmse !== undefined ? { testRootMeanSquaredError: round(test.rmse) } : { testAccuracy: round(test.accuracy) }) } : {}),
+    ...(test
+      ? {
+          testLoss: round(test.loss),
+          ...(test.rmse !== undefined ? { testRootMeanSquaredError: round(test.rmse) } : { testAccuracy: round(test.accuracy) }),
+        }
+      : {}),
     finished: new Date().toISOString(),
     by: `backprop-wasm ${packageVersion()}`,
   };

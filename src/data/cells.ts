@@ -42,7 +42,8 @@ export function toNumber(cell: string, line: number, column: number): number {
 export function finiteNumber(cell: string, line: number, column: number): number {
   const value = Number(cell);
   // 1e999 matches the pattern but reads as Infinity, which would poison training far from here.
-  if (!Number.isFinite(value)) throw new Error(`parseDelimited: line ${line}, column ${column}: ${JSON.stringify(cell)} is not a finite number (beyond ±1.8e308)`);
+  if (!Number.isFinite(value))
+    throw new Error(`parseDelimited: line ${line}, column ${column}: ${JSON.stringify(cell)} is not a finite number (beyond ±1.8e308)`);
   return value;
 }
 

@@ -15,12 +15,20 @@ export function resolveColumn(ref: ColumnRef, width: number, header: readonly st
   }
   const index = typeof ref === 'number' ? ref : /^\s*[+-]?\d+\s*$/.test(ref) ? Number(ref) : NaN;
   if (Number.isNaN(index)) {
-    if (typeof ref !== 'string') throw new TypeError(`parseDelimited: ${option} must name columns by header name or 0-based index, got ${JSON.stringify(ref)}`);
-    if (header === null) throw new RangeError(`parseDelimited: ${option}: '${ref}' is not a column index, and the file has no header line to name its columns`);
-    throw new RangeError(`parseDelimited: ${option}: no column is named '${ref}'; the columns are ${header.map((h) => `'${h}'`).join(', ')}`);
+    if (typeof ref !== 'string')
+      throw new TypeError(`parseDelimited: ${option} must name columns by header name or 0-based index, got ${JSON.stringify(ref)}`);
+    if (header === null)
+      throw new RangeError(
+        `parseDelimited: ${option}: '${ref}' is not a column index, and the file has no header line to name its columns`,
+      );
+    throw new RangeError(
+      `parseDelimited: ${option}: no column is named '${ref}'; the columns are ${header.map((h) => `'${h}'`).join(', ')}`,
+    );
   }
   if (!Number.isInteger(index) || index < -width || index >= width) {
-    throw new RangeError(`parseDelimited: ${option} must be ${header !== null ? 'a column name or ' : ''}an integer in [${-width}, ${width - 1}], got ${JSON.stringify(ref)}`);
+    throw new RangeError(
+      `parseDelimited: ${option} must be ${header !== null ? 'a column name or ' : ''}an integer in [${-width}, ${width - 1}], got ${JSON.stringify(ref)}`,
+    );
   }
   return index < 0 ? width + index : index;
 }
@@ -42,14 +50,18 @@ export function selectFeatureColumns(
   ignoreColumns: readonly ColumnRef[] | undefined,
 ): number[] {
   if (featureColumns !== undefined && ignoreColumns !== undefined) {
-    throw new TypeError('parseDelimited: options.featureColumns and options.ignoreColumns: give one of them (the features, or the columns to leave out)');
+    throw new TypeError(
+      'parseDelimited: options.featureColumns and options.ignoreColumns: give one of them (the features, or the columns to leave out)',
+    );
   }
   const list = (refs: readonly ColumnRef[] | undefined, option: string): number[] | null => {
     if (refs === undefined) return null;
-    if (!Array.isArray(refs)) throw new TypeError(`parseDelimited: ${option} must be an array of column names or indices, got ${JSON.stringify(refs)}`);
+    if (!Array.isArray(refs))
+      throw new TypeError(`parseDelimited: ${option} must be an array of column names or indices, got ${JSON.stringify(refs)}`);
     const columns = Array.from(refs, (ref) => resolveColumn(ref, width, header, option));
     columns.forEach((c, i) => {
-      if (c === label) throw new RangeError(`parseDelimited: ${option}: column ${columnName(c, header)} is the label column, which is never a feature`);
+      if (c === label)
+        throw new RangeError(`parseDelimited: ${option}: column ${columnName(c, header)} is the label column, which is never a feature`);
       if (columns.indexOf(c) !== i) throw new RangeError(`parseDelimited: ${option} lists column ${columnName(c, header)} twice`);
     });
     return columns;
@@ -61,6 +73,9 @@ export function selectFeatureColumns(
     if (c === label) continue;
     if (chosen !== null ? chosen.includes(c) : !ignored?.includes(c)) features.push(c);
   }
-  if (features.length === 0) throw new RangeError(`parseDelimited: no feature columns are left once the label column${ignored ? ' and the ignored columns are' : ' is'} removed`);
+  if (features.length === 0)
+    throw new RangeError(
+      `parseDelimited: no feature columns are left once the label column${ignored ? ' and the ignored columns are' : ' is'} removed`,
+    );
   return features;
 }

@@ -147,8 +147,15 @@ export class DelimitedReader {
   private names: Map<string, number> | null = null;
   constructor(private readonly options: DelimitedOptions = {}) {
     const { delimiter, labelType, labelColumn, skipRows, missing, preparation, featureColumns, ignoreColumns } = options;
-    if (labelColumn !== undefined && typeof labelColumn !== 'function' && typeof labelColumn !== 'number' && typeof labelColumn !== 'string') {
-      throw new TypeError(`parseDelimited: options.labelColumn must be a column name, an integer or a function of the column count, got ${JSON.stringify(labelColumn)}`);
+    if (
+      labelColumn !== undefined &&
+      typeof labelColumn !== 'function' &&
+      typeof labelColumn !== 'number' &&
+      typeof labelColumn !== 'string'
+    ) {
+      throw new TypeError(
+        `parseDelimited: options.labelColumn must be a column name, an integer or a function of the column count, got ${JSON.stringify(labelColumn)}`,
+      );
     }
     if (delimiter !== undefined && (typeof delimiter !== 'string' || delimiter.length !== 1)) {
       throw new RangeError(`parseDelimited: options.delimiter must be one character, got ${JSON.stringify(delimiter)}`);
@@ -163,10 +170,17 @@ export class DelimitedReader {
       throw new RangeError(`parseDelimited: options.missing must be 'impute' or 'refuse', got ${JSON.stringify(missing)}`);
     }
     if (preparation !== undefined && (featureColumns !== undefined || ignoreColumns !== undefined)) {
-      throw new TypeError(`parseDelimited: options.${featureColumns !== undefined ? 'featureColumns' : 'ignoreColumns'} goes without options.preparation, which chose the columns when it was fitted`);
+      throw new TypeError(
+        `parseDelimited: options.${featureColumns !== undefined ? 'featureColumns' : 'ignoreColumns'} goes without options.preparation, which chose the columns when it was fitted`,
+      );
     }
     this.skipRows = skipRows ?? 0;
-    const prepared = preparation === undefined ? null : preparation instanceof TablePreparation ? preparation : TablePreparation.fromJSON(preparation, 'parseDelimited: options.preparation');
+    const prepared =
+      preparation === undefined
+        ? null
+        : preparation instanceof TablePreparation
+          ? preparation
+          : TablePreparation.fromJSON(preparation, 'parseDelimited: options.preparation');
     this.preparation = prepared !== null && missing !== undefined ? prepared.withMissing(missing) : prepared;
     this.missingValues = new MissingValues(this.preparation?.missingValues ?? MISSING_VALUES);
     this.delimiter = delimiter;
@@ -189,10 +203,13 @@ export class DelimitedReader {
     if (last !== null) this.line(last);
     if (this.record !== null) {
       const { line, fields } = this.record;
-      throw new Error(`parseDelimited: line ${line}, column ${fields.length + 1}: unterminated quoted field (its closing quote never comes)`);
+      throw new Error(
+        `parseDelimited: line ${line}, column ${fields.length + 1}: unterminated quoted field (its closing quote never comes)`,
+      );
     }
     if (this.opening !== null) {
-      if (this.opening.length === 0) throw new Error(`parseDelimited: text has no non-blank lines${this.skipRows > 0 ? ` after the ${this.skipRows} skipped` : ''}`);
+      if (this.opening.length === 0)
+        throw new Error(`parseDelimited: text has no non-blank lines${this.skipRows > 0 ? ` after the ${this.skipRows} skipped` : ''}`);
       this.settle();
     }
     if (this.rows === 0) throw new Error('parseDelimited: no data rows after the header');
@@ -220,9 +237,13 @@ export class DelimitedReader {
     const length = (open !== null ? this.recordLength : 0) + more;
     if (length <= MAX_RECORD_LENGTH) return;
     if (open !== null) {
-      throw new Error(`parseDelimited: line ${open.line}, column ${open.fields.length + 1}: unterminated quoted field (the record runs on for more than ${MAX_RECORD_LENGTH.toLocaleString('en-US')} characters without its closing quote)`);
+      throw new Error(
+        `parseDelimited: line ${open.line}, column ${open.fields.length + 1}: unterminated quoted field (the record runs on for more than ${MAX_RECORD_LENGTH.toLocaleString('en-US')} characters without its closing quote)`,
+      );
     }
-    throw new Error(`parseDelimited: line ${this.lineNo + 1}: a record longer than ${MAX_RECORD_LENGTH.toLocaleString('en-US')} characters (a line that never ends: is this a delimited text file?)`);
+    throw new Error(
+      `parseDelimited: line ${this.lineNo + 1}: a record longer than ${MAX_RECORD_LENGTH.toLocaleString('en-US')} characters (a line that never ends: is this a delimited text file?)`,
+    );
   }
 
   private line(raw: string): void {
@@ -231,7 +252,10 @@ export class DelimitedReader {
     if (this.lineNo <= this.skipRows) return;
     // A NUL is never text: the file is binary, or UTF-16 read as UTF-8 (loadDelimited says which).
     const nul = raw.indexOf('\0');
-    if (nul >= 0) throw new Error(`parseDelimited: line ${this.lineNo}: a NUL character at position ${nul + 1}; the text is not UTF-8 (UTF-16, or a binary file?)`);
+    if (nul >= 0)
+      throw new Error(
+        `parseDelimited: line ${this.lineNo}: a NUL character at position ${nul + 1}; the text is not UTF-8 (UTF-16, or a binary file?)`,
+      );
     if (this.record === null) {
       if (raw.trim() === '') return;
       this.delimiter ??= detectDelimiter(raw);
@@ -277,7 +301,9 @@ export class DelimitedReader {
   private looksLikeHeader(first: Row, second: Row | undefined): boolean {
     // A missing value (NA, '', ?) is not a column name, nor evidence of one.
     const text = (f: string) => !this.missingValues.has(f) && !NUMBER.test(f);
-    return second && second.fields.length === first.fields.length ? first.fields.some((f, c) => text(f) && NUMBER.test(second.fields[c])) : first.fields.some(text);
+    return second && second.fields.length === first.fields.length
+      ? first.fields.some((f, c) => text(f) && NUMBER.test(second.fields[c]))
+      : first.fields.some(text);
   }
 
   /**
@@ -303,7 +329,10 @@ export class DelimitedReader {
   /** The feature columns of a table read for fitting: as options.featureColumns / ignoreColumns say, each decided by what it holds. */
   private chooseColumns(label: number | null): { column: number; plan: ColumnPlan }[] {
     const { featureColumns, ignoreColumns } = this.options;
-    return selectFeatureColumns(this.width, this.header, label, featureColumns, ignoreColumns).map((column) => ({ column, plan: { kind: 'auto' } }));
+    return selectFeatureColumns(this.width, this.header, label, featureColumns, ignoreColumns).map((column) => ({
+      column,
+      plan: { kind: 'auto' },
+    }));
   }
 
   /**
@@ -318,14 +347,21 @@ export class DelimitedReader {
       const besides = label !== null ? ` besides the label column (${label})` : ' (and no label column)';
       const labelled = prep.labelColumn !== null ? ` and the label column (${prep.labelColumn})` : '';
       // The first line as wide as the training file's is not the first line: something is above the table.
-      const skip = second !== undefined && second.fields.length !== this.width ? `; if line ${this.widthLine} is not part of the table, skip ${this.widthLine === 1 ? 'it' : `lines 1–${this.widthLine}`} (options.skipRows ${this.widthLine})` : '';
-      throw new RangeError(`parseDelimited: ${here.length} feature column${here.length === 1 ? '' : 's'}${besides} on line ${this.widthLine}, but the training file had ${trained.length}${labelled}${skip}`);
+      const skip =
+        second !== undefined && second.fields.length !== this.width
+          ? `; if line ${this.widthLine} is not part of the table, skip ${this.widthLine === 1 ? 'it' : `lines 1–${this.widthLine}`} (options.skipRows ${this.widthLine})`
+          : '';
+      throw new RangeError(
+        `parseDelimited: ${here.length} feature column${here.length === 1 ? '' : 's'}${besides} on line ${this.widthLine}, but the training file had ${trained.length}${labelled}${skip}`,
+      );
     }
     if (this.header !== null && prep.header !== null) {
       here.forEach((c, p) => {
         const want = prep.header![trained[p]];
         if (this.header![c] !== want) {
-          throw new RangeError(`parseDelimited: column ${c} is named '${this.header![c]}', where the training file had '${want}'; the columns must be the training file's, in its order`);
+          throw new RangeError(
+            `parseDelimited: column ${c} is named '${this.header![c]}', where the training file had '${want}'; the columns must be the training file's, in its order`,
+          );
         }
       });
     }
@@ -337,10 +373,14 @@ export class DelimitedReader {
     if (fields.length !== this.width) {
       const as = line === this.widthLine ? '' : `, as on line ${this.widthLine}`;
       // An empty cell between two tabs vanishes into the run, so the count is off on the line that has it.
-      const runs = this.delimiter === ' ' || this.delimiter === '\t' ? `; runs of ${this.delimiter === ' ' ? 'spaces and tabs' : 'tabs (and spaces)'} count as one separator, so an empty cell is not a field` : '';
+      const runs =
+        this.delimiter === ' ' || this.delimiter === '\t'
+          ? `; runs of ${this.delimiter === ' ' ? 'spaces and tabs' : 'tabs (and spaces)'} count as one separator, so an empty cell is not a field`
+          : '';
       // A table under a line of something else (scikit-learn's counts and class names) breaks on its first row.
       const lines = this.widthLine === 1 ? 'it' : `lines 1–${this.widthLine}`;
-      const skip = this.rows === 0 ? `; if line ${this.widthLine} is not part of the table, skip ${lines} (options.skipRows ${this.widthLine})` : '';
+      const skip =
+        this.rows === 0 ? `; if line ${this.widthLine} is not part of the table, skip ${lines} (options.skipRows ${this.widthLine})` : '';
       throw new Error(`parseDelimited: line ${line}: expected ${this.width} fields${as}, got ${fields.length}${runs}${skip}`);
     }
     this.fingerprint.addRow(fields);
@@ -487,5 +527,12 @@ function repeatsHeader(fields: readonly string[], prep: TablePreparation | null)
   if (!names) return false;
   const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((v, i) => v === b[i]);
   const label = prep!.labelColumn;
-  return same(fields, names) || (label !== null && same(fields, names.filter((_, c) => c !== label)));
+  return (
+    same(fields, names) ||
+    (label !== null &&
+      same(
+        fields,
+        names.filter((_, c) => c !== label),
+      ))
+  );
 }

@@ -60,7 +60,8 @@ export class TablePreparation {
   static fit(table: Table, options: { rows?: ArrayLike<number>; missing?: MissingPolicy; where?: string } = {}): TablePreparation {
     const where = options.where ?? 'TablePreparation.fit';
     const missing = options.missing ?? 'impute';
-    if (missing !== 'impute' && missing !== 'refuse') throw new RangeError(`${where}: options.missing must be 'impute' or 'refuse', got ${describe(missing)}`);
+    if (missing !== 'impute' && missing !== 'refuse')
+      throw new RangeError(`${where}: options.missing must be 'impute' or 'refuse', got ${describe(missing)}`);
     const rows = options.rows ?? null;
     const count = rows === null ? table.rows : rows.length;
     const rowAt = (k: number) => (rows === null ? k : rows[k]);
@@ -68,7 +69,10 @@ export class TablePreparation {
     const which = rows === null ? 'rows' : 'training rows';
     const columns = table.columns.map((col, j): NumberColumnJSON | CategoriesColumnJSON => {
       const name = columnName(col.column, table.header);
-      if (missing === 'refuse' && col.missing > 0) throw new Error(`${where}: line ${col.firstMissingLine}, column ${col.column + 1}: a missing value (missing values are refused: options.missing 'refuse')`);
+      if (missing === 'refuse' && col.missing > 0)
+        throw new Error(
+          `${where}: line ${col.firstMissingLine}, column ${col.column + 1}: a missing value (missing values are refused: options.missing 'refuse')`,
+        );
       if (col.text === null) {
         let sum = 0;
         let n = 0;
@@ -79,7 +83,10 @@ export class TablePreparation {
             n++;
           }
         }
-        if (n === 0) throw new RangeError(`${where}: column ${name} has no values in the ${which} (every cell is a missing value); leave it out (options.ignoreColumns)`);
+        if (n === 0)
+          throw new RangeError(
+            `${where}: column ${name} has no values in the ${which} (every cell is a missing value); leave it out (options.ignoreColumns)`,
+          );
         // Finite values can sum past the largest double: then the mean is taken of scaled values.
         let mean = sum / n;
         if (!Number.isFinite(mean)) {
@@ -102,7 +109,10 @@ export class TablePreparation {
         }
       }
       const present = names.filter((_, id) => tally[id] > 0);
-      if (present.length === 0) throw new RangeError(`${where}: column ${name} has no values in the ${which} (every cell is a missing value); leave it out (options.ignoreColumns)`);
+      if (present.length === 0)
+        throw new RangeError(
+          `${where}: column ${name} has no values in the ${which} (every cell is a missing value); leave it out (options.ignoreColumns)`,
+        );
       const categories = present.sort(compareNames);
       const fill = categories.map((c) => tally[names.indexOf(c)] / n);
       return { column: col.column, kind: 'categories', categories, fill };
@@ -164,7 +174,9 @@ export class TablePreparation {
   /** A name for each input: the column's (or `column N`), and `column=category` for one-hot inputs. */
   inputNames(): string[] {
     const base = (c: number) => this.saved.header?.[c] || `column ${c}`;
-    return this.saved.columns.flatMap((c) => (c.kind === 'number' ? [base(c.column)] : c.categories.map((cat) => `${base(c.column)}=${cat}`)));
+    return this.saved.columns.flatMap((c) =>
+      c.kind === 'number' ? [base(c.column)] : c.categories.map((cat) => `${base(c.column)}=${cat}`),
+    );
   }
 
   /** How the reader is to read each feature column (in `columns` order). */
@@ -214,7 +226,9 @@ export class TablePreparation {
           const cat = lookup[id];
           if (cat < 0) {
             if (this.saved.missing === 'refuse') {
-              throw new Error(`TablePreparation.apply: line ${table.lines[r]}, column ${table.columns[j].column + 1}: ${JSON.stringify(text!.names[id])} is not one of the categories of column ${columnName(c.column, this.saved.header)} in the rows the preparation was fitted on (${c.categories.join(', ')}), and unknown categories are refused as missing values are (options.missing 'refuse')`);
+              throw new Error(
+                `TablePreparation.apply: line ${table.lines[r]}, column ${table.columns[j].column + 1}: ${JSON.stringify(text!.names[id])} is not one of the categories of column ${columnName(c.column, this.saved.header)} in the rows the preparation was fitted on (${c.categories.join(', ')}), and unknown categories are refused as missing values are (options.missing 'refuse')`,
+              );
             }
             unseen ??= { count: 0, line: table.lines[r], column: table.columns[j].column, value: text!.names[id] };
             unseen.count++;
@@ -234,16 +248,22 @@ export class TablePreparation {
     const same = table.columns.length === cols.length && cols.every((c, j) => table.columns[j].column === c.column);
     if (!same) {
       const read = table.columns.map((c) => c.column).join(', ');
-      throw new RangeError(`TablePreparation.apply: the table's feature columns (${read}) are not the ones the preparation was fitted on (${cols.map((c) => c.column).join(', ')})`);
+      throw new RangeError(
+        `TablePreparation.apply: the table's feature columns (${read}) are not the ones the preparation was fitted on (${cols.map((c) => c.column).join(', ')})`,
+      );
     }
     cols.forEach((c, j) => {
       const col = table.columns[j];
       const allMissing = col.missing === table.rows;
       if (c.kind === 'number' && col.text !== null) {
-        throw new Error(`TablePreparation.apply: column ${columnName(c.column, table.header)} holds text here, and numbers in the rows the preparation was fitted on`);
+        throw new Error(
+          `TablePreparation.apply: column ${columnName(c.column, table.header)} holds text here, and numbers in the rows the preparation was fitted on`,
+        );
       }
       if (c.kind === 'categories' && col.text === null && !allMissing) {
-        throw new Error(`TablePreparation.apply: column ${columnName(c.column, table.header)} holds numbers here, and text (categories) in the rows the preparation was fitted on`);
+        throw new Error(
+          `TablePreparation.apply: column ${columnName(c.column, table.header)} holds numbers here, and text (categories) in the rows the preparation was fitted on`,
+        );
       }
     });
   }
@@ -251,10 +271,12 @@ export class TablePreparation {
 
 /** A checked copy of a saved preparation, or an error naming the field. */
 function checkPreparation(json: unknown, where: string): TablePreparationJSON {
-  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new TypeError(`${where} must be an object, got ${describe(json)}`);
+  if (json === null || typeof json !== 'object' || Array.isArray(json))
+    throw new TypeError(`${where} must be an object, got ${describe(json)}`);
   const p = json as Record<string, unknown>;
   const width = p.width;
-  if (!Number.isInteger(width) || (width as number) < 1) throw new RangeError(`${where}: width must be a positive integer, got ${describe(width)}`);
+  if (!Number.isInteger(width) || (width as number) < 1)
+    throw new RangeError(`${where}: width must be a positive integer, got ${describe(width)}`);
   const w = width as number;
   const header = p.header;
   if (header !== null && (!Array.isArray(header) || header.length !== w || Array.from(header).some((h) => typeof h !== 'string'))) {
@@ -264,10 +286,13 @@ function checkPreparation(json: unknown, where: string): TablePreparationJSON {
   if (label !== null && (!Number.isInteger(label) || (label as number) < 0 || (label as number) >= w)) {
     throw new RangeError(`${where}: labelColumn must be null or an integer in [0, ${w - 1}], got ${describe(label)}`);
   }
-  if (p.missing !== 'impute' && p.missing !== 'refuse') throw new RangeError(`${where}: missing must be 'impute' or 'refuse', got ${describe(p.missing)}`);
+  if (p.missing !== 'impute' && p.missing !== 'refuse')
+    throw new RangeError(`${where}: missing must be 'impute' or 'refuse', got ${describe(p.missing)}`);
   const spellings = p.missingValues;
   if (!Array.isArray(spellings) || Array.from(spellings).some((s) => typeof s !== 'string')) {
-    throw new TypeError(`${where}: missingValues must be an array of strings (such as ${JSON.stringify(MISSING_VALUES)}), got ${describe(spellings)}`);
+    throw new TypeError(
+      `${where}: missingValues must be an array of strings (such as ${JSON.stringify(MISSING_VALUES)}), got ${describe(spellings)}`,
+    );
   }
   const list = p.columns;
   if (!Array.isArray(list) || list.length === 0) throw new TypeError(`${where}: columns must be a non-empty array, got ${describe(list)}`);
@@ -277,19 +302,33 @@ function checkPreparation(json: unknown, where: string): TablePreparationJSON {
     if (c === null || typeof c !== 'object') throw new TypeError(`${at} must be an object, got ${describe(c)}`);
     const { column, kind, fill, categories } = c as Record<string, unknown>;
     if (!Number.isInteger(column) || (column as number) <= previous || (column as number) >= w || column === label) {
-      throw new RangeError(`${at}.column must be an integer in (${previous}, ${w - 1}], after the one before and not the label column, got ${describe(column)}`);
+      throw new RangeError(
+        `${at}.column must be an integer in (${previous}, ${w - 1}], after the one before and not the label column, got ${describe(column)}`,
+      );
     }
     previous = column as number;
     if (kind === 'number') {
-      if (typeof fill !== 'number' || !Number.isFinite(fill)) throw new TypeError(`${at}.fill must be a finite number, got ${describe(fill)}`);
+      if (typeof fill !== 'number' || !Number.isFinite(fill))
+        throw new TypeError(`${at}.fill must be a finite number, got ${describe(fill)}`);
       return { column: column as number, kind, fill };
     }
     if (kind !== 'categories') throw new TypeError(`${at}.kind must be 'number' or 'categories', got ${describe(kind)}`);
-    if (!Array.isArray(categories) || categories.length === 0 || Array.from(categories).some((v) => typeof v !== 'string') || new Set(categories).size !== categories.length) {
+    if (
+      !Array.isArray(categories) ||
+      categories.length === 0 ||
+      Array.from(categories).some((v) => typeof v !== 'string') ||
+      new Set(categories).size !== categories.length
+    ) {
       throw new TypeError(`${at}.categories must be a non-empty array of distinct strings, got ${describe(categories)}`);
     }
-    if (!Array.isArray(fill) || fill.length !== categories.length || Array.from(fill).some((v) => typeof v !== 'number' || !(v >= 0 && v <= 1))) {
-      throw new TypeError(`${at}.fill must hold ${categories.length} numbers in [0, 1] (the categories' frequencies), got ${describe(fill)}`);
+    if (
+      !Array.isArray(fill) ||
+      fill.length !== categories.length ||
+      Array.from(fill).some((v) => typeof v !== 'number' || !(v >= 0 && v <= 1))
+    ) {
+      throw new TypeError(
+        `${at}.fill must hold ${categories.length} numbers in [0, 1] (the categories' frequencies), got ${describe(fill)}`,
+      );
     }
     return { column: column as number, kind, categories: [...(categories as string[])], fill: [...(fill as number[])] };
   });

@@ -125,7 +125,9 @@ export class TableBuilder {
         this.cells.push(NaN);
         this.missingCell(s, cell, line);
       } else if (s.plan.kind === 'number') {
-        throw new Error(`parseDelimited: line ${line}, column ${column}: ${JSON.stringify(cell)} is not a number (column ${columnName(s.column, this.header)} held numbers in the rows the table preparation was fitted on)`);
+        throw new Error(
+          `parseDelimited: line ${line}, column ${column}: ${JSON.stringify(cell)} is not a number (column ${columnName(s.column, this.header)} held numbers in the rows the table preparation was fitted on)`,
+        );
       } else {
         this.cells.push(NaN);
         this.text(s, cell, line);
@@ -139,17 +141,31 @@ export class TableBuilder {
   finish(width: number, labelColumn: number | null, plan: object | null): Table {
     const rows = this.rows;
     const columns = this.states.map((s): TableColumn => {
-      const text = s.ids !== null && (s.texts > 0 || s.plan.kind === 'categories') ? { ids: s.ids.take(), names: [...s.names!.keys()] } : null;
+      const text =
+        s.ids !== null && (s.texts > 0 || s.plan.kind === 'categories') ? { ids: s.ids.take(), names: [...s.names!.keys()] } : null;
       return { column: s.column, name: s.name, text, missing: s.missing, firstMissingLine: s.firstMissingLine };
     });
     const missingValues = this.missingValues.spellings;
-    return { width, header: this.header, labelColumn, rows, columns, cells: this.cells.take(), lines: this.lines.take(), unseen: this.unseen, missingValues, plan };
+    return {
+      width,
+      header: this.header,
+      labelColumn,
+      rows,
+      columns,
+      cells: this.cells.take(),
+      lines: this.lines.take(),
+      unseen: this.unseen,
+      missingValues,
+      plan,
+    };
   }
 
   private missingCell(s: ColumnState, cell: string, line: number): void {
     if (this.missing === 'refuse') {
       const what = cell === '' ? 'empty field' : `${JSON.stringify(cell)} is a missing value`;
-      throw new Error(`parseDelimited: line ${line}, column ${s.column + 1}: ${what} (missing values are refused: options.missing 'refuse')`);
+      throw new Error(
+        `parseDelimited: line ${line}, column ${s.column + 1}: ${what} (missing values are refused: options.missing 'refuse')`,
+      );
     }
     s.ids?.push(MISSING_ID);
     s.missing++;
@@ -190,7 +206,9 @@ export class TableBuilder {
     const known = (s.plan as { categories: readonly string[] }).categories;
     if (this.missing === 'refuse') {
       const shown = known.length > 12 ? [...known.slice(0, 12), '…'] : known;
-      throw new Error(`parseDelimited: line ${line}, column ${s.column + 1}: ${JSON.stringify(cell)} is not one of the ${known.length} categories of column ${columnName(s.column, this.header)} (${shown.join(', ')}), and unknown categories are refused as missing values are (options.missing 'refuse')`);
+      throw new Error(
+        `parseDelimited: line ${line}, column ${s.column + 1}: ${JSON.stringify(cell)} is not one of the ${known.length} categories of column ${columnName(s.column, this.header)} (${shown.join(', ')}), and unknown categories are refused as missing values are (options.missing 'refuse')`,
+      );
     }
     s.ids!.push(UNSEEN_ID);
     if (this.unseen === null) this.unseen = { count: 0, line, column: s.column, value: cell };
@@ -207,11 +225,15 @@ export class TableBuilder {
     const rule = 'a column holds numbers or text (categories), not both';
     if (s.texts === 0) {
       const first = s.firstNumber!;
-      return new Error(`${at}${JSON.stringify(cell)} is not a number, though column ${name} held numbers above it (the first, ${first.cell}, on line ${first.line}); ${rule}`);
+      return new Error(
+        `${at}${JSON.stringify(cell)} is not a number, though column ${name} held numbers above it (the first, ${first.cell}, on line ${first.line}); ${rule}`,
+      );
     }
     const first = s.firstText!;
     // Text on the first row over numbers below: most likely a header that was not taken for one.
     const header = first.line === this.lines.data[0] ? `; if line ${first.line} names the columns, it is a header (options.header)` : '';
-    return new Error(`${at}${cell} is a number, though column ${name} held text above it (the first, ${JSON.stringify(first.cell)}, on line ${first.line}); ${rule}${header}`);
+    return new Error(
+      `${at}${cell} is a number, though column ${name} held text above it (the first, ${JSON.stringify(first.cell)}, on line ${first.line}); ${rule}${header}`,
+    );
   }
 }

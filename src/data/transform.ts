@@ -7,11 +7,9 @@ import { Random } from '../core/random.js';
 
 import type { Precision } from '../backend/kernels.js';
 
-const alloc = (precision: Precision, n: number): FloatArray =>
-  precision === 'f64' ? new Float64Array(n) : new Float32Array(n);
+const alloc = (precision: Precision, n: number): FloatArray => (precision === 'f64' ? new Float64Array(n) : new Float32Array(n));
 // Outputs derived from one input keep its precision, so f64 pipelines never silently round.
-const allocLike = (data: FloatArray, n: number): FloatArray =>
-  data instanceof Float64Array ? new Float64Array(n) : new Float32Array(n);
+const allocLike = (data: FloatArray, n: number): FloatArray => (data instanceof Float64Array ? new Float64Array(n) : new Float32Array(n));
 
 function checkPrecision(fn: string, precision: unknown): Precision {
   if (precision !== 'f32' && precision !== 'f64') {
@@ -22,7 +20,9 @@ function checkPrecision(fn: string, precision: unknown): Precision {
 
 function checkMatrix(fn: string, name: string, x: Matrix): void {
   if (!x || !(x.data instanceof Float32Array || x.data instanceof Float64Array)) {
-    throw new TypeError(`${fn}: ${name} must be a Matrix with Float32Array or Float64Array data, got ${x?.data?.constructor?.name ?? typeof x}`);
+    throw new TypeError(
+      `${fn}: ${name} must be a Matrix with Float32Array or Float64Array data, got ${x?.data?.constructor?.name ?? typeof x}`,
+    );
   }
   if (x.data.length !== x.rows * x.cols) {
     throw new RangeError(`${fn}: ${name}.data.length must be rows × cols = ${x.rows * x.cols}, got ${x.data.length}`);
@@ -61,7 +61,9 @@ export function selectClasses(
     throw new RangeError(`${fn}: featureCount must be a positive integer, got ${featureCount}`);
   }
   if (images.length !== labels.length * featureCount) {
-    throw new RangeError(`${fn}: images.length must be labels.length × featureCount = ${labels.length * featureCount}, got ${images.length}`);
+    throw new RangeError(
+      `${fn}: images.length must be labels.length × featureCount = ${labels.length * featureCount}, got ${images.length}`,
+    );
   }
   const pos = new Set(classList(fn, 'positive', positive));
   const neg = new Set(classList(fn, 'negative', negative));
@@ -127,7 +129,8 @@ export function oneHot(
   let list: number[];
   if (classes === undefined) list = [...new Set(Array.from(labels))].sort((a, b) => a - b);
   else if (typeof classes === 'number') {
-    if (!Number.isInteger(classes) || classes < 1) throw new RangeError(`oneHot: classes must be a positive integer or an array, got ${classes}`);
+    if (!Number.isInteger(classes) || classes < 1)
+      throw new RangeError(`oneHot: classes must be a positive integer or an array, got ${classes}`);
     list = Array.from({ length: classes }, (_, i) => i);
   } else list = classList('oneHot', 'classes', classes);
   const column = new Map(list.map((c, i) => [c, i]));
@@ -186,7 +189,9 @@ export class Standardizer {
       // representable whenever the values are).
       if (!Number.isFinite(s) || s === 0) s = scaledDeviation(data, rows, cols, c, m);
       if (!(Number.isFinite(s) && s > 0)) {
-        throw new RangeError(`Standardizer.fit: column ${c} cannot be standardized: its values (from ${min} to ${max}) spread by a standard deviation of ${s}, which a double cannot hold`);
+        throw new RangeError(
+          `Standardizer.fit: column ${c} cannot be standardized: its values (from ${min} to ${max}) spread by a standard deviation of ${s}, which a double cannot hold`,
+        );
       }
       std.push(s);
     }
@@ -206,7 +211,9 @@ export class Standardizer {
   static fromJSON(obj: { mean: number[]; std: number[] }): Standardizer {
     const { mean, std } = obj ?? ({} as never);
     if (!Array.isArray(mean) || !Array.isArray(std) || mean.length === 0 || mean.length !== std.length) {
-      throw new TypeError(`Standardizer.fromJSON: mean and std must be non-empty arrays of equal length, got ${mean?.length} and ${std?.length}`);
+      throw new TypeError(
+        `Standardizer.fromJSON: mean and std must be non-empty arrays of equal length, got ${mean?.length} and ${std?.length}`,
+      );
     }
     const badMean = mean.findIndex((v) => !Number.isFinite(v));
     if (badMean >= 0) throw new RangeError(`Standardizer.fromJSON: mean[${badMean}] must be finite, got ${mean[badMean]}`);
@@ -285,7 +292,9 @@ export function trainTestSplit(
     train.push(...g.slice(nTest));
   }
   if (test.length === 0 || train.length === 0) {
-    throw new RangeError(`${fn}: options.testFraction ${f} of ${x.rows} rows gives ${train.length} training and ${test.length} test rows; expected both parts non-empty`);
+    throw new RangeError(
+      `${fn}: options.testFraction ${f} of ${x.rows} rows gives ${train.length} training and ${test.length} test rows; expected both parts non-empty`,
+    );
   }
   // Stratified groups come out class by class; shuffle so that SGD does not see one class at a time.
   rng.shuffle(train);

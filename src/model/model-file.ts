@@ -107,24 +107,31 @@ export function decodeModelFile(doc: Record<string, unknown>, where: string): De
   }
   const actual = checksumOf(doc);
   if (actual !== recorded) {
-    throw new Error(`${where}: checksum mismatch: the file records ${recorded} but its contents give ${actual}; the file was damaged or edited after it was saved`);
+    throw new Error(
+      `${where}: checksum mismatch: the file records ${recorded} but its contents give ${actual}; the file was damaged or edited after it was saved`,
+    );
   }
   const layers = doc.layers;
   if (!Array.isArray(layers) || layers.length < 2 || !Array.from(layers).every((n) => Number.isInteger(n) && n >= 1)) {
     throw new TypeError(`${where}: layers must be an array of at least two positive integers, got ${describe(layers)}`);
   }
   const precision = doc.precision;
-  if (precision !== 'f32' && precision !== 'f64') throw new TypeError(`${where}: precision must be 'f32' or 'f64', got ${describe(precision)}`);
+  if (precision !== 'f32' && precision !== 'f64')
+    throw new TypeError(`${where}: precision must be 'f32' or 'f64', got ${describe(precision)}`);
   const w = doc.weights as { encoding?: unknown; layers?: unknown } | null;
   if (w === null || typeof w !== 'object' || Array.isArray(w)) {
     throw new TypeError(`${where}: weights must be an object { encoding, layers }, got ${describe(w)}`);
   }
   if (w.encoding !== encodingOf(precision)) {
-    throw new TypeError(`${where}: weights.encoding must be '${encodingOf(precision)}' for precision '${precision}', got ${describe(w.encoding)}`);
+    throw new TypeError(
+      `${where}: weights.encoding must be '${encodingOf(precision)}' for precision '${precision}', got ${describe(w.encoding)}`,
+    );
   }
   const depth = layers.length - 1;
   if (!Array.isArray(w.layers) || w.layers.length !== depth) {
-    throw new RangeError(`${where}: weights.layers must hold ${depth} layers (one per weight layer of ${layers.join('-')}), got ${describe(w.layers)}`);
+    throw new RangeError(
+      `${where}: weights.layers must hold ${depth} layers (one per weight layer of ${layers.join('-')}), got ${describe(w.layers)}`,
+    );
   }
   // Array.from turns holes into undefined, which the checks refuse (map would skip them).
   const weights = Array.from(w.layers as unknown[]).map((layer: unknown, i: number) => {
@@ -165,10 +172,13 @@ export function checkMeta(meta: ModelMeta | null | undefined, layers: readonly n
     const c = meta.classes;
     const want = outputs === 1 ? 2 : outputs;
     if (!Array.isArray(c) || c.length !== want) {
-      throw new RangeError(`${where}: classes must list ${want} classes (${outputs === 1 ? 'below and at or above 0.5 of the one output' : 'one per output'}), got ${describe(c)}`);
+      throw new RangeError(
+        `${where}: classes must list ${want} classes (${outputs === 1 ? 'below and at or above 0.5 of the one output' : 'one per output'}), got ${describe(c)}`,
+      );
     }
     Array.from(c).forEach((v, i) => {
-      if (!(typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v)))) throw new TypeError(`${where}: classes[${i}] must be a string or a finite number, got ${describe(v)}`);
+      if (!(typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v))))
+        throw new TypeError(`${where}: classes[${i}] must be a string or a finite number, got ${describe(v)}`);
     });
     if (new Set(c).size !== c.length) throw new RangeError(`${where}: classes must be distinct, got [${c.join(', ')}]`);
     out.classes = [...c];
@@ -194,15 +204,22 @@ export function checkMeta(meta: ModelMeta | null | undefined, layers: readonly n
     // With a preparation the training file's width is known (its features may be fewer or more than the inputs).
     const prep = out.preparation;
     const last = prep ? prep.width - 1 : inputs;
-    if (!Number.isInteger(lc) || lc < 0 || lc > last) throw new RangeError(`${where}: labelColumn must be an integer in [0, ${last}], got ${describe(lc)}`);
-    if (prep && prep.labelColumn !== lc) throw new RangeError(`${where}: labelColumn is ${lc}, but the preparation's label column is ${describe(prep.labelColumn)}`);
+    if (!Number.isInteger(lc) || lc < 0 || lc > last)
+      throw new RangeError(`${where}: labelColumn must be an integer in [0, ${last}], got ${describe(lc)}`);
+    if (prep && prep.labelColumn !== lc)
+      throw new RangeError(`${where}: labelColumn is ${lc}, but the preparation's label column is ${describe(prep.labelColumn)}`);
     out.labelColumn = lc;
   }
   if (meta.targetScaling !== undefined) {
     const t = meta.targetScaling as { mean?: unknown; std?: unknown } | null;
-    const okList = (v: unknown, positive: boolean) => Array.isArray(v) && v.length === outputs && Array.from(v).every((e) => typeof e === 'number' && Number.isFinite(e) && (!positive || e > 0));
+    const okList = (v: unknown, positive: boolean) =>
+      Array.isArray(v) &&
+      v.length === outputs &&
+      Array.from(v).every((e) => typeof e === 'number' && Number.isFinite(e) && (!positive || e > 0));
     if (t === null || typeof t !== 'object' || !okList(t.mean, false) || !okList(t.std, true)) {
-      throw new TypeError(`${where}: targetScaling must be { mean, std } with ${outputs} finite numbers each (one per output; std > 0), got ${describe(t)}`);
+      throw new TypeError(
+        `${where}: targetScaling must be { mean, std } with ${outputs} finite numbers each (one per output; std > 0), got ${describe(t)}`,
+      );
     }
     if (out.classes !== undefined) throw new RangeError(`${where}: targetScaling is for numeric outputs, but the model lists classes`);
     out.targetScaling = { mean: [...(t.mean as number[])], std: [...(t.std as number[])] };
@@ -210,7 +227,8 @@ export function checkMeta(meta: ModelMeta | null | undefined, layers: readonly n
   if (meta.split !== undefined) out.split = checkSplit(meta.split, where);
   if (meta.training !== undefined) {
     const t = meta.training;
-    if (t === null || typeof t !== 'object' || Array.isArray(t)) throw new TypeError(`${where}: training must be an object, got ${describe(t)}`);
+    if (t === null || typeof t !== 'object' || Array.isArray(t))
+      throw new TypeError(`${where}: training must be an object, got ${describe(t)}`);
     for (const [k, v] of Object.entries(t)) {
       const ok = v === null || typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
       if (!ok) throw new TypeError(`${where}: training.${k} must be a string, a finite number, a boolean or null, got ${describe(v)}`);
@@ -222,7 +240,8 @@ export function checkMeta(meta: ModelMeta | null | undefined, layers: readonly n
 
 /** A checked copy of a split record, or an error naming the field. */
 function checkSplit(split: unknown, where: string): SplitRecord {
-  if (split === null || typeof split !== 'object' || Array.isArray(split)) throw new TypeError(`${where}: split must be an object, got ${describe(split)}`);
+  if (split === null || typeof split !== 'object' || Array.isArray(split))
+    throw new TypeError(`${where}: split must be an object, got ${describe(split)}`);
   const s = split as Record<string, unknown>;
   const at = `${where}: split`;
   const count = (key: string, min: number) => {
@@ -241,10 +260,22 @@ function checkSplit(split: unknown, where: string): SplitRecord {
   if (seed > 0xffffffff) throw new RangeError(`${at}.seed must be an integer in [0, 2^32 − 1], got ${seed}`);
   if (typeof s.stratified !== 'boolean') throw new TypeError(`${at}.stratified must be a boolean, got ${describe(s.stratified)}`);
   const rows = count('rows', 1);
-  for (const key of ['fingerprint', 'check']) if (typeof s[key] !== 'string') throw new TypeError(`${at}.${key} must be a string, got ${describe(s[key])}`);
+  for (const key of ['fingerprint', 'check'])
+    if (typeof s[key] !== 'string') throw new TypeError(`${at}.${key} must be a string, got ${describe(s[key])}`);
   const [validationRows, testRows] = [count('validationRows', 0), count('testRows', 0)];
-  if (validationRows + testRows >= rows) throw new RangeError(`${at}: validationRows + testRows must be fewer than the ${rows} rows, got ${validationRows} + ${testRows}`);
-  return { validation, test, seed, stratified: s.stratified, rows, fingerprint: s.fingerprint as string, validationRows, testRows, check: s.check as string };
+  if (validationRows + testRows >= rows)
+    throw new RangeError(`${at}: validationRows + testRows must be fewer than the ${rows} rows, got ${validationRows} + ${testRows}`);
+  return {
+    validation,
+    test,
+    seed,
+    stratified: s.stratified,
+    rows,
+    fingerprint: s.fingerprint as string,
+    validationRows,
+    testRows,
+    check: s.check as string,
+  };
 }
 
 function encodingOf(precision: 'f32' | 'f64'): string {
@@ -287,12 +318,16 @@ function floatsToBase64(values: ArrayLike<number>, precision: 'f32' | 'f64'): st
 function base64ToFloats(text: unknown, count: number, precision: 'f32' | 'f64', where: string): number[] {
   if (typeof text !== 'string') throw new TypeError(`${where} must be a base64 string, got ${describe(text)}`);
   if (text.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(text)) {
-    throw new TypeError(`${where} is not valid base64 (${text.length} characters; only A–Z a–z 0–9 + / and final = padding, length a multiple of 4)`);
+    throw new TypeError(
+      `${where} is not valid base64 (${text.length} characters; only A–Z a–z 0–9 + / and final = padding, length a multiple of 4)`,
+    );
   }
   const binary = atob(text);
   const width = precision === 'f32' ? 4 : 8;
   if (binary.length !== count * width) {
-    throw new RangeError(`${where} holds ${binary.length} bytes, expected ${count} ${precision === 'f32' ? 'float32' : 'float64'} values = ${count * width} bytes`);
+    throw new RangeError(
+      `${where} holds ${binary.length} bytes, expected ${count} ${precision === 'f32' ? 'float32' : 'float64'} values = ${count * width} bytes`,
+    );
   }
   const view = new DataView(new ArrayBuffer(binary.length));
   for (let i = 0; i < binary.length; i++) view.setUint8(i, binary.charCodeAt(i));

@@ -46,7 +46,12 @@ export interface GradCheckResult {
 const SHRINKS = 3;
 
 /** Compares backpropagated gradients with finite differences on x and y (see the file comment). */
-export async function gradCheck(net: ANN, x: MatrixLike, y: MatrixLike | readonly number[], options: GradCheckOptions = {}): Promise<GradCheckResult> {
+export async function gradCheck(
+  net: ANN,
+  x: MatrixLike,
+  y: MatrixLike | readonly number[],
+  options: GradCheckOptions = {},
+): Promise<GradCheckResult> {
   const step = options.step ?? 1e-3;
   const floor = options.floor ?? 1e-6;
   const most = options.maxPerLayer ?? Infinity;

@@ -43,7 +43,8 @@ describe('the bar on a narrow terminal', () => {
       expect(writes.length).toBeGreaterThan(1);
       for (const w of writes) {
         expect(w.includes('\n')).toBe(false);
-        for (const line of w.split('\r')) expect(line.replace('\x1b[K', '').length, `${columns} columns: ${JSON.stringify(line)}`).toBeLessThan(columns);
+        for (const line of w.split('\r'))
+          expect(line.replace('\x1b[K', '').length, `${columns} columns: ${JSON.stringify(line)}`).toBeLessThan(columns);
       }
       const last = writes.at(-2)!;
       // What fits is kept: the full line at 120 columns, a narrower bar at 80, the batches everywhere they fit.

@@ -15,13 +15,32 @@ const dir = scratch('regression');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('backprop-wasm on a numeric target', () => {
-  it('trains identity + squared error on standardized targets, and eval and predict give the loaded model\'s outputs in millimetres', async () => {
+  it("trains identity + squared error on standardized targets, and eval and predict give the loaded model's outputs in millimetres", async () => {
     const model = join(dir, 'groove.json');
-    const r = cli(['train', '--data', seedsPath, '--label-column', '6', '--layers', '8', '--standardize', '--epochs', '60', '--lr', '0.01', '--seed', '2', '--out', model]);
+    const r = cli([
+      'train',
+      '--data',
+      seedsPath,
+      '--label-column',
+      '6',
+      '--layers',
+      '8',
+      '--standardize',
+      '--epochs',
+      '60',
+      '--lr',
+      '0.01',
+      '--seed',
+      '2',
+      '--out',
+      model,
+    ]);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('210 rows × 7 features; numeric targets (regression)');
-    expect(r.stdout).toContain('task: regression, because the label column 6 holds 148 distinct real numbers; pass --task classify to treat them as classes');
+    expect(r.stdout).toContain(
+      'task: regression, because the label column 6 holds 148 distinct real numbers; pass --task classify to treat them as classes',
+    );
     expect(r.stdout).toContain('split: 168 training rows, 42 validation rows (seed 2)');
     expect(r.stdout).toMatch(/network: 7-8-1, relu → identity, meanSquaredError, .*; targets standardized \(mean 5\.\d+, std 0\.4\d+\)/);
     expect(r.stdout).not.toContain('accuracy');
@@ -42,7 +61,9 @@ describe('backprop-wasm on a numeric target', () => {
     // Groove lengths spread with a standard deviation of about 0.49 mm: a useful model errs far less.
     expect(Math.sqrt(mse)).toBeLessThan(0.25);
     const evaluated = cli(['eval', '--model', model, '--data', seedsPath]);
-    expect(evaluated.stdout).toContain(`loss (mean squared error) ${mse.toPrecision(6)}, root mean squared error ${Math.sqrt(mse).toPrecision(6)}`);
+    expect(evaluated.stdout).toContain(
+      `loss (mean squared error) ${mse.toPrecision(6)}, root mean squared error ${Math.sqrt(mse).toPrecision(6)}`,
+    );
 
     const lines = cli(['predict', '--model', model, '--data', seedsPath]).stdout.trimEnd().split('\n');
     expect(lines[0]).toBe('predicted');

@@ -23,7 +23,11 @@ describe('loadDelimited on the UCI seeds file', () => {
     expect(Array.from(x.data.subarray(7 * 7, 8 * 7))).toEqual([14.11, 14.1, 0.8911, 5.42, 3.302, 2.7, 5]);
     const counts = new Map<number, number>();
     for (const l of labels!) counts.set(l, (counts.get(l) ?? 0) + 1);
-    expect([...counts.entries()].sort()).toEqual([[1, 70], [2, 70], [3, 70]]);
+    expect([...counts.entries()].sort()).toEqual([
+      [1, 70],
+      [2, 70],
+      [3, 70],
+    ]);
   });
 
   it('reads gzipped files and names the file in errors', async () => {
@@ -65,7 +69,9 @@ describe('parseDelimited', () => {
     );
     expect(Array.from(parseDelimited('1|2\n3|4', { delimiter: '|' }).x.data)).toEqual([1, 2, 3, 4]);
     // With an explicit comma, semicolons are part of the cell.
-    expect(() => parseDelimited('1;2,3\n4,5', { delimiter: ',', header: false })).toThrow(/line 2, column 1: 4 is a number, though column index 0 held text above it \(the first, "1;2", on line 1\)/);
+    expect(() => parseDelimited('1;2,3\n4,5', { delimiter: ',', header: false })).toThrow(
+      /line 2, column 1: 4 is a number, though column index 0 held text above it \(the first, "1;2", on line 1\)/,
+    );
     expect(() => parseDelimited('1,2', { delimiter: ', ' })).toThrow(/options.delimiter must be one character, got ", "/);
   });
 
@@ -77,7 +83,9 @@ describe('parseDelimited', () => {
     // 1e999 has the form of a number but overflows to Infinity.
     expect(() => parseDelimited('1,2\n3,1e999\n')).toThrow(/^parseDelimited: line 2, column 2: "1e999" is not a finite number/);
     expect(() => parseDelimited('1,-1e400,0\n', { labelColumn: -1 })).toThrow(/line 1, column 2: "-1e400" is not a finite number/);
-    expect(() => parseDelimited('1,2,1e999\n', { labelColumn: -1, labelType: 'number' })).toThrow(/line 1, column 3: "1e999" is not a finite number/);
+    expect(() => parseDelimited('1,2,1e999\n', { labelColumn: -1, labelType: 'number' })).toThrow(
+      /line 1, column 3: "1e999" is not a finite number/,
+    );
     expect(Array.from(parseDelimited('1e308,-1.7e308\n').x.data)).toEqual([1e308, -1.7e308]);
     expect(() => parseDelimited('1,2', { labelColumn: 2 })).toThrow(/labelColumn must be an integer in \[-2, 1\], got 2/);
     expect(() => parseDelimited('\n \n')).toThrow(/no non-blank lines/);
@@ -96,12 +104,18 @@ describe('quoted fields over several lines (RFC 4180)', () => {
 
   it('reports errors at the line where the record starts, and a quote that never closes as such', () => {
     // The quote opened on line 2 closes on line 3; the bad cell follows it.
-    expect(() => parseDelimited('1,2,3\n4,"5\n",x\n')).toThrow(/^parseDelimited: line 2, column 2: "5\\n" is not a number, though column index 1 held numbers above it \(the first, 2, on line 1\)/);
+    expect(() => parseDelimited('1,2,3\n4,"5\n",x\n')).toThrow(
+      /^parseDelimited: line 2, column 2: "5\\n" is not a number, though column index 1 held numbers above it \(the first, 2, on line 1\)/,
+    );
     expect(() => parseDelimited('1,2,3\n4,"5\n6",7,8\n')).toThrow(/^parseDelimited: line 2: expected 3 fields, as on line 1, got 4$/);
-    expect(() => parseDelimited('1,2\n3,"4\n5,6\n7,8\n')).toThrow(/^parseDelimited: line 2, column 2: unterminated quoted field \(its closing quote never comes\)$/);
+    expect(() => parseDelimited('1,2\n3,"4\n5,6\n7,8\n')).toThrow(
+      /^parseDelimited: line 2, column 2: unterminated quoted field \(its closing quote never comes\)$/,
+    );
     expect(() => parseDelimited('1,2\n3,"4\n"x,6\n')).toThrow(/^parseDelimited: line 2, column 2: unexpected text after a closing quote$/);
     // A quote inside a cell opens nothing: the comma after it still separates, on the first line too.
-    expect(() => parseDelimited('a"b,2\n3,4\n', { header: false })).toThrow(/^parseDelimited: line 2, column 1: 3 is a number, though column index 0 held text above it \(the first, "a\\"b", on line 1\)/);
+    expect(() => parseDelimited('a"b,2\n3,4\n', { header: false })).toThrow(
+      /^parseDelimited: line 2, column 1: 3 is a number, though column index 0 held text above it \(the first, "a\\"b", on line 1\)/,
+    );
     expect(parseDelimited('x,"y,z"\n1,2\n').header).toEqual(['x', 'y,z']);
   });
 
@@ -122,7 +136,9 @@ describe('runs of tabs or spaces are one separator', () => {
     expect(() => parseDelimited('1\t\t3\n4\t5\t6\n')).toThrow(
       /^parseDelimited: line 2: expected 2 fields, as on line 1, got 3; runs of tabs \(and spaces\) count as one separator, so an empty cell is not a field$/,
     );
-    expect(() => parseDelimited('a b c\n1  3\n')).toThrow(/^parseDelimited: line 2: expected 3 fields, as on line 1, got 2; runs of spaces and tabs count as one separator/);
+    expect(() => parseDelimited('a b c\n1  3\n')).toThrow(
+      /^parseDelimited: line 2: expected 3 fields, as on line 1, got 2; runs of spaces and tabs count as one separator/,
+    );
     // With a comma, an empty cell is a field, and the message needs no such note.
     expect(() => parseDelimited('1,2\n3,4,5\n')).toThrow(/^parseDelimited: line 2: expected 2 fields, as on line 1, got 3$/);
   });
@@ -137,13 +153,21 @@ describe('the label column chosen from the column count', () => {
     expect([without.x.cols, without.labels, without.labelColumn]).toEqual([2, null, null]);
     expect(parseDelimited('1,2\n3,4\n', { labelColumn: -1 }).labelColumn).toBe(1);
     // An error thrown by the function comes out as it is.
-    expect(() => parseDelimited('1,2\n', { labelColumn: () => { throw new SyntaxError('no'); } })).toThrow(SyntaxError);
+    expect(() =>
+      parseDelimited('1,2\n', {
+        labelColumn: () => {
+          throw new SyntaxError('no');
+        },
+      }),
+    ).toThrow(SyntaxError);
   });
 });
 
 describe('class labels given as names', () => {
   it('maps names to classes in sorted order, whatever the row order, and detects no header above name labels', () => {
-    const { x, labels, labelNames, header } = parseDelimited('5.1,3.5,setosa\n4.9,3.0,virginica\n6.3,3.3,setosa\n5.8,2.7,versicolor', { labelColumn: -1 });
+    const { x, labels, labelNames, header } = parseDelimited('5.1,3.5,setosa\n4.9,3.0,virginica\n6.3,3.3,setosa\n5.8,2.7,versicolor', {
+      labelColumn: -1,
+    });
     expect(header).toBeNull();
     expect(labelNames).toEqual(['setosa', 'versicolor', 'virginica']);
     expect(labels).toEqual([0, 2, 0, 1]);
@@ -153,7 +177,10 @@ describe('class labels given as names', () => {
   it('detects a header above numbers even when the label column holds names', () => {
     const { header, labels, labelNames } = parseDelimited('length,width,species\r\n1,2,cat\r\n3,4,dog\r\n', { labelColumn: 2 });
     expect(header).toEqual(['length', 'width', 'species']);
-    expect([labels, labelNames]).toEqual([[0, 1], ['cat', 'dog']]);
+    expect([labels, labelNames]).toEqual([
+      [0, 1],
+      ['cat', 'dog'],
+    ]);
   });
 
   it('turns earlier numeric labels into names once a name appears ("1" and "1.0" are one class)', () => {
@@ -163,13 +190,23 @@ describe('class labels given as names', () => {
   });
 
   it("labelType 'number' reports a name with its line and column; 'name' keeps numbers as names", () => {
-    expect(() => parseDelimited('1,2,0\n3,4,cat\n', { labelColumn: -1, labelType: 'number' })).toThrow(/line 2, column 3: "cat" is not a number/);
+    expect(() => parseDelimited('1,2,0\n3,4,cat\n', { labelColumn: -1, labelType: 'number' })).toThrow(
+      /line 2, column 3: "cat" is not a number/,
+    );
     const named = parseDelimited('1,2,3\n3,4,1\n', { labelColumn: -1, labelType: 'name' });
-    expect([named.labels, named.labelNames]).toEqual([[1, 0], ['1', '3']]);
+    expect([named.labels, named.labelNames]).toEqual([
+      [1, 0],
+      ['1', '3'],
+    ]);
     // A missing label is NaN, whichever the label type: the row has no label.
-    expect(parseDelimited('1,2,a\n3,4,\n5,6,NA\n7,8,b\n', { labelColumn: -1 })).toMatchObject({ labels: [0, NaN, NaN, 1], labelNames: ['a', 'b'] });
+    expect(parseDelimited('1,2,a\n3,4,\n5,6,NA\n7,8,b\n', { labelColumn: -1 })).toMatchObject({
+      labels: [0, NaN, NaN, 1],
+      labelNames: ['a', 'b'],
+    });
     expect(parseDelimited('1,2,5\n3,4,?\n', { labelColumn: -1, labelType: 'number' }).labels).toEqual([5, NaN]);
-    expect(() => parseDelimited('1,2', { labelType: 'names' as never })).toThrow(/options.labelType must be 'auto', 'number' or 'name', got "names"/);
+    expect(() => parseDelimited('1,2', { labelType: 'names' as never })).toThrow(
+      /options.labelType must be 'auto', 'number' or 'name', got "names"/,
+    );
   });
 
   it('keeps numeric labels as numbers with labelNames null', () => {
@@ -190,7 +227,10 @@ describe('DelimitedReader: text in pieces', () => {
     }
     expect(whole.header).toEqual(['a', 'b, c', 'label']);
     expect(Array.from(whole.x.data)).toEqual([1, 2, 3, 4, 5, 6]);
-    expect([whole.labels, whole.labelNames]).toEqual([[0, 1, 0], ['x', 'y']]);
+    expect([whole.labels, whole.labelNames]).toEqual([
+      [0, 1, 0],
+      ['x', 'y'],
+    ]);
   });
 
   it('counts physical lines across pieces in its messages', () => {
@@ -217,7 +257,17 @@ describe('a file of a million rows', () => {
     }
     await new Promise((done) => out.end(chunk, done));
     const dist = join(repoRoot, 'dist/index.js');
-    const run = (body: string) => spawnSync('node', ['--max-old-space-size=32', '--input-type=module', '-e', `import { loadDelimited, parseDelimited } from ${JSON.stringify(dist)};\nimport { readFileSync } from 'node:fs';\n${body}`], { encoding: 'utf8' });
+    const run = (body: string) =>
+      spawnSync(
+        'node',
+        [
+          '--max-old-space-size=32',
+          '--input-type=module',
+          '-e',
+          `import { loadDelimited, parseDelimited } from ${JSON.stringify(dist)};\nimport { readFileSync } from 'node:fs';\n${body}`,
+        ],
+        { encoding: 'utf8' },
+      );
     try {
       const streamed = run(`const d = await loadDelimited(${JSON.stringify(path)}, { labelColumn: -1 });
 let s = 0; for (const v of d.x.data) s += v;
@@ -226,7 +276,13 @@ console.log(JSON.stringify({ rows: d.x.rows, cols: d.x.cols, names: d.labelNames
       const result = JSON.parse(streamed.stdout);
       let sum = 0;
       for (let i = 0; i < 1e6; i++) sum += (i % 1000) / 8 + (i % 7) + -(i % 13) * 0.5 + i * 0.0012345 + (i % 101) + (i % 17) / 3;
-      expect(result).toMatchObject({ rows: 1e6, cols: 6, names: ['no', 'yes'], yes: 333334, last: [999 / 8, 999999 % 7, 0 - (999999 % 13) * 0.5, 999999 * 0.0012345, 999999 % 101, (999999 % 17) / 3] });
+      expect(result).toMatchObject({
+        rows: 1e6,
+        cols: 6,
+        names: ['no', 'yes'],
+        yes: 333334,
+        last: [999 / 8, 999999 % 7, 0 - (999999 % 13) * 0.5, 999999 * 0.0012345, 999999 % 101, (999999 % 17) / 3],
+      });
       expect(result.sum).toBeCloseTo(sum, 0);
       // The control: the same limit is too small for a parser that first reads the text whole.
       const whole = run(`parseDelimited(readFileSync(${JSON.stringify(path)}, 'utf8'), { labelColumn: -1 });`);
@@ -269,12 +325,18 @@ describe('a record that never ends is refused at MAX_RECORD_LENGTH characters', 
     // The quote opened on line 2 swallows every line after it; the reader stops at the limit, long before the end.
     expect(() => {
       for (let i = 0; i < 100; i++) reader.push(row);
-    }).toThrow(/^parseDelimited: line 2, column 2: unterminated quoted field \(the record runs on for more than 4,194,304 characters without its closing quote\)$/);
+    }).toThrow(
+      /^parseDelimited: line 2, column 2: unterminated quoted field \(the record runs on for more than 4,194,304 characters without its closing quote\)$/,
+    );
     const endless = new DelimitedReader();
     expect(() => {
       for (let i = 0; i < 100; i++) endless.push('1,2,3,'.repeat(1 << 15));
-    }).toThrow(/^parseDelimited: line 1: a record longer than 4,194,304 characters \(a line that never ends: is this a delimited text file\?\)$/);
-    expect(() => parseDelimited('1,2\n3,4\n' + '7,'.repeat(MAX_RECORD_LENGTH / 2) + '8\n')).toThrow(/^parseDelimited: line 3: a record longer than 4,194,304 characters/);
+    }).toThrow(
+      /^parseDelimited: line 1: a record longer than 4,194,304 characters \(a line that never ends: is this a delimited text file\?\)$/,
+    );
+    expect(() => parseDelimited('1,2\n3,4\n' + '7,'.repeat(MAX_RECORD_LENGTH / 2) + '8\n')).toThrow(
+      /^parseDelimited: line 3: a record longer than 4,194,304 characters/,
+    );
     // Just under the limit is a record like any other: a long name in quotes, over two lines.
     const name = 'a'.repeat(MAX_RECORD_LENGTH / 2);
     const long = parseDelimited(`1,"${name}\n${name.slice(10)}"\n2,b\n`, { labelColumn: -1 });
@@ -298,7 +360,9 @@ describe('UTF-16 text', () => {
       ] as const) {
         const path = join(dir, name);
         await writeFile(path, bytes);
-        await expect(loadDelimited(path, { labelColumn: -1 })).rejects.toThrow(`loadDelimited: ${path} is ${encoding} text; save it as UTF-8`);
+        await expect(loadDelimited(path, { labelColumn: -1 })).rejects.toThrow(
+          `loadDelimited: ${path} is ${encoding} text; save it as UTF-8`,
+        );
         // Fetched rather than streamed (a data: URL is fetched as an http(s) one is): the same check.
         const url = new URL(`data:text/csv;base64,${Buffer.from(bytes).toString('base64')}`);
         await expect(loadDelimited(url)).rejects.toThrow(`is ${encoding} text; save it as UTF-8`);
@@ -310,7 +374,9 @@ describe('UTF-16 text', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
-    expect(() => parseDelimited('1,2\n3\u0000,4\n')).toThrow(/^parseDelimited: line 2: a NUL character at position 2; the text is not UTF-8/);
+    expect(() => parseDelimited('1,2\n3\u0000,4\n')).toThrow(
+      /^parseDelimited: line 2: a NUL character at position 2; the text is not UTF-8/,
+    );
   });
 });
 
@@ -320,7 +386,8 @@ describe('files that would make a reader hold them whole, in a 32 MB JS heap', (
     const dir = await mkdtemp(join(tmpdir(), 'delim-unbounded-'));
     // 40 MB of rows (1,000 different ones, repeated): more text than the heap holds.
     let block = '';
-    for (let i = 0; i < 1000; i++) block += `${(i % 1000) / 8},${i % 7},${-(i % 13) * 0.5},${i * 0.0012345},${i % 101},${(i % 17) / 3},${i % 3 === 0 ? 'yes' : 'no'}\n`;
+    for (let i = 0; i < 1000; i++)
+      block += `${(i % 1000) / 8},${i % 7},${-(i % 13) * 0.5},${i * 0.0012345},${i % 101},${(i % 17) / 3},${i % 3 === 0 ? 'yes' : 'no'}\n`;
     const copies = Math.ceil(40e6 / block.length);
     const write = async (name: string, head: string, body: string, times: number) => {
       const path = join(dir, name);
@@ -332,23 +399,41 @@ describe('files that would make a reader hold them whole, in a 32 MB JS heap', (
     };
     const header = 'a,b,c,d,e,f,label\n';
     // One quote opening the second field of line 1,002 runs on through the rest of the file.
-    const quote = await write('quote.csv', header + block + block.slice(0, block.indexOf(',') + 1) + '"', block.slice(block.indexOf(',') + 1) + block.repeat(copies - 2), 1);
+    const quote = await write(
+      'quote.csv',
+      header + block + block.slice(0, block.indexOf(',') + 1) + '"',
+      block.slice(block.indexOf(',') + 1) + block.repeat(copies - 2),
+      1,
+    );
     const cr = await write('cr.csv', header.replace('\n', '\r'), block.replaceAll('\n', '\r'), copies);
     const endless = await write('endless.csv', '', '1.5,2,3,'.repeat(1 << 17), Math.ceil(40e6 / (8 << 17)));
     const dist = join(repoRoot, 'dist/index.js');
     const load = (path: string) =>
-      spawnSync('node', ['--max-old-space-size=32', '--input-type=module', '-e', `import { loadDelimited } from ${JSON.stringify(dist)};
+      spawnSync(
+        'node',
+        [
+          '--max-old-space-size=32',
+          '--input-type=module',
+          '-e',
+          `import { loadDelimited } from ${JSON.stringify(dist)};
 try {
   const d = await loadDelimited(${JSON.stringify(path)}, { labelColumn: -1 });
   console.log(JSON.stringify({ rows: d.x.rows, cols: d.x.cols, names: d.labelNames, last: d.lines[d.lines.length - 1] }));
-} catch (e) { console.log(JSON.stringify({ error: e.message })); }`], { encoding: 'utf8' });
+} catch (e) { console.log(JSON.stringify({ error: e.message })); }`,
+        ],
+        { encoding: 'utf8' },
+      );
     try {
       const quoted = load(quote);
       expect(quoted.stderr).toBe('');
-      expect(JSON.parse(quoted.stdout)).toEqual({ error: `loadDelimited: ${quote}: line 1002, column 2: unterminated quoted field (the record runs on for more than 4,194,304 characters without its closing quote)` });
+      expect(JSON.parse(quoted.stdout)).toEqual({
+        error: `loadDelimited: ${quote}: line 1002, column 2: unterminated quoted field (the record runs on for more than 4,194,304 characters without its closing quote)`,
+      });
       const endlessRun = load(endless);
       expect(endlessRun.stderr).toBe('');
-      expect(JSON.parse(endlessRun.stdout)).toEqual({ error: `loadDelimited: ${endless}: line 1: a record longer than 4,194,304 characters (a line that never ends: is this a delimited text file?)` });
+      expect(JSON.parse(endlessRun.stdout)).toEqual({
+        error: `loadDelimited: ${endless}: line 1: a record longer than 4,194,304 characters (a line that never ends: is this a delimited text file?)`,
+      });
       const crRun = load(cr);
       expect(crRun.stderr).toBe('');
       expect(JSON.parse(crRun.stdout)).toEqual({ rows: 1000 * copies, cols: 6, names: ['no', 'yes'], last: 1000 * copies + 1 });

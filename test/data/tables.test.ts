@@ -22,7 +22,10 @@ const penguinsPath = resolve(here, '../cli/data/penguins.csv');
 
 describe('lines before the table (skipRows)', () => {
   // The seeds file as scikit-learn ships its CSVs: a first line of counts and class names.
-  const rows = readFileSync(seedsPath, 'utf8').trim().split('\n').map((l) => l.trim().split(/\s+/));
+  const rows = readFileSync(seedsPath, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/));
   const sklearn = ['210,7,Kama,Rosa,Canadian', ...rows.map((f) => [...f.slice(0, 7), Number(f[7]) - 1].join(','))].join('\n') + '\n';
 
   it('skips them, whatever they hold, and names the rows by their line in the file', () => {
@@ -41,7 +44,9 @@ describe('lines before the table (skipRows)', () => {
     expect(() => parseDelimited(sklearn, { labelColumn: -1 })).toThrow(
       /^parseDelimited: line 2: expected 5 fields, as on line 1, got 8; if line 1 is not part of the table, skip it \(options.skipRows 1\)$/,
     );
-    expect(() => parseDelimited('# made by a tool\n' + sklearn, { labelColumn: -1, skipRows: 1 })).toThrow(/line 3: expected 5 fields, as on line 2, got 8; if line 2 is not part of the table, skip lines 1–2 \(options.skipRows 2\)$/);
+    expect(() => parseDelimited('# made by a tool\n' + sklearn, { labelColumn: -1, skipRows: 1 })).toThrow(
+      /line 3: expected 5 fields, as on line 2, got 8; if line 2 is not part of the table, skip lines 1–2 \(options.skipRows 2\)$/,
+    );
     // A short row further down is a ragged file, not a preamble.
     expect(() => parseDelimited('1,2,3\n4,5,6\n7,8\n')).toThrow(/^parseDelimited: line 3: expected 3 fields, as on line 1, got 2$/);
   });
@@ -56,19 +61,32 @@ describe('choosing columns by name or index', () => {
     expect(ignored.features).toEqual(['a', 'b']);
     const chosen = parseDelimited(text, { labelColumn: -1, featureColumns: ['b', '1'] });
     // File order, whatever the order given.
-    expect([chosen.features, Array.from(chosen.x.data)]).toEqual([['a', 'b'], [0.5, 2, 1.5, 4, 2.5, 6]]);
+    expect([chosen.features, Array.from(chosen.x.data)]).toEqual([
+      ['a', 'b'],
+      [0.5, 2, 1.5, 4, 2.5, 6],
+    ]);
     // A header name that looks like a number is a name first.
     expect(parseDelimited('2019,2020\n1,2\n3,4\n', { header: true, featureColumns: ['2020'] }).features).toEqual(['2020']);
   });
 
   it('refuses a name the header lacks, the label column as a feature, both options, and no features left', () => {
-    expect(() => parseDelimited(text, { labelColumn: -1, ignoreColumns: ['nmae'] })).toThrow(/^parseDelimited: options.ignoreColumns: no column is named 'nmae'; the columns are 'id', 'a', 'b', 'name', 'label'$/);
-    expect(() => parseDelimited('1,2\n3,4\n', { ignoreColumns: ['a'] })).toThrow(/options.ignoreColumns: 'a' is not a column index, and the file has no header line to name its columns/);
-    expect(() => parseDelimited(text, { labelColumn: 'label', featureColumns: ['a', 'label'] })).toThrow(/options.featureColumns: column 'label' is the label column, which is never a feature/);
+    expect(() => parseDelimited(text, { labelColumn: -1, ignoreColumns: ['nmae'] })).toThrow(
+      /^parseDelimited: options.ignoreColumns: no column is named 'nmae'; the columns are 'id', 'a', 'b', 'name', 'label'$/,
+    );
+    expect(() => parseDelimited('1,2\n3,4\n', { ignoreColumns: ['a'] })).toThrow(
+      /options.ignoreColumns: 'a' is not a column index, and the file has no header line to name its columns/,
+    );
+    expect(() => parseDelimited(text, { labelColumn: 'label', featureColumns: ['a', 'label'] })).toThrow(
+      /options.featureColumns: column 'label' is the label column, which is never a feature/,
+    );
     expect(() => parseDelimited(text, { ignoreColumns: ['a'], featureColumns: ['b'] })).toThrow(/give one of them/);
-    expect(() => parseDelimited(text, { labelColumn: 'label', ignoreColumns: [0, 1, 2, 3] })).toThrow(/no feature columns are left once the label column and the ignored columns are removed/);
+    expect(() => parseDelimited(text, { labelColumn: 'label', ignoreColumns: [0, 1, 2, 3] })).toThrow(
+      /no feature columns are left once the label column and the ignored columns are removed/,
+    );
     expect(() => parseDelimited(text, { labelColumn: 'Label' })).toThrow(/options.labelColumn: no column is named 'Label'/);
-    expect(() => parseDelimited(text, { ignoreColumns: [9] })).toThrow(/options.ignoreColumns must be a column name or an integer in \[-5, 4\], got 9/);
+    expect(() => parseDelimited(text, { ignoreColumns: [9] })).toThrow(
+      /options.ignoreColumns must be a column name or an integer in \[-5, 4\], got 9/,
+    );
   });
 });
 
@@ -76,15 +94,33 @@ describe('text columns and missing values on the Palmer penguins', () => {
   it('one-hot encodes island and sex (categories in name order) and fills NA with the mean, or the category frequencies', async () => {
     const d = await loadDelimited(penguinsPath, { labelColumn: 'species' });
     expect([d.x.rows, d.x.cols]).toEqual([344, 3 + 4 + 2 + 1]);
-    expect(d.features).toEqual(['island=Biscoe', 'island=Dream', 'island=Torgersen', 'bill_length_mm', 'bill_depth_mm', 'flipper_length_mm', 'body_mass_g', 'sex=female', 'sex=male', 'year']);
+    expect(d.features).toEqual([
+      'island=Biscoe',
+      'island=Dream',
+      'island=Torgersen',
+      'bill_length_mm',
+      'bill_depth_mm',
+      'flipper_length_mm',
+      'body_mass_g',
+      'sex=female',
+      'sex=male',
+      'year',
+    ]);
     expect(d.labelNames).toEqual(['Adelie', 'Chinstrap', 'Gentoo']);
     const row = (r: number) => Array.from(d.x.data.subarray(r * 10, (r + 1) * 10));
     // Line 2: Adelie,Torgersen,39.1,18.7,181,3750,male,2007
     expect(row(0)).toEqual([0, 0, 1, 39.1, 18.7, 181, 3750, 0, 1, 2007]);
     // Line 5: Adelie,Torgersen,NA,NA,NA,NA,NA,2007 — every measurement and the sex missing.
-    const lines = readFileSync(penguinsPath, 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+    const lines = readFileSync(penguinsPath, 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(','));
     const mean = (c: number) => {
-      const v = lines.map((f) => f[c]).filter((s) => s !== 'NA').map(Number);
+      const v = lines
+        .map((f) => f[c])
+        .filter((s) => s !== 'NA')
+        .map(Number);
       return v.reduce((a, b) => a + b, 0) / v.length;
     };
     const sexes = lines.map((f) => f[6]).filter((s) => s !== 'NA');
@@ -114,10 +150,16 @@ describe('text columns and missing values on the Palmer penguins', () => {
     const reader = new DelimitedReader({ labelColumn: -1 });
     reader.push('a,b,label\n1,2,x\n');
     // The error comes with the line that has it, not at the end of a long file.
-    expect(() => reader.push('3,unknown,y\n')).toThrow(/^parseDelimited: line 3, column 2: "unknown" is not a number, though column 'b' held numbers above it \(the first, 2, on line 2\); a column holds numbers or text \(categories\), not both$/);
-    expect(() => parseDelimited('c,label\nred,1\n5,0\n', { labelColumn: -1 })).toThrow(/^parseDelimited: line 3, column 1: 5 is a number, though column 'c' held text above it \(the first, "red", on line 2\)/);
+    expect(() => reader.push('3,unknown,y\n')).toThrow(
+      /^parseDelimited: line 3, column 2: "unknown" is not a number, though column 'b' held numbers above it \(the first, 2, on line 2\); a column holds numbers or text \(categories\), not both$/,
+    );
+    expect(() => parseDelimited('c,label\nred,1\n5,0\n', { labelColumn: -1 })).toThrow(
+      /^parseDelimited: line 3, column 1: 5 is a number, though column 'c' held text above it \(the first, "red", on line 2\)/,
+    );
     const ids = ['id,v', ...Array.from({ length: MAX_CATEGORIES + 5 }, (_, i) => `p${i},${i}`)].join('\n');
-    expect(() => parseDelimited(ids)).toThrow(`parseDelimited: line ${MAX_CATEGORIES + 2}, column 1: "p${MAX_CATEGORIES}" makes ${MAX_CATEGORIES + 1} distinct texts in column 'id', which holds an identifier or free text rather than categories`);
+    expect(() => parseDelimited(ids)).toThrow(
+      `parseDelimited: line ${MAX_CATEGORIES + 2}, column 1: "p${MAX_CATEGORIES}" makes ${MAX_CATEGORIES + 1} distinct texts in column 'id', which holds an identifier or free text rather than categories`,
+    );
     expect(parseDelimited(ids, { ignoreColumns: ['id'] }).x.cols).toBe(1);
   });
 });
@@ -157,16 +199,28 @@ describe('a preparation fitted on some rows and applied to another file', () => 
     expect(() => parseDelimited('colour,size\npurple,7\n', { preparation: saved, missing: 'refuse' })).toThrow(
       /^parseDelimited: line 2, column 1: "purple" is not one of the 2 categories of column 'colour' \(blue, red\), and unknown categories are refused as missing values are/,
     );
-    expect(() => parseDelimited('size,colour\n7,red\n', { preparation: saved })).toThrow(/^parseDelimited: column 0 is named 'size', where the training file had 'colour'; the columns must be the training file's, in its order$/);
-    expect(() => parseDelimited('red,7,a,1\n', { preparation: saved })).toThrow(/^parseDelimited: 4 feature columns \(and no label column\) on line 1, but the training file had 2 and the label column \(2\)$/);
-    expect(() => parseDelimited('red,x\n', { preparation: saved })).toThrow(/^parseDelimited: line 1, column 2: "x" is not a number \(column index 1 held numbers in the rows the table preparation was fitted on\)$/);
-    expect(() => parseDelimited('red,1\n', { preparation: saved, ignoreColumns: [0] })).toThrow(/options.ignoreColumns goes without options.preparation/);
+    expect(() => parseDelimited('size,colour\n7,red\n', { preparation: saved })).toThrow(
+      /^parseDelimited: column 0 is named 'size', where the training file had 'colour'; the columns must be the training file's, in its order$/,
+    );
+    expect(() => parseDelimited('red,7,a,1\n', { preparation: saved })).toThrow(
+      /^parseDelimited: 4 feature columns \(and no label column\) on line 1, but the training file had 2 and the label column \(2\)$/,
+    );
+    expect(() => parseDelimited('red,x\n', { preparation: saved })).toThrow(
+      /^parseDelimited: line 1, column 2: "x" is not a number \(column index 1 held numbers in the rows the table preparation was fitted on\)$/,
+    );
+    expect(() => parseDelimited('red,1\n', { preparation: saved, ignoreColumns: [0] })).toThrow(
+      /options.ignoreColumns goes without options.preparation/,
+    );
   });
 
   it('is checked field by field when read back', () => {
     const json = TablePreparation.fit(parseDelimited(train, { labelColumn: -1 }).table).toJSON();
-    expect(() => TablePreparation.fromJSON({ ...json, columns: [{ ...json.columns[0], fill: [0.5] }, json.columns[1]] })).toThrow(/columns\[0\]\.fill must hold 3 numbers in \[0, 1\]/);
-    expect(() => TablePreparation.fromJSON({ ...json, columns: [json.columns[1], json.columns[0]] })).toThrow(/columns\[1\]\.column must be an integer in \(1, 2\], after the one before and not the label column, got 0/);
+    expect(() => TablePreparation.fromJSON({ ...json, columns: [{ ...json.columns[0], fill: [0.5] }, json.columns[1]] })).toThrow(
+      /columns\[0\]\.fill must hold 3 numbers in \[0, 1\]/,
+    );
+    expect(() => TablePreparation.fromJSON({ ...json, columns: [json.columns[1], json.columns[0]] })).toThrow(
+      /columns\[1\]\.column must be an integer in \(1, 2\], after the one before and not the label column, got 0/,
+    );
     expect(() => TablePreparation.fromJSON({ ...json, missing: 'guess' })).toThrow(/missing must be 'impute' or 'refuse', got 'guess'/);
     expect(() => TablePreparation.fromJSON({ ...json, header: ['a'] })).toThrow(/header must be null or 3 strings/);
     expect(TablePreparation.fromJSON(json).inputs).toBe(4);

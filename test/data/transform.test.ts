@@ -1,14 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { matrix, type Matrix } from '../../src/io/matrix.js';
-import {
-  selectClasses,
-  scaleToUnit,
-  mnistMatrix,
-  oneHot,
-  Standardizer,
-  selectRows,
-  trainTestSplit,
-} from '../../src/data/transform.js';
+import { selectClasses, scaleToUnit, mnistMatrix, oneHot, Standardizer, selectRows, trainTestSplit } from '../../src/data/transform.js';
 
 /** Per-column mean and population std, computed independently of Standardizer. */
 function columnStats(m: Matrix): { mean: number[]; std: number[] } {
@@ -30,7 +22,11 @@ describe('selectClasses', () => {
     const images = new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]); // 4 samples × 2 features
     const { x, y } = selectClasses(images, [5, 3, 8, 5], 2, 5, [8], { precision: 'f64' });
     expect(x.data).toBeInstanceOf(Float64Array);
-    expect(rows(x)).toEqual([[1, 2], [5, 6], [7, 8]]);
+    expect(rows(x)).toEqual([
+      [1, 2],
+      [5, 6],
+      [7, 8],
+    ]);
     expect(Array.from(y.data)).toEqual([1, 0, 1]);
     expect(() => selectClasses(images, [5, 3, 8], 2, 5, 8)).toThrow(/images.length must be labels.length × featureCount = 6, got 8/);
     expect(() => selectClasses(images, [5, 3, 8, 5], 2, [5], [5, 8])).toThrow(/must not share classes, both contain 5/);
@@ -42,7 +38,8 @@ describe('selectClasses', () => {
     const scaled = selectClasses(images, [5, 8, 5], 2, 5, 8, { scale: 255 });
     expect(scaled.x.data).toEqual(scaleToUnit(selectClasses(images, [5, 8, 5], 2, 5, 8).x, 255).data);
     expect(Array.from(scaled.y.data)).toEqual([1, 0, 1]);
-    for (const bad of [0, -1, NaN]) expect(() => selectClasses(images, [5, 8, 5], 2, 5, 8, { scale: bad })).toThrow(/options.scale must be a positive finite number/);
+    for (const bad of [0, -1, NaN])
+      expect(() => selectClasses(images, [5, 8, 5], 2, 5, 8, { scale: bad })).toThrow(/options.scale must be a positive finite number/);
   });
 });
 
@@ -64,9 +61,17 @@ describe('oneHot', () => {
     const { y, classes } = oneHot([3, 1, 2, 3]);
     expect(classes).toEqual([1, 2, 3]);
     expect([y.rows, y.cols]).toEqual([4, 3]);
-    expect(rows(y)).toEqual([[0, 0, 1], [1, 0, 0], [0, 1, 0], [0, 0, 1]]);
+    expect(rows(y)).toEqual([
+      [0, 0, 1],
+      [1, 0, 0],
+      [0, 1, 0],
+      [0, 0, 1],
+    ]);
     expect(oneHot([0, 9], 10).y.cols).toBe(10);
-    expect(rows(oneHot([5, 8], [8, 5]).y)).toEqual([[0, 1], [1, 0]]);
+    expect(rows(oneHot([5, 8], [8, 5]).y)).toEqual([
+      [0, 1],
+      [1, 0],
+    ]);
     expect(() => oneHot([1, 4], [1, 2])).toThrow(/labels\[1\] must be one of \[1, 2\], got 4/);
   });
 });
@@ -108,8 +113,16 @@ describe('Standardizer', () => {
 
 describe('trainTestSplit', () => {
   const n = 100;
-  const x = matrix(Float32Array.from({ length: n * 2 }, (_, i) => i), n, 2);
-  const y = matrix(Float32Array.from({ length: n }, (_, i) => (i < 80 ? 0 : 1)), n, 1);
+  const x = matrix(
+    Float32Array.from({ length: n * 2 }, (_, i) => i),
+    n,
+    2,
+  );
+  const y = matrix(
+    Float32Array.from({ length: n }, (_, i) => (i < 80 ? 0 : 1)),
+    n,
+    1,
+  );
 
   it('is reproducible with a seed, different with another, and keeps rows aligned', () => {
     const a = trainTestSplit(x, y, { testFraction: 0.25, seed: 1 });
