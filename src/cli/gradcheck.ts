@@ -12,6 +12,9 @@ import { say, type Command } from './command.js';
 import { describeKernels, KERNEL_HELP, useKernelFlags } from './kernel-flags.js';
 import { labelledTask, loadForModel, MODEL_DATA_FLAGS, openModel } from './model-data.js';
 import { targets } from './targets.js';
+import { labelledRows } from './dataset.js';
+import { selectRows } from '../data/transform.js';
+import { scaleTargets } from './target-scaling.js';
 import { HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS } from '../core/activations.js';
 import { createNetwork, LOSS_ALIASES } from './network-flags.js';
 
@@ -66,7 +69,7 @@ async function runGradcheck(flags: Flags): Promise<void> {
   const seed = numberFlag(flags, 'seed', 1, { integer: true, min: 0, max: 2 ** 32 - 1 });
   const fromModel = flags.model !== undefined;
   if (!fromModel) {
-    for (const f of ['data', 'set', 'label-column', 'mnist-dir'])
+    for (const f of ['data', 'set', 'label-column', 'mnist-dir', 'skip-rows', 'missing', 'header', 'no-header', 'delimiter'])
       if (flags[f] !== undefined) throw new UsageError(`--${f} goes with --model`);
   } else {
     for (const f of ['inputs', 'layers', 'outputs', 'activation', 'output', 'loss', 'precision']) {
@@ -149,9 +152,15 @@ function randomSamples(net: ANN, n: number, seed: number): { x: Matrix; y: Matri
 async function rowsOf(flags: Flags, net: ANN, n: number): Promise<{ x: Matrix; y: Matrix; what: string }> {
   const task = labelledTask(net, flags);
   const data = await loadForModel(flags, net, 'required');
-  const rows = Math.min(n, data.x.rows);
+  const labelled = labelledRows(data.labels!, data.lines);
+  const rows = Math.min(n, labelled ? labelled.rows.length : data.x.rows);
+  const taken = labelled ? labelled.rows.subarray(0, rows) : Uint32Array.from({ length: rows }, (_, i) => i);
   const outputs = net.layers[net.layers.length - 1];
-  const y = targets(task, data.labels!.slice(0, rows), outputs, data.name, data.lines);
-  const x = matrix(data.x.data.slice(0, rows * data.x.cols), rows, data.x.cols);
-  return { x, y, what: `the first ${rows} rows of ${data.name}` };
+  const lines = data.lines ? Uint32Array.from(taken, (r) => data.lines![r]) : null;
+  const raw = targets(task, Array.from(taken, (r) => data.labels![r]) as (number | string)[], outputs, data.name, lines);
+  // The targets the network was trained on: standardized, for a regression model trained so.
+  const scaling = net.meta.targetScaling;
+  const y = scaling ? scaleTargets(raw, scaling) : raw;
+  const x = selectRows(data.x, taken);
+  return { x, y, what: `the first ${rows} ${labelled ? 'labelled ' : ''}rows of ${data.name}` };
 }

@@ -2,6 +2,7 @@
 import { type Flags } from './args.js';
 import { bytes, say, type Command } from './command.js';
 import { inferredClasses, openModelFile } from './model-data.js';
+import type { TablePreparationJSON } from '../data/table-preparation.js';
 
 export const info: Command = {
   name: 'info',
@@ -37,7 +38,7 @@ async function runInfo(flags: Flags): Promise<void> {
     say(`parameters: ${per.reduce((a, b) => a + b, 0).toLocaleString('en-US')} (${detail.join('; ')})`);
     const std = net.standardizer;
     say(`input scaling: ${std ? describeScaling(std.mean, std.std) : 'none'}`);
-    const { classes, features, target, labelColumn, training } = net.meta;
+    const { classes, features, target, labelColumn, training, preparation, targetScaling, split } = net.meta;
     const outputs = net.layers[net.layers.length - 1];
     const inferred = classes ? null : inferredClasses(net);
     const shown = classes ?? inferred?.classes;
@@ -53,6 +54,20 @@ async function runInfo(flags: Flags): Promise<void> {
       say(
         `label: ${[target, labelColumn !== undefined ? `column ${labelColumn} of the training file (0-based, as --label-column)` : ''].filter(Boolean).join(', ')}`,
       );
+    if (preparation) for (const line of describePreparation(preparation)) say(line);
+    if (targetScaling)
+      say(
+        `targets: standardized for training (mean ${targetScaling.mean.join(', ')}, std ${targetScaling.std.join(', ')}); eval and predict give the outputs back in the label's units`,
+      );
+    if (split) {
+      const parts = [
+        split.validationRows ? `${split.validationRows} validation rows (${split.validation})` : '',
+        split.testRows ? `${split.testRows} test rows (${split.test})` : '',
+      ].filter(Boolean);
+      say(
+        `held out: ${parts.join(', ')} of the training file's ${split.rows}, ${split.stratified ? 'stratified, ' : ''}seed ${split.seed}; rows fingerprint ${split.fingerprint} (eval --rows validation|test scores them)`,
+      );
+    }
     if (training)
       say(
         `training: ${Object.entries(training)
@@ -67,4 +82,20 @@ async function runInfo(flags: Flags): Promise<void> {
 function describeScaling(mean: readonly number[], std: readonly number[]): string {
   if (mean.every((m) => m === 0) && std.every((s) => s === std[0])) return `divide by ${std[0]} (${mean.length} columns)`;
   return `standardized with the training rows' mean and standard deviation (${mean.length} columns)`;
+}
+
+/** The columns a model reads, and how it encodes and fills them. */
+function describePreparation(p: TablePreparationJSON): string[] {
+  const name = (c: number) => (p.header?.[c] ? `'${p.header[c]}'` : `column ${c}`);
+  const numbers = p.columns.filter((c) => c.kind === 'number').length;
+  const text = p.columns.flatMap((c) => (c.kind === 'categories' ? [`${name(c.column)} (${c.categories.join(', ')})`] : []));
+  const read = new Set(p.columns.map((c) => c.column));
+  const left = Array.from({ length: p.width }, (_, c) => c).filter((c) => c !== p.labelColumn && !read.has(c));
+  const lines = [
+    `columns: the training file had ${p.width}; ${numbers} number column${numbers === 1 ? '' : 's'}${text.length ? `, text one-hot encoded: ${text.join('; ')}` : ''}${left.length ? `; left out: ${left.map(name).join(', ')}` : ''}`,
+  ];
+  lines.push(
+    `missing values (${p.missingValues.map((v) => JSON.stringify(v)).join(', ')}) and unknown categories: ${p.missing === 'impute' ? "filled in with the training rows' mean (for text, the category frequencies)" : 'refused'}`,
+  );
+  return lines;
 }

@@ -1,7 +1,7 @@
 /** What eval, predict and gradcheck share: opening a model file and reading data shaped for it. */
 import { loadModelFile, type ANN } from '../ann.js';
-import { choiceFlag, stringFlag, type FlagSpec, type Flags } from './args.js';
-import { DATA_FLAGS, loadDataset, type Dataset } from './dataset.js';
+import { choiceFlag, stringFlag, UsageError, type FlagSpec, type Flags } from './args.js';
+import { COLUMN_FLAGS, DATA_FLAGS, loadDataset, type Dataset } from './dataset.js';
 import { KERNEL_FLAGS, useKernelFlags } from './kernel-flags.js';
 import type { Task } from './targets.js';
 
@@ -9,6 +9,8 @@ import type { Task } from './targets.js';
 export const MODEL_DATA_FLAGS: Record<string, FlagSpec> = {
   model: { type: 'string', short: 'm' },
   ...DATA_FLAGS,
+  // Taken only to be refused by name: a model reads the columns it was trained on.
+  ...COLUMN_FLAGS,
   set: { type: 'string' },
   ...KERNEL_FLAGS,
 };
@@ -65,22 +67,24 @@ export function labelledTask(net: ANN, flags: Flags): Task {
 
 /**
  * The data of --data for this model: MNIST digits of its classes (test set unless --set train),
- * or a file whose label column defaults to the one the model was trained with. With `labels`
- * 'optional', a file holding only the features is read too (it has as many columns as the model
- * has inputs).
+ * or a file read through the model's preparation (the columns of its training file, the label
+ * column optional with `labels` 'optional'), whose label column defaults to the one the model was
+ * trained with. The model's choice of columns is its own: --ignore-columns and --feature-columns
+ * are refused.
  */
 export async function loadForModel(flags: Flags, net: ANN, labels: 'required' | 'optional'): Promise<Dataset> {
+  for (const flag of ['ignore-columns', 'feature-columns']) {
+    if (flags[flag] !== undefined)
+      throw new UsageError(`--${flag} chooses the columns to train on; the model reads the columns it was trained on`);
+  }
   const set = choiceFlag(flags, 'set', ['train', 'test'] as const) ?? 'test';
   const classes = net.meta.classes;
   const digits = classes?.every((c) => typeof c === 'number' && Number.isInteger(c) && c >= 0 && c <= 9)
     ? (classes as number[])
     : undefined;
   const inputs = net.layers[0];
-  // A label that came last is read as the last column (-1), which fits a file of any width.
-  const trained = net.meta.labelColumn;
-  const labelColumn = trained === undefined || trained === inputs ? -1 : trained;
-  // Optional labels: a file of exactly `inputs` columns holds the features only.
-  const data = await loadDataset(flags, { set, digits, labelColumn, labelsBeside: labels === 'optional' ? inputs : undefined });
+  const { preparation, labelColumn } = net.meta;
+  const data = await loadDataset(flags, { set, digits, model: { preparation, inputs, labelColumn, labels } });
   if (data.x.cols !== inputs) {
     const without =
       data.labelColumn !== null
@@ -90,5 +94,21 @@ export async function loadForModel(flags: Flags, net: ANN, labels: 'required' | 
           : '';
     throw new Error(`${data.name}: ${data.x.cols} feature columns${without}, but the model has ${inputs} inputs`);
   }
+  if (labels === 'required' && data.labels === null) {
+    const target = net.meta.target !== undefined ? `'${net.meta.target}', ` : '';
+    throw new Error(
+      `${data.name} has no label column: its columns are the training file's without the label (${target}column ${preparation?.labelColumn}), and ${flags.model} can only be scored on labelled rows`,
+    );
+  }
   return data;
+}
+
+/** A warning (stderr) for cells of categories the model's training rows did not have. */
+export function warnUnseen(data: Dataset, preparation: { missing: string } | undefined): void {
+  const u = data.unseen;
+  if (u === null) return;
+  const fill = preparation?.missing === 'refuse' ? '' : ", encoded as missing values are (the training rows' category frequencies)";
+  process.stderr.write(
+    `warning: ${data.name}: ${u.count} cell${u.count === 1 ? '' : 's'} of categories the training rows did not have${fill}; the first on line ${u.line}, column ${u.column + 1}: ${JSON.stringify(u.value)}\n`,
+  );
 }

@@ -4,7 +4,8 @@ import { stringFlag, type Flags } from './args.js';
 import type { Command } from './command.js';
 import { csvLine } from './csv.js';
 import { describeKernels, KERNEL_HELP } from './kernel-flags.js';
-import { loadForModel, MODEL_DATA_FLAGS, modelTask, openModel } from './model-data.js';
+import { loadForModel, MODEL_DATA_FLAGS, modelTask, openModel, warnUnseen } from './model-data.js';
+import { unscaleOutputs } from './target-scaling.js';
 import { classProbabilities, predictedClass } from './targets.js';
 
 export const predict: Command = {
@@ -14,17 +15,21 @@ export const predict: Command = {
   help: `Usage: backprop-wasm predict --model FILE --data <mnist|FILE> [--out FILE]
 
 Writes one CSV row per input row: for a classifier the predicted class and the probability of
-each class, p(<class>); for a regression model the predicted value. Numbers are printed in full
-(the shortest text that reads back to the same float), so they can be compared exactly. The data
-file may hold only the features, or the label column too (it is skipped).
+each class, p(<class>); for a regression model the predicted value, in the label's units. Numbers
+are printed in full (the shortest text that reads back to the same float), so they can be compared
+exactly. The data file has the training file's columns, as they were (text, missing values): the
+model's saved preparation encodes them; the label column may be there (it is skipped) or not. A
+category the training rows did not have is encoded as a missing value is, with a warning.
 
   --model FILE, -m FILE   a model file written by train (or net.save())
   --data mnist|FILE       MNIST (the model's digits) or a CSV/TSV file
   --set test|train        MNIST split (default test)
   --mnist-dir DIR         MNIST idx files (gzip or not) from DIR
-  --label-column N        the label column to skip (default: the one the model was trained with)
+  --label-column N|NAME   the label column to skip (default: the one the model was trained with)
+  --skip-rows N           lines to skip before the table (default 0)
   --header, --no-header   whether the first line names the columns (default: detected)
   --delimiter C           one character, or 'tab' (default: detected)
+  --missing impute|refuse fill in missing values as training did, or refuse them (default: as the model was trained)
   --out FILE, -o FILE     write the CSV to FILE (atomically) instead of stdout
 ${KERNEL_HELP}
 
@@ -38,9 +43,11 @@ async function runPredict(flags: Flags): Promise<void> {
   const net = await openModel(flags);
   try {
     const data = await loadForModel(flags, net, 'optional');
+    warnUnseen(data, net.meta.preparation);
     const task = modelTask(net);
     const outputs = net.layers[net.layers.length - 1];
-    const y = net.predict(data.x).data;
+    // A regression model trained on standardized targets: its outputs back in the label's units.
+    const y = unscaleOutputs(net.predict(data.x).data, outputs, net.meta.targetScaling);
     const lines: string[] = [];
     if (task.kind === 'classification') {
       lines.push(csvLine(['predicted', ...task.classes.map((c) => `p(${c})`)]));

@@ -6,7 +6,8 @@ import type { BatchLog, EpochLog } from '../train/fit-options.js';
 
 /** Where progress goes: a stream (process.stdout), and whether to redraw in place. */
 export interface ProgressOptions {
-  out?: { write(text: string): unknown; isTTY?: boolean };
+  /** `columns` is the terminal's width (process.stdout has it, and keeps it current as the window is resized). */
+  out?: { write(text: string): unknown; isTTY?: boolean; columns?: number };
   /** Default: the stream is a terminal and the CI variable is not set. */
   interactive?: boolean;
   /** Plain lines only once an epoch has run this long: a fast epoch's progress tells nothing. Default 1. */
@@ -40,10 +41,8 @@ export function batchProgress(totalEpochs: number, options: ProgressOptions = {}
       // Redraw at most every 50 ms: hundreds of batches a second need no more.
       if (batch !== batches && now - lastDraw < 50) return;
       lastDraw = now;
-      const width = 30;
-      const filled = Math.round((width * batch) / batches);
-      const bar = '█'.repeat(filled) + '░'.repeat(width - filled);
-      out.write(`\r${label} ${bar} ${batch}/${batches} batches  ${rateText} samples/s  ETA ${etaText} `);
+      // Clearing to the end of the line wipes what a longer previous line left there.
+      out.write(`\r${barLine(label, batch, batches, rateText, etaText, out.columns)}\x1b[K`);
       if (batch === batches) out.write('\r\x1b[K');
     } else {
       // Four plain lines per epoch at most (at its quarters): enough to see it move, few enough for a log.
@@ -54,6 +53,29 @@ export function batchProgress(totalEpochs: number, options: ProgressOptions = {}
       }
     }
   };
+}
+
+/** The widest bar drawn, and the narrowest worth drawing. */
+const BAR_WIDTH = 30;
+const MIN_BAR_WIDTH = 10;
+
+/**
+ * The progress line, fitted to a terminal of `columns` (unknown: drawn in full). A line as wide as
+ * the terminal wraps, and every redraw would then leave a line behind, so it keeps to columns − 1:
+ * the bar narrows first, then the rate goes, then the bar, then the line is cut.
+ */
+export function barLine(label: string, batch: number, batches: number, rate: string, eta: string, columns?: number): string {
+  const room = columns === undefined || !(columns > 0) ? Infinity : columns - 1;
+  const bar = (width: number) => {
+    const filled = Math.round((width * batch) / batches);
+    return '█'.repeat(filled) + '░'.repeat(width - filled);
+  };
+  const tails = [`${batch}/${batches} batches  ${rate} samples/s  ETA ${eta}`, `${batch}/${batches} batches  ETA ${eta}`];
+  for (const tail of tails) {
+    const width = Math.min(BAR_WIDTH, room - label.length - tail.length - 2);
+    if (width >= MIN_BAR_WIDTH) return `${label} ${bar(width)} ${tail}`;
+  }
+  return `${label} ${batch}/${batches} ETA ${eta}`.slice(0, Math.max(room, 0));
 }
 
 /** One line per finished epoch; `validation` names the held-out figures ('val', or 'test' when they are the test set). */

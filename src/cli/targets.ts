@@ -2,7 +2,7 @@
  * From labels to what a network learns: classes (names or integer codes) or numbers to regress
  * on, the output layer and loss that suit them, and the target matrix.
  */
-import { compareNames } from '../data/delimited.js';
+import { compareNames } from '../data/cells.js';
 import { matrix, type Matrix } from '../io/matrix.js';
 import type { ActivationName } from '../core/activations.js';
 import type { LossName } from '../core/losses.js';
@@ -28,6 +28,31 @@ export function decideTask(labels: readonly (number | string)[], asked?: 'classi
     return { kind: 'classification', classes };
   }
   return { kind: 'regression' };
+}
+
+/**
+ * Why the labels gave `task`, for the user to see before training starts: a wrong --label-column
+ * shows up here as "regression, because … holds 187 distinct real numbers" instead of as a loss
+ * of 1e23. `column` is how to call the label column ("'variety'", or "column 7").
+ */
+export function explainTask(
+  task: Task,
+  labels: readonly (number | string)[],
+  asked: 'classify' | 'regress' | undefined,
+  column: string,
+): string {
+  if (asked !== undefined) return `task: ${task.kind}, as --task ${asked} asks`;
+  const distinct = new Set(labels).size;
+  if (task.kind === 'regression') {
+    const integers = labels.every((v) => Number.isInteger(v));
+    const what = integers
+      ? `${distinct} distinct integers (more than ${MAX_CODED_CLASSES}: quantities, not class codes)`
+      : `${distinct} distinct real numbers`;
+    return `task: regression, because the label column ${column} holds ${what}; pass --task classify to treat them as classes`;
+  }
+  if (labels.some((l) => typeof l === 'string'))
+    return `task: classification, because the label column ${column} holds names (${distinct} distinct)`;
+  return `task: classification, because the label column ${column} holds ${distinct} distinct integers (up to ${MAX_CODED_CLASSES} are read as class codes); pass --task regress to treat them as numbers`;
 }
 
 /**

