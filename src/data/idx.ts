@@ -29,9 +29,10 @@ const hex = (n: number, width: number): string => '0x' + n.toString(16).padStart
  */
 export function parseIdx(bytes: Uint8Array, source = 'buffer'): Idx {
   // Checked here, before anything reads a length or a DataView: null or an ArrayBuffer gave a raw TypeError.
-  if (!(bytes instanceof Uint8Array)) {
-    const hint = bytes instanceof ArrayBuffer ? ' (wrap an ArrayBuffer: new Uint8Array(buffer))' : typeof bytes === 'string' ? ' (readIdx reads a path or URL)' : '';
-    throw new TypeError(`parseIdx: ${source}: bytes must be a Uint8Array of the file's contents${hint}, got ${describe(bytes)}`);
+  const given: unknown = bytes;
+  if (!(given instanceof Uint8Array)) {
+    const hint = given instanceof ArrayBuffer ? ' (wrap an ArrayBuffer: new Uint8Array(buffer))' : typeof given === 'string' ? ' (readIdx reads a path or URL)' : '';
+    throw new TypeError(`parseIdx: ${source}: bytes must be a Uint8Array of the file's contents${hint}, got ${describe(given)}`);
   }
   const { dims, headerLength } = parseIdxHeader(bytes, bytes.length, source);
   return { dims, data: bytes.subarray(headerLength) };
