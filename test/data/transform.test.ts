@@ -147,7 +147,8 @@ describe('the helpers take every input form that fit takes', () => {
     ['number[][]', nested],
     ['{ data: number[], rows }', { data: nested.flat(), rows: 4 }],
     ['{ data: number[], rows, cols }', { data: nested.flat(), rows: 4, cols: 2 }],
-    ['Float32Array rows', nested.map((r) => Float32Array.from(r))],
+    // fit takes typed-array rows too (io/input.ts), though MatrixLike does not name them.
+    ['Float32Array rows', nested.map((r) => Float32Array.from(r)) as unknown as number[][]],
   ];
   const yForms: [string, Parameters<typeof trainTestSplit>[1]][] = [
     ['a flat number[]', labels],
