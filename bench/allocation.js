@@ -22,7 +22,13 @@ import * as lib from '../dist/index.js';
 import { firstRows, loadR1Split } from './data.js';
 import { R1_NETWORK } from './training.js';
 
-const { values } = parseArgs({ options: { epochs: { type: 'string', default: '100' }, limit: { type: 'string', default: '1000' }, batch: { type: 'string', default: '32' } } });
+const { values } = parseArgs({
+  options: {
+    epochs: { type: 'string', default: '100' },
+    limit: { type: 'string', default: '1000' },
+    batch: { type: 'string', default: '32' },
+  },
+});
 const [epochs, limit, batch] = [values.epochs, values.limit, values.batch].map(Number);
 /** Batches per epoch in the per-step measurement: the difference between the two is what steps cost. */
 const FEW = 10;
@@ -32,10 +38,20 @@ const PER_STEP_EPOCHS = 20;
 
 if (typeof globalThis.gc !== 'function') throw new Error('bench/allocation.js needs node --expose-gc');
 
-const KINDS = { [constants.NODE_PERFORMANCE_GC_MINOR]: 'scavenge', [constants.NODE_PERFORMANCE_GC_MAJOR]: 'mark-compact', [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental marking', [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weak callbacks' };
+const KINDS = {
+  [constants.NODE_PERFORMANCE_GC_MINOR]: 'scavenge',
+  [constants.NODE_PERFORMANCE_GC_MAJOR]: 'mark-compact',
+  [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental marking',
+  [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weak callbacks',
+};
 const gcs = [];
 const observer = new PerformanceObserver((list) => {
-  for (const e of list.getEntries()) gcs.push({ kind: KINDS[e.detail?.kind ?? e.kind] ?? String(e.detail?.kind ?? e.kind), start: e.startTime, forced: Boolean((e.detail?.flags ?? e.flags) & constants.NODE_PERFORMANCE_GC_FLAGS_FORCED) });
+  for (const e of list.getEntries())
+    gcs.push({
+      kind: KINDS[e.detail?.kind ?? e.kind] ?? String(e.detail?.kind ?? e.kind),
+      start: e.startTime,
+      forced: Boolean((e.detail?.flags ?? e.flags) & constants.NODE_PERFORMANCE_GC_FLAGS_FORCED),
+    });
 });
 observer.observe({ entryTypes: ['gc'] });
 /** Lets the observer deliver the entries of GCs that already happened. */
@@ -71,7 +87,13 @@ await net.fit(x, y, { epochs: 3, batchSize: batch, learningRate: 0.5 }); // warm
 async function perEpochGrowth(steps) {
   const samples = [];
   const rows = steps * batch;
-  await net.fit(firstRows(x, rows), firstRows(y, rows), { epochs: PER_STEP_EPOCHS, batchSize: batch, learningRate: 0.5, shuffle: false, onEpochEnd: () => void samples.push(youngBytes()) });
+  await net.fit(firstRows(x, rows), firstRows(y, rows), {
+    epochs: PER_STEP_EPOCHS,
+    batchSize: batch,
+    learningRate: 0.5,
+    shuffle: false,
+    onEpochEnd: () => void samples.push(youngBytes()),
+  });
   return youngGrowthPerEpoch(samples);
 }
 

@@ -32,7 +32,8 @@ export async function kernelBuilds() {
     const bytes = size(file);
     const build = { name, file: `build/${file}`, bytes, available: false, reason: '' };
     if (bytes === null) build.reason = `build/${file} does not exist`;
-    else if (!WebAssembly.validate(readFileSync(buildUrl(file)))) build.reason = `this runtime does not validate build/${file}${name === 'relaxed' ? ' (Node 20 needs --experimental-wasm-relaxed-simd, which npm run bench passes)' : ''}`;
+    else if (!WebAssembly.validate(readFileSync(buildUrl(file))))
+      build.reason = `this runtime does not validate build/${file}${name === 'relaxed' ? ' (Node 20 needs --experimental-wasm-relaxed-simd, which npm run bench passes)' : ''}`;
     else {
       try {
         await lib.setKernelBuild(name);

@@ -38,7 +38,11 @@ function currentRss(pid) {
  */
 export function runNode(script, args = [], { nodeFlags = [], sampleOn = null, env = {} } = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...nodeFlags, '--import', PROBE, script, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...nodeFlags, '--import', PROBE, script, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     let partial = '';
@@ -63,7 +67,11 @@ export function runNode(script, args = [], { nodeFlags = [], sampleOn = null, en
         .filter((l) => !l.startsWith(PEAK_MARK))
         .join('\n');
       if (code !== 0) {
-        reject(new Error(`bench: \`node ${script} ${args.join(' ')}\` exited with code ${code}:\n${stderr.trim().split('\n').slice(-15).join('\n')}`));
+        reject(
+          new Error(
+            `bench: \`node ${script} ${args.join(' ')}\` exited with code ${code}:\n${stderr.trim().split('\n').slice(-15).join('\n')}`,
+          ),
+        );
         return;
       }
       const lines = stdout.split('\n').filter((l) => l.trim() !== '');

@@ -20,7 +20,8 @@ function installed(name) {
 
 /** The commit the source was at, flagged when the working tree differs from it (read-only git calls). */
 function commit() {
-  const git = (...args) => execFileSync('git', args, { cwd: new URL('..', import.meta.url), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  const git = (...args) =>
+    execFileSync('git', args, { cwd: new URL('..', import.meta.url), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   try {
     const head = git('rev-parse', '--short', 'HEAD');
     return git('status', '--porcelain', '--untracked-files=no') ? `${head} + uncommitted changes` : head;
@@ -33,7 +34,10 @@ export function environment() {
   const cpus = os.cpus();
   const self = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
   return {
-    date: new Date().toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC'),
+    date: new Date()
+      .toISOString()
+      .replace('T', ' ')
+      .replace(/\.\d+Z$/, ' UTC'),
     cpu: cpus[0]?.model.trim() ?? 'unknown',
     cores: cpus.length,
     mhz: cpus[0]?.speed ?? 0,

@@ -60,7 +60,8 @@ export function ourGemm(name, kernels) {
   return {
     name,
     setup(cases, src) {
-      for (const c of cases) ops.set(c.id, { a: kernels.alloc(src.get(c.id).a.length), b: kernels.alloc(src.get(c.id).b.length), c: kernels.alloc(c.m * c.n) });
+      for (const c of cases)
+        ops.set(c.id, { a: kernels.alloc(src.get(c.id).a.length), b: kernels.alloc(src.get(c.id).b.length), c: kernels.alloc(c.m * c.n) });
       // Views are valid until the next alloc (wasm memory may grow), so fill only after allocating all.
       for (const c of cases) {
         kernels.view(ops.get(c.id).a).set(src.get(c.id).a);
@@ -134,7 +135,8 @@ async function crossCheck(impls, cases, reference) {
       await impl.before();
       const got = impl.output(c);
       const e = got.length === want.length ? relError(got, want) : Infinity;
-      if (!(e < 1e-4)) throw new Error(`bench: ${impl.name} and ${ref.name} disagree on ${c.label} (${c.id}): max relative difference ${e}`);
+      if (!(e < 1e-4))
+        throw new Error(`bench: ${impl.name} and ${ref.name} disagree on ${c.label} (${c.id}): max relative difference ${e}`);
       worst = Math.max(worst, e);
     }
   }
@@ -155,7 +157,10 @@ export async function benchGemm(impls, options, { cases = GEMM_CASES, reference 
     for (const impl of impls) bench.add(`${c.id} | ${impl.name}`, () => impl.run(c), { async: false, beforeAll: () => impl.before() });
   }
   await bench.run();
-  const results = cases.map((c) => ({ ...c, time: Object.fromEntries(impls.map((i) => [i.name, summarize(bench.getTask(`${c.id} | ${i.name}`))])) }));
+  const results = cases.map((c) => ({
+    ...c,
+    time: Object.fromEntries(impls.map((i) => [i.name, summarize(bench.getTask(`${c.id} | ${i.name}`))])),
+  }));
   for (const impl of impls) impl.dispose();
   return { cases: results, checkError };
 }

@@ -16,8 +16,18 @@ export const UNITS = 196;
 const N = ACT_ROWS * UNITS;
 
 export const ACT_CASES = [
-  { id: 'sigmoid', label: 'sigmoid forward A = σ(Z)', run: (k, o) => k.activate(Activation.Sigmoid, o.Z, o.A, ACT_ROWS, UNITS, 0), out: 'A' },
-  { id: 'sigmoidBackward', label: 'sigmoid backward dZ = dA ⊙ σ′(Z)', run: (k, o) => k.activateBackward(Activation.Sigmoid, o.Z, o.A, o.dA, o.dZ, ACT_ROWS, UNITS, 0), out: 'dZ' },
+  {
+    id: 'sigmoid',
+    label: 'sigmoid forward A = σ(Z)',
+    run: (k, o) => k.activate(Activation.Sigmoid, o.Z, o.A, ACT_ROWS, UNITS, 0),
+    out: 'A',
+  },
+  {
+    id: 'sigmoidBackward',
+    label: 'sigmoid backward dZ = dA ⊙ σ′(Z)',
+    run: (k, o) => k.activateBackward(Activation.Sigmoid, o.Z, o.A, o.dA, o.dZ, ACT_ROWS, UNITS, 0),
+    out: 'dZ',
+  },
   { id: 'relu', label: 'relu forward A = max(Z, 0)', run: (k, o) => k.activate(Activation.Relu, o.Z, o.R, ACT_ROWS, UNITS, 0), out: 'R' },
 ];
 
@@ -55,6 +65,9 @@ export async function benchActivations(backends, options) {
   const bench = new Bench({ name: 'activations', throws: true, ...options });
   for (const c of ACT_CASES) for (const b of bs) bench.add(`${c.id} | ${b.name}`, () => c.run(b.k, b.o), { async: false });
   await bench.run();
-  const cases = ACT_CASES.map((c) => ({ ...c, time: Object.fromEntries(bs.map((b) => [b.name, summarize(bench.getTask(`${c.id} | ${b.name}`))])) }));
+  const cases = ACT_CASES.map((c) => ({
+    ...c,
+    time: Object.fromEntries(bs.map((b) => [b.name, summarize(bench.getTask(`${c.id} | ${b.name}`))])),
+  }));
   return { cases, checkError, values: N };
 }

@@ -10,7 +10,9 @@ import { runNode } from './child.js';
 
 /** Runs bench/allocation.js; returns its JSON report. */
 export async function measureAllocation({ epochs, limit, batch, nodeFlags }) {
-  const r = await runNode('bench/allocation.js', ['--epochs', String(epochs), '--limit', String(limit), '--batch', String(batch)], { nodeFlags: ['--expose-gc', ...nodeFlags] });
+  const r = await runNode('bench/allocation.js', ['--epochs', String(epochs), '--limit', String(limit), '--batch', String(batch)], {
+    nodeFlags: ['--expose-gc', ...nodeFlags],
+  });
   return r.json;
 }
 
@@ -19,7 +21,11 @@ export async function measureAllocation({ epochs, limit, batch, nodeFlags }) {
  * testAccuracy } (bytes, seconds). rssAfterLoad is read when it prints its data summary line.
  */
 export async function measureExample({ epochs }) {
-  const r = await runNode('examples/r1-mnist.js', [String(epochs)], { nodeFlags: ['--experimental-wasm-relaxed-simd'], sampleOn: /^(MNIST 5 vs 8:|epoch \d+ {2}loss)/, env: { CI: '1' } });
+  const r = await runNode('examples/r1-mnist.js', [String(epochs)], {
+    nodeFlags: ['--experimental-wasm-relaxed-simd'],
+    sampleOn: /^(MNIST 5 vs 8:|epoch \d+ {2}loss)/,
+    env: { CI: '1' },
+  });
   const took = /training took ([\d.]+) s/.exec(r.stdout);
   const acc = /final test accuracy\s+([\d.]+)%/.exec(r.stdout);
   return {

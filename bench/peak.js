@@ -15,10 +15,19 @@ import { compileBuild, instantiateWithStubs } from './builds.js';
 import { summarizeTimes } from './stats.js';
 
 export const PROBES = [
-  { id: 'register', fn: 'simd_peak_f32', flopsExport: 'simd_peak_flops_per_iteration', label: 'register-only multiply-add loop (simd_peak_f32)' },
-  { id: 'kernel', fn: 'kernel_peak_f32', flopsExport: 'kernel_peak_flops_f32', label: 'GEMM micro-kernel on L1-resident panels (kernel_peak_f32)' },
+  {
+    id: 'register',
+    fn: 'simd_peak_f32',
+    flopsExport: 'simd_peak_flops_per_iteration',
+    label: 'register-only multiply-add loop (simd_peak_f32)',
+  },
+  {
+    id: 'kernel',
+    fn: 'kernel_peak_f32',
+    flopsExport: 'kernel_peak_flops_f32',
+    label: 'GEMM micro-kernel on L1-resident panels (kernel_peak_f32)',
+  },
 ];
-
 
 function timeCall(fn, iterations) {
   const started = performance.now();

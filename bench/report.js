@@ -15,7 +15,7 @@ export function time(ms) {
 /** "median ± MAD", both in the median's unit. */
 export function medianMad(s) {
   const [value, unit] = time(s.median).split(' ');
-  const factor = { s: 1000, ms: 1, 'µs': 0.001 }[unit];
+  const factor = { s: 1000, ms: 1, µs: 0.001 }[unit];
   const mad = s.mad / factor;
   const digits = value.includes('.') ? value.split('.')[1].length : 0;
   return `${value} ± ${mad.toFixed(Math.max(digits, mad < 1 ? 2 : 0))} ${unit}`;

@@ -36,10 +36,13 @@ import { tfjsEpochs } from './tfjs-training.js';
 import { benchEpoch } from './training.js';
 
 const SECTIONS = ['gemm', 'peak', 'activations', 'epochs', 'allocation', 'memory', 'startup'];
-const { values: flags } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, 'no-tfjs-cpu': { type: 'boolean', default: false } } });
+const { values: flags } = parseArgs({
+  options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, 'no-tfjs-cpu': { type: 'boolean', default: false } },
+});
 const quick = flags.quick;
 const only = flags.only ? flags.only.split(',').map((s) => s.trim()) : SECTIONS;
-for (const s of only) if (!SECTIONS.includes(s)) throw new Error(`bench: --only: unknown section '${s}' (sections: ${SECTIONS.join(', ')})`);
+for (const s of only)
+  if (!SECTIONS.includes(s)) throw new Error(`bench: --only: unknown section '${s}' (sections: ${SECTIONS.join(', ')})`);
 const wanted = (s) => only.includes(s);
 
 /**
@@ -50,8 +53,28 @@ const wanted = (s) => only.includes(s);
  * against 1.58 in the runs before and after).
  */
 const BUDGET = quick
-  ? { kernel: { time: 20, iterations: 2, warmupTime: 5, warmupIterations: 1 }, peak: { callMs: 20, runs: 3 }, trainLimit: 1024, ourRuns: 1, slowRuns: 1, handRuns: 1, allocEpochs: 10, exampleEpochs: 1, startupRuns: 2 }
-  : { kernel: { time: 600, iterations: 15, warmupTime: 50, warmupIterations: 2 }, peak: { callMs: 200, runs: 7 }, trainLimit: null, ourRuns: 5, slowRuns: 3, handRuns: 3, allocEpochs: 100, exampleEpochs: 20, startupRuns: 7 };
+  ? {
+      kernel: { time: 20, iterations: 2, warmupTime: 5, warmupIterations: 1 },
+      peak: { callMs: 20, runs: 3 },
+      trainLimit: 1024,
+      ourRuns: 1,
+      slowRuns: 1,
+      handRuns: 1,
+      allocEpochs: 10,
+      exampleEpochs: 1,
+      startupRuns: 2,
+    }
+  : {
+      kernel: { time: 600, iterations: 15, warmupTime: 50, warmupIterations: 2 },
+      peak: { callMs: 200, runs: 7 },
+      trainLimit: null,
+      ourRuns: 5,
+      slowRuns: 3,
+      handRuns: 3,
+      allocEpochs: 100,
+      exampleEpochs: 20,
+      startupRuns: 7,
+    };
 /** tfjs on its cpu backend and our TS backend are the slowest: one epoch each per batch size. */
 const SLOWEST_RUNS = 1;
 const BATCHES = [32, 256];
@@ -81,7 +104,17 @@ async function section(name, measure) {
   }
 }
 
-const m = { failed: [], sections: SECTIONS, quick, only, wasmFlags, env: environment(), budget: BUDGET, learningRate: LEARNING_RATE, batches: BATCHES };
+const m = {
+  failed: [],
+  sections: SECTIONS,
+  quick,
+  only,
+  wasmFlags,
+  env: environment(),
+  budget: BUDGET,
+  learningRate: LEARNING_RATE,
+  batches: BATCHES,
+};
 m.builds = await kernelBuilds();
 const available = m.builds.builds.filter((b) => b.available);
 log(`kernel builds: ${m.builds.builds.map((b) => `${b.name} ${b.available ? 'available' : `not available (${b.reason})`}`).join('; ')}`);
@@ -148,7 +181,15 @@ await section('epochs', async () => {
     }
     log(`R1 epoch, batch ${batch}, hand-written JS loop in a child process (${runs(BUDGET.handRuns)})`);
     const h = await measureHandwritten({ batch, runs: BUDGET.handRuns, limit });
-    add('hand-written JS', batch, { time: summarizeTimes(h.epochTimes), testAccuracies: h.runs.map((r) => r.testAccuracy), trainAccuracy: null, peakRss: h.peakRss, rssPerEpoch: h.rssPerEpoch, rssAfterLoad: h.rssAfterLoad, trainSamples: h.trainSamples });
+    add('hand-written JS', batch, {
+      time: summarizeTimes(h.epochTimes),
+      testAccuracies: h.runs.map((r) => r.testAccuracy),
+      trainAccuracy: null,
+      peakRss: h.peakRss,
+      rssPerEpoch: h.rssPerEpoch,
+      rssAfterLoad: h.rssAfterLoad,
+      trainSamples: h.trainSamples,
+    });
   }
 });
 
@@ -163,7 +204,9 @@ await section('memory', async () => {
   log(`memory: npm start (${BUDGET.exampleEpochs} epochs) and the hand-written loop (1 epoch), each in a child process`);
   m.memory = {
     example: await measureExample({ epochs: BUDGET.exampleEpochs }),
-    handwritten: m.epochs?.find((e) => e.impl === 'hand-written JS' && e.batch === 32) ?? (await measureHandwritten({ batch: 32, runs: 1, limit: BUDGET.trainLimit })),
+    handwritten:
+      m.epochs?.find((e) => e.impl === 'hand-written JS' && e.batch === 32) ??
+      (await measureHandwritten({ batch: 32, runs: 1, limit: BUDGET.trainLimit })),
   };
 });
 
@@ -179,7 +222,9 @@ m.loadAfter = os.loadavg()[0];
 // itself; well below 1 means other processes took turns on its core.
 const cpu = process.cpuUsage(cpuStart);
 m.cpuShare = ((cpu.user + cpu.system) / 1e6 + childCpu()) / m.seconds;
-log(`done in ${m.seconds.toFixed(0)} s; CPU time / wall time ${m.cpuShare.toFixed(2)}; load average ${loadBefore.toFixed(2)} before, ${m.loadAfter.toFixed(2)} after`);
+log(
+  `done in ${m.seconds.toFixed(0)} s; CPU time / wall time ${m.cpuShare.toFixed(2)}; load average ${loadBefore.toFixed(2)} before, ${m.loadAfter.toFixed(2)} after`,
+);
 
 const report = renderResults(m);
 process.stdout.write(report);

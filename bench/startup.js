@@ -20,5 +20,13 @@ export async function measureStartup({ runs, nodeFlags }) {
   const probes = [];
   for (let i = 0; i < runs; i++) probes.push((await runNode('bench/startup-probe.js', [], { nodeFlags })).json);
   const of = (key) => summarizeTimes(probes.map((p) => p[key]));
-  return { runs, build: probes[0].build, importMs: of('importMs'), createMs: of('createMs'), predictMs: of('predictMs'), totalMs: of('totalMs'), sinceProcessStart: of('sinceProcessStart') };
+  return {
+    runs,
+    build: probes[0].build,
+    importMs: of('importMs'),
+    createMs: of('createMs'),
+    predictMs: of('predictMs'),
+    totalMs: of('totalMs'),
+    sinceProcessStart: of('sinceProcessStart'),
+  };
 }

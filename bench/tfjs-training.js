@@ -25,7 +25,6 @@ function r1Model(tf, tfl, weights) {
   return model;
 }
 
-
 /**
  * `runs` one-epoch fits on tfjs backend `backend` ('wasm' or 'cpu'). `data` is R1's
  * { train: { x, y }, test: { x, y } } (matrices { data, rows, cols }).
@@ -61,7 +60,11 @@ export async function tfjsEpochs({ tf, tfl }, backend, data, { batch, runs }) {
     const history = await fit(model, x, y);
     times.push(performance.now() - started);
     const [loss, acc] = model.evaluate(testX, testY, { batchSize: 1024 });
-    result = { testLoss: loss.dataSync()[0], testAccuracy: acc.dataSync()[0], trainAccuracy: history.history.acc?.[0] ?? history.history.accuracy?.[0] };
+    result = {
+      testLoss: loss.dataSync()[0],
+      testAccuracy: acc.dataSync()[0],
+      trainAccuracy: history.history.acc?.[0] ?? history.history.accuracy?.[0],
+    };
     testAccuracies.push(result.testAccuracy);
     tf.dispose([loss, acc]);
     model.dispose();

@@ -9,7 +9,14 @@ import { firstRows } from './data.js';
 import { summarizeTimes } from './stats.js';
 
 /** R1's network. Only the backend (and the kernel build) changes between the rows of a table. */
-export const R1_NETWORK = { layers: [784, 196, 1], activation: 'sigmoid', output: 'sigmoid', loss: 'binaryCrossEntropy', seed: 1, precision: 'f32' };
+export const R1_NETWORK = {
+  layers: [784, 196, 1],
+  activation: 'sigmoid',
+  output: 'sigmoid',
+  loss: 'binaryCrossEntropy',
+  seed: 1,
+  precision: 'f32',
+};
 
 /**
  * Rows of the untimed warm-up fit before the timed epochs: at least 3 batches and 640 images —

@@ -11,7 +11,13 @@ const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
 const PALETTE = { batch: '#2463eb', train: '#0b2e8a', test: '#e8590c', probe: '#2463eb' };
 
-for (const [param, id] of [['epochs', 'epochs'], ['batch', 'batch'], ['lr', 'lr'], ['hidden', 'hidden'], ['seed', 'seed']]) {
+for (const [param, id] of [
+  ['epochs', 'epochs'],
+  ['batch', 'batch'],
+  ['lr', 'lr'],
+  ['hidden', 'hidden'],
+  ['seed', 'seed'],
+]) {
   if (params.has(param)) $(id).value = params.get(param);
 }
 
@@ -180,8 +186,16 @@ function settings() {
   const read = (id, integer) => {
     const input = $(id);
     const value = Number(input.value);
-    if (input.value.trim() === '' || !Number.isFinite(value) || (integer && !Number.isInteger(value)) || value < Number(input.min) || value > Number(input.max)) {
-      throw new Error(`${input.parentElement.firstChild.textContent.trim()}: expected ${integer ? 'an integer' : 'a number'} from ${input.min} to ${input.max}, got "${input.value}"`);
+    if (
+      input.value.trim() === '' ||
+      !Number.isFinite(value) ||
+      (integer && !Number.isInteger(value)) ||
+      value < Number(input.min) ||
+      value > Number(input.max)
+    ) {
+      throw new Error(
+        `${input.parentElement.firstChild.textContent.trim()}: expected ${integer ? 'an integer' : 'a number'} from ${input.min} to ${input.max}, got "${input.value}"`,
+      );
     }
     return value;
   };
@@ -190,7 +204,13 @@ function settings() {
   if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0 && seed < 2 ** 32)) {
     throw new Error(`Seed: expected an integer from 0 to 4294967295, or nothing for a random one, got "${seedText}"`);
   }
-  return { epochs: read('epochs', true), batchSize: read('batch', true), learningRate: read('lr', false), hidden: read('hidden', true), seed };
+  return {
+    epochs: read('epochs', true),
+    batchSize: read('batch', true),
+    learningRate: read('lr', false),
+    hidden: read('hidden', true),
+    seed,
+  };
 }
 
 /** Starts training with the form's settings; resolves with the final test score when it ends. */
@@ -342,5 +362,6 @@ window.demo = {
     await reading;
     return readPad();
   },
-  predict: async (rows) => Array.from((await ask({ type: 'predict', pixels: new Float32Array(rows.flat()), rows: rows.length })).probabilities),
+  predict: async (rows) =>
+    Array.from((await ask({ type: 'predict', pixels: new Float32Array(rows.flat()), rows: rows.length })).probabilities),
 };

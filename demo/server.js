@@ -46,7 +46,8 @@ function parseArgs(argv) {
     if (value === undefined || value === '') throw new Error(`${flag} needs a value`);
     if (flag === '--port') {
       const port = Number(value);
-      if (!/^\d+$/.test(value) || port > 65535) throw new Error(`--port must be an integer in [0, 65535] (0 picks a free port), got ${JSON.stringify(value)}`);
+      if (!/^\d+$/.test(value) || port > 65535)
+        throw new Error(`--port must be an integer in [0, 65535] (0 picks a free port), got ${JSON.stringify(value)}`);
       options.port = port;
     } else options.host = value;
   }
@@ -68,7 +69,13 @@ export function fileFor(urlPath) {
 
 /** True when `file` (from fileFor) is inside a served folder and no part of its path is hidden (.name). */
 export function isServed(file) {
-  return servedDirs.some((dir) => file === dir || file.startsWith(dir + sep)) && !file.slice(root.length).split(sep).some((part) => part.startsWith('.'));
+  return (
+    servedDirs.some((dir) => file === dir || file.startsWith(dir + sep)) &&
+    !file
+      .slice(root.length)
+      .split(sep)
+      .some((part) => part.startsWith('.'))
+  );
 }
 
 function send(res, status, text, headers = {}) {

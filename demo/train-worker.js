@@ -37,10 +37,11 @@ const post = (message) => self.postMessage(message);
 const channel = new MessageChannel();
 const waiting = [];
 channel.port1.onmessage = () => waiting.shift()?.();
-const yieldToMessages = () => new Promise((resolve) => {
-  waiting.push(resolve);
-  channel.port2.postMessage(null);
-});
+const yieldToMessages = () =>
+  new Promise((resolve) => {
+    waiting.push(resolve);
+    channel.port2.postMessage(null);
+  });
 
 self.onmessage = async ({ data: msg }) => {
   try {
@@ -215,7 +216,14 @@ function scaleOwnInputs(network) {
 }
 
 function postModel(origin) {
-  post({ type: 'model', layers: [...net.layers], activations: [...net.activations], seed: net.seed, scalesInputs: scalesItsInputs(net), origin });
+  post({
+    type: 'model',
+    layers: [...net.layers],
+    activations: [...net.activations],
+    seed: net.seed,
+    scalesInputs: scalesItsInputs(net),
+    origin,
+  });
 }
 
 /** What a downloaded model file says about its outputs and its training. */
@@ -244,7 +252,13 @@ function testReport() {
     let best = 0;
     for (let k = 1; k < 10; k++) if (row[k] > row[best]) best = k;
     if (best !== data.testLabels[i]) {
-      mistakes.push({ index: i, label: data.testLabels[i], predicted: best, confidence: row[best], pixels: data.testImages.slice(i * 784, (i + 1) * 784) });
+      mistakes.push({
+        index: i,
+        label: data.testLabels[i],
+        predicted: best,
+        confidence: row[best],
+        pixels: data.testImages.slice(i * 784, (i + 1) * 784),
+      });
     }
   }
   return { testLoss: loss, testAccuracy: accuracy, mistakes };
@@ -266,7 +280,11 @@ async function importModel({ name, text }) {
   }
   // Output k must mean digit k (a model file names its classes; toJSON text does not).
   const classes = loaded.meta?.classes;
-  if (classes !== undefined && classes !== null && !(Array.isArray(classes) && classes.length === 10 && classes.every((c, k) => String(c) === String(k)))) {
+  if (
+    classes !== undefined &&
+    classes !== null &&
+    !(Array.isArray(classes) && classes.length === 10 && classes.every((c, k) => String(c) === String(k)))
+  ) {
     loaded.dispose();
     throw new Error(`${name}: its outputs are the classes ${JSON.stringify(classes)}; this page needs the digits 0–9 in order`);
   }

@@ -6,7 +6,11 @@ import { kernelBuild } from 'backprop-wasm';
 import { loadData, minibatch, MINIBATCH } from './experiments/r1-mnist.js';
 import { batchProgress, epochLine } from './print.js';
 
-const [epochs, batchSize, learningRate] = [Number(process.argv[2] ?? MINIBATCH.epochs), Number(process.argv[3] ?? MINIBATCH.batchSize), Number(process.argv[4] ?? MINIBATCH.learningRate)];
+const [epochs, batchSize, learningRate] = [
+  Number(process.argv[2] ?? MINIBATCH.epochs),
+  Number(process.argv[3] ?? MINIBATCH.batchSize),
+  Number(process.argv[4] ?? MINIBATCH.learningRate),
+];
 
 const started = performance.now();
 const data = await loadData();
@@ -17,11 +21,16 @@ const run = await minibatch(data, {
   batchSize,
   learningRate,
   validate: true,
-  onStart: (net) => console.log(`network ${net.layers.join('-')}, ${net.activations.join('/')}, ${net.loss}, ${net.backend} (${kernelBuild()} build) ${net.precision}; SGD batch ${batchSize}, learning rate ${learningRate}, ${epochs} epoch${epochs === 1 ? '' : 's'}`),
+  onStart: (net) =>
+    console.log(
+      `network ${net.layers.join('-')}, ${net.activations.join('/')}, ${net.loss}, ${net.backend} (${kernelBuild()} build) ${net.precision}; SGD batch ${batchSize}, learning rate ${learningRate}, ${epochs} epoch${epochs === 1 ? '' : 's'}`,
+    ),
   onBatchEnd: batchProgress(epochs),
   onEpochEnd: (log) => console.log(epochLine(log)),
 });
 
 console.log(`final train accuracy ${(100 * (run.train.accuracy ?? NaN)).toFixed(2)}% (loss ${run.train.loss.toFixed(4)})`);
 console.log(`final test accuracy  ${(100 * (run.test.accuracy ?? NaN)).toFixed(2)}% (loss ${run.test.loss.toFixed(4)})`);
-console.log(`training took ${run.seconds.toFixed(2)} s (${(run.seconds / epochs).toFixed(2)} s per epoch); ${((performance.now() - started) / 1000).toFixed(2)} s in all, data loading included`);
+console.log(
+  `training took ${run.seconds.toFixed(2)} s (${(run.seconds / epochs).toFixed(2)} s per epoch); ${((performance.now() - started) / 1000).toFixed(2)} s in all, data loading included`,
+);

@@ -12,15 +12,21 @@ console.log(`seeds: ${data.x.rows} kernels × ${data.x.cols} measurements, ${dat
 // The first split is shown epoch by epoch.
 const { runs, accuracies, mean } = await runSplits(data, {
   onStart: (net, split, splitSeed) => {
-    if (splitSeed === 1) console.log(`network ${net.layers.join('-')}, ${net.activations.join('/')}, ${net.loss}; SGD batch ${SGD.batchSize}, learning rate ${SGD.learningRate}, ${SGD.epochs} epochs; ${split.xTrain.rows} train / ${split.xTest.rows} test kernels`);
+    if (splitSeed === 1)
+      console.log(
+        `network ${net.layers.join('-')}, ${net.activations.join('/')}, ${net.loss}; SGD batch ${SGD.batchSize}, learning rate ${SGD.learningRate}, ${SGD.epochs} epochs; ${split.xTrain.rows} train / ${split.xTest.rows} test kernels`,
+      );
   },
   onEpochEnd: (log, splitSeed) => {
-    if (splitSeed === 1 && (log.epoch === 1 || log.epoch % 10 === 0)) console.log(`  epoch ${String(log.epoch).padStart(2)}  loss ${log.loss.toFixed(4)}  train accuracy ${pct(log.accuracy)}`);
+    if (splitSeed === 1 && (log.epoch === 1 || log.epoch % 10 === 0))
+      console.log(`  epoch ${String(log.epoch).padStart(2)}  loss ${log.loss.toFixed(4)}  train accuracy ${pct(log.accuracy)}`);
   },
 });
 for (const { splitSeed, history, train, test } of runs) {
   const [first, last] = [history[0].loss, history[history.length - 1].loss];
-  console.log(`split seed ${splitSeed}: loss ${first.toFixed(4)} → ${last.toFixed(4)}, train accuracy ${pct(train.accuracy)}, test accuracy ${pct(test.accuracy)}`);
+  console.log(
+    `split seed ${splitSeed}: loss ${first.toFixed(4)} → ${last.toFixed(4)}, train accuracy ${pct(train.accuracy)}, test accuracy ${pct(test.accuracy)}`,
+  );
 }
 console.log(`test accuracy on the seed-1 split: ${pct(accuracies[0])}`);
 console.log(`test accuracy over five 70/30 splits: ${accuracies.map(pct).join(', ')} (mean ${pct(mean)})`);

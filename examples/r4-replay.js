@@ -15,16 +15,24 @@ for (const precision of /** @type {const} */ (['f64', 'f32'])) {
   const { output, checkpoints, worstRelative, worstOutput } = await replay(ref, {
     backend,
     precision,
-    onStart: (net) => console.log(`\n${net.layers.join('-')} ${net.activations.join('/')}, ${net.loss}, ${net.backend} ${net.precision}; SGD on one sample, learning rate ${ref.learningRate}, ${ref.steps} steps`),
+    onStart: (net) =>
+      console.log(
+        `\n${net.layers.join('-')} ${net.activations.join('/')}, ${net.loss}, ${net.backend} ${net.precision}; SGD on one sample, learning rate ${ref.learningRate}, ${ref.steps} steps`,
+      ),
     onEpochEnd: (log) => {
-      if ((log.epoch - 1) % 1000 === 0 || log.epoch === ref.steps) console.log(`  step ${String(log.epoch - 1).padStart(4)}  loss before it ${log.loss.toExponential(6)}`);
+      if ((log.epoch - 1) % 1000 === 0 || log.epoch === ref.steps)
+        console.log(`  step ${String(log.epoch - 1).padStart(4)}  loss before it ${log.loss.toExponential(6)}`);
     },
   });
   console.log(`  ${'checkpoint'.padEnd(16)} ${'loss'.padStart(13)} ${'reference'.padStart(13)}   relative difference`);
   for (const { step, loss, reference, relative } of checkpoints) {
-    console.log(`  ${(step === null ? 'after all steps' : `before step ${step}`).padEnd(16)} ${fmt(loss)} ${fmt(reference)}   ${relative.toExponential(2)}`);
+    console.log(
+      `  ${(step === null ? 'after all steps' : `before step ${step}`).padEnd(16)} ${fmt(loss)} ${fmt(reference)}   ${relative.toExponential(2)}`,
+    );
   }
   console.log(`  final output ${output.map((v) => v.toFixed(9)).join(', ')}`);
   console.log(`  reference    ${ref.outputAfterAllSteps.map((v) => v.toFixed(9)).join(', ')}  (target ${ref.y.join(', ')})`);
-  console.log(`  ${precision}: largest relative loss difference ${worstRelative.toExponential(2)}, largest output difference ${worstOutput.toExponential(2)}`);
+  console.log(
+    `  ${precision}: largest relative loss difference ${worstRelative.toExponential(2)}, largest output difference ${worstOutput.toExponential(2)}`,
+  );
 }

@@ -7,19 +7,27 @@ import { loadData, runSplits, SGD } from './experiments/r5-seeds-binary.js';
 import { pct } from './print.js';
 
 const data = await loadData();
-console.log(`seeds, Kama vs Rosa: ${data.x.rows} kernels × ${data.x.cols} measurements, ${Array.from(data.y.data).reduce((a, b) => a + b, 0)} Kama`);
+console.log(
+  `seeds, Kama vs Rosa: ${data.x.rows} kernels × ${data.x.cols} measurements, ${Array.from(data.y.data).reduce((a, b) => a + b, 0)} Kama`,
+);
 
 // The first split is shown epoch by epoch.
 const { runs, accuracies, mean } = await runSplits(data, {
   onStart: (net, split, splitSeed) => {
-    if (splitSeed === 1) console.log(`network ${net.layers.join('-')}, ${net.activations.join('/')}, ${net.loss}; SGD batch ${SGD.batchSize}, learning rate ${SGD.learningRate}, ${SGD.epochs} epochs; ${split.xTrain.rows} train / ${split.xTest.rows} test kernels`);
+    if (splitSeed === 1)
+      console.log(
+        `network ${net.layers.join('-')}, ${net.activations.join('/')}, ${net.loss}; SGD batch ${SGD.batchSize}, learning rate ${SGD.learningRate}, ${SGD.epochs} epochs; ${split.xTrain.rows} train / ${split.xTest.rows} test kernels`,
+      );
   },
   onEpochEnd: (log, splitSeed) => {
-    if (splitSeed === 1 && (log.epoch === 1 || log.epoch % 5 === 0)) console.log(`  epoch ${String(log.epoch).padStart(2)}  loss ${log.loss.toFixed(4)}  train accuracy ${pct(log.accuracy)}`);
+    if (splitSeed === 1 && (log.epoch === 1 || log.epoch % 5 === 0))
+      console.log(`  epoch ${String(log.epoch).padStart(2)}  loss ${log.loss.toFixed(4)}  train accuracy ${pct(log.accuracy)}`);
   },
 });
 for (const { splitSeed, train, test } of runs) {
-  console.log(`split seed ${splitSeed}: train accuracy ${pct(train.accuracy)}, test accuracy ${pct(test.accuracy)} (test loss ${test.loss.toFixed(4)})`);
+  console.log(
+    `split seed ${splitSeed}: train accuracy ${pct(train.accuracy)}, test accuracy ${pct(test.accuracy)} (test loss ${test.loss.toFixed(4)})`,
+  );
 }
 console.log(`test accuracy on the seeded split (seed 1): ${pct(accuracies[0])}`);
 console.log(`test accuracy over five 70/30 splits: ${accuracies.map(pct).join(', ')} (mean ${pct(mean)})`);

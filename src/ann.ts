@@ -236,7 +236,11 @@ export class ANN {
  * tools that also describe the file). Errors start with `prefix` and the source's name:
  * 'ANN.load: ' gives "ANN.load: model.json: …". Package-internal: not exported from index.ts.
  */
-export async function loadModelFile(source: ByteSource, options: { backend?: BackendName } | null | undefined, prefix: string): Promise<{ net: ANN; text: string }> {
+export async function loadModelFile(
+  source: ByteSource,
+  options: { backend?: BackendName } | null | undefined,
+  prefix: string,
+): Promise<{ net: ANN; text: string }> {
   const text = await readModelText(source, prefix);
   return { net: await ANN.restore(text, options, `${prefix}${describeSource(source)}`), text };
 }
@@ -249,7 +253,10 @@ function loadable<T>(saved: T, backend: BackendName, where: string): T {
   try {
     checkSavedModel(saved, backend, 'the model');
   } catch (e) {
-    throw new RangeError(`${where}: refused, because the saved model would not load: ${(e as Error).message}${where === 'save' ? '; the file was not written' : ''}`, { cause: e });
+    throw new RangeError(
+      `${where}: refused, because the saved model would not load: ${(e as Error).message}${where === 'save' ? '; the file was not written' : ''}`,
+      { cause: e },
+    );
   }
   return saved;
 }

@@ -3,7 +3,15 @@ export { ANN, type ANNOptions, type Evaluation } from './ann.js';
 export { gradCheck, type GradCheckOptions } from './tools/gradcheck.js';
 export { matrix, type Matrix, type MatrixLike, type FloatArray } from './io/matrix.js';
 export { Random } from './core/random.js';
-export { setWasmSource, setKernelBuild, kernelBuild, relaxedSimdSupported, type WasmSource, type WasmSources, type KernelBuild } from './backend/wasm-module.js';
+export {
+  setWasmSource,
+  setKernelBuild,
+  kernelBuild,
+  relaxedSimdSupported,
+  type WasmSource,
+  type WasmSources,
+  type KernelBuild,
+} from './backend/wasm-module.js';
 export type { BackendName, Precision } from './backend/kernels.js';
 export type { ActivationName } from './core/activations.js';
 export type { LossName } from './core/losses.js';

@@ -25,13 +25,23 @@ describe('ANN', () => {
   });
 
   it('the wasm and TypeScript backends train to the same weights (float64: 1e-10; float32: 1e-4)', async () => {
-    for (const [precision, tol] of [['f64', 1e-10], ['f32', 1e-4]] as const) {
+    for (const [precision, tol] of [
+      ['f64', 1e-10],
+      ['f32', 1e-4],
+    ] as const) {
       const wasm = await ANN.create({ ...OPTIONS, precision, backend: 'wasm' });
       const js = await ANN.create({ ...OPTIONS, precision, backend: 'js' });
       expect(flat(wasm)).toEqual(flat(js));
       const hw = await wasm.fit(X, Y, FIT);
       const hj = await js.fit(X, Y, FIT);
-      expect(mismatchRel(hw.map((h) => h.loss), hj.map((h) => h.loss), tol, tol)).toBeNull();
+      expect(
+        mismatchRel(
+          hw.map((h) => h.loss),
+          hj.map((h) => h.loss),
+          tol,
+          tol,
+        ),
+      ).toBeNull();
       expect(mismatchRel(flat(wasm), flat(js), tol, tol)).toBeNull();
       // Training moved the weights: the comparison is not between two untouched copies.
       expect(mismatchRel(flat(wasm), flat(await ANN.create({ ...OPTIONS, precision })), 1e-3, 1e-3)).not.toBeNull();
@@ -71,7 +81,14 @@ describe('ANN', () => {
     const g2 = heavy.gradients(X, Y).flatMap(({ dW, db }) => [...dW, ...db]);
     const after1 = flat(heavy);
     // First step: v = −lr·g1. Second step: v = 0.9·(−lr·g1) − lr·g2.
-    expect(mismatchRel(after1, start.map((w, i) => w - 0.1 * g1[i]), 1e-5, 1e-6)).toBeNull();
+    expect(
+      mismatchRel(
+        after1,
+        start.map((w, i) => w - 0.1 * g1[i]),
+        1e-5,
+        1e-6,
+      ),
+    ).toBeNull();
     await plain.fit(X, Y, { epochs: 2, batchSize: 40, learningRate: 0.1, momentum: 0.9, shuffle: false });
     const expected = start.map((w, i) => w - 0.1 * g1[i] + 0.9 * -0.1 * g1[i] - 0.1 * g2[i]);
     expect(mismatchRel(flat(plain), expected, 1e-4, 1e-6)).toBeNull();
@@ -116,8 +133,14 @@ describe('ANN', () => {
 
   it('categorical cross-entropy on a softmax output equals −mean Σ y·log softmax(z)', async () => {
     const net = await ANN.create({ layers: [3, 4], output: 'softmax', loss: 'categoricalCrossEntropy', precision: 'f64', seed: 5 });
-    const x = [[0.1, -0.4, 2], [1, 1, -1]];
-    const y = [[0, 0, 1, 0], [0.5, 0.5, 0, 0]];
+    const x = [
+      [0.1, -0.4, 2],
+      [1, 1, -1],
+    ];
+    const y = [
+      [0, 0, 1, 0],
+      [0.5, 0.5, 0, 0],
+    ];
     const p = net.predict(x).data;
     const expected = -(Math.log(p[2]) + 0.5 * Math.log(p[4]) + 0.5 * Math.log(p[5])) / 2;
     expect(net.evaluate(x, y).loss).toBeCloseTo(expected, 12);

@@ -10,8 +10,12 @@ import { ANN, oneHot } from '../src/index.js';
 describe('arrays with holes', () => {
   for (const backend of ['wasm', 'js'] as const) {
     it(`ANN.create refuses a hole in layers or activation, naming the index (${backend})`, async () => {
-      await expect(ANN.create({ layers: [3, , 1] as number[], backend })).rejects.toThrow(/^ANN\.create: options\.layers\[1\] must be a positive integer, got undefined$/);
-      await expect(ANN.create({ layers: [3, 4, 4, 1], activation: [, 'relu'] as never, backend })).rejects.toThrow(/^ANN\.create: options\.activation\[0\] must be one of 'identity', 'sigmoid', 'tanh', 'relu', 'leakyRelu', got undefined$/);
+      await expect(ANN.create({ layers: [3, , 1] as number[], backend })).rejects.toThrow(
+        /^ANN\.create: options\.layers\[1\] must be a positive integer, got undefined$/,
+      );
+      await expect(ANN.create({ layers: [3, 4, 4, 1], activation: [, 'relu'] as never, backend })).rejects.toThrow(
+        /^ANN\.create: options\.activation\[0\] must be one of 'identity', 'sigmoid', 'tanh', 'relu', 'leakyRelu', got undefined$/,
+      );
     });
   }
 
@@ -20,12 +24,29 @@ describe('arrays with holes', () => {
     const [first, second] = net.getWeights();
     const before = net.getWeights();
     expect(() => net.setWeights([, second] as never)).toThrow(/^setWeights\[0\] must be \{ W, b \}, got undefined$/);
-    expect(() => net.setWeights([first, { W: [1, , ], b: [0] }] as never)).toThrow(/^setWeights\[1\]\.W\[1\] must be a finite number, got undefined$/);
-    expect(() => net.setWeights([{ W: [[1, 2], [3, , ]], b: [0, 0] }, second] as never)).toThrow(/^setWeights\[0\]\.W\[1\]\[1\] must be a finite number, got undefined$/);
+    expect(() => net.setWeights([first, { W: [1, ,], b: [0] }] as never)).toThrow(
+      /^setWeights\[1\]\.W\[1\] must be a finite number, got undefined$/,
+    );
+    expect(() =>
+      net.setWeights([
+        {
+          W: [
+            [1, 2],
+            [3, ,],
+          ],
+          b: [0, 0],
+        },
+        second,
+      ] as never),
+    ).toThrow(/^setWeights\[0\]\.W\[1\]\[1\] must be a finite number, got undefined$/);
     expect(net.getWeights()).toEqual(before);
     const json = net.toJSON();
-    await expect(ANN.fromJSON({ ...json, layers: [2, , 1] as number[] })).rejects.toThrow(/^ANN\.fromJSON: layers\[1\] must be a positive integer, got undefined$/);
-    await expect(ANN.fromJSON({ ...json, weights: [json.weights[0], ,] as never })).rejects.toThrow(/^ANN\.fromJSON: weights\[1\] must be \{ W, b \}, got undefined$/);
+    await expect(ANN.fromJSON({ ...json, layers: [2, , 1] as number[] })).rejects.toThrow(
+      /^ANN\.fromJSON: layers\[1\] must be a positive integer, got undefined$/,
+    );
+    await expect(ANN.fromJSON({ ...json, weights: [json.weights[0], ,] as never })).rejects.toThrow(
+      /^ANN\.fromJSON: weights\[1\] must be \{ W, b \}, got undefined$/,
+    );
     net.dispose();
   });
 

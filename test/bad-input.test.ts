@@ -115,17 +115,32 @@ describe.each(BACKENDS)('bad input, backend %s', (backend) => {
 
     it('predict: a nested row of the wrong length', async () => {
       const net = await make('reg', backend);
-      expectThrowsNoChange(net, () => net.predict([X[0], X[1], [1, 2, 3, 4, 5]]), /predict: x\[2\] has 5 values per row, the network has 4 inputs/);
+      expectThrowsNoChange(
+        net,
+        () => net.predict([X[0], X[1], [1, 2, 3, 4, 5]]),
+        /predict: x\[2\] has 5 values per row, the network has 4 inputs/,
+      );
       net.dispose();
     });
 
     it('fit: { data, rows } whose length is not rows × a whole number of columns', async () => {
-      await expectFitRejects('reg', backend, { data: new Float32Array(11), rows: 3 }, Y_REG, {}, /fit: x\.data has 11 values, expected x\.rows × 4 inputs = 12/);
+      await expectFitRejects(
+        'reg',
+        backend,
+        { data: new Float32Array(11), rows: 3 },
+        Y_REG,
+        {},
+        /fit: x\.data has 11 values, expected x\.rows × 4 inputs = 12/,
+      );
     });
 
     it('predict: { data, rows, cols } whose length is not rows × cols', async () => {
       const net = await make('reg', backend);
-      expectThrowsNoChange(net, () => net.predict({ data: new Float64Array(12), rows: 3, cols: 5 }), /predict: x has 5 values per row, the network has 4 inputs/);
+      expectThrowsNoChange(
+        net,
+        () => net.predict({ data: new Float64Array(12), rows: 3, cols: 5 }),
+        /predict: x has 5 values per row, the network has 4 inputs/,
+      );
       net.dispose();
     });
 
@@ -161,13 +176,22 @@ describe.each(BACKENDS)('bad input, backend %s', (backend) => {
     });
 
     it('fit: validationData with a label count that does not match its samples', async () => {
-      await expectFitRejects('reg', backend, X, Y_REG, { validationData: [X.slice(0, 2), [0.5]] }, /fit: validationData\[1\] has 1 rows \(targets\), but \S+ has 2 samples/);
+      await expectFitRejects(
+        'reg',
+        backend,
+        X,
+        Y_REG,
+        { validationData: [X.slice(0, 2), [0.5]] },
+        /fit: validationData\[1\] has 1 rows \(targets\), but \S+ has 2 samples/,
+      );
     });
 
     // Was a bug: the message said "but x has 2 samples"; x has 3 samples, the 2 are validationData[0]'s.
     it('fit: the validationData label-count message names validationData[0], not x', async () => {
       const net = await make('reg', backend);
-      await expect(net.fit(X, Y_REG, { validationData: [X.slice(0, 2), [0.5]] })).rejects.toThrow(/fit: validationData\[1\] has 1 rows \(targets\), but validationData\[0\] has 2 samples/);
+      await expect(net.fit(X, Y_REG, { validationData: [X.slice(0, 2), [0.5]] })).rejects.toThrow(
+        /fit: validationData\[1\] has 1 rows \(targets\), but validationData\[0\] has 2 samples/,
+      );
       net.dispose();
     });
   });
@@ -182,12 +206,23 @@ describe.each(BACKENDS)('bad input, backend %s', (backend) => {
     it('fit: Infinity in { data, rows } inputs', async () => {
       const data = new Float32Array(X.flat());
       data[11] = Infinity;
-      await expectFitRejects('reg', backend, { data, rows: 3 }, Y_REG, {}, /fit: x row 2, column 3 is Infinity; every value must be a finite number/);
+      await expectFitRejects(
+        'reg',
+        backend,
+        { data, rows: 3 },
+        Y_REG,
+        {},
+        /fit: x row 2, column 3 is Infinity; every value must be a finite number/,
+      );
     });
 
     it('predict: -Infinity in nested inputs', async () => {
       const net = await make('reg', backend);
-      expectThrowsNoChange(net, () => net.predict([[0, -Infinity, 0, 0]]), /predict: x\[0\]\[1\] is -Infinity; every value must be a finite number/);
+      expectThrowsNoChange(
+        net,
+        () => net.predict([[0, -Infinity, 0, 0]]),
+        /predict: x\[0\]\[1\] is -Infinity; every value must be a finite number/,
+      );
       net.dispose();
     });
 
@@ -195,7 +230,11 @@ describe.each(BACKENDS)('bad input, backend %s', (backend) => {
       const net = await make('reg', backend);
       const data = X.flat();
       data[5] = NaN;
-      expectThrowsNoChange(net, () => net.evaluate({ data, rows: 3 }, Y_REG), /evaluate: x row 1, column 1 is NaN; every value must be a finite number/);
+      expectThrowsNoChange(
+        net,
+        () => net.evaluate({ data, rows: 3 }, Y_REG),
+        /evaluate: x row 1, column 1 is NaN; every value must be a finite number/,
+      );
       net.dispose();
     });
 
@@ -204,20 +243,35 @@ describe.each(BACKENDS)('bad input, backend %s', (backend) => {
     });
 
     it('fit: Infinity in one-hot labels', async () => {
-      const y = [[1, 0], [0, 1], [0, Infinity]];
+      const y = [
+        [1, 0],
+        [0, 1],
+        [0, Infinity],
+      ];
       await expectFitRejects('cat', backend, X, y, {}, /fit: y\[2\]\[1\] is Infinity; every value must be a finite number/);
     });
 
     it('evaluate: -Infinity in labels', async () => {
       const net = await make('reg', backend);
-      expectThrowsNoChange(net, () => net.evaluate(X, [0, -Infinity, 0]), /evaluate: y row 1, column 0 is -Infinity; every value must be a finite number/);
+      expectThrowsNoChange(
+        net,
+        () => net.evaluate(X, [0, -Infinity, 0]),
+        /evaluate: y row 1, column 0 is -Infinity; every value must be a finite number/,
+      );
       net.dispose();
     });
 
     it('fit: NaN in validation inputs', async () => {
       const vx = X.map((r) => [...r]);
       vx[0][0] = NaN;
-      await expectFitRejects('reg', backend, X, Y_REG, { validationData: [vx, Y_REG] }, /fit: validationData\[0\]\[0\]\[0\] is NaN; every value must be a finite number/);
+      await expectFitRejects(
+        'reg',
+        backend,
+        X,
+        Y_REG,
+        { validationData: [vx, Y_REG] },
+        /fit: validationData\[0\]\[0\]\[0\] is NaN; every value must be a finite number/,
+      );
     });
   });
 
@@ -238,7 +292,11 @@ describe.each(BACKENDS)('bad input, backend %s', (backend) => {
     // Was a bug (fixed): accepted; returns an output computed from x = Infinity.
     it('predict: -1e39 in { data: Float64Array, rows } x', async () => {
       const net = await make('reg', backend);
-      expectThrowsNoChange(net, () => net.predict({ data: new Float64Array([0, -1e39, 0, 0]), rows: 1 }), /predict: x row 0, column 1 is -1e\+39.*(finite|float32|f32)/);
+      expectThrowsNoChange(
+        net,
+        () => net.predict({ data: new Float64Array([0, -1e39, 0, 0]), rows: 1 }),
+        /predict: x row 0, column 1 is -1e\+39.*(finite|float32|f32)/,
+      );
       net.dispose();
     });
 
@@ -258,7 +316,10 @@ describe.each(BACKENDS)('bad input, backend %s', (backend) => {
     // Was a bug (fixed): accepted; getWeights()[0].W[0] is then Infinity and predict gives non-finite or saturated output.
     it('setWeights: a weight of 1e39', async () => {
       const net = await make('reg', backend);
-      const w = [{ W: [1e39, ...new Array(11).fill(0.1)], b: [0, 0, 0] }, { W: [0.1, 0.1, 0.1], b: [0] }];
+      const w = [
+        { W: [1e39, ...new Array(11).fill(0.1)], b: [0, 0, 0] },
+        { W: [0.1, 0.1, 0.1], b: [0] },
+      ];
       expectThrowsNoChange(net, () => net.setWeights(w), /setWeights\[0\]\.W\[0\].*1e\+39/);
       net.dispose();
     });
@@ -275,33 +336,68 @@ describe.each(BACKENDS)('bad input, backend %s', (backend) => {
 
   describe('review findings', () => {
     it('categorical targets whose rows do not sum to 1 are refused (the gradient would be wrong)', async () => {
-      await expectFitRejects('cat', backend, X, [[1, 1], [0, 0], [0, 1]], {}, /fit: y row 0 sums to 2; loss 'categoricalCrossEntropy' needs each target row to be a distribution summing to 1/);
+      await expectFitRejects(
+        'cat',
+        backend,
+        X,
+        [
+          [1, 1],
+          [0, 0],
+          [0, 1],
+        ],
+        {},
+        /fit: y row 0 sums to 2; loss 'categoricalCrossEntropy' needs each target row to be a distribution summing to 1/,
+      );
     });
 
     it('flat class indices for a several-output network get a hint', async () => {
       const net = await make('cat', backend);
-      expectThrowsNoChange(net, () => net.evaluate(X, [0, 1, 1]), /evaluate: y has 1 values per row, the network has 2 outputs \(class indices\? one-hot encode them with oneHot\(\)\)/);
+      expectThrowsNoChange(
+        net,
+        () => net.evaluate(X, [0, 1, 1]),
+        /evaluate: y has 1 values per row, the network has 2 outputs \(class indices\? one-hot encode them with oneHot\(\)\)/,
+      );
       net.dispose();
     });
 
     it('a seed that is not an integer in [0, 2³²) is refused', async () => {
       for (const seed of [1.5, -1, 2 ** 32]) {
-        await expect(ANN.create({ ...options('reg', backend), seed })).rejects.toThrow(/ANN\.create: options\.seed must be an integer in \[0, 2³²\), got/);
+        await expect(ANN.create({ ...options('reg', backend), seed })).rejects.toThrow(
+          /ANN\.create: options\.seed must be an integer in \[0, 2³²\), got/,
+        );
       }
     });
 
     it('shuffle must be a boolean', async () => {
-      await expectFitRejects('reg', backend, X, Y_REG, { shuffle: 'no' as unknown as boolean }, /fit: options\.shuffle must be true or false, got 'no'/);
+      await expectFitRejects(
+        'reg',
+        backend,
+        X,
+        Y_REG,
+        { shuffle: 'no' as unknown as boolean },
+        /fit: options\.shuffle must be true or false, got 'no'/,
+      );
     });
 
     it('a string cols is named as such', async () => {
-      await expectFitRejects('reg', backend, { data: new Float32Array(12), rows: 3, cols: '4' as unknown as number }, Y_REG, {}, /fit: x\.cols must be a positive integer, got '4'/);
+      await expectFitRejects(
+        'reg',
+        backend,
+        { data: new Float32Array(12), rows: 3, cols: '4' as unknown as number },
+        Y_REG,
+        {},
+        /fit: x\.cols must be a positive integer, got '4'/,
+      );
     });
 
     it('b given as nested rows is refused', async () => {
       const net = await make('reg', backend);
       const w = net.getWeights().map(({ W, b }) => ({ W: Array.from(W), b: Array.from(b, (v) => [v]) }));
-      expectThrowsNoChange(net, () => net.setWeights(w as never), /setWeights\[0\]\.b\[0\] must be a finite number, got an array of length 1/);
+      expectThrowsNoChange(
+        net,
+        () => net.setWeights(w as never),
+        /setWeights\[0\]\.b\[0\] must be a finite number, got an array of length 1/,
+      );
       net.dispose();
     });
 
@@ -310,45 +406,92 @@ describe.each(BACKENDS)('bad input, backend %s', (backend) => {
       const m = net.toJSON();
       const again = await ANN.fromJSON(m, null);
       again.dispose();
-      await expect(ANN.fromJSON({ ...m, standardizer: { mean: [0], std: [] } } as never)).rejects.toThrow(/ANN\.fromJSON: standardizer: Standardizer\.fromJSON: mean and std must be/);
-      await expect(ANN.fromJSON({ ...m, shuffleState: [1, 2, 3] })).rejects.toThrow(/ANN\.fromJSON: shuffleState must be four unsigned 32-bit integers/);
-      await expect(ANN.fromJSON({ ...m, activations: ['tanh', 'identity'], loss: 'binaryCrossEntropy' })).rejects.toThrow(/ANN\.fromJSON: loss 'binaryCrossEntropy' needs outputs in \[0, 1\]: activations \(last\) must be 'sigmoid' or 'softmax', got 'identity'/);
+      await expect(ANN.fromJSON({ ...m, standardizer: { mean: [0], std: [] } } as never)).rejects.toThrow(
+        /ANN\.fromJSON: standardizer: Standardizer\.fromJSON: mean and std must be/,
+      );
+      await expect(ANN.fromJSON({ ...m, shuffleState: [1, 2, 3] })).rejects.toThrow(
+        /ANN\.fromJSON: shuffleState must be four unsigned 32-bit integers/,
+      );
+      await expect(ANN.fromJSON({ ...m, activations: ['tanh', 'identity'], loss: 'binaryCrossEntropy' })).rejects.toThrow(
+        /ANN\.fromJSON: loss 'binaryCrossEntropy' needs outputs in \[0, 1\]: activations \(last\) must be 'sigmoid' or 'softmax', got 'identity'/,
+      );
       net.dispose();
     });
   });
 
   describe('labels outside the loss range', () => {
     it('fit: 1.5 with binaryCrossEntropy', async () => {
-      await expectFitRejects('bin', backend, X, [0, 1.5, 1], {}, /fit: y row 1, column 0 is 1\.5; loss 'binaryCrossEntropy' needs targets in \[0, 1\]/);
+      await expectFitRejects(
+        'bin',
+        backend,
+        X,
+        [0, 1.5, 1],
+        {},
+        /fit: y row 1, column 0 is 1\.5; loss 'binaryCrossEntropy' needs targets in \[0, 1\]/,
+      );
     });
 
     it('evaluate: -0.2 with binaryCrossEntropy', async () => {
       const net = await make('bin', backend);
       // f32 storage prints -0.2 as -0.20000000298023224: accept the digits after it.
-      expectThrowsNoChange(net, () => net.evaluate(X, [0, 1, -0.2]), /evaluate: y row 2, column 0 is -0\.2\d*; loss 'binaryCrossEntropy' needs targets in \[0, 1\]/);
+      expectThrowsNoChange(
+        net,
+        () => net.evaluate(X, [0, 1, -0.2]),
+        /evaluate: y row 2, column 0 is -0\.2\d*; loss 'binaryCrossEntropy' needs targets in \[0, 1\]/,
+      );
       net.dispose();
     });
 
     it('gradients: 1.5 with binaryCrossEntropy', async () => {
       const net = await make('bin', backend);
-      expectThrowsNoChange(net, () => net.gradients(X, [1.5, 0, 1]), /gradients: y row 0, column 0 is 1\.5; loss 'binaryCrossEntropy' needs targets in \[0, 1\]/);
+      expectThrowsNoChange(
+        net,
+        () => net.gradients(X, [1.5, 0, 1]),
+        /gradients: y row 0, column 0 is 1\.5; loss 'binaryCrossEntropy' needs targets in \[0, 1\]/,
+      );
       net.dispose();
     });
 
     it('fit: 1.5 in a one-hot row with categoricalCrossEntropy', async () => {
-      const y = [[1, 0], [0, 1.5], [1, 0]];
-      await expectFitRejects('cat', backend, X, y, {}, /fit: y row 1, column 1 is 1\.5; loss 'categoricalCrossEntropy' needs targets in \[0, 1\]/);
+      const y = [
+        [1, 0],
+        [0, 1.5],
+        [1, 0],
+      ];
+      await expectFitRejects(
+        'cat',
+        backend,
+        X,
+        y,
+        {},
+        /fit: y row 1, column 1 is 1\.5; loss 'categoricalCrossEntropy' needs targets in \[0, 1\]/,
+      );
     });
 
     it('evaluate: -0.2 with categoricalCrossEntropy', async () => {
       const net = await make('cat', backend);
-      const y = [[1, 0], [-0.2, 1], [1, 0]];
-      expectThrowsNoChange(net, () => net.evaluate(X, y), /evaluate: y row 1, column 0 is -0\.2\d*; loss 'categoricalCrossEntropy' needs targets in \[0, 1\]/);
+      const y = [
+        [1, 0],
+        [-0.2, 1],
+        [1, 0],
+      ];
+      expectThrowsNoChange(
+        net,
+        () => net.evaluate(X, y),
+        /evaluate: y row 1, column 0 is -0\.2\d*; loss 'categoricalCrossEntropy' needs targets in \[0, 1\]/,
+      );
       net.dispose();
     });
 
     it('fit: validation labels outside [0, 1] with binaryCrossEntropy', async () => {
-      await expectFitRejects('bin', backend, X, Y_BIN, { validationData: [X, [0, 2, 1]] }, /fit: validationData\[1\] row 1, column 0 is 2; loss 'binaryCrossEntropy' needs targets in \[0, 1\]/);
+      await expectFitRejects(
+        'bin',
+        backend,
+        X,
+        Y_BIN,
+        { validationData: [X, [0, 2, 1]] },
+        /fit: validationData\[1\] row 1, column 0 is 2; loss 'binaryCrossEntropy' needs targets in \[0, 1\]/,
+      );
     });
   });
 
@@ -356,69 +499,144 @@ describe.each(BACKENDS)('bad input, backend %s', (backend) => {
     const base = { layers: [4, 3, 1], seed: SEED, backend };
 
     it('unknown hidden activation', async () => {
-      await expectCreateRejects(backend, { ...base, activation: 'swish' }, /ANN\.create: options\.activation must be one of 'identity', 'sigmoid', 'tanh', 'relu', 'leakyRelu', got 'swish'/);
+      await expectCreateRejects(
+        backend,
+        { ...base, activation: 'swish' },
+        /ANN\.create: options\.activation must be one of 'identity', 'sigmoid', 'tanh', 'relu', 'leakyRelu', got 'swish'/,
+      );
     });
 
     it('unknown hidden activation inside an activation array', async () => {
-      await expectCreateRejects(backend, { ...base, layers: [4, 3, 3, 1], activation: ['relu', 'gelu'] }, /ANN\.create: options\.activation\[1\] must be one of .*'leakyRelu', got 'gelu'/);
+      await expectCreateRejects(
+        backend,
+        { ...base, layers: [4, 3, 3, 1], activation: ['relu', 'gelu'] },
+        /ANN\.create: options\.activation\[1\] must be one of .*'leakyRelu', got 'gelu'/,
+      );
     });
 
     it('unknown output activation', async () => {
-      await expectCreateRejects(backend, { ...base, output: 'softplus' }, /ANN\.create: options\.output must be one of 'identity', .*'softmax', got 'softplus'/);
+      await expectCreateRejects(
+        backend,
+        { ...base, output: 'softplus' },
+        /ANN\.create: options\.output must be one of 'identity', .*'softmax', got 'softplus'/,
+      );
     });
 
     it('unknown loss', async () => {
-      await expectCreateRejects(backend, { ...base, loss: 'hinge' }, /ANN\.create: options\.loss must be one of 'meanSquaredError', 'binaryCrossEntropy', 'categoricalCrossEntropy', got 'hinge'/);
+      await expectCreateRejects(
+        backend,
+        { ...base, loss: 'hinge' },
+        /ANN\.create: options\.loss must be one of 'meanSquaredError', 'binaryCrossEntropy', 'categoricalCrossEntropy', got 'hinge'/,
+      );
     });
 
     it('unknown precision', async () => {
-      await expectCreateRejects(backend, { ...base, precision: 'f16' }, /ANN\.create: options\.precision must be one of 'f32', 'f64', got 'f16'/);
+      await expectCreateRejects(
+        backend,
+        { ...base, precision: 'f16' },
+        /ANN\.create: options\.precision must be one of 'f32', 'f64', got 'f16'/,
+      );
     });
 
     it("'softmax' as the hidden activation", async () => {
-      await expectCreateRejects(backend, { ...base, activation: 'softmax' }, /ANN\.create: options\.activation: 'softmax' is only available as the output activation/);
+      await expectCreateRejects(
+        backend,
+        { ...base, activation: 'softmax' },
+        /ANN\.create: options\.activation: 'softmax' is only available as the output activation/,
+      );
     });
 
     it("'softmax' as one hidden activation of an array", async () => {
-      await expectCreateRejects(backend, { ...base, layers: [4, 3, 3, 1], activation: ['tanh', 'softmax'] }, /ANN\.create: options\.activation\[1\]: 'softmax' is only available as the output activation/);
+      await expectCreateRejects(
+        backend,
+        { ...base, layers: [4, 3, 3, 1], activation: ['tanh', 'softmax'] },
+        /ANN\.create: options\.activation\[1\]: 'softmax' is only available as the output activation/,
+      );
     });
 
     it('categoricalCrossEntropy without a softmax output', async () => {
-      await expectCreateRejects(backend, { ...base, layers: [4, 3, 2], loss: 'categoricalCrossEntropy', output: 'sigmoid' }, /ANN\.create: loss 'categoricalCrossEntropy' needs options\.output 'softmax', got 'sigmoid'/);
+      await expectCreateRejects(
+        backend,
+        { ...base, layers: [4, 3, 2], loss: 'categoricalCrossEntropy', output: 'sigmoid' },
+        /ANN\.create: loss 'categoricalCrossEntropy' needs options\.output 'softmax', got 'sigmoid'/,
+      );
     });
 
     it('binaryCrossEntropy with an identity output', async () => {
-      await expectCreateRejects(backend, { ...base, loss: 'binaryCrossEntropy', output: 'identity' }, /ANN\.create: loss 'binaryCrossEntropy' needs outputs in \[0, 1\]: options\.output must be 'sigmoid' or 'softmax', got 'identity'/);
+      await expectCreateRejects(
+        backend,
+        { ...base, loss: 'binaryCrossEntropy', output: 'identity' },
+        /ANN\.create: loss 'binaryCrossEntropy' needs outputs in \[0, 1\]: options\.output must be 'sigmoid' or 'softmax', got 'identity'/,
+      );
     });
 
     it('a softmax output with a single unit', async () => {
-      await expectCreateRejects(backend, { ...base, output: 'softmax', loss: 'categoricalCrossEntropy' }, /ANN\.create: a softmax output needs at least 2 units, got 1/);
+      await expectCreateRejects(
+        backend,
+        { ...base, output: 'softmax', loss: 'categoricalCrossEntropy' },
+        /ANN\.create: a softmax output needs at least 2 units, got 1/,
+      );
     });
 
     it.each([0, 2.5, -3])('layer width %s', async (width) => {
-      await expectCreateRejects(backend, { ...base, layers: [4, width, 1] }, new RegExp(`ANN\\.create: options\\.layers\\[1\\] must be a positive integer, got ${String(width).replace('.', '\\.')}`));
+      await expectCreateRejects(
+        backend,
+        { ...base, layers: [4, width, 1] },
+        new RegExp(`ANN\\.create: options\\.layers\\[1\\] must be a positive integer, got ${String(width).replace('.', '\\.')}`),
+      );
     });
 
     it.each([[[4]], [[]]])('fewer than two layers: %j', async (layers) => {
-      await expectCreateRejects(backend, { ...base, layers }, new RegExp(`ANN\\.create: options\\.layers must be an array of at least two sizes \\(input and output\\), got an array of length ${layers.length}`));
+      await expectCreateRejects(
+        backend,
+        { ...base, layers },
+        new RegExp(
+          `ANN\\.create: options\\.layers must be an array of at least two sizes \\(input and output\\), got an array of length ${layers.length}`,
+        ),
+      );
     });
 
     it('an activation array of the wrong length', async () => {
-      await expectCreateRejects(backend, { ...base, activation: ['tanh', 'relu'] }, /ANN\.create: options\.activation has 2 names, but the network has 1 hidden layers/);
+      await expectCreateRejects(
+        backend,
+        { ...base, activation: ['tanh', 'relu'] },
+        /ANN\.create: options\.activation has 2 names, but the network has 1 hidden layers/,
+      );
     });
   });
 
   describe('fit options', () => {
     it.each([NaN, Infinity, 0, -0.1])('learningRate %s', async (lr) => {
-      await expectFitRejects('reg', backend, X, Y_REG, { learningRate: lr }, new RegExp(`fit: options\\.learningRate must be a finite number > 0, got ${String(lr).replace('.', '\\.')}`));
+      await expectFitRejects(
+        'reg',
+        backend,
+        X,
+        Y_REG,
+        { learningRate: lr },
+        new RegExp(`fit: options\\.learningRate must be a finite number > 0, got ${String(lr).replace('.', '\\.')}`),
+      );
     });
 
     it.each([1, -0.1])('momentum %s', async (m) => {
-      await expectFitRejects('reg', backend, X, Y_REG, { momentum: m }, new RegExp(`fit: options\\.momentum must be a number in \\[0, 1\\), got ${String(m).replace('.', '\\.')}`));
+      await expectFitRejects(
+        'reg',
+        backend,
+        X,
+        Y_REG,
+        { momentum: m },
+        new RegExp(`fit: options\\.momentum must be a number in \\[0, 1\\), got ${String(m).replace('.', '\\.')}`),
+      );
     });
 
     it.each([0, 1.5])('batchSize %s', async (bs) => {
-      await expectFitRejects('reg', backend, X, Y_REG, { batchSize: bs }, new RegExp(`fit: options\\.batchSize must be an integer ≥ 1, got ${String(bs).replace('.', '\\.')}`));
+      await expectFitRejects(
+        'reg',
+        backend,
+        X,
+        Y_REG,
+        { batchSize: bs },
+        new RegExp(`fit: options\\.batchSize must be an integer ≥ 1, got ${String(bs).replace('.', '\\.')}`),
+      );
     });
 
     it('epochs 0', async () => {
@@ -442,7 +660,11 @@ describe.each(BACKENDS)('bad input, backend %s', (backend) => {
 
     it('the wrong number of layers', async () => {
       const net = await make('reg', backend);
-      expectThrowsNoChange(net, () => net.setWeights(good().slice(0, 1)), /setWeights: expected an array of 2 layers \(\{ W, b \}\), got an array of length 1/);
+      expectThrowsNoChange(
+        net,
+        () => net.setWeights(good().slice(0, 1)),
+        /setWeights: expected an array of 2 layers \(\{ W, b \}\), got an array of length 1/,
+      );
       net.dispose();
     });
 
@@ -457,16 +679,31 @@ describe.each(BACKENDS)('bad input, backend %s', (backend) => {
     it('a nested W with the wrong number of rows', async () => {
       const net = await make('reg', backend);
       const w = good();
-      const nested = [[1, 2, 3, 4], [5, 6, 7, 8]];
-      expectThrowsNoChange(net, () => net.setWeights([{ W: nested, b: w[0].b }, w[1]]), /setWeights\[0\]\.W must have 3 rows \(units\), got 2/);
+      const nested = [
+        [1, 2, 3, 4],
+        [5, 6, 7, 8],
+      ];
+      expectThrowsNoChange(
+        net,
+        () => net.setWeights([{ W: nested, b: w[0].b }, w[1]]),
+        /setWeights\[0\]\.W must have 3 rows \(units\), got 2/,
+      );
       net.dispose();
     });
 
     it('a nested W with a row of the wrong length', async () => {
       const net = await make('reg', backend);
       const w = good();
-      const nested = [[1, 2, 3, 4], [5, 6, 7], [9, 10, 11, 12]];
-      expectThrowsNoChange(net, () => net.setWeights([{ W: nested, b: w[0].b }, w[1]]), /setWeights\[0\]\.W\[1\] must have 4 values \(inputs\), got an array of length 3/);
+      const nested = [
+        [1, 2, 3, 4],
+        [5, 6, 7],
+        [9, 10, 11, 12],
+      ];
+      expectThrowsNoChange(
+        net,
+        () => net.setWeights([{ W: nested, b: w[0].b }, w[1]]),
+        /setWeights\[0\]\.W\[1\] must have 4 values \(inputs\), got an array of length 3/,
+      );
       net.dispose();
     });
 
@@ -489,8 +726,16 @@ describe.each(BACKENDS)('bad input, backend %s', (backend) => {
     it('a NaN weight in a nested W', async () => {
       const net = await make('reg', backend);
       const w = good();
-      const nested = [[1, 2, 3, 4], [5, 6, 7, NaN], [9, 10, 11, 12]];
-      expectThrowsNoChange(net, () => net.setWeights([{ W: nested, b: w[0].b }, w[1]]), /setWeights\[0\]\.W\[1\]\[3\] must be a finite number, got NaN/);
+      const nested = [
+        [1, 2, 3, 4],
+        [5, 6, 7, NaN],
+        [9, 10, 11, 12],
+      ];
+      expectThrowsNoChange(
+        net,
+        () => net.setWeights([{ W: nested, b: w[0].b }, w[1]]),
+        /setWeights\[0\]\.W\[1\]\[3\] must be a finite number, got NaN/,
+      );
       net.dispose();
     });
 
@@ -514,7 +759,12 @@ describe.each(BACKENDS)('bad input, backend %s', (backend) => {
     }
 
     /** fromJSON must reject with `re`, leave its argument and the source network unchanged. */
-    async function expectLoadRejects(arg: unknown, re: RegExp, s: Awaited<ReturnType<typeof saved>>, opts: { backend?: BackendName } = { backend }) {
+    async function expectLoadRejects(
+      arg: unknown,
+      re: RegExp,
+      s: Awaited<ReturnType<typeof saved>>,
+      opts: { backend?: BackendName } = { backend },
+    ) {
       const argBefore = typeof arg === 'string' ? arg : JSON.parse(JSON.stringify(arg));
       await expect(ANN.fromJSON(bad(arg), bad(opts))).rejects.toThrow(re);
       if (typeof arg === 'string') expect(arg).toBe(argBefore);
@@ -551,7 +801,11 @@ describe.each(BACKENDS)('bad input, backend %s', (backend) => {
       const s = await saved();
       const m = s.copy();
       m.version = 3;
-      await expectLoadRejects(m, /ANN\.fromJSON: format version 3 is not supported \(this library reads versions 1 and 2\); it was written by a newer backprop-wasm/, s);
+      await expectLoadRejects(
+        m,
+        /ANN\.fromJSON: format version 3 is not supported \(this library reads versions 1 and 2\); it was written by a newer backprop-wasm/,
+        s,
+      );
     });
 
     it('weights of the wrong shape (W one value short)', async () => {
@@ -600,7 +854,9 @@ describe.each(BACKENDS)('bad input, backend %s', (backend) => {
 
     it('an unknown backend option', async () => {
       const s = await saved();
-      await expectLoadRejects(s.copy(), /ANN\.fromJSON: options\.backend must be one of 'wasm', 'js', got 'gpu'/, s, { backend: bad('gpu') });
+      await expectLoadRejects(s.copy(), /ANN\.fromJSON: options\.backend must be one of 'wasm', 'js', got 'gpu'/, s, {
+        backend: bad('gpu'),
+      });
     });
   });
 
@@ -610,7 +866,11 @@ describe.each(BACKENDS)('bad input, backend %s', (backend) => {
       evaluate: (n: ANN) => n.evaluate(X, Y_REG),
       gradients: (n: ANN) => n.gradients(X, Y_REG),
       getWeights: (n: ANN) => n.getWeights(),
-      setWeights: (n: ANN) => n.setWeights([{ W: new Array(12).fill(0), b: [0, 0, 0] }, { W: [0, 0, 0], b: [0] }]),
+      setWeights: (n: ANN) =>
+        n.setWeights([
+          { W: new Array(12).fill(0), b: [0, 0, 0] },
+          { W: [0, 0, 0], b: [0] },
+        ]),
       toJSON: (n: ANN) => n.toJSON(),
     };
 
@@ -673,7 +933,9 @@ describe.each(BACKENDS)('bad input, backend %s', (backend) => {
 
 describe('ANN.create: unknown backend', () => {
   it("backend 'gpu'", async () => {
-    await expect(ANN.create(bad({ layers: [4, 3, 1], seed: SEED, backend: 'gpu' }))).rejects.toThrow(/ANN\.create: options\.backend must be one of 'wasm', 'js', got 'gpu'/);
+    await expect(ANN.create(bad({ layers: [4, 3, 1], seed: SEED, backend: 'gpu' }))).rejects.toThrow(
+      /ANN\.create: options\.backend must be one of 'wasm', 'js', got 'gpu'/,
+    );
   });
 });
 
@@ -715,13 +977,17 @@ describe('parseIdx on bad bytes', () => {
     bytes[0] = 0x12;
     bytes[1] = 0x34;
     const copy = bytes.slice();
-    expect(() => parseIdx(bytes, 'images.idx')).toThrow(/parseIdx: images\.idx: not an idx file: magic number 0x12340802 should start with two zero bytes/);
+    expect(() => parseIdx(bytes, 'images.idx')).toThrow(
+      /parseIdx: images\.idx: not an idx file: magic number 0x12340802 should start with two zero bytes/,
+    );
     expect(bytes).toEqual(copy);
   });
 
   it('a magic number with an unsupported type byte', () => {
     const bytes = idx([2, 3], [1, 2, 3, 4, 5, 6]);
     bytes[2] = 0x0c;
-    expect(() => parseIdx(bytes)).toThrow(/parseIdx: buffer: unsupported idx data type 0x0c \(int32\); only unsigned bytes \(0x08\) are supported/);
+    expect(() => parseIdx(bytes)).toThrow(
+      /parseIdx: buffer: unsupported idx data type 0x0c \(int32\); only unsigned bytes \(0x08\) are supported/,
+    );
   });
 });

@@ -64,7 +64,13 @@ function compare(what: string, actual: ArrayLike<number>, expected: ArrayLike<nu
 }
 
 /** Layers' values compared with a bound relative to the largest value of each layer. */
-function compareLayers(what: string, actual: readonly object[], expected: readonly object[], tol: number, extra: (l: number) => number = () => 0): string[] {
+function compareLayers(
+  what: string,
+  actual: readonly object[],
+  expected: readonly object[],
+  tol: number,
+  extra: (l: number) => number = () => 0,
+): string[] {
   const problems: string[] = [];
   expected.forEach((e, l) => {
     // Each layer is { W, b } or { dW, db }: its arrays, compared by name.
@@ -133,7 +139,8 @@ async function disagreements(c: FuzzCase, tamper?: (js: ANN) => void): Promise<V
     problems.push(...[compare('predict', pw, pj, TOLERANCE[precision] * maxAbs(pj))].filter((p) => p !== null));
 
     let kappa = 0;
-    if (c.options.output === 'softmax' && c.options.loss === 'binaryCrossEntropy') for (const p of pj) kappa = Math.max(kappa, 1 / Math.min(p, 1 - p));
+    if (c.options.output === 'softmax' && c.options.loss === 'binaryCrossEntropy')
+      for (const p of pj) kappa = Math.max(kappa, 1 / Math.min(p, 1 - p));
     const tol = Math.max(TOLERANCE[precision], 4 * u * kappa);
 
     if (!sameSides(kinkSides(wasm, x), kinkSides(js, x))) {
@@ -161,14 +168,17 @@ async function disagreements(c: FuzzCase, tamper?: (js: ANN) => void): Promise<V
     if (step >= 0 && step < steps - 1) {
       straddled = `after fit step ${step + 1}`;
     } else if ((fw.error === null) !== (fj.error === null)) {
-      problems.push(`fit: wasm ${fw.error ? `rejected (${fw.error.message})` : 'resolved'}, js ${fj.error ? `rejected (${fj.error.message})` : 'resolved'}`);
+      problems.push(
+        `fit: wasm ${fw.error ? `rejected (${fw.error.message})` : 'resolved'}, js ${fj.error ? `rejected (${fj.error.message})` : 'resolved'}`,
+      );
     } else if (fw.logs !== null && fj.logs !== null) {
       const lw = fw.logs.map((e) => e.loss);
       const lj = fj.logs.map((e) => e.loss);
       problems.push(...[compare('fit losses', lw, lj, tol * maxAbs(lj))].filter((p) => p !== null));
       // Weights after fit: the change each made, to the same relative bound, plus the rounding of
       // the weights themselves, which may differ by an ulp of the largest weight at every update.
-      const after = (net: ANN) => net.getWeights().map(({ W, b }, l) => ({ dW: W.map((v, i) => v - start[l].W[i]), db: b.map((v, i) => v - start[l].b[i]) }));
+      const after = (net: ANN) =>
+        net.getWeights().map(({ W, b }, l) => ({ dW: W.map((v, i) => v - start[l].W[i]), db: b.map((v, i) => v - start[l].b[i]) }));
       const ulps = (l: number) => 2 * steps * u * Math.max(maxAbs(start[l].W), maxAbs(start[l].b), maxAbs(js.getWeights()[l].W));
       problems.push(...compareLayers('weight change by fit', after(wasm), after(js), tol, ulps));
     }
@@ -186,7 +196,15 @@ describe(`the wasm backend agrees with the TypeScript oracle on ${CASES} random 
     for (const precision of ['f64', 'f32'] as const) {
       const c: FuzzCase = {
         seed: 0,
-        options: { layers: [5, 8, 3], activation: ['tanh'], output: 'sigmoid', loss: 'meanSquaredError', seed: 9, precision, backend: 'wasm' },
+        options: {
+          layers: [5, 8, 3],
+          activation: ['tanh'],
+          output: 'sigmoid',
+          loss: 'meanSquaredError',
+          seed: 9,
+          precision,
+          backend: 'wasm',
+        },
         build: 'simd',
         rows: 11,
         x: randomArray(11 * 5, 1),
@@ -218,10 +236,16 @@ describe(`the wasm backend agrees with the TypeScript oracle on ${CASES} random 
       if (problems.length > 0) failures.push(`${describeCase(c)}\n    ${problems.slice(0, 4).join('\n    ')}`);
       if (straddled !== null) straddles.push(`${describeCase(c)}: a kink straddled ${straddled}`);
     }
-    for (const [key, { ratio, where }] of [...worst].sort()) console.log(`fuzz ${key}: largest difference ${ratio.toFixed(3)} of its bound (${where})`);
-    console.log(`fuzz: ${straddles.length} of ${CASES} cases compared only up to a kink straddled by rounding${straddles.length ? `:\n  ${straddles.join('\n  ')}` : ''}`);
+    for (const [key, { ratio, where }] of [...worst].sort())
+      console.log(`fuzz ${key}: largest difference ${ratio.toFixed(3)} of its bound (${where})`);
+    console.log(
+      `fuzz: ${straddles.length} of ${CASES} cases compared only up to a kink straddled by rounding${straddles.length ? `:\n  ${straddles.join('\n  ')}` : ''}`,
+    );
     // Rare by nature (a pre-activation within rounding of 0); a sign computed wrongly would be common.
-    expect(straddles.length, `FUZZ_SEED=${SEED}: more kinks straddled than rounding explains:\n${straddles.join('\n')}`).toBeLessThanOrEqual(Math.max(2, 0.05 * CASES));
+    expect(
+      straddles.length,
+      `FUZZ_SEED=${SEED}: more kinks straddled than rounding explains:\n${straddles.join('\n')}`,
+    ).toBeLessThanOrEqual(Math.max(2, 0.05 * CASES));
     if (CASES >= COMBINATIONS) expect(met.size, 'every hidden activation × head × precision was run').toBe(COMBINATIONS);
     expect(failures, `FUZZ_SEED=${SEED}: ${failures.length} of ${CASES} cases disagree:\n${failures.join('\n')}`).toEqual([]);
   });

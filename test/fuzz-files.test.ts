@@ -44,14 +44,22 @@ const count = (what: string, outcome: 'loaded' | 'refused' | 'tolerated') => {
   tally.set(key, t);
 };
 afterAll(() => {
-  for (const [what, t] of tally) console.log(`fuzz ${what}: ${t.loaded} loaded, ${t.refused} refused cleanly${t.tolerated ? `, ${t.tolerated} refused with a known unnamed message` : ''}`);
+  for (const [what, t] of tally)
+    console.log(
+      `fuzz ${what}: ${t.loaded} loaded, ${t.refused} refused cleanly${t.tolerated ? `, ${t.tolerated} refused with a known unnamed message` : ''}`,
+    );
 });
 
 /**
  * Why an outcome is wrong, or null when it is fine: a success, or an Error (not a wasm trap) whose
  * message contains `source`. Also fine: what `use` then does with a success, unless it traps.
  */
-async function judge<T>(what: string, source: string, load: () => Promise<T> | T, use?: (loaded: T) => Promise<unknown> | unknown): Promise<string | null> {
+async function judge<T>(
+  what: string,
+  source: string,
+  load: () => Promise<T> | T,
+  use?: (loaded: T) => Promise<unknown> | unknown,
+): Promise<string | null> {
   let loaded: T;
   try {
     loaded = await load();
@@ -73,13 +81,20 @@ async function judge<T>(what: string, source: string, load: () => Promise<T> | T
   try {
     await use(loaded);
   } catch (e) {
-    if (e instanceof WebAssembly.RuntimeError || !(e instanceof Error)) return `${what}: loaded, then using it gave ${e instanceof Error ? `a wasm trap: ${e.message}` : `a non-Error ${String(e)}`}`;
+    if (e instanceof WebAssembly.RuntimeError || !(e instanceof Error))
+      return `${what}: loaded, then using it gave ${e instanceof Error ? `a wasm trap: ${e.message}` : `a non-Error ${String(e)}`}`;
   }
   return null;
 }
 
 /** Runs `check` on each mutation; the lines of those that went wrong, each naming the seed. */
-async function fuzz(name: string, original: Uint8Array, count: number, seed: number, check: (m: Mutation, i: number) => Promise<string | null>): Promise<string[]> {
+async function fuzz(
+  name: string,
+  original: Uint8Array,
+  count: number,
+  seed: number,
+  check: (m: Mutation, i: number) => Promise<string | null>,
+): Promise<string[]> {
   const problems: string[] = [];
   for (const [i, m] of mutations(original, count, seed).entries()) {
     const p = await check(m, i);
@@ -88,7 +103,8 @@ async function fuzz(name: string, original: Uint8Array, count: number, seed: num
   return problems;
 }
 
-const message = (problems: string[]) => `FUZZ_SEED=${SEED}: ${problems.length} damaged files handled badly:\n${problems.slice(0, 20).join('\n')}`;
+const message = (problems: string[]) =>
+  `FUZZ_SEED=${SEED}: ${problems.length} damaged files handled badly:\n${problems.slice(0, 20).join('\n')}`;
 
 /** The seeds data as a softmax task, to train the model that is saved. */
 function seedsTask(): { x: Matrix; y: Matrix } {
@@ -137,11 +153,25 @@ describe(`damaged real files are loaded or refused cleanly (FUZZ_SEED=${SEED})`,
 
   it('model files (version 2, from save/toFile) and toJSON text (version 1), by path, bytes and text', async () => {
     const { x, y } = seedsTask();
-    const net = await ANN.create({ layers: [7, 6, 3], activation: 'relu', output: 'softmax', loss: 'categoricalCrossEntropy', seed: 3, standardizer: Standardizer.fit(x) });
+    const net = await ANN.create({
+      layers: [7, 6, 3],
+      activation: 'relu',
+      output: 'softmax',
+      loss: 'categoricalCrossEntropy',
+      seed: 3,
+      standardizer: Standardizer.fit(x),
+    });
     await net.fit(x, y, { epochs: 2, batchSize: 32, learningRate: 0.05 });
     net.meta = { classes: [1, 2, 3], features: ['area', 'perimeter', 'compactness', 'length', 'width', 'asymmetry', 'groove'] };
     const file = new TextEncoder().encode(net.toFile());
-    const twin = await ANN.create({ layers: [7, 4, 1], activation: 'tanh', output: 'sigmoid', loss: 'binaryCrossEntropy', seed: 5, precision: 'f64' });
+    const twin = await ANN.create({
+      layers: [7, 4, 1],
+      activation: 'tanh',
+      output: 'sigmoid',
+      loss: 'binaryCrossEntropy',
+      seed: 5,
+      precision: 'f64',
+    });
     const v1 = new TextEncoder().encode(JSON.stringify(twin.toJSON()));
     net.dispose();
     twin.dispose();
@@ -157,7 +187,9 @@ describe(`damaged real files are loaded or refused cleanly (FUZZ_SEED=${SEED})`,
           (await judge('ANN.load(bytes)', 'ANN.load: buffer', () => ANN.load(m.bytes), exercise))
         );
       })),
-      ...(await fuzz('toJSON text', v1, 200, SEED + 1, (m) => judge('ANN.fromJSON(text)', 'ANN.fromJSON', () => ANN.fromJSON(decode(m.bytes)), exercise))),
+      ...(await fuzz('toJSON text', v1, 200, SEED + 1, (m) =>
+        judge('ANN.fromJSON(text)', 'ANN.fromJSON', () => ANN.fromJSON(decode(m.bytes)), exercise),
+      )),
     ];
     expect(problems, message(problems)).toEqual([]);
   });
@@ -188,8 +220,12 @@ describe(`damaged real files are loaded or refused cleanly (FUZZ_SEED=${SEED})`,
       return judge(`loadMnist({ dir, digits: ${JSON.stringify(digits)} })`, damaged, () => loadMnist({ set: 'test', dir, digits }));
     };
     const problems = [
-      ...(await fuzz('labels idx', labels, 200, SEED + 2, (m) => judge('parseIdx(bytes)', 'labels.idx', () => parseIdx(m.bytes, 'labels.idx')))),
-      ...(await fuzz('gzipped labels idx', new Uint8Array(gzipSync(labels)), 150, SEED + 3, (m) => judge('readIdx(bytes)', 'buffer', () => readIdx(m.bytes)))),
+      ...(await fuzz('labels idx', labels, 200, SEED + 2, (m) =>
+        judge('parseIdx(bytes)', 'labels.idx', () => parseIdx(m.bytes, 'labels.idx')),
+      )),
+      ...(await fuzz('gzipped labels idx', new Uint8Array(gzipSync(labels)), 150, SEED + 3, (m) =>
+        judge('readIdx(bytes)', 'buffer', () => readIdx(m.bytes)),
+      )),
       ...(await fuzz('images idx', images, 100, SEED + 4, async (m, i) => {
         const path = join(work, `images-${i}.idx`);
         writeFileSync(path, m.bytes);
@@ -207,7 +243,13 @@ describe(`damaged real files are loaded or refused cleanly (FUZZ_SEED=${SEED})`,
     mkdirSync(dir);
     /** Standardizes what loaded and runs a small network on it (refusals such as overflow are fine). */
     const use = async ({ x }: { x: Matrix }) => {
-      const net = await ANN.create({ layers: [x.cols, 4, 3], activation: 'relu', output: 'softmax', loss: 'categoricalCrossEntropy', seed: 1 });
+      const net = await ANN.create({
+        layers: [x.cols, 4, 3],
+        activation: 'relu',
+        output: 'softmax',
+        loss: 'categoricalCrossEntropy',
+        seed: 1,
+      });
       try {
         net.predict(Standardizer.fit(x).apply(x));
       } finally {

@@ -71,7 +71,8 @@ const ALL = cases();
 
 describe('the case list covers what the gradient check must cover', () => {
   it('every hidden activation × every head, depths 1–4, batches 1/3/17, widths 1/3/7/33', () => {
-    for (const h of HIDDEN) for (const head of HEADS) expect(ALL.some((c) => c.hidden === h && c.head === head && c.layers.length > 2)).toBe(true);
+    for (const h of HIDDEN)
+      for (const head of HEADS) expect(ALL.some((c) => c.hidden === h && c.head === head && c.layers.length > 2)).toBe(true);
     for (const depth of [1, 2, 3, 4]) expect(ALL.some((c) => c.layers.length - 1 === depth)).toBe(true);
     for (const b of BATCHES) expect(ALL.some((c) => c.batch === b)).toBe(true);
     for (const w of WIDTHS) expect(ALL.some((c) => c.layers.slice(0, -1).includes(w))).toBe(true);
@@ -84,7 +85,16 @@ for (const backend of ['wasm', 'js'] as BackendName[]) {
       if (backend === 'js' && n % 3 !== 0) return; // the TS backend is the oracle elsewhere; a third of the grid keeps it honest here
       const name = `${c.layers.join('-')} ${c.hidden} → ${c.head[0]} + ${c.head[1]}, batch ${c.batch}`;
       it(name, async () => {
-        const net = await ANN.create({ layers: c.layers, activation: c.hidden, output: c.head[0], loss: c.head[1], precision: 'f64', backend, seed: 7 + n, leakyReluSlope: 0.05 });
+        const net = await ANN.create({
+          layers: c.layers,
+          activation: c.hidden,
+          output: c.head[0],
+          loss: c.head[1],
+          precision: 'f64',
+          backend,
+          seed: 7 + n,
+          leakyReluSlope: 0.05,
+        });
         const { x, y } = data(c.head, c.layers[0], c.layers[c.layers.length - 1], c.batch, 100 + n);
         const { maxRelativeError, checked, skipped } = await gradCheck(net, x, y);
         expect(maxRelativeError).toHaveLength(c.layers.length - 1);
@@ -101,7 +111,15 @@ describe('float32 wasm gradients match float64 ones to 1e-3 relative', () => {
   ALL.forEach((c, n) => {
     const name = `${c.layers.join('-')} ${c.hidden} → ${c.head[0]} + ${c.head[1]}, batch ${c.batch}`;
     it(name, async () => {
-      const f32 = await ANN.create({ layers: c.layers, activation: c.hidden, output: c.head[0], loss: c.head[1], precision: 'f32', seed: 7 + n, leakyReluSlope: 0.05 });
+      const f32 = await ANN.create({
+        layers: c.layers,
+        activation: c.hidden,
+        output: c.head[0],
+        loss: c.head[1],
+        precision: 'f32',
+        seed: 7 + n,
+        leakyReluSlope: 0.05,
+      });
       const f64 = await ANN.fromJSON({ ...f32.toJSON(), precision: 'f64' });
       const { x, y } = data(c.head, c.layers[0], c.layers[c.layers.length - 1], c.batch, 100 + n);
       const g32 = f32.gradients(x, y);
@@ -136,7 +154,15 @@ function breakActivationDerivative(net: ANN): void {
 
 describe('gradCheck can fail', () => {
   it('reports a large error when backpropagation is wrong by 1% in one layer', async () => {
-    const net = await ANN.create({ layers: [4, 5, 1], activation: 'tanh', output: 'sigmoid', loss: 'binaryCrossEntropy', precision: 'f64', backend: 'js', seed: 3 });
+    const net = await ANN.create({
+      layers: [4, 5, 1],
+      activation: 'tanh',
+      output: 'sigmoid',
+      loss: 'binaryCrossEntropy',
+      precision: 'f64',
+      backend: 'js',
+      seed: 3,
+    });
     breakActivationDerivative(net);
     const { x, y } = data(['sigmoid', 'binaryCrossEntropy'], 4, 1, 5, 1);
     const { maxRelativeError } = await gradCheck(net, x, y);
@@ -147,7 +173,15 @@ describe('gradCheck can fail', () => {
 
 describe('gradCheck on a spread of the parameters (maxPerLayer)', () => {
   it('compares at most that many weights and biases per layer, still catches a wrong layer, and refuses a count below 1', async () => {
-    const net = await ANN.create({ layers: [6, 9, 2], activation: 'tanh', output: 'softmax', loss: 'categoricalCrossEntropy', precision: 'f64', backend: 'js', seed: 5 });
+    const net = await ANN.create({
+      layers: [6, 9, 2],
+      activation: 'tanh',
+      output: 'softmax',
+      loss: 'categoricalCrossEntropy',
+      precision: 'f64',
+      backend: 'js',
+      seed: 5,
+    });
     const { x, y } = data(['softmax', 'categoricalCrossEntropy'], 6, 2, 4, 5);
     const all = await gradCheck(net, x, y);
     expect(all.checked + all.skipped).toBe(9 * 6 + 9 + 2 * 9 + 2);
@@ -163,7 +197,14 @@ describe('gradCheck on a spread of the parameters (maxPerLayer)', () => {
 
 describe('gradCheck as the README documents it', () => {
   it('returns a promise of the result, and the README says to await it', async () => {
-    const net = await ANN.create({ layers: [3, 2, 1], activation: 'tanh', output: 'sigmoid', loss: 'binaryCrossEntropy', precision: 'f64', seed: 2 });
+    const net = await ANN.create({
+      layers: [3, 2, 1],
+      activation: 'tanh',
+      output: 'sigmoid',
+      loss: 'binaryCrossEntropy',
+      precision: 'f64',
+      seed: 2,
+    });
     const { x, y } = data(['sigmoid', 'binaryCrossEntropy'], 3, 1, 4, 2);
     const pending = gradCheck(net, x, y);
     expect(pending).toBeInstanceOf(Promise);
@@ -171,6 +212,8 @@ describe('gradCheck as the README documents it', () => {
     net.dispose();
     const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
     const documented = readme.split('\n').find((line) => line.includes('gradCheck(net'));
-    expect(documented, 'the README line documenting gradCheck').toMatch(/`await gradCheck\(net, x, y, [^`]*\)` → a promise of `\{ maxRelativeError/);
+    expect(documented, 'the README line documenting gradCheck').toMatch(
+      /`await gradCheck\(net, x, y, [^`]*\)` → a promise of `\{ maxRelativeError/,
+    );
   });
 });

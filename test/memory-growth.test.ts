@@ -22,7 +22,10 @@ describe('memory growth in the middle of fit()', () => {
     const kernels = internalsOf(grown).network().kernels as WasmKernels;
     // 1,024 samples at once need a batch plan far larger than batches of 8: predicting them
     // between two training steps re-plans the batch buffers and grows the memory.
-    const many: Matrix = selectRows(x, Array.from({ length: 1024 }, (_, i) => i % x.rows));
+    const many: Matrix = selectRows(
+      x,
+      Array.from({ length: 1024 }, (_, i) => i % x.rows),
+    );
     const sizes: number[] = [];
     const grownLogs = await grown.fit(x, y, {
       ...FIT,

@@ -38,20 +38,33 @@ async function trained(precision: 'f32' | 'f64') {
     standardizer: Standardizer.fit(matrix(Float64Array.from(X.flat()), 4, 3)),
   });
   await net.fit(X, Y, { epochs: 5, batchSize: 2, learningRate: 0.1 });
-  net.meta = { classes: ['cat', 'dog'], features: ['a', 'b', 'c'], target: 'animal', labelColumn: 3, training: { epochs: 5, data: 'toy.csv', valAccuracy: null } };
+  net.meta = {
+    classes: ['cat', 'dog'],
+    features: ['a', 'b', 'c'],
+    target: 'animal',
+    labelColumn: 3,
+    training: { epochs: 5, data: 'toy.csv', valAccuracy: null },
+  };
   return net;
 }
 
 /** The bytes of every weight, so that equality means bitwise equality (and -0 ≠ 0, NaN = NaN). */
 function weightBytes(net: ANN): number[][] {
-  return net.getWeights().flatMap(({ W, b }) => [Array.from(new Uint8Array(W.buffer, W.byteOffset, W.byteLength)), Array.from(new Uint8Array(b.buffer, b.byteOffset, b.byteLength))]);
+  return net
+    .getWeights()
+    .flatMap(({ W, b }) => [
+      Array.from(new Uint8Array(W.buffer, W.byteOffset, W.byteLength)),
+      Array.from(new Uint8Array(b.buffer, b.byteOffset, b.byteLength)),
+    ]);
 }
 const outputBytes = (net: ANN) => Array.from(new Uint8Array(net.predict(X).data.buffer));
 
 /** Re-signs an edited document the way the format defines its checksum, so a test can reach the checks after it. */
 function resign(doc: Record<string, unknown>): string {
   const { checksum: _, ...rest } = doc;
-  doc.checksum = `crc32:${crc32(new TextEncoder().encode(JSON.stringify(rest))).toString(16).padStart(8, '0')}`;
+  doc.checksum = `crc32:${crc32(new TextEncoder().encode(JSON.stringify(rest)))
+    .toString(16)
+    .padStart(8, '0')}`;
   return JSON.stringify(doc);
 }
 
@@ -70,14 +83,25 @@ describe('model file round trip', () => {
       await net.save(path);
       const text = readFileSync(path, 'utf8');
       const doc = JSON.parse(text);
-      expect(doc).toMatchObject({ format: 'backprop-wasm/ann', version: 2, precision, weights: { encoding: `base64-float${precision.slice(1)}le` } });
+      expect(doc).toMatchObject({
+        format: 'backprop-wasm/ann',
+        version: 2,
+        precision,
+        weights: { encoding: `base64-float${precision.slice(1)}le` },
+      });
       expect(doc.checksum).toMatch(/^crc32:[0-9a-f]{8}$/);
       const loaded = await ANN.load(path);
       expect(weightBytes(loaded)).toEqual(weightBytes(net));
       expect(outputBytes(loaded)).toEqual(outputBytes(net));
       expect(loaded.standardizer!.toJSON()).toEqual(net.standardizer!.toJSON());
       expect(loaded.meta).toEqual(net.meta);
-      expect([loaded.layers, loaded.activations, loaded.loss, loaded.precision, loaded.seed]).toEqual([net.layers, net.activations, net.loss, net.precision, net.seed]);
+      expect([loaded.layers, loaded.activations, loaded.loss, loaded.precision, loaded.seed]).toEqual([
+        net.layers,
+        net.activations,
+        net.loss,
+        net.precision,
+        net.seed,
+      ]);
       // The same text from bytes (the browser path) and from toFile().
       const fromBytes = await ANN.load(new TextEncoder().encode(net.toFile()));
       expect(outputBytes(fromBytes)).toEqual(outputBytes(net));
@@ -143,31 +167,41 @@ describe('damaged model files are refused with the file and the fault named', ()
     doc.weights.layers[0].W = (W[0] === 'A' ? 'B' : 'A') + W.slice(1);
     const path = write('flipped.json', JSON.stringify(doc));
     await expect(ANN.load(path)).rejects.toThrow(
-      new RegExp(`^ANN\\.load: ${path}: checksum mismatch: the file records crc32:[0-9a-f]{8} but its contents give crc32:[0-9a-f]{8}; the file was damaged or edited after it was saved$`),
+      new RegExp(
+        `^ANN\\.load: ${path}: checksum mismatch: the file records crc32:[0-9a-f]{8} but its contents give crc32:[0-9a-f]{8}; the file was damaged or edited after it was saved$`,
+      ),
     );
   });
 
   it('a truncated file: not valid JSON', async () => {
     const path = write('truncated.json', JSON.stringify(good).slice(0, 200));
-    await expect(ANN.load(path)).rejects.toThrow(new RegExp(`^ANN\\.load: ${path}: the text is not valid JSON \\(.+\\); is the file truncated or not a model\\?$`));
+    await expect(ANN.load(path)).rejects.toThrow(
+      new RegExp(`^ANN\\.load: ${path}: the text is not valid JSON \\(.+\\); is the file truncated or not a model\\?$`),
+    );
   });
 
   it('a missing or malformed checksum', async () => {
     const doc = structuredClone(good);
     delete doc.checksum;
-    await expect(ANN.load(write('nosum.json', JSON.stringify(doc)))).rejects.toThrow(/nosum.json: checksum must be 'crc32:' and 8 hex digits, got undefined/);
+    await expect(ANN.load(write('nosum.json', JSON.stringify(doc)))).rejects.toThrow(
+      /nosum.json: checksum must be 'crc32:' and 8 hex digits, got undefined/,
+    );
   });
 
   it('weights of the wrong byte count, with the layer and its shape', async () => {
     const doc = structuredClone(good) as { weights: { layers: { W: string }[] } };
     doc.weights.layers[1].W = btoa('x'.repeat(36));
-    await expect(ANN.load(write('short.json', resign(doc)))).rejects.toThrow(/short.json: weights.layers\[1\].W \(2 × 5\) holds 36 bytes, expected 10 float32 values = 40 bytes/);
+    await expect(ANN.load(write('short.json', resign(doc)))).rejects.toThrow(
+      /short.json: weights.layers\[1\].W \(2 × 5\) holds 36 bytes, expected 10 float32 values = 40 bytes/,
+    );
   });
 
   it('weights that are not base64', async () => {
     const doc = structuredClone(good) as { weights: { layers: { b: string }[] } };
     doc.weights.layers[0].b = 'AAAA*AAA';
-    await expect(ANN.load(write('b64.json', resign(doc)))).rejects.toThrow(/b64.json: weights.layers\[0\].b \(5\) is not valid base64 \(8 characters;/);
+    await expect(ANN.load(write('b64.json', resign(doc)))).rejects.toThrow(
+      /b64.json: weights.layers\[0\].b \(5\) is not valid base64 \(8 characters;/,
+    );
   });
 
   it('a NaN weight, with its index', async () => {
@@ -175,16 +209,22 @@ describe('damaged model files are refused with the file and the fault named', ()
     const bytes = Uint8Array.from(atob(doc.weights.layers[0].W), (c) => c.charCodeAt(0));
     new DataView(bytes.buffer).setFloat32(4 * 7, NaN, true);
     doc.weights.layers[0].W = btoa(String.fromCharCode(...bytes));
-    await expect(ANN.load(write('nan.json', resign(doc)))).rejects.toThrow(/nan.json: weights\[0\].W\[7\] must be a finite number, got NaN/);
+    await expect(ANN.load(write('nan.json', resign(doc)))).rejects.toThrow(
+      /nan.json: weights\[0\].W\[7\] must be a finite number, got NaN/,
+    );
   });
 
   it('an encoding that does not match the precision, and layers that do not match the weights', async () => {
     const doc = structuredClone(good) as { weights: { encoding: string }; layers: number[] };
     doc.weights.encoding = 'base64-float64le';
-    await expect(ANN.load(write('enc.json', resign(doc)))).rejects.toThrow(/weights.encoding must be 'base64-float32le' for precision 'f32', got 'base64-float64le'/);
+    await expect(ANN.load(write('enc.json', resign(doc)))).rejects.toThrow(
+      /weights.encoding must be 'base64-float32le' for precision 'f32', got 'base64-float64le'/,
+    );
     const doc2 = structuredClone(good) as { layers: number[] };
     doc2.layers = [3, 6, 2];
-    await expect(ANN.load(write('layers.json', resign(doc2)))).rejects.toThrow(/layers.json: weights.layers\[0\].W \(6 × 3\) holds 60 bytes, expected 18 float32 values = 72 bytes/);
+    await expect(ANN.load(write('layers.json', resign(doc2)))).rejects.toThrow(
+      /layers.json: weights.layers\[0\].W \(6 × 3\) holds 60 bytes, expected 18 float32 values = 72 bytes/,
+    );
   });
 
   it('activations missing or not one per layer, though the checksum is valid', async () => {
@@ -197,14 +237,18 @@ describe('damaged model files are refused with the file and the fault named', ()
       if (activations === undefined) delete doc.activations;
       else doc.activations = activations;
       const path = write(name, resign(doc));
-      await expect(ANN.load(path)).rejects.toThrow(new RegExp(`^ANN\\.load: ${path}: activations must list one name per weight layer \\(2\\), got ${got}$`));
+      await expect(ANN.load(path)).rejects.toThrow(
+        new RegExp(`^ANN\\.load: ${path}: activations must list one name per weight layer \\(2\\), got ${got}$`),
+      );
     }
   });
 
   it('metadata that contradicts the network', async () => {
     const doc = structuredClone(good);
     doc.classes = ['cat', 'dog', 'cow'];
-    await expect(ANN.load(write('classes.json', resign(doc)))).rejects.toThrow(/classes.json: classes must list 2 classes \(one per output\), got an array of length 3/);
+    await expect(ANN.load(write('classes.json', resign(doc)))).rejects.toThrow(
+      /classes.json: classes must list 2 classes \(one per output\), got an array of length 3/,
+    );
   });
 
   it('a file that is not there', async () => {
@@ -219,7 +263,10 @@ describe('atomic save', () => {
     const work = mkdtempSync(join(dir, prefix));
     const target = join(work, 'model.json');
     const script = join(work, 'save.mjs');
-    writeFileSync(script, `import { ANN } from ${JSON.stringify(join(root, 'dist/index.js'))};\nconst TARGET = ${JSON.stringify(target)};\n${body}\n`);
+    writeFileSync(
+      script,
+      `import { ANN } from ${JSON.stringify(join(root, 'dist/index.js'))};\nconst TARGET = ${JSON.stringify(target)};\n${body}\n`,
+    );
     return { work, target, script };
   };
 
@@ -227,15 +274,20 @@ describe('atomic save', () => {
     const net = await trained('f32');
     const target = join(dir, 'occupied');
     mkdirSync(join(target, 'inside'), { recursive: true });
-    await expect(net.save(target)).rejects.toThrow(new RegExp(`^save: cannot write ${target}: .*; the previous file \\(if any\\) is unchanged$`));
+    await expect(net.save(target)).rejects.toThrow(
+      new RegExp(`^save: cannot write ${target}: .*; the previous file \\(if any\\) is unchanged$`),
+    );
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     net.dispose();
   });
 
   it('a save that fails midway through writing (file-size limit, as a full disk) leaves the previous model intact', () => {
-    const { work, target, script } = saver('limit-', `const size = Number(process.argv[2]);
+    const { work, target, script } = saver(
+      'limit-',
+      `const size = Number(process.argv[2]);
 const net = await ANN.create({ layers: [size, size, 2], seed: 1 });
-await net.save(TARGET);`);
+await net.save(TARGET);`,
+    );
     execFileSync('node', [script, '4']);
     const before = readFileSync(target);
     // A 3.2 MB model under a 256 kB file-size limit: the write of the temporary file fails with
@@ -243,19 +295,24 @@ await net.save(TARGET);`);
     const failed = spawnSync('bash', ['-c', 'ulimit -f 256; exec node "$0" 900', script], { encoding: 'utf8' });
     expect(failed.status === 0 && failed.signal === null).toBe(false);
     if (failed.signal === null) {
-      expect(failed.stderr).toMatch(new RegExp(`save: cannot write ${target}: EFBIG: file too large, write; the previous file \\(if any\\) is unchanged`));
+      expect(failed.stderr).toMatch(
+        new RegExp(`save: cannot write ${target}: EFBIG: file too large, write; the previous file \\(if any\\) is unchanged`),
+      );
       expect(readdirSync(work).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     }
     expect(readFileSync(target)).toEqual(before);
   });
 
   it('a process killed (SIGKILL) while saving again and again always leaves a complete model', async () => {
-    const { target, script } = saver('kill-', `const net = await ANN.create({ layers: [900, 900, 2], seed: 1 });
+    const { target, script } = saver(
+      'kill-',
+      `const net = await ANN.create({ layers: [900, 900, 2], seed: 1 });
 for (let i = 0; ; i++) {
   net.meta = { training: { save: i } };
   await net.save(TARGET);
   process.stdout.write(i + '\\n');
-}`);
+}`,
+    );
     const child = spawn('node', [script], { stdio: ['ignore', 'pipe', 'inherit'] });
     let saves = 0;
     let killing = false;

@@ -28,7 +28,9 @@ describe('fit({ optimizer })', () => {
     const topLevel = await weightsAfter({ learningRate: 0.3, momentum: 0.8 });
     expect(await weightsAfter({ learningRate: 0.3, momentum: 0.8, optimizer: 'sgd' })).toEqual(topLevel);
     expect(await weightsAfter({ optimizer: { name: 'sgd', learningRate: 0.3, momentum: 0.8 } })).toEqual(topLevel);
-    expect(await weightsAfter({ learningRate: 0.01, momentum: 0.1, optimizer: { name: 'sgd', learningRate: 0.3, momentum: 0.8 } })).toEqual(topLevel);
+    expect(await weightsAfter({ learningRate: 0.01, momentum: 0.1, optimizer: { name: 'sgd', learningRate: 0.3, momentum: 0.8 } })).toEqual(
+      topLevel,
+    );
     // The settings matter: had the object been ignored, these would be equal too.
     expect(await weightsAfter({ learningRate: 0.3, optimizer: { name: 'sgd', momentum: 0.5 } })).not.toEqual(topLevel);
     expect(await weightsAfter({ momentum: 0.8, optimizer: { name: 'sgd', learningRate: 0.2 } })).not.toEqual(topLevel);
@@ -48,7 +50,9 @@ describe('fit({ optimizer })', () => {
       [null, /^fit: options\.optimizer must be a name \('sgd'\) or an object \{ name, … \}, got null$/],
     ];
     for (const [optimizer, message] of cases) {
-      await expect(net.fit(data.x, data.y, { optimizer: optimizer as FitOptions['optimizer'] }), String(optimizer)).rejects.toThrow(message);
+      await expect(net.fit(data.x, data.y, { optimizer: optimizer as FitOptions['optimizer'] }), String(optimizer)).rejects.toThrow(
+        message,
+      );
     }
     expect(net.getWeights()).toEqual(before);
     net.dispose();

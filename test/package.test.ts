@@ -42,7 +42,10 @@ let files: string[] = [];
 beforeAll(() => {
   // The build is done before the tests run (npm install / npm ci run it): pack what was built.
   expect(existsSync(join(root, 'build', 'kernels.wasm'))).toBe(true);
-  const packed = JSON.parse(npm(['pack', '--json', '--ignore-scripts', '--pack-destination', work], root)) as { filename: string; files: { path: string }[] }[];
+  const packed = JSON.parse(npm(['pack', '--json', '--ignore-scripts', '--pack-destination', work], root)) as {
+    filename: string;
+    files: { path: string }[];
+  }[];
   files = packed[0].files.map((f) => f.path);
   mkdirSync(app, { recursive: true });
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', type: 'module', private: true }));

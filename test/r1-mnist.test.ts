@@ -25,7 +25,9 @@ describe(`R1: MNIST 5 vs 8 with a ${LAYERS.join('-')} sigmoid network and binary
   it('minibatch SGD reaches ≥ 96% train and ≥ 96% test accuracy', async () => {
     const { history, train, test } = await minibatch(data, { epochs: 3 });
     const seconds = history.reduce((s, h) => s + h.seconds, 0);
-    console.log(`R1 minibatch (batch ${MINIBATCH.batchSize}, lr ${MINIBATCH.learningRate}): ${history.length} epochs in ${seconds.toFixed(2)} s; train ${(100 * train.accuracy!).toFixed(2)}%, test ${(100 * test.accuracy!).toFixed(2)}%`);
+    console.log(
+      `R1 minibatch (batch ${MINIBATCH.batchSize}, lr ${MINIBATCH.learningRate}): ${history.length} epochs in ${seconds.toFixed(2)} s; train ${(100 * train.accuracy!).toFixed(2)}%, test ${(100 * test.accuracy!).toFixed(2)}%`,
+    );
     expect(train.accuracy).toBeGreaterThanOrEqual(0.96);
     expect(test.accuracy).toBeGreaterThanOrEqual(0.96);
     // The loss falls from epoch to epoch.
@@ -39,7 +41,9 @@ describe(`R1: MNIST 5 vs 8 with a ${LAYERS.join('-')} sigmoid network and binary
   it(`full-batch gradient descent also converges (${ITERATIONS} iterations, learning rate ${RATE})`, async () => {
     const { history, train, test } = await fullBatch(data);
     shallow = { loss: train.loss, accuracy: train.accuracy! };
-    console.log(`R1 full batch: loss ${history[0].loss.toFixed(3)} → ${train.loss.toFixed(3)} in ${ITERATIONS} iterations, ${history.reduce((s, h) => s + h.seconds, 0).toFixed(1)} s; train ${(100 * train.accuracy!).toFixed(2)}%, test ${(100 * test.accuracy!).toFixed(2)}%`);
+    console.log(
+      `R1 full batch: loss ${history[0].loss.toFixed(3)} → ${train.loss.toFixed(3)} in ${ITERATIONS} iterations, ${history.reduce((s, h) => s + h.seconds, 0).toFixed(1)} s; train ${(100 * train.accuracy!).toFixed(2)}%, test ${(100 * test.accuracy!).toFixed(2)}%`,
+    );
     expect(train.loss).toBeLessThan(history[0].loss / 3);
     expect(train.accuracy).toBeGreaterThanOrEqual(0.95);
     expect(test.accuracy).toBeGreaterThanOrEqual(0.95);
@@ -47,7 +51,9 @@ describe(`R1: MNIST 5 vs 8 with a ${LAYERS.join('-')} sigmoid network and binary
 
   it(`the deeper array ${DEEPER_LAYERS.join('-')} does worse with the same data, iterations and learning rate`, async () => {
     const { train: deep } = await fullBatch(data, { layers: DEEPER_LAYERS });
-    console.log(`R1 deeper array: train loss ${deep.loss.toFixed(3)} (vs ${shallow.loss.toFixed(3)}), accuracy ${(100 * deep.accuracy!).toFixed(2)}% (vs ${(100 * shallow.accuracy).toFixed(2)}%)`);
+    console.log(
+      `R1 deeper array: train loss ${deep.loss.toFixed(3)} (vs ${shallow.loss.toFixed(3)}), accuracy ${(100 * deep.accuracy!).toFixed(2)}% (vs ${(100 * shallow.accuracy).toFixed(2)}%)`,
+    );
     expect(deep.loss).toBeGreaterThan(shallow.loss);
     expect(deep.accuracy!).toBeLessThan(shallow.accuracy);
   });

@@ -23,7 +23,9 @@ describe('R2: seeds, three varieties, 7-5-3 sigmoid MLP, squared error, per-samp
       expect(history[history.length - 1].loss).toBeLessThan(history[0].loss / 3);
       expect(train.accuracy).toBeGreaterThan(0.9);
     }
-    console.log(`R2 test accuracy over five 70/30 splits: ${accuracies.map((a) => (100 * a).toFixed(1)).join(', ')} (mean ${(100 * mean).toFixed(1)}%)`);
+    console.log(
+      `R2 test accuracy over five 70/30 splits: ${accuracies.map((a) => (100 * a).toFixed(1)).join(', ')} (mean ${(100 * mean).toFixed(1)}%)`,
+    );
     expect(mean).toBeGreaterThanOrEqual(0.9);
   });
 });

@@ -11,7 +11,9 @@ describe('R3: linear regression by gradient descent', () => {
 
   it('recovers slope ≈ 3 and intercept ≈ 4, exactly the least-squares line', async () => {
     const { slope, intercept, ols } = await fitLine(data);
-    console.log(`R3 fit: slope ${slope.toFixed(4)}, intercept ${intercept.toFixed(4)} (least squares ${ols.slope.toFixed(4)}, ${ols.intercept.toFixed(4)})`);
+    console.log(
+      `R3 fit: slope ${slope.toFixed(4)}, intercept ${intercept.toFixed(4)} (least squares ${ols.slope.toFixed(4)}, ${ols.intercept.toFixed(4)})`,
+    );
     expect(Math.abs(slope - 3)).toBeLessThan(0.1);
     expect(Math.abs(intercept - 4)).toBeLessThan(0.15);
     expect(Math.abs(slope - ols.slope)).toBeLessThan(1e-6);

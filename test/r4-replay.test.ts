@@ -28,7 +28,9 @@ describe('R4: four layers, mixed activations, 10,000 SGD steps on one sample', (
         const got = history[Number(step)].loss;
         expect(rel(got, loss), `loss before step ${step}: got ${got}, reference ${loss}`).toBeLessThan(tolerance);
       }
-      expect(rel(after, ref.lossAfterAllSteps), `loss after all steps: got ${after}, reference ${ref.lossAfterAllSteps}`).toBeLessThan(tolerance);
+      expect(rel(after, ref.lossAfterAllSteps), `loss after all steps: got ${after}, reference ${ref.lossAfterAllSteps}`).toBeLessThan(
+        tolerance,
+      );
       output.forEach((v, i) => expect(Math.abs(v - ref.outputAfterAllSteps[i])).toBeLessThan(precision === 'f64' ? 1e-9 : 1e-4));
     });
   }

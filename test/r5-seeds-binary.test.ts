@@ -30,7 +30,9 @@ describe('R5: seeds, Kama vs Rosa, 7-4-1 sigmoid network, binary cross-entropy, 
 
   it('reaches ≥ 90% test accuracy on the seeded split, and ≥ 90% on average over five splits', async () => {
     const { accuracies, mean } = await runSplits(data);
-    console.log(`R5 test accuracy over five 70/30 splits: ${accuracies.map((a) => (100 * a).toFixed(1)).join(', ')} (mean ${(100 * mean).toFixed(1)}%)`);
+    console.log(
+      `R5 test accuracy over five 70/30 splits: ${accuracies.map((a) => (100 * a).toFixed(1)).join(', ')} (mean ${(100 * mean).toFixed(1)}%)`,
+    );
     expect(accuracies[0]).toBeGreaterThanOrEqual(0.9);
     expect(mean).toBeGreaterThanOrEqual(0.9);
   });

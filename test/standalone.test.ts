@@ -45,7 +45,9 @@ describe('the repository holds the data its tests and examples read', () => {
     for (const name of listed) {
       const section = readme.slice(readme.indexOf(`## ${name}`)).split(/^## /m)[1];
       const stated = /SHA-256\s+`([0-9a-f]{64})`/.exec(section)?.[1];
-      const actual = createHash('sha256').update(readFileSync(join(dataDir, name))).digest('hex');
+      const actual = createHash('sha256')
+        .update(readFileSync(join(dataDir, name)))
+        .digest('hex');
       expect(actual, `data/${name}: its SHA-256 against data/README.md's`).toBe(stated);
     }
   });

@@ -23,7 +23,9 @@ describe('a network whose weights are not finite', () => {
       const saved = net.getWeights();
       const { parameters, kernels } = internalsOf(net).network();
       kernels.view(parameters[2].value)[1] = Infinity; // W2[1], as an overflowing update leaves it
-      await expect(net.save(file)).rejects.toThrow(/^save: refused, because the saved model would not load: the model: weights\[1\]\.W\[1\] must be a finite number, got Infinity; the file was not written$/);
+      await expect(net.save(file)).rejects.toThrow(
+        /^save: refused, because the saved model would not load: the model: weights\[1\]\.W\[1\] must be a finite number, got Infinity; the file was not written$/,
+      );
       expect(() => net.toFile()).toThrow(/^toFile: refused, .*weights\[1\]\.W\[1\] must be a finite number, got Infinity$/);
       expect(() => net.toJSON()).toThrow(/^toJSON: refused, .*weights\[1\]\.W\[1\] must be a finite number, got Infinity$/);
       expect(readFileSync(file, 'utf8')).toBe(before);
@@ -39,8 +41,16 @@ describe('callbacks during fit', () => {
   it('never see a non-finite weight: an update that overflows stops training at once, rolled back', async () => {
     // A linear unit on inputs of 1e10 at a learning rate of 1e30: the first update's loss is
     // finite, the weights it leaves overflow float32.
-    const x = matrix(Float32Array.from({ length: 40 }, (_, i) => (i % 2 ? 1e10 : -1e10)), 20, 2);
-    const y = matrix(Float32Array.from({ length: 20 }, (_, i) => i), 20, 1);
+    const x = matrix(
+      Float32Array.from({ length: 40 }, (_, i) => (i % 2 ? 1e10 : -1e10)),
+      20,
+      2,
+    );
+    const y = matrix(
+      Float32Array.from({ length: 20 }, (_, i) => i),
+      20,
+      1,
+    );
     const net = await ANN.create({ layers: [2, 1], output: 'identity', seed: 3 });
     const start = net.getWeights();
     const seen: boolean[] = [];
@@ -90,6 +100,8 @@ describe('Standardizer.fit on finite values of any size', () => {
 
   it('refuses a column whose spread a double cannot hold, naming it', () => {
     const x = matrix(Float64Array.from([0, 1.7e308, 0, -1.7e308, 0, 1.7e308]), 3, 2);
-    expect(() => Standardizer.fit(x)).toThrow(/^Standardizer\.fit: column 1 cannot be standardized: its values \(from -1\.7e\+308 to 1\.7e\+308\) spread by a standard deviation of Infinity, which a double cannot hold$/);
+    expect(() => Standardizer.fit(x)).toThrow(
+      /^Standardizer\.fit: column 1 cannot be standardized: its values \(from -1\.7e\+308 to 1\.7e\+308\) spread by a standard deviation of Infinity, which a double cannot hold$/,
+    );
   });
 });

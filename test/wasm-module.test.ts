@@ -31,7 +31,9 @@ describe('setWasmSource', () => {
     const { port } = server.address() as AddressInfo;
     try {
       setWasmSource(`http://127.0.0.1:${port}/node_modules/build/kernels.wasm`);
-      await expect(tiny()).rejects.toThrow(/kernels\.wasm is not a WebAssembly module \(text\/html, starts with "<!doctype html>"\).*optimizeDeps/);
+      await expect(tiny()).rejects.toThrow(
+        /kernels\.wasm is not a WebAssembly module \(text\/html, starts with "<!doctype html>"\).*optimizeDeps/,
+      );
     } finally {
       server.close();
     }
@@ -76,7 +78,12 @@ describe('the kernel build', () => {
   });
 
   it('both builds train the same network to the same predictions, up to the rounding that fused multiply-add saves', async () => {
-    const x = [[0, 0], [0, 1], [1, 0], [1, 1]];
+    const x = [
+      [0, 0],
+      [0, 1],
+      [1, 0],
+      [1, 1],
+    ];
     const out: Record<string, Float32Array | Float64Array> = {};
     for (const build of ['simd', 'relaxed'] as const) {
       setKernelBuild(build);

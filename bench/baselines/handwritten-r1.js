@@ -150,11 +150,23 @@ export function evaluate(net, data) {
 
 function main() {
   const { values } = parseArgs({
-    options: { batch: { type: 'string', default: '32' }, runs: { type: 'string', default: '1' }, epochs: { type: 'string', default: '1' }, lr: { type: 'string', default: '0.5' }, limit: { type: 'string' } },
+    options: {
+      batch: { type: 'string', default: '32' },
+      runs: { type: 'string', default: '1' },
+      epochs: { type: 'string', default: '1' },
+      lr: { type: 'string', default: '0.5' },
+      limit: { type: 'string' },
+    },
   });
   const [batch, runs, epochs, lr] = [values.batch, values.runs, values.epochs, values.lr].map(Number);
   const data = loadData();
-  const train = values.limit ? { x: data.train.x.subarray(0, Number(values.limit) * D), y: data.train.y.subarray(0, Number(values.limit)), n: Math.min(Number(values.limit), data.train.n) } : data.train;
+  const train = values.limit
+    ? {
+        x: data.train.x.subarray(0, Number(values.limit) * D),
+        y: data.train.y.subarray(0, Number(values.limit)),
+        n: Math.min(Number(values.limit), data.train.n),
+      }
+    : data.train;
   const rssAfterLoad = process.memoryUsage.rss();
   const epochTimes = [];
   const rssPerEpoch = [];
@@ -173,7 +185,18 @@ function main() {
     results.push({ testAccuracy: test.accuracy, testLoss: test.loss });
     console.log(`run ${run + 1}: test accuracy ${(100 * test.accuracy).toFixed(2)}%, loss ${test.loss.toFixed(4)}`);
   }
-  const summary = { batch, lr, epochs, trainSamples: train.n, testSamples: data.test.n, epochTimes, runs: results, rssAfterLoad, rssPerEpoch, peakRss: process.resourceUsage().maxRSS * 1024 };
+  const summary = {
+    batch,
+    lr,
+    epochs,
+    trainSamples: train.n,
+    testSamples: data.test.n,
+    epochTimes,
+    runs: results,
+    rssAfterLoad,
+    rssPerEpoch,
+    peakRss: process.resourceUsage().maxRSS * 1024,
+  };
   console.log(JSON.stringify(summary));
 }
 

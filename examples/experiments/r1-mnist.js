@@ -79,7 +79,14 @@ export async function trainAndEvaluate(data, options = {}) {
     onEpochEnd: options.onEpochEnd,
   });
   const seconds = (performance.now() - started) / 1000;
-  const result = { layers, history, train: net.evaluate(train.x, train.y), test: net.evaluate(test.x, test.y), seconds, net: options.keepNet ? net : null };
+  const result = {
+    layers,
+    history,
+    train: net.evaluate(train.x, train.y),
+    test: net.evaluate(test.x, test.y),
+    seconds,
+    net: options.keepNet ? net : null,
+  };
   if (!options.keepNet) net.dispose();
   return result;
 }

@@ -60,7 +60,14 @@ export async function loadData() {
  * @returns {Promise<R2Run>}
  */
 export async function run(data, options = {}) {
-  const { splitSeed = SPLIT_SEEDS[0], layers = LAYERS, epochs = SGD.epochs, batchSize = SGD.batchSize, learningRate = SGD.learningRate, seed = SEED } = options;
+  const {
+    splitSeed = SPLIT_SEEDS[0],
+    layers = LAYERS,
+    epochs = SGD.epochs,
+    batchSize = SGD.batchSize,
+    learningRate = SGD.learningRate,
+    seed = SEED,
+  } = options;
   const split = trainTestSplit(data.x, data.y, { testFraction: TEST_FRACTION, seed: splitSeed, stratify: true });
   const net = await ANN.create({
     layers,
@@ -72,8 +79,20 @@ export async function run(data, options = {}) {
   });
   options.onStart?.(net, split, splitSeed);
   const onEpochEnd = options.onEpochEnd;
-  const history = await net.fit(split.xTrain, split.yTrain, { epochs, batchSize, learningRate, onEpochEnd: onEpochEnd && ((log) => onEpochEnd(log, splitSeed)) });
-  const result = { splitSeed, trainRows: split.xTrain.rows, testRows: split.xTest.rows, history, train: net.evaluate(split.xTrain, split.yTrain), test: net.evaluate(split.xTest, split.yTest) };
+  const history = await net.fit(split.xTrain, split.yTrain, {
+    epochs,
+    batchSize,
+    learningRate,
+    onEpochEnd: onEpochEnd && ((log) => onEpochEnd(log, splitSeed)),
+  });
+  const result = {
+    splitSeed,
+    trainRows: split.xTrain.rows,
+    testRows: split.xTest.rows,
+    history,
+    train: net.evaluate(split.xTrain, split.yTrain),
+    test: net.evaluate(split.xTest, split.yTest),
+  };
   net.dispose();
   return result;
 }

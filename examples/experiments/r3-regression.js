@@ -128,7 +128,12 @@ export async function chain(data, options = {}) {
         }
       }
     });
-    numeric.setWeights(weights.map((layer, l) => ({ W: layer.W.map((w, i) => w - rate * grads[l].W[i]), b: layer.b.map((v, i) => v - rate * grads[l].b[i]) })));
+    numeric.setWeights(
+      weights.map((layer, l) => ({
+        W: layer.W.map((w, i) => w - rate * grads[l].W[i]),
+        b: layer.b.map((v, i) => v - rate * grads[l].b[i]),
+      })),
+    );
   }
   const result = { analytic: analytic.getWeights(), numeric: numeric.getWeights(), analyticLoss: analytic.evaluate(data.x, data.y).loss };
   analytic.dispose();

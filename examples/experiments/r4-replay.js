@@ -77,7 +77,13 @@ export async function replay(ref, options = {}) {
   options.onStart?.(net);
   // One sample, batch of one, no shuffling: each epoch is one step, and its logged loss is the
   // loss measured before that step's update.
-  const history = await net.fit([ref.x], [ref.y], { epochs: ref.steps, batchSize: 1, learningRate: ref.learningRate, shuffle: false, onEpochEnd: options.onEpochEnd });
+  const history = await net.fit([ref.x], [ref.y], {
+    epochs: ref.steps,
+    batchSize: 1,
+    learningRate: ref.learningRate,
+    shuffle: false,
+    onEpochEnd: options.onEpochEnd,
+  });
   const after = net.evaluate([ref.x], [ref.y]).loss;
   const output = Array.from(net.predict([ref.x]).data);
   net.dispose();

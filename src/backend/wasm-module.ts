@@ -55,7 +55,9 @@ export function setKernelBuild(build: KernelBuild | 'auto'): void {
   }
   if (build === 'relaxed') {
     if (!relaxedSimdSupported()) {
-      throw new Error("setKernelBuild: this runtime does not support relaxed SIMD (Node 20 needs the flag --experimental-wasm-relaxed-simd); use 'simd' or 'auto'");
+      throw new Error(
+        "setKernelBuild: this runtime does not support relaxed SIMD (Node 20 needs the flag --experimental-wasm-relaxed-simd); use 'simd' or 'auto'",
+      );
     }
     if (sources !== null && sources.relaxed === undefined) {
       throw new Error("setKernelBuild: setWasmSource() gave no relaxed build; pass { simd, relaxed } to it, or use 'simd'");
@@ -99,7 +101,9 @@ async function compile(src: WasmSource): Promise<WebAssembly.Module> {
     // Node's fetch cannot read file: URLs. The comments keep bundlers from packing node: modules into a page.
     const { readFile } = await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:fs/promises');
     const bytes = await readFile(url ?? (src as string)).catch((err: Error) => {
-      throw new Error(`backprop-wasm: cannot read the kernel module at ${String(url ?? src)}: ${err.message}. Run "npm run build" or call setWasmSource().`);
+      throw new Error(
+        `backprop-wasm: cannot read the kernel module at ${String(url ?? src)}: ${err.message}. Run "npm run build" or call setWasmSource().`,
+      );
     });
     return WebAssembly.compile(bytes);
   }
@@ -114,7 +118,9 @@ async function compile(src: WasmSource): Promise<WebAssembly.Module> {
   // A dev server that does not know the file answers with its HTML page and status 200.
   if (!(bytes[0] === 0x00 && bytes[1] === 0x61 && bytes[2] === 0x73 && bytes[3] === 0x6d)) {
     const type = response.headers.get('content-type') ?? 'no content-type';
-    throw new Error(`backprop-wasm: ${url!.href} is not a WebAssembly module (${type}, starts with ${JSON.stringify(new TextDecoder().decode(bytes.subarray(0, 15)))}); the server does not serve the package's build/ folder there. With Vite 7's dev server add optimizeDeps: { exclude: ['backprop-wasm'] }; otherwise ${hint}`);
+    throw new Error(
+      `backprop-wasm: ${url!.href} is not a WebAssembly module (${type}, starts with ${JSON.stringify(new TextDecoder().decode(bytes.subarray(0, 15)))}); the server does not serve the package's build/ folder there. With Vite 7's dev server add optimizeDeps: { exclude: ['backprop-wasm'] }; otherwise ${hint}`,
+    );
   }
   return WebAssembly.compile(bytes);
 }
@@ -124,9 +130,29 @@ const RELAXED_PROBE = (() => {
   const zero = [0xfd, 0x0c, ...new Array<number>(16).fill(0)]; // v128.const 0
   const body = [0x00, ...zero, ...zero, ...zero, 0xfd, 0x85, 0x02, 0x0b]; // no locals; f32x4.relaxed_madd; end
   return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // \0asm, version 1
-    0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b, // types: () → v128
-    0x03, 0x02, 0x01, 0x00, // functions: one of type 0
-    0x0a, body.length + 2, 0x01, body.length, ...body, // code
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00, // \0asm, version 1
+    0x01,
+    0x05,
+    0x01,
+    0x60,
+    0x00,
+    0x01,
+    0x7b, // types: () → v128
+    0x03,
+    0x02,
+    0x01,
+    0x00, // functions: one of type 0
+    0x0a,
+    body.length + 2,
+    0x01,
+    body.length,
+    ...body, // code
   ]);
 })();

@@ -53,7 +53,11 @@ export class WasmKernels implements Kernels {
   private flossGradient: Fn;
   private fsgd: Fn;
 
-  private constructor(exports: KernelExports, readonly precision: Precision, readonly build: KernelBuild) {
+  private constructor(
+    exports: KernelExports,
+    readonly precision: Precision,
+    readonly build: KernelBuild,
+  ) {
     this.memory = exports.memory;
     this.bytesPer = precision === 'f32' ? 4 : 8;
     const fn = (name: string): Fn => exports[`${name}_${precision}`] as Fn;
@@ -113,7 +117,10 @@ export class WasmKernels implements Kernels {
   view(buf: Buffer): FloatArray {
     const b = buf as WasmBuffer;
     if (b.cached === null || b.cached.buffer !== this.memory.buffer) {
-      b.cached = this.precision === 'f32' ? new Float32Array(this.memory.buffer, b.ptr, b.length) : new Float64Array(this.memory.buffer, b.ptr, b.length);
+      b.cached =
+        this.precision === 'f32'
+          ? new Float32Array(this.memory.buffer, b.ptr, b.length)
+          : new Float64Array(this.memory.buffer, b.ptr, b.length);
     }
     return b.cached;
   }

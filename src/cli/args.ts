@@ -18,7 +18,12 @@ export type Flags = Record<string, string | boolean | undefined>;
 /** Parses `argv` against `spec` (plus --help / -h); no positional arguments are taken. */
 export function parseFlags(argv: string[], spec: Record<string, FlagSpec>): Flags {
   try {
-    const { values } = parseArgs({ args: argv, options: { ...spec, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false });
+    const { values } = parseArgs({
+      args: argv,
+      options: { ...spec, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+      allowPositionals: false,
+    });
     return { ...values };
   } catch (e) {
     const err = e as Error & { code?: string };
@@ -90,14 +95,21 @@ export function intListFlag(flags: Flags, name: string, fallback: number[], min:
   return parts.map((p, i) => {
     const v = Number(p.trim());
     if (p.trim() === '' || !Number.isInteger(v) || v < min) {
-      throw new UsageError(`--${name} must be a comma-separated list of integers ≥ ${min}${name === 'layers' ? " (or 'none')" : ''}; item ${i + 1} is '${p}'`);
+      throw new UsageError(
+        `--${name} must be a comma-separated list of integers ≥ ${min}${name === 'layers' ? " (or 'none')" : ''}; item ${i + 1} is '${p}'`,
+      );
     }
     return v;
   });
 }
 
 /** One of a few names; `aliases` maps short forms (mse) to the names the library uses. */
-export function choiceFlag<T extends string>(flags: Flags, name: string, choices: readonly T[], aliases: Record<string, T> = {}): T | undefined {
+export function choiceFlag<T extends string>(
+  flags: Flags,
+  name: string,
+  choices: readonly T[],
+  aliases: Record<string, T> = {},
+): T | undefined {
   const text = stringFlag(flags, name);
   if (text === undefined) return undefined;
   if ((choices as readonly string[]).includes(text)) return text as T;

@@ -68,8 +68,13 @@ export async function loadDataset(flags: Flags, options: LoadOptions): Promise<D
     if (options.labelsBeside !== undefined && !given && width !== options.labelsBeside + 1) return undefined;
     if (column >= -width && column < width) return column;
     const range = width === 1 ? '0, or -1' : `0 to ${width - 1}, or ${-width} to -1 counting from the end`;
-    if (given) throw new UsageError(`--label-column ${column} is not a column of ${data}, which has ${width} column${width === 1 ? '' : 's'} (${range})`);
-    throw new Error(`${data}: the label column ${column} (where the model's training file had it) is not one of this file's ${width} columns`);
+    if (given)
+      throw new UsageError(
+        `--label-column ${column} is not a column of ${data}, which has ${width} column${width === 1 ? '' : 's'} (${range})`,
+      );
+    throw new Error(
+      `${data}: the label column ${column} (where the model's training file had it) is not one of this file's ${width} columns`,
+    );
   };
   const file = await loadDelimited(data, { labelColumn, header, delimiter: d });
   const lc = file.labelColumn;
@@ -104,4 +109,3 @@ async function loadMnistSet(flags: Flags, options: LoadOptions): Promise<Dataset
     pixels: true,
   };
 }
-

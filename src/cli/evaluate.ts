@@ -37,13 +37,17 @@ async function runEval(flags: Flags): Promise<void> {
     const outputs = net.layers[net.layers.length - 1];
     const y = targets(task, data.labels!, outputs, data.name, data.lines);
     const { loss, accuracy } = net.evaluate(data.x, y);
-    say(`model: ${flags.model} (${net.layers.join('-')}, ${net.activations[net.activations.length - 1]} output, ${net.loss}), run on ${describeKernels(net)}`);
+    say(
+      `model: ${flags.model} (${net.layers.join('-')}, ${net.activations[net.activations.length - 1]} output, ${net.loss}), run on ${describeKernels(net)}`,
+    );
     say(`data: ${data.name}: ${data.x.rows} rows`);
     if (task.kind === 'regression') {
       const out = net.predict(data.x).data;
       let abs = 0;
       for (let r = 0; r < data.x.rows; r++) abs += Math.abs(out[r] - y.data[r]);
-      say(`loss (mean squared error) ${loss.toPrecision(6)}, root mean squared error ${Math.sqrt(loss).toPrecision(6)}, mean absolute error ${(abs / data.x.rows).toPrecision(6)}`);
+      say(
+        `loss (mean squared error) ${loss.toPrecision(6)}, root mean squared error ${Math.sqrt(loss).toPrecision(6)}, mean absolute error ${(abs / data.x.rows).toPrecision(6)}`,
+      );
       return;
     }
     const k = task.classes.length;
@@ -59,8 +63,7 @@ async function runEval(flags: Flags): Promise<void> {
     say(`loss ${loss.toFixed(4)}, accuracy ${percent(accuracy ?? correct / data.x.rows)} (${correct} of ${data.x.rows})`);
     say('confusion matrix (rows: true class, columns: predicted class)');
     for (const line of table(task.classes.map(String), confusion)) say(line);
-  }
-  finally {
+  } finally {
     net.dispose();
   }
 }

@@ -66,7 +66,8 @@ async function runGradcheck(flags: Flags): Promise<void> {
   const seed = numberFlag(flags, 'seed', 1, { integer: true, min: 0, max: 2 ** 32 - 1 });
   const fromModel = flags.model !== undefined;
   if (!fromModel) {
-    for (const f of ['data', 'set', 'label-column', 'mnist-dir']) if (flags[f] !== undefined) throw new UsageError(`--${f} goes with --model`);
+    for (const f of ['data', 'set', 'label-column', 'mnist-dir'])
+      if (flags[f] !== undefined) throw new UsageError(`--${f} goes with --model`);
   } else {
     for (const f of ['inputs', 'layers', 'outputs', 'activation', 'output', 'loss', 'precision']) {
       if (flags[f] !== undefined) throw new UsageError(`--${f} describes a network to build; it cannot change the one --model loads`);
@@ -77,22 +78,35 @@ async function runGradcheck(flags: Flags): Promise<void> {
     const tolerance = numberFlag(flags, 'tolerance', net.precision === 'f64' ? 1e-6 : 1e-2, { above: 0 });
     const { x, y, what } = fromModel && flags.data !== undefined ? await rowsOf(flags, net, samples) : randomSamples(net, samples, seed);
     const hidden = [...new Set(net.activations.slice(0, -1))].join('/') || 'no hidden layer';
-    say(`network: ${net.layers.join('-')} (${hidden} → ${net.activations[net.activations.length - 1]}), ${net.loss}, ${net.precision} on ${describeKernels(net)}, seed ${net.seed}`);
+    say(
+      `network: ${net.layers.join('-')} (${hidden} → ${net.activations[net.activations.length - 1]}), ${net.loss}, ${net.precision} on ${describeKernels(net)}, seed ${net.seed}`,
+    );
     say(`data: ${what}`);
     // Each parameter costs four loss evaluations over the whole network: checking all of them takes
     // time that grows with the square of the count (20,000 parameters: about half a minute), so a
     // large network is checked on an even spread of its parameters unless --params says otherwise.
     const parameters = net.layers.slice(1).reduce((sum, units, i) => sum + units * (net.layers[i] + 1), 0);
-    const perLayer = flags.params !== undefined ? numberFlag(flags, 'params', SPREAD, { integer: true, min: 1 }) : parameters > LARGE ? SPREAD : Infinity;
-    if (perLayer !== Infinity) say(`checking at most ${perLayer} weights and ${perLayer} biases of each layer, evenly spaced, of ${parameters.toLocaleString('en-US')} parameters (--params)`);
+    const perLayer =
+      flags.params !== undefined ? numberFlag(flags, 'params', SPREAD, { integer: true, min: 1 }) : parameters > LARGE ? SPREAD : Infinity;
+    if (perLayer !== Infinity)
+      say(
+        `checking at most ${perLayer} weights and ${perLayer} biases of each layer, evenly spaced, of ${parameters.toLocaleString('en-US')} parameters (--params)`,
+      );
     const result = await gradCheck(net, x, y, { maxPerLayer: perLayer });
     result.maxRelativeError.forEach((err, l) => {
       const [units, inputs] = [net.layers[l + 1], net.layers[l]];
-      say(`layer ${l + 1} (${units} × ${inputs} weights + ${units} bias${units === 1 ? '' : 'es'}): max relative error ${err.toExponential(2)}`);
+      say(
+        `layer ${l + 1} (${units} × ${inputs} weights + ${units} bias${units === 1 ? '' : 'es'}): max relative error ${err.toExponential(2)}`,
+      );
     });
     const worst = result.maxRelativeError.reduce((a, b) => (Number.isNaN(a) || Number.isNaN(b) ? NaN : Math.max(a, b)), 0);
-    say(`checked ${result.checked} parameters (${result.skipped} skipped at ReLU kinks); largest error ${worst.toExponential(2)}, tolerance ${tolerance.toExponential()}`);
-    if (!(worst <= tolerance)) throw new Error(`the largest relative error ${worst.toExponential(2)} exceeds the tolerance ${tolerance.toExponential()}: backpropagation and finite differences disagree`);
+    say(
+      `checked ${result.checked} parameters (${result.skipped} skipped at ReLU kinks); largest error ${worst.toExponential(2)}, tolerance ${tolerance.toExponential()}`,
+    );
+    if (!(worst <= tolerance))
+      throw new Error(
+        `the largest relative error ${worst.toExponential(2)} exceeds the tolerance ${tolerance.toExponential()}: backpropagation and finite differences disagree`,
+      );
     say('gradients agree');
   } finally {
     net.dispose();
@@ -110,7 +124,9 @@ async function buildNetwork(flags: Flags, seed: number): Promise<ANN> {
   const outputs = numberFlag(flags, 'outputs', 3, { integer: true, min: 1 });
   const activation = choiceFlag(flags, 'activation', HIDDEN_ACTIVATIONS) ?? 'tanh';
   const loss = choiceFlag(flags, 'loss', LOSSES, LOSS_ALIASES) ?? (outputs === 1 ? 'binaryCrossEntropy' : 'categoricalCrossEntropy');
-  const output = choiceFlag(flags, 'output', OUTPUT_ACTIVATIONS) ?? (loss === 'categoricalCrossEntropy' ? 'softmax' : loss === 'binaryCrossEntropy' || outputs === 1 ? 'sigmoid' : 'softmax');
+  const output =
+    choiceFlag(flags, 'output', OUTPUT_ACTIVATIONS) ??
+    (loss === 'categoricalCrossEntropy' ? 'softmax' : loss === 'binaryCrossEntropy' || outputs === 1 ? 'sigmoid' : 'softmax');
   const precision = choiceFlag(flags, 'precision', ['f32', 'f64'] as const) ?? 'f64';
   return createNetwork({ layers: [inputs, ...hidden, outputs], activation, output, loss, precision, seed, backend: useKernelFlags(flags) });
 }

@@ -27,9 +27,13 @@ async function runInfo(flags: Flags): Promise<void> {
     const sum = doc.checksum ? `checksum ${doc.checksum} (verified)` : 'no checksum (version 1)';
     say(`file: ${path} (${bytes(Buffer.byteLength(text))}), ${doc.format} format version ${doc.version}, ${sum}`);
     const hidden = [...new Set(net.activations.slice(0, -1))].join('/') || 'no hidden layer';
-    say(`architecture: ${net.layers.join('-')} (${hidden} → ${net.activations[net.activations.length - 1]}), loss ${net.loss}, precision ${net.precision}, init ${net.init}, seed ${net.seed}`);
+    say(
+      `architecture: ${net.layers.join('-')} (${hidden} → ${net.activations[net.activations.length - 1]}), loss ${net.loss}, precision ${net.precision}, init ${net.init}, seed ${net.seed}`,
+    );
     const per = net.layers.slice(1).map((units, i) => units * net.layers[i] + units);
-    const detail = net.layers.slice(1).map((units, i) => `layer ${i + 1}: ${units} × ${net.layers[i]} weights + ${units} bias${units === 1 ? '' : 'es'}`);
+    const detail = net.layers
+      .slice(1)
+      .map((units, i) => `layer ${i + 1}: ${units} × ${net.layers[i]} weights + ${units} bias${units === 1 ? '' : 'es'}`);
     say(`parameters: ${per.reduce((a, b) => a + b, 0).toLocaleString('en-US')} (${detail.join('; ')})`);
     const std = net.standardizer;
     say(`input scaling: ${std ? describeScaling(std.mean, std.std) : 'none'}`);
@@ -38,12 +42,23 @@ async function runInfo(flags: Flags): Promise<void> {
     const inferred = classes ? null : inferredClasses(net);
     const shown = classes ?? inferred?.classes;
     if (shown) {
-      const notes = [inferred ? `not recorded in the file; taken from ${inferred.from}` : '', outputs === 1 ? `the output is the probability of ${shown[1]}` : ''];
+      const notes = [
+        inferred ? `not recorded in the file; taken from ${inferred.from}` : '',
+        outputs === 1 ? `the output is the probability of ${shown[1]}` : '',
+      ];
       say(`classes: ${shown.join(', ')}${notes.some(Boolean) ? ` (${notes.filter(Boolean).join('; ')})` : ''}`);
     } else say(`outputs: ${outputs === 1 ? 'a number' : `${outputs} numbers`} (regression)`);
     if (features) say(`features: ${features.join(', ')}`);
-    if (target !== undefined || labelColumn !== undefined) say(`label: ${[target, labelColumn !== undefined ? `column ${labelColumn} of the training file (0-based, as --label-column)` : ''].filter(Boolean).join(', ')}`);
-    if (training) say(`training: ${Object.entries(training).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    if (target !== undefined || labelColumn !== undefined)
+      say(
+        `label: ${[target, labelColumn !== undefined ? `column ${labelColumn} of the training file (0-based, as --label-column)` : ''].filter(Boolean).join(', ')}`,
+      );
+    if (training)
+      say(
+        `training: ${Object.entries(training)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')}`,
+      );
   } finally {
     net.dispose();
   }

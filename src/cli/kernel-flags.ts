@@ -23,7 +23,9 @@ export function useKernelFlags(flags: Flags): 'wasm' | 'js' {
   const build = choiceFlag(flags, 'build', ['auto', 'simd', 'relaxed'] as const);
   if (build !== undefined && backend === 'js') throw new UsageError('--build chooses the wasm kernels; --backend js has none');
   if (build === 'relaxed' && !relaxedSimdSupported()) {
-    throw new UsageError('--build relaxed: this Node does not compile relaxed SIMD; Node 20 does when started as node --experimental-wasm-relaxed-simd (NODE_OPTIONS cannot pass it), or use --build simd');
+    throw new UsageError(
+      '--build relaxed: this Node does not compile relaxed SIMD; Node 20 does when started as node --experimental-wasm-relaxed-simd (NODE_OPTIONS cannot pass it), or use --build simd',
+    );
   }
   if (build !== undefined) setKernelBuild(build);
   return backend;

@@ -71,6 +71,8 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 function unknown(name: string): number {
-  process.stderr.write(`backprop-wasm: unknown command '${name}'; the commands are ${COMMANDS.map((c) => c.name).join(', ')} (see backprop-wasm --help)\n`);
+  process.stderr.write(
+    `backprop-wasm: unknown command '${name}'; the commands are ${COMMANDS.map((c) => c.name).join(', ')} (see backprop-wasm --help)\n`,
+  );
   return 2;
 }

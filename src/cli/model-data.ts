@@ -40,8 +40,10 @@ export function modelTask(net: ANN): Task {
 export function inferredClasses(net: ANN): { classes: number[]; from: string } | null {
   const outputs = net.layers[net.layers.length - 1];
   const output = net.activations[net.activations.length - 1];
-  if (output === 'softmax' && outputs >= 2) return { classes: Array.from({ length: outputs }, (_, i) => i), from: `the softmax output of ${outputs} units` };
-  if (outputs === 1 && output === 'sigmoid' && net.loss === 'binaryCrossEntropy') return { classes: [0, 1], from: 'the one sigmoid output trained with binary cross-entropy' };
+  if (output === 'softmax' && outputs >= 2)
+    return { classes: Array.from({ length: outputs }, (_, i) => i), from: `the softmax output of ${outputs} units` };
+  if (outputs === 1 && output === 'sigmoid' && net.loss === 'binaryCrossEntropy')
+    return { classes: [0, 1], from: 'the one sigmoid output trained with binary cross-entropy' };
   return null;
 }
 
@@ -54,7 +56,9 @@ export function labelledTask(net: ANN, flags: Flags): Task {
   const outputs = net.layers[net.layers.length - 1];
   if (task.kind === 'regression' && outputs !== 1) {
     const head = `${net.activations[net.activations.length - 1]} output, ${net.loss}`;
-    throw new Error(`model ${flags.model}: ${outputs} outputs (${head}) and no classes recorded, so one label per row cannot be compared with them; net.evaluate(x, y) in the API takes targets of ${outputs} columns`);
+    throw new Error(
+      `model ${flags.model}: ${outputs} outputs (${head}) and no classes recorded, so one label per row cannot be compared with them; net.evaluate(x, y) in the API takes targets of ${outputs} columns`,
+    );
   }
   return task;
 }
@@ -68,7 +72,9 @@ export function labelledTask(net: ANN, flags: Flags): Task {
 export async function loadForModel(flags: Flags, net: ANN, labels: 'required' | 'optional'): Promise<Dataset> {
   const set = choiceFlag(flags, 'set', ['train', 'test'] as const) ?? 'test';
   const classes = net.meta.classes;
-  const digits = classes?.every((c) => typeof c === 'number' && Number.isInteger(c) && c >= 0 && c <= 9) ? (classes as number[]) : undefined;
+  const digits = classes?.every((c) => typeof c === 'number' && Number.isInteger(c) && c >= 0 && c <= 9)
+    ? (classes as number[])
+    : undefined;
   const inputs = net.layers[0];
   // A label that came last is read as the last column (-1), which fits a file of any width.
   const trained = net.meta.labelColumn;
@@ -76,7 +82,12 @@ export async function loadForModel(flags: Flags, net: ANN, labels: 'required' | 
   // Optional labels: a file of exactly `inputs` columns holds the features only.
   const data = await loadDataset(flags, { set, digits, labelColumn, labelsBeside: labels === 'optional' ? inputs : undefined });
   if (data.x.cols !== inputs) {
-    const without = data.labelColumn !== null ? ` besides the label column (${data.labelColumn})` : labels === 'optional' ? ` (and no label column: that would make ${inputs + 1})` : '';
+    const without =
+      data.labelColumn !== null
+        ? ` besides the label column (${data.labelColumn})`
+        : labels === 'optional'
+          ? ` (and no label column: that would make ${inputs + 1})`
+          : '';
     throw new Error(`${data.name}: ${data.x.cols} feature columns${without}, but the model has ${inputs} inputs`);
   }
   return data;

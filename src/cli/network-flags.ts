@@ -6,7 +6,11 @@ import type { LossName } from '../core/losses.js';
 import { UsageError } from './args.js';
 
 /** Short names of the losses. */
-export const LOSS_ALIASES: Record<string, LossName> = { mse: 'meanSquaredError', bce: 'binaryCrossEntropy', cce: 'categoricalCrossEntropy' };
+export const LOSS_ALIASES: Record<string, LossName> = {
+  mse: 'meanSquaredError',
+  bce: 'binaryCrossEntropy',
+  cce: 'categoricalCrossEntropy',
+};
 
 /** Refuses an output and loss that cannot go together (cross-entropy on an identity output) before any data are read. */
 export function checkHead(output: ActivationName | undefined, loss: LossName | undefined): void {

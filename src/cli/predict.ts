@@ -44,7 +44,8 @@ async function runPredict(flags: Flags): Promise<void> {
     const lines: string[] = [];
     if (task.kind === 'classification') {
       lines.push(csvLine(['predicted', ...task.classes.map((c) => `p(${c})`)]));
-      for (let r = 0; r < data.x.rows; r++) lines.push(csvLine([task.classes[predictedClass(y, r, outputs)], ...classProbabilities(y, r, outputs)]));
+      for (let r = 0; r < data.x.rows; r++)
+        lines.push(csvLine([task.classes[predictedClass(y, r, outputs)], ...classProbabilities(y, r, outputs)]));
     } else {
       const names = outputs === 1 ? [net.meta.target ?? 'predicted'] : Array.from({ length: outputs }, (_, j) => `output ${j + 1}`);
       lines.push(csvLine(names));

@@ -39,9 +39,15 @@ export function chooseHead(task: Task, output?: ActivationName, loss?: LossName)
   const classes = task.kind === 'classification';
   if (output && loss) return { output, loss };
   if (loss) return { output: loss === 'categoricalCrossEntropy' ? 'softmax' : classes ? 'sigmoid' : 'identity', loss };
-  if (output) return { output, loss: output === 'softmax' ? 'categoricalCrossEntropy' : classes && output === 'sigmoid' ? 'binaryCrossEntropy' : 'meanSquaredError' };
+  if (output)
+    return {
+      output,
+      loss: output === 'softmax' ? 'categoricalCrossEntropy' : classes && output === 'sigmoid' ? 'binaryCrossEntropy' : 'meanSquaredError',
+    };
   if (!classes) return { output: 'identity', loss: 'meanSquaredError' };
-  return task.classes.length === 2 ? { output: 'sigmoid', loss: 'binaryCrossEntropy' } : { output: 'softmax', loss: 'categoricalCrossEntropy' };
+  return task.classes.length === 2
+    ? { output: 'sigmoid', loss: 'binaryCrossEntropy' }
+    : { output: 'softmax', loss: 'categoricalCrossEntropy' };
 }
 
 /** One output for two classes (P of the second), unless a softmax must spread over both; one per class otherwise. */
@@ -56,7 +62,13 @@ const key = (v: number | string) => String(v);
  * The targets for `labels`: class indices (one output) or one-hot rows, or the numbers themselves.
  * A label the classes do not include is an error naming its line in the file (`lines`), or its row.
  */
-export function targets(task: Task, labels: readonly (number | string)[], outputs: number, what: string, lines: ArrayLike<number> | null = null): Matrix {
+export function targets(
+  task: Task,
+  labels: readonly (number | string)[],
+  outputs: number,
+  what: string,
+  lines: ArrayLike<number> | null = null,
+): Matrix {
   const y = new Float64Array(labels.length * outputs);
   const at = (r: number) => (lines ? `line ${lines[r]}` : `row ${r + 1}`);
   if (task.kind === 'regression') {
@@ -70,7 +82,10 @@ export function targets(task: Task, labels: readonly (number | string)[], output
   const index = new Map(task.classes.map((c, i) => [key(c), i]));
   labels.forEach((v, r) => {
     const c = index.get(key(v));
-    if (c === undefined) throw new Error(`${what}: ${at(r)} has the label ${JSON.stringify(v)}, which is not one of the model's classes (${task.classes.join(', ')})`);
+    if (c === undefined)
+      throw new Error(
+        `${what}: ${at(r)} has the label ${JSON.stringify(v)}, which is not one of the model's classes (${task.classes.join(', ')})`,
+      );
     if (outputs === 1) y[r] = c;
     else y[r * outputs + c] = 1;
   });

@@ -16,7 +16,6 @@ import { batchProgress, epochLine } from './progress.js';
 import { chooseHead, decideTask, outputCount, targets, type Task } from './targets.js';
 import { packageVersion } from './version.js';
 
-
 export const train: Command = {
   name: 'train',
   summary: 'train a network on MNIST or a CSV/TSV file and save it',
@@ -82,7 +81,8 @@ Example
 /** Every flag of train, checked before any data are read. */
 function readFlags(flags: Flags) {
   const isMnist = flags.data === 'mnist';
-  if (flags.classes !== undefined && !isMnist) throw new UsageError('--classes picks MNIST digits; with a file, every label found is a class');
+  if (flags.classes !== undefined && !isMnist)
+    throw new UsageError('--classes picks MNIST digits; with a file, every label found is a class');
   const digits = isMnist ? intListFlag(flags, 'classes', [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], 0) : undefined;
   if (digits && (digits.some((d) => d > 9) || new Set(digits).size !== digits.length || digits.length < 2)) {
     throw new UsageError(`--classes must list at least two distinct digits 0–9, got '${flags.classes}'`);
@@ -110,7 +110,23 @@ function readFlags(flags: Flags) {
 }
 
 async function runTrain(flags: Flags): Promise<void> {
-  const { digits, hidden, activation, askedOutput, askedLoss, askedTask, epochs, batchSize, learningRate, momentum, seed, validation, precision, backend, out } = readFlags(flags);
+  const {
+    digits,
+    hidden,
+    activation,
+    askedOutput,
+    askedLoss,
+    askedTask,
+    epochs,
+    batchSize,
+    learningRate,
+    momentum,
+    seed,
+    validation,
+    precision,
+    backend,
+    out,
+  } = readFlags(flags);
   await checkWritable(out);
 
   const started = performance.now();
@@ -128,12 +144,26 @@ async function runTrain(flags: Flags): Promise<void> {
   say(`data: ${data.name}: ${data.x.rows} rows × ${data.x.cols} features; ${describeTask(task)}`);
 
   const split = splitRows(data.x, y, validation, seed, task);
-  if (split.validation) say(`split: ${split.train.x.rows} training rows, ${split.validation.x.rows} validation rows (${task.kind === 'classification' ? 'stratified, ' : ''}seed ${seed})`);
+  if (split.validation)
+    say(
+      `split: ${split.train.x.rows} training rows, ${split.validation.x.rows} validation rows (${task.kind === 'classification' ? 'stratified, ' : ''}seed ${seed})`,
+    );
   const standardizer = flags.standardize ? Standardizer.fit(split.train.x) : data.pixels ? Standardizer.pixels() : null;
 
-  const net = await createNetwork({ layers: [data.x.cols, ...hidden, outputs], activation, output, loss, seed, precision, backend, standardizer });
+  const net = await createNetwork({
+    layers: [data.x.cols, ...hidden, outputs],
+    activation,
+    output,
+    loss,
+    seed,
+    precision,
+    backend,
+    standardizer,
+  });
   try {
-    say(`network: ${net.layers.join('-')}, ${[...new Set(net.activations.slice(0, -1))].join('/') || 'no hidden layer'} → ${output}, ${loss}, ${precision} on ${describeKernels(net)}; seed ${seed}${standardizer ? (flags.standardize ? '; features standardized' : '; pixels scaled to [0, 1]') : ''}`);
+    say(
+      `network: ${net.layers.join('-')}, ${[...new Set(net.activations.slice(0, -1))].join('/') || 'no hidden layer'} → ${output}, ${loss}, ${precision} on ${describeKernels(net)}; seed ${seed}${standardizer ? (flags.standardize ? '; features standardized' : '; pixels scaled to [0, 1]') : ''}`,
+    );
     say(`training: ${epochs} epoch${epochs === 1 ? '' : 's'}, batch ${batchSize}, learning rate ${learningRate}, momentum ${momentum}`);
     const trainStart = performance.now();
     const history = await net.fit(split.train.x, split.train.y, {
@@ -168,9 +198,18 @@ async function checkWritable(out: string): Promise<void> {
   const { access, stat, constants } = await import('node:fs/promises');
   const { dirname, join, resolve } = await import('node:path');
   const folder = dirname(resolve(out));
-  const isDir = await stat(folder).then((s) => s.isDirectory(), () => false);
+  const isDir = await stat(folder).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
   if (!isDir) throw new Error(`--out ${out}: the folder ${folder} does not exist`);
-  if (await stat(out).then((s) => s.isDirectory(), () => false)) throw new Error(`--out ${out} is a folder; name the model file, as in --out ${join(out, 'model.json')}`);
+  if (
+    await stat(out).then(
+      (s) => s.isDirectory(),
+      () => false,
+    )
+  )
+    throw new Error(`--out ${out} is a folder; name the model file, as in --out ${join(out, 'model.json')}`);
   await access(folder, constants.W_OK).catch(() => {
     throw new Error(`--out ${out}: the folder ${folder} is not writable`);
   });

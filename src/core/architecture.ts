@@ -56,10 +56,20 @@ export interface Architecture extends SavedArchitecture {
 }
 
 /** The fields of SavedArchitecture, in the order a saved model lists them. */
-export const SAVED_ARCHITECTURE_FIELDS = ['layers', 'activations', 'loss', 'leakyReluSlope', 'init', 'seed', 'precision'] as const satisfies readonly (keyof SavedArchitecture)[];
+export const SAVED_ARCHITECTURE_FIELDS = [
+  'layers',
+  'activations',
+  'loss',
+  'leakyReluSlope',
+  'init',
+  'seed',
+  'precision',
+] as const satisfies readonly (keyof SavedArchitecture)[];
 
 /** The saved fields of `arch`, as plain arrays and values (for a saved model). */
-export function savedArchitecture(arch: SavedArchitecture): { -readonly [K in keyof SavedArchitecture]: SavedArchitecture[K] extends readonly (infer E)[] ? E[] : SavedArchitecture[K] } {
+export function savedArchitecture(arch: SavedArchitecture): {
+  -readonly [K in keyof SavedArchitecture]: SavedArchitecture[K] extends readonly (infer E)[] ? E[] : SavedArchitecture[K];
+} {
   const out: Record<string, unknown> = {};
   for (const key of SAVED_ARCHITECTURE_FIELDS) {
     const v = arch[key];
@@ -88,7 +98,11 @@ export function optionsOf(saved: { [K in keyof SavedArchitecture]?: unknown }, b
  * Checks creation options and fills in defaults. `field` renders an option's name in messages
  * (fromJSON names the saved model's fields instead of the options').
  */
-export function checkArchitecture(options: CreateOptions, where = 'ANN.create', field: (key: string) => string = (key) => `options.${key}`): Architecture {
+export function checkArchitecture(
+  options: CreateOptions,
+  where = 'ANN.create',
+  field: (key: string) => string = (key) => `options.${key}`,
+): Architecture {
   if (options === null || typeof options !== 'object') throw new TypeError(`${where}: options must be an object, got ${describe(options)}`);
   const { layers } = options;
   if (!Array.isArray(layers) || layers.length < 2) {
@@ -116,7 +130,9 @@ export function checkArchitecture(options: CreateOptions, where = 'ANN.create', 
   const output = oneOf(`${where}: ${field('output')}`, options.output ?? 'sigmoid', OUTPUT_ACTIVATIONS);
   const loss = oneOf(`${where}: ${field('loss')}`, options.loss ?? 'meanSquaredError', LOSSES);
   if (loss === 'binaryCrossEntropy' && output !== 'sigmoid' && output !== 'softmax') {
-    throw new RangeError(`${where}: loss 'binaryCrossEntropy' needs outputs in [0, 1]: ${field('output')} must be 'sigmoid' or 'softmax', got '${output}'`);
+    throw new RangeError(
+      `${where}: loss 'binaryCrossEntropy' needs outputs in [0, 1]: ${field('output')} must be 'sigmoid' or 'softmax', got '${output}'`,
+    );
   }
   if (loss === 'categoricalCrossEntropy' && output !== 'softmax') {
     throw new RangeError(`${where}: loss 'categoricalCrossEntropy' needs ${field('output')} 'softmax', got '${output}'`);

@@ -30,10 +30,24 @@ export function objectiveOf(loss: LossName, output: ActivationName): Objective {
       return { name: loss, kernel: LossKernel.SquaredError, fused: false, perOutput: true, gradientFactor: 2, probabilityTargets: false };
     case 'binaryCrossEntropy':
       return output === 'sigmoid'
-        ? { name: loss, kernel: LossKernel.BinaryCrossEntropyLogits, fused: true, perOutput: true, gradientFactor: 1, probabilityTargets: true }
+        ? {
+            name: loss,
+            kernel: LossKernel.BinaryCrossEntropyLogits,
+            fused: true,
+            perOutput: true,
+            gradientFactor: 1,
+            probabilityTargets: true,
+          }
         : { name: loss, kernel: LossKernel.BinaryCrossEntropy, fused: false, perOutput: true, gradientFactor: 1, probabilityTargets: true };
     case 'categoricalCrossEntropy':
-      return { name: loss, kernel: LossKernel.CategoricalCrossEntropyLogits, fused: true, perOutput: false, gradientFactor: 1, probabilityTargets: true };
+      return {
+        name: loss,
+        kernel: LossKernel.CategoricalCrossEntropyLogits,
+        fused: true,
+        perOutput: false,
+        gradientFactor: 1,
+        probabilityTargets: true,
+      };
   }
 }
 
@@ -43,7 +57,9 @@ export function checkTargets(loss: LossName, Y: Matrix, where: string, name: str
     const bad = Y.data.findIndex((v) => v < 0 || v > 1);
     if (bad >= 0) {
       const v = Y.data instanceof Float32Array ? Number(Y.data[bad].toPrecision(7)) : Y.data[bad];
-      throw new RangeError(`${where}: ${name} row ${Math.floor(bad / Y.cols)}, column ${bad % Y.cols} is ${v}; loss '${loss}' needs targets in [0, 1]`);
+      throw new RangeError(
+        `${where}: ${name} row ${Math.floor(bad / Y.cols)}, column ${bad % Y.cols} is ${v}; loss '${loss}' needs targets in [0, 1]`,
+      );
     }
   }
   if (loss === 'categoricalCrossEntropy') {
@@ -52,7 +68,9 @@ export function checkTargets(loss: LossName, Y: Matrix, where: string, name: str
       let sum = 0;
       for (let j = 0; j < Y.cols; j++) sum += Y.data[r * Y.cols + j];
       if (Math.abs(sum - 1) > 1e-5 * Y.cols) {
-        throw new RangeError(`${where}: ${name} row ${r} sums to ${Number(sum.toPrecision(7))}; loss 'categoricalCrossEntropy' needs each target row to be a distribution summing to 1 (one-hot: use oneHot())`);
+        throw new RangeError(
+          `${where}: ${name} row ${r} sums to ${Number(sum.toPrecision(7))}; loss 'categoricalCrossEntropy' needs each target row to be a distribution summing to 1 (one-hot: use oneHot())`,
+        );
       }
     }
   }

@@ -54,7 +54,10 @@ export class Random {
   /** One step of sfc32; its output is left in s[OUT] (a returned 32-bit value can be a new heap number). */
   private advance(): void {
     const s = this.s;
-    const a = s[0], b = s[1], c = s[2], d = s[3];
+    const a = s[0],
+      b = s[1],
+      c = s[2],
+      d = s[3];
     const t = (a + b + d) >>> 0;
     s[3] = d + 1;
     s[0] = b ^ (b >>> 9);

@@ -89,7 +89,9 @@ export class DelimitedReader {
   constructor(private readonly options: DelimitedOptions = {}) {
     const { delimiter, labelType, labelColumn } = options;
     if (labelColumn !== undefined && typeof labelColumn !== 'function' && typeof labelColumn !== 'number') {
-      throw new TypeError(`parseDelimited: options.labelColumn must be an integer or a function of the column count, got ${JSON.stringify(labelColumn)}`);
+      throw new TypeError(
+        `parseDelimited: options.labelColumn must be an integer or a function of the column count, got ${JSON.stringify(labelColumn)}`,
+      );
     }
     if (delimiter !== undefined && (typeof delimiter !== 'string' || delimiter.length !== 1)) {
       throw new RangeError(`parseDelimited: options.delimiter must be one character, got ${JSON.stringify(delimiter)}`);
@@ -128,7 +130,9 @@ export class DelimitedReader {
     this.pending = '';
     if (this.record !== null) {
       const { line, fields } = this.record;
-      throw new Error(`parseDelimited: line ${line}, column ${fields.length + 1}: unterminated quoted field (its closing quote never comes)`);
+      throw new Error(
+        `parseDelimited: line ${line}, column ${fields.length + 1}: unterminated quoted field (its closing quote never comes)`,
+      );
     }
     if (this.opening !== null) {
       if (this.opening.length === 0) throw new Error('parseDelimited: text has no non-blank lines');
@@ -198,7 +202,10 @@ export class DelimitedReader {
     if (fields.length !== this.width) {
       const as = line === this.widthLine ? '' : `, as on line ${this.widthLine}`;
       // An empty cell between two tabs vanishes into the run, so the count is off on the line that has it.
-      const runs = this.delimiter === ' ' || this.delimiter === '\t' ? `; runs of ${this.delimiter === ' ' ? 'spaces and tabs' : 'tabs (and spaces)'} count as one separator, so an empty cell is not a field` : '';
+      const runs =
+        this.delimiter === ' ' || this.delimiter === '\t'
+          ? `; runs of ${this.delimiter === ' ' ? 'spaces and tabs' : 'tabs (and spaces)'} count as one separator, so an empty cell is not a field`
+          : '';
       throw new Error(`parseDelimited: line ${line}: expected ${this.width} fields${as}, got ${fields.length}${runs}`);
     }
     this.lines.push(line);
@@ -439,6 +446,7 @@ function toNumber(cell: string, line: number, column: number): number {
   if (!NUMBER.test(cell)) throw new Error(`parseDelimited: line ${line}, column ${column}: ${JSON.stringify(cell)} is not a number`);
   const value = Number(cell);
   // 1e999 matches the pattern but reads as Infinity, which would poison training far from here.
-  if (!Number.isFinite(value)) throw new Error(`parseDelimited: line ${line}, column ${column}: ${JSON.stringify(cell)} is not a finite number (beyond ±1.8e308)`);
+  if (!Number.isFinite(value))
+    throw new Error(`parseDelimited: line ${line}, column ${column}: ${JSON.stringify(cell)} is not a finite number (beyond ±1.8e308)`);
   return value;
 }

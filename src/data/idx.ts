@@ -31,7 +31,12 @@ export function parseIdx(bytes: Uint8Array, source = 'buffer'): Idx {
   // Checked here, before anything reads a length or a DataView: null or an ArrayBuffer gave a raw TypeError.
   const given: unknown = bytes;
   if (!(given instanceof Uint8Array)) {
-    const hint = given instanceof ArrayBuffer ? ' (wrap an ArrayBuffer: new Uint8Array(buffer))' : typeof given === 'string' ? ' (readIdx reads a path or URL)' : '';
+    const hint =
+      given instanceof ArrayBuffer
+        ? ' (wrap an ArrayBuffer: new Uint8Array(buffer))'
+        : typeof given === 'string'
+          ? ' (readIdx reads a path or URL)'
+          : '';
     throw new TypeError(`parseIdx: ${source}: bytes must be a Uint8Array of the file's contents${hint}, got ${describe(given)}`);
   }
   const { dims, headerLength } = parseIdxHeader(bytes, bytes.length, source);

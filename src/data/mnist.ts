@@ -72,7 +72,12 @@ export async function loadMnist(options: MnistOptions): Promise<MnistSet> {
 }
 
 function checkDigits(digits: readonly number[]): number[] {
-  if (!Array.isArray(digits) || digits.length === 0 || digits.some((d) => !Number.isInteger(d) || d < 0 || d > 9) || new Set(digits).size !== digits.length) {
+  if (
+    !Array.isArray(digits) ||
+    digits.length === 0 ||
+    digits.some((d) => !Number.isInteger(d) || d < 0 || d > 9) ||
+    new Set(digits).size !== digits.length
+  ) {
     throw new TypeError(`loadMnist: options.digits must be distinct digits 0–9 such as [5, 8], got ${JSON.stringify(digits)}`);
   }
   return [...digits];
@@ -96,7 +101,13 @@ function gatherImages(all: Uint8Array, keep: readonly number[]): Uint8Array {
  * Images keep[0], keep[1], … (ascending) of an uncompressed local idx file, read a block at a
  * time; null when the images are not such a file (gzipped, or remote), to be read whole instead.
  */
-async function readImageRows(dir: string | URL, name: string, set: string, labels: number, keep: readonly number[]): Promise<Uint8Array | null> {
+async function readImageRows(
+  dir: string | URL,
+  name: string,
+  set: string,
+  labels: number,
+  keep: readonly number[],
+): Promise<Uint8Array | null> {
   const file = await findIn(dir, name);
   if (file === null || file.endsWith('.gz')) return null;
   const fs = await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:fs/promises');
@@ -115,7 +126,8 @@ async function readImageRows(dir: string | URL, name: string, set: string, label
       const n = Math.min(BLOCK_IMAGES, labels - first);
       if (keep[k] >= first + n) continue;
       await handle.read(block, 0, n * PIXELS, headerLength + first * PIXELS);
-      for (; k < keep.length && keep[k] < first + n; k++) out.set(block.subarray((keep[k] - first) * PIXELS, (keep[k] - first + 1) * PIXELS), k * PIXELS);
+      for (; k < keep.length && keep[k] < first + n; k++)
+        out.set(block.subarray((keep[k] - first) * PIXELS, (keep[k] - first + 1) * PIXELS), k * PIXELS);
     }
     return out;
   } finally {
@@ -149,7 +161,13 @@ async function findIn(dir: string | URL, name: string): Promise<string | null> {
   const base = typeof local === 'string' ? local : fileURLToPath(local);
   for (const candidate of [name, name + '.gz']) {
     const file = path.join(base, candidate);
-    if (await fs.access(file).then(() => true, () => false)) return file;
+    if (
+      await fs.access(file).then(
+        () => true,
+        () => false,
+      )
+    )
+      return file;
   }
   throw new Error(`loadMnist: neither ${name} nor ${name}.gz found in ${base}`);
 }
@@ -167,7 +185,9 @@ async function readIdxIn(dir: string | URL, name: string): Promise<Idx> {
     try {
       return await readIdx(new URL(name + '.gz', baseUrl));
     } catch (gz) {
-      throw new Error(`loadMnist: cannot load ${name} from ${baseUrl.href}: ${(plain as Error).message}; and ${name}.gz: ${(gz as Error).message}`);
+      throw new Error(
+        `loadMnist: cannot load ${name} from ${baseUrl.href}: ${(plain as Error).message}; and ${name}.gz: ${(gz as Error).message}`,
+      );
     }
   }
 }

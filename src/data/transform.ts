@@ -8,11 +8,9 @@ import { Random } from '../core/random.js';
 
 import type { Precision } from '../backend/kernels.js';
 
-const alloc = (precision: Precision, n: number): FloatArray =>
-  precision === 'f64' ? new Float64Array(n) : new Float32Array(n);
+const alloc = (precision: Precision, n: number): FloatArray => (precision === 'f64' ? new Float64Array(n) : new Float32Array(n));
 // Outputs derived from one input keep its precision, so f64 pipelines never silently round.
-const allocLike = (data: FloatArray, n: number): FloatArray =>
-  data instanceof Float64Array ? new Float64Array(n) : new Float32Array(n);
+const allocLike = (data: FloatArray, n: number): FloatArray => (data instanceof Float64Array ? new Float64Array(n) : new Float32Array(n));
 
 function checkPrecision(fn: string, precision: unknown): Precision {
   if (precision !== 'f32' && precision !== 'f64') {
@@ -59,7 +57,10 @@ function asMatrix(fn: string, name: string, value: unknown, flatIsColumn = false
       const row: unknown = value[r];
       if (!isArrayLike(row)) throw new TypeError(`${fn}: ${name}[${r}] must be an array of numbers, got ${describe(row)}`);
       if (row.length !== cols) throw new RangeError(`${fn}: ${name}[${r}] has ${row.length} values, expected ${cols} as in ${name}[0]`);
-      data.set(toFloat64(row, (j) => `${name}[${r}][${j}]`), r * cols);
+      data.set(
+        toFloat64(row, (j) => `${name}[${r}][${j}]`),
+        r * cols,
+      );
     }
     return { data, rows, cols };
   }
@@ -71,7 +72,8 @@ function asMatrix(fn: string, name: string, value: unknown, flatIsColumn = false
   if (value !== null && typeof value === 'object' && !isArrayLike(value) && 'data' in value && 'rows' in value) {
     const { data, rows, cols: given } = value as { data: unknown; rows: unknown; cols?: unknown };
     if (!isArrayLike(data)) throw new TypeError(`${fn}: ${name}.data must be a typed array or an array of numbers, got ${describe(data)}`);
-    if (!Number.isInteger(rows) || (rows as number) < 1) throw new RangeError(`${fn}: ${name}.rows must be a positive integer, got ${describe(rows)}`);
+    if (!Number.isInteger(rows) || (rows as number) < 1)
+      throw new RangeError(`${fn}: ${name}.rows must be a positive integer, got ${describe(rows)}`);
     if (given !== undefined && !(Number.isInteger(given) && (given as number) >= 1)) {
       throw new RangeError(`${fn}: ${name}.cols must be a positive integer, got ${describe(given)}`);
     }
@@ -118,7 +120,9 @@ export function selectClasses(
     throw new RangeError(`${fn}: featureCount must be a positive integer, got ${featureCount}`);
   }
   if (images.length !== labels.length * featureCount) {
-    throw new RangeError(`${fn}: images.length must be labels.length × featureCount = ${labels.length * featureCount}, got ${images.length}`);
+    throw new RangeError(
+      `${fn}: images.length must be labels.length × featureCount = ${labels.length * featureCount}, got ${images.length}`,
+    );
   }
   const pos = new Set(classList(fn, 'positive', positive));
   const neg = new Set(classList(fn, 'negative', negative));
@@ -184,7 +188,8 @@ export function oneHot(
   let list: number[];
   if (classes === undefined) list = [...new Set(Array.from(labels))].sort((a, b) => a - b);
   else if (typeof classes === 'number') {
-    if (!Number.isInteger(classes) || classes < 1) throw new RangeError(`oneHot: classes must be a positive integer or an array, got ${classes}`);
+    if (!Number.isInteger(classes) || classes < 1)
+      throw new RangeError(`oneHot: classes must be a positive integer or an array, got ${classes}`);
     list = Array.from({ length: classes }, (_, i) => i);
   } else list = classList('oneHot', 'classes', classes);
   const column = new Map(list.map((c, i) => [c, i]));
@@ -245,7 +250,9 @@ export class Standardizer {
       // representable whenever the values are).
       if (!Number.isFinite(s) || s === 0) s = scaledDeviation(data, rows, cols, c, m);
       if (!(Number.isFinite(s) && s > 0)) {
-        throw new RangeError(`Standardizer.fit: column ${c} cannot be standardized: its values (from ${min} to ${max}) spread by a standard deviation of ${s}, which a double cannot hold`);
+        throw new RangeError(
+          `Standardizer.fit: column ${c} cannot be standardized: its values (from ${min} to ${max}) spread by a standard deviation of ${s}, which a double cannot hold`,
+        );
       }
       std.push(s);
     }
@@ -265,7 +272,9 @@ export class Standardizer {
   static fromJSON(obj: { mean: number[]; std: number[] }): Standardizer {
     const { mean, std } = obj ?? ({} as never);
     if (!Array.isArray(mean) || !Array.isArray(std) || mean.length === 0 || mean.length !== std.length) {
-      throw new TypeError(`Standardizer.fromJSON: mean and std must be non-empty arrays of equal length, got ${mean?.length} and ${std?.length}`);
+      throw new TypeError(
+        `Standardizer.fromJSON: mean and std must be non-empty arrays of equal length, got ${mean?.length} and ${std?.length}`,
+      );
     }
     const badMean = mean.findIndex((v) => !Number.isFinite(v));
     if (badMean >= 0) throw new RangeError(`Standardizer.fromJSON: mean[${badMean}] must be finite, got ${mean[badMean]}`);
@@ -349,7 +358,9 @@ export function trainTestSplit(
     train.push(...g.slice(nTest));
   }
   if (test.length === 0 || train.length === 0) {
-    throw new RangeError(`${fn}: options.testFraction ${f} of ${x.rows} rows gives ${train.length} training and ${test.length} test rows; expected both parts non-empty`);
+    throw new RangeError(
+      `${fn}: options.testFraction ${f} of ${x.rows} rows gives ${train.length} training and ${test.length} test rows; expected both parts non-empty`,
+    );
   }
   // Stratified groups come out class by class; shuffle so that SGD does not see one class at a time.
   rng.shuffle(train);

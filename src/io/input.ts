@@ -32,12 +32,17 @@ export function toMatrix(value: unknown, spec: MatrixSpec): Matrix {
   const put = (data: FloatArray, i: number, v: unknown, cell: () => string): void => {
     if (typeof v === 'number') data[i] = v;
     if (typeof v !== 'number' || !Number.isFinite(data[i])) {
-      const overflow = typeof v === 'number' && Number.isFinite(v) ? `, which overflows ${precision === 'f32' ? 'float32 (largest ±3.4e38)' : 'float64'}` : '';
+      const overflow =
+        typeof v === 'number' && Number.isFinite(v)
+          ? `, which overflows ${precision === 'f32' ? 'float32 (largest ±3.4e38)' : 'float64'}`
+          : '';
       throw new RangeError(`${where}: ${cell()} is ${describe(v)}${overflow}; every value must be a finite number`);
     }
   };
   const wrongCols = (got: number, what: string) =>
-    new RangeError(`${where}: ${what} has ${got} values per row, the network has ${cols} ${spec.colsName}${spec.colsName === 'outputs' && cols > 1 && got === 1 ? ' (class indices? one-hot encode them with oneHot())' : ''}`);
+    new RangeError(
+      `${where}: ${what} has ${got} values per row, the network has ${cols} ${spec.colsName}${spec.colsName === 'outputs' && cols > 1 && got === 1 ? ' (class indices? one-hot encode them with oneHot())' : ''}`,
+    );
 
   if (Array.isArray(value) && value.length > 0 && (Array.isArray(value[0]) || ArrayBuffer.isView(value[0]))) {
     const rows = value.length;
@@ -57,8 +62,10 @@ export function toMatrix(value: unknown, spec: MatrixSpec): Matrix {
   }
   if (value !== null && typeof value === 'object' && 'data' in value && 'rows' in value) {
     const { data, rows } = value as { data: unknown; rows: unknown };
-    if (!isNumberArrayLike(data)) throw new TypeError(`${where}: ${name}.data must be a typed array or an array of numbers, got ${describe(data)}`);
-    if (!Number.isInteger(rows) || (rows as number) < 1) throw new RangeError(`${where}: ${name}.rows must be a positive integer, got ${describe(rows)}`);
+    if (!isNumberArrayLike(data))
+      throw new TypeError(`${where}: ${name}.data must be a typed array or an array of numbers, got ${describe(data)}`);
+    if (!Number.isInteger(rows) || (rows as number) < 1)
+      throw new RangeError(`${where}: ${name}.rows must be a positive integer, got ${describe(rows)}`);
     const r = rows as number;
     const given = (value as { cols?: unknown }).cols;
     if (given !== undefined && !(Number.isInteger(given) && (given as number) >= 1)) {
@@ -66,20 +73,25 @@ export function toMatrix(value: unknown, spec: MatrixSpec): Matrix {
     }
     if (given !== undefined && given !== cols) throw wrongCols(given as number, name);
     if (data.length !== r * cols) {
-      throw new RangeError(`${where}: ${name}.data has ${data.length} values, expected ${name}.rows × ${cols} ${spec.colsName} = ${r * cols}`);
+      throw new RangeError(
+        `${where}: ${name}.data has ${data.length} values, expected ${name}.rows × ${cols} ${spec.colsName} = ${r * cols}`,
+      );
     }
     const same = precision === 'f32' ? data instanceof Float32Array : data instanceof Float64Array;
     if (same) {
       // Already in the right form: check it in place rather than copy it.
       const d = data as FloatArray;
-      for (let i = 0; i < d.length; i++) if (!Number.isFinite(d[i])) put(d, i, d[i], () => `${name} row ${Math.floor(i / cols)}, column ${i % cols}`);
+      for (let i = 0; i < d.length; i++)
+        if (!Number.isFinite(d[i])) put(d, i, d[i], () => `${name} row ${Math.floor(i / cols)}, column ${i % cols}`);
       return { data: d, rows: r, cols };
     }
     const copy = out(data.length);
     for (let i = 0; i < data.length; i++) put(copy, i, data[i], () => `${name} row ${Math.floor(i / cols)}, column ${i % cols}`);
     return { data: copy, rows: r, cols };
   }
-  const accepted = spec.flatIsColumn ? 'number[][], number[] (one output) or { data, rows }' : 'number[][] or { data: Float32Array | Float64Array, rows }';
+  const accepted = spec.flatIsColumn
+    ? 'number[][], number[] (one output) or { data, rows }'
+    : 'number[][] or { data: Float32Array | Float64Array, rows }';
   if (Array.isArray(value) && value.length === 0) throw new RangeError(`${where}: ${name} is empty; it needs at least one row`);
   if (spec.colsName === 'outputs' && isNumberArrayLike(value)) throw wrongCols(1, name);
   throw new TypeError(`${where}: ${name} must be ${accepted}, got ${describe(value)}`);

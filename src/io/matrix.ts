@@ -13,7 +13,10 @@ export interface Matrix {
 }
 
 /** What the API accepts as a set of samples: nested rows, or a flat typed array with its row count. */
-export type MatrixLike = readonly (readonly number[])[] | Matrix | { readonly data: ArrayLike<number>; readonly rows: number; readonly cols?: number };
+export type MatrixLike =
+  | readonly (readonly number[])[]
+  | Matrix
+  | { readonly data: ArrayLike<number>; readonly rows: number; readonly cols?: number };
 
 /** Wraps a flat row-major array as a Matrix, checking that `data.length` is `rows * cols`. */
 export function matrix(data: FloatArray, rows: number, cols?: number): Matrix {

@@ -76,24 +76,31 @@ export function decodeModelFile(doc: Record<string, unknown>, where: string): De
   }
   const actual = checksumOf(doc);
   if (actual !== recorded) {
-    throw new Error(`${where}: checksum mismatch: the file records ${recorded} but its contents give ${actual}; the file was damaged or edited after it was saved`);
+    throw new Error(
+      `${where}: checksum mismatch: the file records ${recorded} but its contents give ${actual}; the file was damaged or edited after it was saved`,
+    );
   }
   const layers = doc.layers;
   if (!Array.isArray(layers) || layers.length < 2 || !Array.from(layers).every((n) => Number.isInteger(n) && n >= 1)) {
     throw new TypeError(`${where}: layers must be an array of at least two positive integers, got ${describe(layers)}`);
   }
   const precision = doc.precision;
-  if (precision !== 'f32' && precision !== 'f64') throw new TypeError(`${where}: precision must be 'f32' or 'f64', got ${describe(precision)}`);
+  if (precision !== 'f32' && precision !== 'f64')
+    throw new TypeError(`${where}: precision must be 'f32' or 'f64', got ${describe(precision)}`);
   const w = doc.weights as { encoding?: unknown; layers?: unknown } | null;
   if (w === null || typeof w !== 'object' || Array.isArray(w)) {
     throw new TypeError(`${where}: weights must be an object { encoding, layers }, got ${describe(w)}`);
   }
   if (w.encoding !== encodingOf(precision)) {
-    throw new TypeError(`${where}: weights.encoding must be '${encodingOf(precision)}' for precision '${precision}', got ${describe(w.encoding)}`);
+    throw new TypeError(
+      `${where}: weights.encoding must be '${encodingOf(precision)}' for precision '${precision}', got ${describe(w.encoding)}`,
+    );
   }
   const depth = layers.length - 1;
   if (!Array.isArray(w.layers) || w.layers.length !== depth) {
-    throw new RangeError(`${where}: weights.layers must hold ${depth} layers (one per weight layer of ${layers.join('-')}), got ${describe(w.layers)}`);
+    throw new RangeError(
+      `${where}: weights.layers must hold ${depth} layers (one per weight layer of ${layers.join('-')}), got ${describe(w.layers)}`,
+    );
   }
   // Array.from turns holes into undefined, which the checks refuse (map would skip them).
   const weights = Array.from(w.layers as unknown[]).map((layer: unknown, i: number) => {
@@ -134,10 +141,13 @@ export function checkMeta(meta: ModelMeta | null | undefined, layers: readonly n
     const c = meta.classes;
     const want = outputs === 1 ? 2 : outputs;
     if (!Array.isArray(c) || c.length !== want) {
-      throw new RangeError(`${where}: classes must list ${want} classes (${outputs === 1 ? 'below and at or above 0.5 of the one output' : 'one per output'}), got ${describe(c)}`);
+      throw new RangeError(
+        `${where}: classes must list ${want} classes (${outputs === 1 ? 'below and at or above 0.5 of the one output' : 'one per output'}), got ${describe(c)}`,
+      );
     }
     Array.from(c).forEach((v, i) => {
-      if (!(typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v)))) throw new TypeError(`${where}: classes[${i}] must be a string or a finite number, got ${describe(v)}`);
+      if (!(typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v))))
+        throw new TypeError(`${where}: classes[${i}] must be a string or a finite number, got ${describe(v)}`);
     });
     if (new Set(c).size !== c.length) throw new RangeError(`${where}: classes must be distinct, got [${c.join(', ')}]`);
     out.classes = [...c];
@@ -155,12 +165,14 @@ export function checkMeta(meta: ModelMeta | null | undefined, layers: readonly n
   }
   if (meta.labelColumn !== undefined) {
     const lc = meta.labelColumn;
-    if (!Number.isInteger(lc) || lc < 0 || lc > inputs) throw new RangeError(`${where}: labelColumn must be an integer in [0, ${inputs}], got ${describe(lc)}`);
+    if (!Number.isInteger(lc) || lc < 0 || lc > inputs)
+      throw new RangeError(`${where}: labelColumn must be an integer in [0, ${inputs}], got ${describe(lc)}`);
     out.labelColumn = lc;
   }
   if (meta.training !== undefined) {
     const t = meta.training;
-    if (t === null || typeof t !== 'object' || Array.isArray(t)) throw new TypeError(`${where}: training must be an object, got ${describe(t)}`);
+    if (t === null || typeof t !== 'object' || Array.isArray(t))
+      throw new TypeError(`${where}: training must be an object, got ${describe(t)}`);
     for (const [k, v] of Object.entries(t)) {
       const ok = v === null || typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
       if (!ok) throw new TypeError(`${where}: training.${k} must be a string, a finite number, a boolean or null, got ${describe(v)}`);
@@ -210,12 +222,16 @@ function floatsToBase64(values: ArrayLike<number>, precision: 'f32' | 'f64'): st
 function base64ToFloats(text: unknown, count: number, precision: 'f32' | 'f64', where: string): number[] {
   if (typeof text !== 'string') throw new TypeError(`${where} must be a base64 string, got ${describe(text)}`);
   if (text.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(text)) {
-    throw new TypeError(`${where} is not valid base64 (${text.length} characters; only A–Z a–z 0–9 + / and final = padding, length a multiple of 4)`);
+    throw new TypeError(
+      `${where} is not valid base64 (${text.length} characters; only A–Z a–z 0–9 + / and final = padding, length a multiple of 4)`,
+    );
   }
   const binary = atob(text);
   const width = precision === 'f32' ? 4 : 8;
   if (binary.length !== count * width) {
-    throw new RangeError(`${where} holds ${binary.length} bytes, expected ${count} ${precision === 'f32' ? 'float32' : 'float64'} values = ${count * width} bytes`);
+    throw new RangeError(
+      `${where} holds ${binary.length} bytes, expected ${count} ${precision === 'f32' ? 'float32' : 'float64'} values = ${count * width} bytes`,
+    );
   }
   const view = new DataView(new ArrayBuffer(binary.length));
   for (let i = 0; i < binary.length; i++) view.setUint8(i, binary.charCodeAt(i));

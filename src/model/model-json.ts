@@ -22,7 +22,12 @@ export type ModelJSON = {
     weights: { W: number[]; b: number[] }[];
   };
 
-export function toModelJSON(arch: SavedArchitecture, weights: LayerWeights[], standardizer: ModelJSON['standardizer'], shuffleState: number[]): ModelJSON {
+export function toModelJSON(
+  arch: SavedArchitecture,
+  weights: LayerWeights[],
+  standardizer: ModelJSON['standardizer'],
+  shuffleState: number[],
+): ModelJSON {
   return {
     format: MODEL_FORMAT,
     version: JSON_VERSION,

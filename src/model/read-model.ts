@@ -24,22 +24,26 @@ export function readSavedModel(json: unknown, where: string): ModelJSON & { meta
       throw new SyntaxError(`${where}: the text is not valid JSON (${(err as Error).message}); is the file truncated or not a model?`);
     }
   }
-  if (obj === null || typeof obj !== 'object') throw new TypeError(`${where}: expected a saved model object or its JSON text, got ${describe(obj)}`);
+  if (obj === null || typeof obj !== 'object')
+    throw new TypeError(`${where}: expected a saved model object or its JSON text, got ${describe(obj)}`);
   const m = obj as Partial<ModelJSON>;
   if (m.format !== MODEL_FORMAT) throw new TypeError(`${where}: format must be '${MODEL_FORMAT}', got ${describe(m.format)}`);
   if (m.version !== JSON_VERSION && m.version !== FILE_VERSION) {
     const newer = typeof m.version === 'number' && m.version > FILE_VERSION;
-    throw new RangeError(`${where}: format version ${describe(m.version)} is not supported (this library reads versions ${JSON_VERSION} and ${FILE_VERSION})${newer ? '; it was written by a newer backprop-wasm' : ''}`);
+    throw new RangeError(
+      `${where}: format version ${describe(m.version)} is not supported (this library reads versions ${JSON_VERSION} and ${FILE_VERSION})${newer ? '; it was written by a newer backprop-wasm' : ''}`,
+    );
   }
   const model = m.version === FILE_VERSION ? decodeModelFile(obj as Record<string, unknown>, where) : (m as ModelJSON);
   // Both versions: a valid checksum only says the file is as written, not that it was written right.
   if (!Array.isArray(model.activations) || !Array.isArray(model.layers) || model.activations.length !== model.layers.length - 1) {
-    throw new TypeError(`${where}: activations must list one name per weight layer (${Array.isArray(model.layers) ? model.layers.length - 1 : '?'}), got ${describe(model.activations)}`);
+    throw new TypeError(
+      `${where}: activations must list one name per weight layer (${Array.isArray(model.layers) ? model.layers.length - 1 : '?'}), got ${describe(model.activations)}`,
+    );
   }
   if (!Array.isArray(model.weights)) throw new TypeError(`${where}: weights must be an array, got ${describe(model.weights)}`);
   return model;
 }
-
 
 /** A saved model, checked whole: what a network is rebuilt from. */
 export interface CheckedModel {
@@ -81,6 +85,7 @@ export function checkSavedModel(json: unknown, backend: BackendName | undefined,
 export function checkStandardizer(std: unknown, inputs: number, where: string): Standardizer | null {
   if (std === undefined || std === null) return null;
   if (!(std instanceof Standardizer)) throw new TypeError(`${where}: standardizer must be a Standardizer, got ${describe(std)}`);
-  if (std.mean.length !== inputs) throw new RangeError(`${where}: the standardizer has ${std.mean.length} columns, the network has ${inputs} inputs`);
+  if (std.mean.length !== inputs)
+    throw new RangeError(`${where}: the standardizer has ${std.mean.length} columns, the network has ${inputs} inputs`);
   return std;
 }

@@ -23,7 +23,12 @@ export interface WeightsInput {
  * Checks weights against layer sizes and returns them flat (W as units·inputs values); throws
  * naming the layer and the shape on any mismatch or non-finite value.
  */
-export function checkWeights(weights: unknown, sizes: readonly number[], precision: 'f32' | 'f64', where: string): { W: Float64Array; b: Float64Array }[] {
+export function checkWeights(
+  weights: unknown,
+  sizes: readonly number[],
+  precision: 'f32' | 'f64',
+  where: string,
+): { W: Float64Array; b: Float64Array }[] {
   const depth = sizes.length - 1;
   if (!Array.isArray(weights) || weights.length !== depth) {
     throw new RangeError(`${where}: expected an array of ${depth} layers ({ W, b }), got ${describe(weights)}`);
@@ -61,13 +66,15 @@ function flatten(value: unknown, rows: number, cols: number, precision: 'f32' | 
     }
     return out;
   }
-  if (arr.length !== rows * cols) throw new RangeError(`${where} must hold ${shape}${cols === 1 ? '' : ` = ${rows * cols}`}, got ${arr.length}`);
+  if (arr.length !== rows * cols)
+    throw new RangeError(`${where} must hold ${shape}${cols === 1 ? '' : ` = ${rows * cols}`}, got ${arr.length}`);
   for (let i = 0; i < arr.length; i++) out[i] = finite(arr[i], precision, `${where}[${i}]`);
   return out;
 }
 
 function finite(v: unknown, precision: 'f32' | 'f64', where: string): number {
   if (typeof v !== 'number' || !Number.isFinite(v)) throw new RangeError(`${where} must be a finite number, got ${describe(v)}`);
-  if (precision === 'f32' && !Number.isFinite(Math.fround(v))) throw new RangeError(`${where} is ${v}, which overflows float32 (largest ±3.4e38)`);
+  if (precision === 'f32' && !Number.isFinite(Math.fround(v)))
+    throw new RangeError(`${where} is ${v}, which overflows float32 (largest ±3.4e38)`);
   return v;
 }

@@ -49,7 +49,12 @@ const SHRINKS = 3;
  * Compares backpropagated gradients with finite differences on x and y (see the file comment).
  * Asynchronous (it builds the float64 twin with ANN.fromJSON): `await` it for the result.
  */
-export async function gradCheck(net: ANN, x: MatrixLike, y: MatrixLike | readonly number[], options: GradCheckOptions = {}): Promise<GradCheckResult> {
+export async function gradCheck(
+  net: ANN,
+  x: MatrixLike,
+  y: MatrixLike | readonly number[],
+  options: GradCheckOptions = {},
+): Promise<GradCheckResult> {
   const step = options.step ?? 1e-3;
   const floor = options.floor ?? 1e-6;
   const most = options.maxPerLayer ?? Infinity;

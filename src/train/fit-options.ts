@@ -59,13 +59,16 @@ export function checkFitOptions(options: FitOptions | undefined): CheckedFit {
   const o = options ?? {};
   if (typeof o !== 'object') throw new TypeError(`fit: options must be an object, got ${describe(o)}`);
   const epochs = o.epochs ?? 1;
-  if (!Number.isInteger(epochs) || epochs < 1) throw new RangeError(`fit: options.epochs must be a positive integer, got ${describe(epochs)}`);
+  if (!Number.isInteger(epochs) || epochs < 1)
+    throw new RangeError(`fit: options.epochs must be a positive integer, got ${describe(epochs)}`);
   const batchSize = o.batchSize ?? 32;
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`fit: options.batchSize must be an integer ≥ 1, got ${describe(batchSize)}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new RangeError(`fit: options.batchSize must be an integer ≥ 1, got ${describe(batchSize)}`);
   const learningRate = checkLearningRate(o.learningRate ?? 0.01, 'fit: options.learningRate');
   const momentum = checkMomentum(o.momentum ?? 0, 'fit: options.momentum');
   for (const cb of ['onEpochEnd', 'onBatchEnd'] as const) {
-    if (o[cb] !== undefined && typeof o[cb] !== 'function') throw new TypeError(`fit: options.${cb} must be a function, got ${describe(o[cb])}`);
+    if (o[cb] !== undefined && typeof o[cb] !== 'function')
+      throw new TypeError(`fit: options.${cb} must be a function, got ${describe(o[cb])}`);
   }
   const shuffle = o.shuffle ?? true;
   if (typeof shuffle !== 'boolean') throw new TypeError(`fit: options.shuffle must be true or false, got ${describe(shuffle)}`);

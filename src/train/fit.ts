@@ -90,7 +90,13 @@ export async function fit(network: Network, shuffler: Random, data: FitData, opt
       }
       if (onBatchEnd) {
         const rows = end - start;
-        await onBatchEnd({ epoch, batch: start / stepRows + 1, batches, loss: run.stats[StepStats.BatchLoss] / network.lossDivisor(rows), samples: rows });
+        await onBatchEnd({
+          epoch,
+          batch: start / stepRows + 1,
+          batches,
+          loss: run.stats[StepStats.BatchLoss] / network.lossDivisor(rows),
+          samples: rows,
+        });
       }
       alive();
     }

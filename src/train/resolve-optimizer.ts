@@ -35,16 +35,21 @@ export interface OptimizerDefaults {
  * from `defaults`. Errors name the option as `where` (for example 'fit: options.optimizer').
  */
 export function resolveOptimizer(spec: unknown, defaults: OptimizerDefaults, where: string): OptimizerRecipe {
-  const config: Partial<Record<string, unknown>> = spec === undefined ? { name: 'sgd' } : typeof spec === 'string' ? { name: spec } : (spec as Record<string, unknown>);
+  const config: Partial<Record<string, unknown>> =
+    spec === undefined ? { name: 'sgd' } : typeof spec === 'string' ? { name: spec } : (spec as Record<string, unknown>);
   if (config === null || typeof config !== 'object' || Array.isArray(config)) {
-    throw new TypeError(`${where} must be a name (${NAMES.map((n) => `'${n}'`).join(', ')}) or an object { name, … }, got ${describe(spec)}`);
+    throw new TypeError(
+      `${where} must be a name (${NAMES.map((n) => `'${n}'`).join(', ')}) or an object { name, … }, got ${describe(spec)}`,
+    );
   }
   const name = oneOf(typeof spec === 'string' ? where : `${where}.name`, config.name, NAMES);
   const kind = OPTIMIZERS[name];
   const known = ['name', 'learningRate', ...Object.keys(kind.settings)];
   const unknown = Object.keys(config).find((key) => !known.includes(key));
-  if (unknown !== undefined) throw new TypeError(`${where}: '${name}' has no setting '${unknown}'; its settings are ${known.slice(1).join(', ')}`);
-  const learningRate = config.learningRate === undefined ? defaults.learningRate : checkLearningRate(config.learningRate, `${where}.learningRate`);
+  if (unknown !== undefined)
+    throw new TypeError(`${where}: '${name}' has no setting '${unknown}'; its settings are ${known.slice(1).join(', ')}`);
+  const learningRate =
+    config.learningRate === undefined ? defaults.learningRate : checkLearningRate(config.learningRate, `${where}.learningRate`);
   const settings: Record<string, number> = {};
   for (const [key, check] of Object.entries(kind.settings)) {
     settings[key] = config[key] === undefined ? defaults[key as keyof OptimizerDefaults] : check(config[key], `${where}.${key}`);
@@ -53,11 +58,13 @@ export function resolveOptimizer(spec: unknown, defaults: OptimizerDefaults, whe
 }
 
 export function checkLearningRate(value: unknown, where: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw new RangeError(`${where} must be a finite number > 0, got ${describe(value)}`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
+    throw new RangeError(`${where} must be a finite number > 0, got ${describe(value)}`);
   return value;
 }
 
 export function checkMomentum(value: unknown, where: string): number {
-  if (typeof value !== 'number' || !(value >= 0 && value < 1)) throw new RangeError(`${where} must be a number in [0, 1), got ${describe(value)}`);
+  if (typeof value !== 'number' || !(value >= 0 && value < 1))
+    throw new RangeError(`${where} must be a number in [0, 1), got ${describe(value)}`);
   return value;
 }

@@ -191,10 +191,13 @@ describe.skipIf(!hasChromium())('the demo page in Chromium', () => {
     const misread: string[] = [];
     for (const [k, i] of picks.entries()) {
       const pixels = Array.from(test.images.subarray(i * 784, (i + 1) * 784));
-      await page.evaluate(([p, at]) => {
-        window.demo.clearPad();
-        window.demo.paint(p, at);
-      }, [pixels, placements[k % placements.length]] as const);
+      await page.evaluate(
+        ([p, at]) => {
+          window.demo.clearPad();
+          window.demo.paint(p, at);
+        },
+        [pixels, placements[k % placements.length]] as const,
+      );
       const read = await page.evaluate(() => window.demo.read());
       expect(read.input, `test image ${i}: the pad came out blank`).not.toBeNull();
       // What the pad hands the worker: grey levels as MNIST stores them, not [0, 1].
@@ -215,7 +218,9 @@ describe.skipIf(!hasChromium())('the demo page in Chromium', () => {
    * screenshot of the track (decoded by the page's own image decoder: no PNG code here).
    */
   async function drawnBars(): Promise<{ laidOut: number[]; best: number; painted: number }> {
-    await page.evaluate(() => Promise.all([...document.querySelectorAll('#probabilities .fill')].flatMap((e) => e.getAnimations().map((a) => a.finished))));
+    await page.evaluate(() =>
+      Promise.all([...document.querySelectorAll('#probabilities .fill')].flatMap((e) => e.getAnimations().map((a) => a.finished))),
+    );
     const laidOut = await page.$$eval('#probabilities li', (lis) =>
       lis.map((li) => li.querySelector('.fill')!.getBoundingClientRect().width / li.querySelector('.track')!.getBoundingClientRect().width),
     );
@@ -246,18 +251,36 @@ describe.skipIf(!hasChromium())('the demo page in Chromium', () => {
       for (const p of points.slice(1)) await page.mouse.move(...at(...p), { steps: 3 });
       await page.mouse.up();
     };
-    const ellipse = Array.from({ length: 25 }, (_, i) => [140 + 55 * Math.sin((i / 24) * 2 * Math.PI), 140 - 95 * Math.cos((i / 24) * 2 * Math.PI)] as const);
+    const ellipse = Array.from(
+      { length: 25 },
+      (_, i) => [140 + 55 * Math.sin((i / 24) * 2 * Math.PI), 140 - 95 * Math.cos((i / 24) * 2 * Math.PI)] as const,
+    );
     const drawings: [number, (readonly [number, number])[]][] = [
-      [1, [[150, 40], [140, 240]]],
+      [
+        1,
+        [
+          [150, 40],
+          [140, 240],
+        ],
+      ],
       [0, ellipse],
-      [7, [[70, 50], [210, 50], [120, 240]]],
+      [
+        7,
+        [
+          [70, 50],
+          [210, 50],
+          [120, 240],
+        ],
+      ],
     ];
     for (const [digit, points] of drawings) {
       await page.click('#clear');
       await stroke(points);
       const read = await page.evaluate(() => window.demo.read());
       expect(read.probabilities, `drawing a ${digit}: no probabilities shown`).not.toBeNull();
-      expect(argmax(read.probabilities!), `a drawn ${digit}, probabilities ${read.probabilities!.map((p) => p.toFixed(2)).join(' ')}`).toBe(digit);
+      expect(argmax(read.probabilities!), `a drawn ${digit}, probabilities ${read.probabilities!.map((p) => p.toFixed(2)).join(' ')}`).toBe(
+        digit,
+      );
       const shown = await page.$eval('#probabilities li.best .digit', (e) => e.textContent);
       expect(shown).toBe(String(digit));
       // Each bar is as long as its probability (the percentages beside them were right while the
@@ -267,10 +290,16 @@ describe.skipIf(!hasChromium())('the demo page in Chromium', () => {
       expect(bars.best).toBe(digit);
       const p = read.probabilities!;
       for (let d = 0; d < 10; d++) {
-        expect(Math.abs(bars.laidOut[d] - p[d]), `bar ${d}: fill ${(100 * bars.laidOut[d]).toFixed(1)}% of its track for p = ${(100 * p[d]).toFixed(1)}%`).toBeLessThan(0.01);
+        expect(
+          Math.abs(bars.laidOut[d] - p[d]),
+          `bar ${d}: fill ${(100 * bars.laidOut[d]).toFixed(1)}% of its track for p = ${(100 * p[d]).toFixed(1)}%`,
+        ).toBeLessThan(0.01);
       }
       const trackPixels = (await page.locator('#probabilities li.best .track').boundingBox())!.width;
-      expect(Math.abs(bars.painted - p[digit]) * trackPixels, `the winning bar's painted part, ${(100 * bars.painted).toFixed(1)}% of its track, for p = ${(100 * p[digit]).toFixed(1)}%`).toBeLessThanOrEqual(2);
+      expect(
+        Math.abs(bars.painted - p[digit]) * trackPixels,
+        `the winning bar's painted part, ${(100 * bars.painted).toFixed(1)}% of its track, for p = ${(100 * p[digit]).toFixed(1)}%`,
+      ).toBeLessThanOrEqual(2);
     }
     mkdirSync(join(root, 'test-artifacts'), { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
@@ -317,10 +346,20 @@ describe.skipIf(!hasChromium())('the demo page in Chromium', () => {
 
   it('loads model files saved in Node (net.save, and toJSON text) and predicts exactly as Node does; a broken file changes nothing', async () => {
     const n = 2000;
-    const net = await ANN.create({ layers: [784, 32, 10], activation: 'relu', output: 'softmax', loss: 'categoricalCrossEntropy', seed: 7 });
+    const net = await ANN.create({
+      layers: [784, 32, 10],
+      activation: 'relu',
+      output: 'softmax',
+      loss: 'categoricalCrossEntropy',
+      seed: 7,
+    });
     try {
       const train = await loadMnist({ set: 'train' });
-      await net.fit(mnistMatrix(train.images.subarray(0, n * 784), n), oneHot(train.labels.subarray(0, n), 10).y, { epochs: 1, batchSize: 32, learningRate: 0.1 });
+      await net.fit(mnistMatrix(train.images.subarray(0, n * 784), n), oneHot(train.labels.subarray(0, n), 10).y, {
+        epochs: 1,
+        batchSize: 32,
+        learningRate: 0.1,
+      });
       const file = join(work, 'node-model.json');
       await net.save(file);
       await loadInPage(file);
@@ -349,7 +388,9 @@ describe.skipIf(!hasChromium())('the demo page in Chromium', () => {
       writeFileSync(broken, JSON.stringify(net.toJSON()).slice(0, 5000));
       await page.setInputFiles('#load', broken);
       await page.waitForFunction(() => document.getElementById('status')!.classList.contains('error'));
-      expect(await page.textContent('#status')).toMatch(/^could not load the model: broken\.json: ANN\.fromJSON: the text is not valid JSON/);
+      expect(await page.textContent('#status')).toMatch(
+        /^could not load the model: broken\.json: ANN\.fromJSON: the text is not valid JSON/,
+      );
       expect(await page.textContent('#model')).toContain('loaded from node-model-v1.json');
       expect(await page.evaluate((rows) => window.demo.predict(rows), some.slice(0, 5))).toEqual(page50.slice(0, 5 * 10));
     } finally {
@@ -382,7 +423,10 @@ describe.skipIf(!hasChromium())('the demo page in Chromium', () => {
       console.log(`page: the command's 784-32-10 model reads ${(100 * accuracy!).toFixed(2)}% of the test set`);
 
       // The digits painted on the pad earlier, read by this model through the page.
-      const padded = await page.evaluate((x) => window.demo.predict(x), padReads.map((r) => r.input));
+      const padded = await page.evaluate(
+        (x) => window.demo.predict(x),
+        padReads.map((r) => r.input),
+      );
       const correct = padReads.filter((r, k) => argmax(padded.slice(k * 10, k * 10 + 10)) === r.label).length;
       console.log(`page: the command's model reads ${correct} of ${padReads.length} painted test digits`);
       expect(correct).toBeGreaterThanOrEqual(Math.ceil(0.8 * padReads.length));

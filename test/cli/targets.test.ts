@@ -39,10 +39,18 @@ describe('targets', () => {
     expect(Array.from(targets({ kind: 'classification', classes: ['a', 'b', 'c'] }, ['c', 'a'], 3, 'f').data)).toEqual([0, 0, 1, 1, 0, 0]);
     // A class saved as the number 1 matches the name "1" of a file read with names.
     expect(Array.from(targets({ kind: 'classification', classes: [1, 2] }, ['2'], 1, 'f').data)).toEqual([1]);
-    expect(() => targets({ kind: 'classification', classes: [1, 2] }, [1, 3], 1, 'MNIST')).toThrow("MNIST: row 2 has the label 3, which is not one of the model's classes (1, 2)");
+    expect(() => targets({ kind: 'classification', classes: [1, 2] }, [1, 3], 1, 'MNIST')).toThrow(
+      "MNIST: row 2 has the label 3, which is not one of the model's classes (1, 2)",
+    );
     // With the rows' file lines, the message gives the line.
-    expect(() => targets({ kind: 'classification', classes: [1, 2] }, [1, 3], 1, 'data.csv', [2, 7])).toThrow("data.csv: line 7 has the label 3, which is not one of the model's classes (1, 2)");
-    expect(() => targets({ kind: 'regression' }, [1, 'x'], 1, 'data.csv', [4, 5])).toThrow("data.csv: line 5 has the label 'x'; this model predicts numbers");
-    expect(() => targets({ kind: 'regression' }, [1, 2], 3, 'data.csv')).toThrow('data.csv: one label per row cannot be the target of 3 outputs');
+    expect(() => targets({ kind: 'classification', classes: [1, 2] }, [1, 3], 1, 'data.csv', [2, 7])).toThrow(
+      "data.csv: line 7 has the label 3, which is not one of the model's classes (1, 2)",
+    );
+    expect(() => targets({ kind: 'regression' }, [1, 'x'], 1, 'data.csv', [4, 5])).toThrow(
+      "data.csv: line 5 has the label 'x'; this model predicts numbers",
+    );
+    expect(() => targets({ kind: 'regression' }, [1, 2], 3, 'data.csv')).toThrow(
+      'data.csv: one label per row cannot be the target of 3 outputs',
+    );
   });
 });

@@ -23,7 +23,11 @@ describe('loadDelimited on the UCI seeds file', () => {
     expect(Array.from(x.data.subarray(7 * 7, 8 * 7))).toEqual([14.11, 14.1, 0.8911, 5.42, 3.302, 2.7, 5]);
     const counts = new Map<number, number>();
     for (const l of labels!) counts.set(l, (counts.get(l) ?? 0) + 1);
-    expect([...counts.entries()].sort()).toEqual([[1, 70], [2, 70], [3, 70]]);
+    expect([...counts.entries()].sort()).toEqual([
+      [1, 70],
+      [2, 70],
+      [3, 70],
+    ]);
   });
 
   it('reads gzipped files and names the file in errors', async () => {
@@ -75,7 +79,9 @@ describe('parseDelimited', () => {
     // 1e999 has the form of a number but overflows to Infinity.
     expect(() => parseDelimited('1,2\n3,1e999\n')).toThrow(/^parseDelimited: line 2, column 2: "1e999" is not a finite number/);
     expect(() => parseDelimited('1,-1e400,0\n', { labelColumn: -1 })).toThrow(/line 1, column 2: "-1e400" is not a finite number/);
-    expect(() => parseDelimited('1,2,1e999\n', { labelColumn: -1, labelType: 'number' })).toThrow(/line 1, column 3: "1e999" is not a finite number/);
+    expect(() => parseDelimited('1,2,1e999\n', { labelColumn: -1, labelType: 'number' })).toThrow(
+      /line 1, column 3: "1e999" is not a finite number/,
+    );
     expect(Array.from(parseDelimited('1e308,-1.7e308\n').x.data)).toEqual([1e308, -1.7e308]);
     expect(() => parseDelimited('1,2', { labelColumn: 2 })).toThrow(/labelColumn must be an integer in \[-2, 1\], got 2/);
     expect(() => parseDelimited('\n \n')).toThrow(/no non-blank lines/);
@@ -96,7 +102,9 @@ describe('quoted fields over several lines (RFC 4180)', () => {
     // The quote opened on line 2 closes on line 3; the bad cell follows it.
     expect(() => parseDelimited('1,2,3\n4,"5\n",x\n')).toThrow(/^parseDelimited: line 2, column 2: "5\\n" is not a number$/);
     expect(() => parseDelimited('1,2,3\n4,"5\n6",7,8\n')).toThrow(/^parseDelimited: line 2: expected 3 fields, as on line 1, got 4$/);
-    expect(() => parseDelimited('1,2\n3,"4\n5,6\n7,8\n')).toThrow(/^parseDelimited: line 2, column 2: unterminated quoted field \(its closing quote never comes\)$/);
+    expect(() => parseDelimited('1,2\n3,"4\n5,6\n7,8\n')).toThrow(
+      /^parseDelimited: line 2, column 2: unterminated quoted field \(its closing quote never comes\)$/,
+    );
     expect(() => parseDelimited('1,2\n3,"4\n"x,6\n')).toThrow(/^parseDelimited: line 2, column 2: unexpected text after a closing quote$/);
     // A quote inside a cell opens nothing: the comma after it still separates, on the first line too.
     expect(() => parseDelimited('a"b,2\n3,4\n', { header: false })).toThrow(/^parseDelimited: line 1, column 1: "a\\"b" is not a number$/);
@@ -120,7 +128,9 @@ describe('runs of tabs or spaces are one separator', () => {
     expect(() => parseDelimited('1\t\t3\n4\t5\t6\n')).toThrow(
       /^parseDelimited: line 2: expected 2 fields, as on line 1, got 3; runs of tabs \(and spaces\) count as one separator, so an empty cell is not a field$/,
     );
-    expect(() => parseDelimited('a b c\n1  3\n')).toThrow(/^parseDelimited: line 2: expected 3 fields, as on line 1, got 2; runs of spaces and tabs count as one separator/);
+    expect(() => parseDelimited('a b c\n1  3\n')).toThrow(
+      /^parseDelimited: line 2: expected 3 fields, as on line 1, got 2; runs of spaces and tabs count as one separator/,
+    );
     // With a comma, an empty cell is a field, and the message needs no such note.
     expect(() => parseDelimited('1,2\n3,4,5\n')).toThrow(/^parseDelimited: line 2: expected 2 fields, as on line 1, got 3$/);
   });
@@ -135,13 +145,21 @@ describe('the label column chosen from the column count', () => {
     expect([without.x.cols, without.labels, without.labelColumn]).toEqual([2, null, null]);
     expect(parseDelimited('1,2\n3,4\n', { labelColumn: -1 }).labelColumn).toBe(1);
     // An error thrown by the function comes out as it is.
-    expect(() => parseDelimited('1,2\n', { labelColumn: () => { throw new SyntaxError('no'); } })).toThrow(SyntaxError);
+    expect(() =>
+      parseDelimited('1,2\n', {
+        labelColumn: () => {
+          throw new SyntaxError('no');
+        },
+      }),
+    ).toThrow(SyntaxError);
   });
 });
 
 describe('class labels given as names', () => {
   it('maps names to classes in sorted order, whatever the row order, and detects no header above name labels', () => {
-    const { x, labels, labelNames, header } = parseDelimited('5.1,3.5,setosa\n4.9,3.0,virginica\n6.3,3.3,setosa\n5.8,2.7,versicolor', { labelColumn: -1 });
+    const { x, labels, labelNames, header } = parseDelimited('5.1,3.5,setosa\n4.9,3.0,virginica\n6.3,3.3,setosa\n5.8,2.7,versicolor', {
+      labelColumn: -1,
+    });
     expect(header).toBeNull();
     expect(labelNames).toEqual(['setosa', 'versicolor', 'virginica']);
     expect(labels).toEqual([0, 2, 0, 1]);
@@ -151,7 +169,10 @@ describe('class labels given as names', () => {
   it('detects a header above numbers even when the label column holds names', () => {
     const { header, labels, labelNames } = parseDelimited('length,width,species\r\n1,2,cat\r\n3,4,dog\r\n', { labelColumn: 2 });
     expect(header).toEqual(['length', 'width', 'species']);
-    expect([labels, labelNames]).toEqual([[0, 1], ['cat', 'dog']]);
+    expect([labels, labelNames]).toEqual([
+      [0, 1],
+      ['cat', 'dog'],
+    ]);
   });
 
   it('turns earlier numeric labels into names once a name appears ("1" and "1.0" are one class)', () => {
@@ -161,11 +182,18 @@ describe('class labels given as names', () => {
   });
 
   it("labelType 'number' reports a name with its line and column; 'name' keeps numbers as names", () => {
-    expect(() => parseDelimited('1,2,0\n3,4,cat\n', { labelColumn: -1, labelType: 'number' })).toThrow(/line 2, column 3: "cat" is not a number/);
+    expect(() => parseDelimited('1,2,0\n3,4,cat\n', { labelColumn: -1, labelType: 'number' })).toThrow(
+      /line 2, column 3: "cat" is not a number/,
+    );
     const named = parseDelimited('1,2,3\n3,4,1\n', { labelColumn: -1, labelType: 'name' });
-    expect([named.labels, named.labelNames]).toEqual([[1, 0], ['1', '3']]);
+    expect([named.labels, named.labelNames]).toEqual([
+      [1, 0],
+      ['1', '3'],
+    ]);
     expect(() => parseDelimited('1,2,a\n3,4,\n', { labelColumn: -1 })).toThrow(/line 2, column 3: empty label/);
-    expect(() => parseDelimited('1,2', { labelType: 'names' as never })).toThrow(/options.labelType must be 'auto', 'number' or 'name', got "names"/);
+    expect(() => parseDelimited('1,2', { labelType: 'names' as never })).toThrow(
+      /options.labelType must be 'auto', 'number' or 'name', got "names"/,
+    );
   });
 
   it('keeps numeric labels as numbers with labelNames null', () => {
@@ -186,7 +214,10 @@ describe('DelimitedReader: text in pieces', () => {
     }
     expect(whole.header).toEqual(['a', 'b, c', 'label']);
     expect(Array.from(whole.x.data)).toEqual([1, 2, 3, 4, 5, 6]);
-    expect([whole.labels, whole.labelNames]).toEqual([[0, 1, 0], ['x', 'y']]);
+    expect([whole.labels, whole.labelNames]).toEqual([
+      [0, 1, 0],
+      ['x', 'y'],
+    ]);
   });
 
   it('counts physical lines across pieces in its messages', () => {
@@ -213,7 +244,17 @@ describe('a file of a million rows', () => {
     }
     await new Promise((done) => out.end(chunk, done));
     const dist = join(repoRoot, 'dist/index.js');
-    const run = (body: string) => spawnSync('node', ['--max-old-space-size=32', '--input-type=module', '-e', `import { loadDelimited, parseDelimited } from ${JSON.stringify(dist)};\nimport { readFileSync } from 'node:fs';\n${body}`], { encoding: 'utf8' });
+    const run = (body: string) =>
+      spawnSync(
+        'node',
+        [
+          '--max-old-space-size=32',
+          '--input-type=module',
+          '-e',
+          `import { loadDelimited, parseDelimited } from ${JSON.stringify(dist)};\nimport { readFileSync } from 'node:fs';\n${body}`,
+        ],
+        { encoding: 'utf8' },
+      );
     try {
       const streamed = run(`const d = await loadDelimited(${JSON.stringify(path)}, { labelColumn: -1 });
 let s = 0; for (const v of d.x.data) s += v;
@@ -222,7 +263,13 @@ console.log(JSON.stringify({ rows: d.x.rows, cols: d.x.cols, names: d.labelNames
       const result = JSON.parse(streamed.stdout);
       let sum = 0;
       for (let i = 0; i < 1e6; i++) sum += (i % 1000) / 8 + (i % 7) + -(i % 13) * 0.5 + i * 0.0012345 + (i % 101) + (i % 17) / 3;
-      expect(result).toMatchObject({ rows: 1e6, cols: 6, names: ['no', 'yes'], yes: 333334, last: [999 / 8, 999999 % 7, 0 - (999999 % 13) * 0.5, 999999 * 0.0012345, 999999 % 101, (999999 % 17) / 3] });
+      expect(result).toMatchObject({
+        rows: 1e6,
+        cols: 6,
+        names: ['no', 'yes'],
+        yes: 333334,
+        last: [999 / 8, 999999 % 7, 0 - (999999 % 13) * 0.5, 999999 * 0.0012345, 999999 % 101, (999999 % 17) / 3],
+      });
       expect(result.sum).toBeCloseTo(sum, 0);
       // The control: the same limit is too small for a parser that first reads the text whole.
       const whole = run(`parseDelimited(readFileSync(${JSON.stringify(path)}, 'utf8'), { labelColumn: -1 });`);

@@ -22,9 +22,13 @@ describe('parseIdx', () => {
 
   it('refuses what is not bytes with a message naming the argument, not a raw TypeError', () => {
     expect(() => parseIdx(null as never)).toThrow(/^parseIdx: buffer: bytes must be a Uint8Array of the file's contents, got null$/);
-    expect(() => parseIdx(undefined as never, 'labels.idx')).toThrow(/^parseIdx: labels\.idx: bytes must be a Uint8Array of the file's contents, got undefined$/);
+    expect(() => parseIdx(undefined as never, 'labels.idx')).toThrow(
+      /^parseIdx: labels\.idx: bytes must be a Uint8Array of the file's contents, got undefined$/,
+    );
     const buffer = idxBytes([2], [1, 2]).buffer;
-    expect(() => parseIdx(buffer as never)).toThrow(/bytes must be a Uint8Array .*\(wrap an ArrayBuffer: new Uint8Array\(buffer\)\), got an object \(ArrayBuffer\)$/);
+    expect(() => parseIdx(buffer as never)).toThrow(
+      /bytes must be a Uint8Array .*\(wrap an ArrayBuffer: new Uint8Array\(buffer\)\), got an object \(ArrayBuffer\)$/,
+    );
     expect(() => parseIdx('train-labels.idx1-ubyte' as never)).toThrow(/\(readIdx reads a path or URL\), got 'train-labels\.idx1-ubyte'$/);
     expect(() => parseIdx([0, 0, 8, 1] as never)).toThrow(/got an array of length 4$/);
   });

@@ -1,14 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { matrix, type Matrix } from '../../src/io/matrix.js';
-import {
-  selectClasses,
-  scaleToUnit,
-  mnistMatrix,
-  oneHot,
-  Standardizer,
-  selectRows,
-  trainTestSplit,
-} from '../../src/data/transform.js';
+import { selectClasses, scaleToUnit, mnistMatrix, oneHot, Standardizer, selectRows, trainTestSplit } from '../../src/data/transform.js';
 
 /** Per-column mean and population std, computed independently of Standardizer. */
 function columnStats(m: Matrix): { mean: number[]; std: number[] } {
@@ -30,7 +22,11 @@ describe('selectClasses', () => {
     const images = new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]); // 4 samples × 2 features
     const { x, y } = selectClasses(images, [5, 3, 8, 5], 2, 5, [8], { precision: 'f64' });
     expect(x.data).toBeInstanceOf(Float64Array);
-    expect(rows(x)).toEqual([[1, 2], [5, 6], [7, 8]]);
+    expect(rows(x)).toEqual([
+      [1, 2],
+      [5, 6],
+      [7, 8],
+    ]);
     expect(Array.from(y.data)).toEqual([1, 0, 1]);
     expect(() => selectClasses(images, [5, 3, 8], 2, 5, 8)).toThrow(/images.length must be labels.length × featureCount = 6, got 8/);
     expect(() => selectClasses(images, [5, 3, 8, 5], 2, [5], [5, 8])).toThrow(/must not share classes, both contain 5/);
@@ -42,7 +38,8 @@ describe('selectClasses', () => {
     const scaled = selectClasses(images, [5, 8, 5], 2, 5, 8, { scale: 255 });
     expect(scaled.x.data).toEqual(scaleToUnit(selectClasses(images, [5, 8, 5], 2, 5, 8).x, 255).data);
     expect(Array.from(scaled.y.data)).toEqual([1, 0, 1]);
-    for (const bad of [0, -1, NaN]) expect(() => selectClasses(images, [5, 8, 5], 2, 5, 8, { scale: bad })).toThrow(/options.scale must be a positive finite number/);
+    for (const bad of [0, -1, NaN])
+      expect(() => selectClasses(images, [5, 8, 5], 2, 5, 8, { scale: bad })).toThrow(/options.scale must be a positive finite number/);
   });
 });
 
@@ -64,9 +61,17 @@ describe('oneHot', () => {
     const { y, classes } = oneHot([3, 1, 2, 3]);
     expect(classes).toEqual([1, 2, 3]);
     expect([y.rows, y.cols]).toEqual([4, 3]);
-    expect(rows(y)).toEqual([[0, 0, 1], [1, 0, 0], [0, 1, 0], [0, 0, 1]]);
+    expect(rows(y)).toEqual([
+      [0, 0, 1],
+      [1, 0, 0],
+      [0, 1, 0],
+      [0, 0, 1],
+    ]);
     expect(oneHot([0, 9], 10).y.cols).toBe(10);
-    expect(rows(oneHot([5, 8], [8, 5]).y)).toEqual([[0, 1], [1, 0]]);
+    expect(rows(oneHot([5, 8], [8, 5]).y)).toEqual([
+      [0, 1],
+      [1, 0],
+    ]);
     expect(() => oneHot([1, 4], [1, 2])).toThrow(/labels\[1\] must be one of \[1, 2\], got 4/);
   });
 });
@@ -108,8 +113,16 @@ describe('Standardizer', () => {
 
 describe('trainTestSplit', () => {
   const n = 100;
-  const x = matrix(Float32Array.from({ length: n * 2 }, (_, i) => i), n, 2);
-  const y = matrix(Float32Array.from({ length: n }, (_, i) => (i < 80 ? 0 : 1)), n, 1);
+  const x = matrix(
+    Float32Array.from({ length: n * 2 }, (_, i) => i),
+    n,
+    2,
+  );
+  const y = matrix(
+    Float32Array.from({ length: n }, (_, i) => (i < 80 ? 0 : 1)),
+    n,
+    1,
+  );
 
   it('is reproducible with a seed, different with another, and keeps rows aligned', () => {
     const a = trainTestSplit(x, y, { testFraction: 0.25, seed: 1 });
@@ -140,7 +153,12 @@ describe('trainTestSplit', () => {
 
 describe('the helpers take every input form that fit takes', () => {
   // Four samples × two features, and their labels, in each form fit accepts.
-  const nested = [[1, 10], [2, 30], [3, 20], [6, 40]];
+  const nested = [
+    [1, 10],
+    [2, 30],
+    [3, 20],
+    [6, 40],
+  ];
   const labels = [0, 1, 0, 1];
   const reference = matrix(Float64Array.from(nested.flat()), 4, 2);
   const xForms: [string, Parameters<typeof Standardizer.fit>[0]][] = [
@@ -194,16 +212,31 @@ describe('the helpers take every input form that fit takes', () => {
 
   it('refuses what fit refuses, naming the argument, the row or the cell', () => {
     expect(() => Standardizer.fit([[1, 2], [3]])).toThrow(/^Standardizer\.fit: x\[1\] has 1 values, expected 2 as in x\[0\]$/);
-    expect(() => Standardizer.fit([[1, 2], [3, '4' as unknown as number]])).toThrow(/^Standardizer\.fit: x\[1\]\[1\] must be a number, got '4'$/);
+    expect(() =>
+      Standardizer.fit([
+        [1, 2],
+        [3, '4' as unknown as number],
+      ]),
+    ).toThrow(/^Standardizer\.fit: x\[1\]\[1\] must be a number, got '4'$/);
     // eslint-disable-next-line no-sparse-arrays
-    expect(() => Standardizer.fit([[1, 2], [3, , ] as number[]])).toThrow(/^Standardizer\.fit: x\[1\]\[1\] must be a number, got undefined$/);
+    expect(() => Standardizer.fit([[1, 2], [3, ,] as number[]])).toThrow(
+      /^Standardizer\.fit: x\[1\]\[1\] must be a number, got undefined$/,
+    );
     expect(() => Standardizer.fit([])).toThrow(/^Standardizer\.fit: x is empty; it needs at least one row$/);
     expect(() => Standardizer.fit([[]])).toThrow(/^Standardizer\.fit: x\[0\] is empty/);
     // A flat array is one column only where fit reads it so: targets, not samples.
-    expect(() => Standardizer.fit([1, 2, 3] as unknown as number[][])).toThrow(/^Standardizer\.fit: x must be number\[\]\[\] or \{ data, rows, cols\? \}, got an array of length 3$/);
-    expect(() => trainTestSplit(nested, [0, 1, 'a' as unknown as number, 1], { testFraction: 0.5, seed: 1 })).toThrow(/^trainTestSplit: y\[2\] must be a number, got 'a'$/);
+    expect(() => Standardizer.fit([1, 2, 3] as unknown as number[][])).toThrow(
+      /^Standardizer\.fit: x must be number\[\]\[\] or \{ data, rows, cols\? \}, got an array of length 3$/,
+    );
+    expect(() => trainTestSplit(nested, [0, 1, 'a' as unknown as number, 1], { testFraction: 0.5, seed: 1 })).toThrow(
+      /^trainTestSplit: y\[2\] must be a number, got 'a'$/,
+    );
     expect(() => trainTestSplit(nested, [0, 1, 1], { testFraction: 0.5, seed: 1 })).toThrow(/y\.rows must equal x\.rows = 4, got 3/);
-    expect(() => trainTestSplit({ data: [1, 2, 3], rows: 2 }, labels, { testFraction: 0.5, seed: 1 })).toThrow(/^trainTestSplit: x\.data\.length must be a positive multiple of rows = 2, got 3$/);
-    expect(() => trainTestSplit(reference, null as never, { testFraction: 0.5, seed: 1 })).toThrow(/^trainTestSplit: y must be number\[\]\[\] or \{ data, rows, cols\? \} or a flat array of numbers \(one column\), got null$/);
+    expect(() => trainTestSplit({ data: [1, 2, 3], rows: 2 }, labels, { testFraction: 0.5, seed: 1 })).toThrow(
+      /^trainTestSplit: x\.data\.length must be a positive multiple of rows = 2, got 3$/,
+    );
+    expect(() => trainTestSplit(reference, null as never, { testFraction: 0.5, seed: 1 })).toThrow(
+      /^trainTestSplit: y must be number\[\]\[\] or \{ data, rows, cols\? \} or a flat array of numbers \(one column\), got null$/,
+    );
   });
 });
