@@ -1,7 +1,7 @@
 // R4: four layers (5-3-5-4), leaky ReLU (slope 0.1) then two sigmoid layers, squared error, plain
 // SGD at learning rate 0.01 on one sample for 10,000 steps, started from the reference code's own
 // initial weights (numpy, seed 42) and compared with the loss trajectory it recorded in
-// ../shared/data/r4_reference.json, in float64 and in float32.
+// data/r4_reference.json, in float64 and in float32.
 // The experiment itself is examples/experiments/r4-replay.js (test/r4-replay.test.ts runs it too).
 // Run: node examples/r4-replay.js [backend]   (backend: wasm, the default, or js)
 import { loadReference, replay } from './experiments/r4-replay.js';

@@ -3,6 +3,7 @@
  * against a fourth-order central finite difference, for every activation × loss pair that makes
  * sense, depths 1–4, batches of 1, 3 and 17, and widths 1, 3, 7 and 33.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ANN, gradCheck, type ActivationName, type BackendName, type LossName } from '../src/index.js';
 import { internalsOf } from '../src/ann.js';
@@ -191,5 +192,28 @@ describe('gradCheck on a spread of the parameters (maxPerLayer)', () => {
     breakActivationDerivative(net);
     expect((await gradCheck(net, x, y, { maxPerLayer: 4 })).maxRelativeError[0]).toBeGreaterThan(5e-3);
     await expect(gradCheck(net, x, y, { maxPerLayer: 0 })).rejects.toThrow(/maxPerLayer must be a positive integer, got 0/);
+  });
+});
+
+describe('gradCheck as the README documents it', () => {
+  it('returns a promise of the result, and the README says to await it', async () => {
+    const net = await ANN.create({
+      layers: [3, 2, 1],
+      activation: 'tanh',
+      output: 'sigmoid',
+      loss: 'binaryCrossEntropy',
+      precision: 'f64',
+      seed: 2,
+    });
+    const { x, y } = data(['sigmoid', 'binaryCrossEntropy'], 3, 1, 4, 2);
+    const pending = gradCheck(net, x, y);
+    expect(pending).toBeInstanceOf(Promise);
+    expect((await pending).maxRelativeError).toHaveLength(2);
+    net.dispose();
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const documented = readme.split('\n').find((line) => line.includes('gradCheck(net'));
+    expect(documented, 'the README line documenting gradCheck').toMatch(
+      /`await gradCheck\(net, x, y, [^`]*\)` → a promise of `\{ maxRelativeError/,
+    );
   });
 });

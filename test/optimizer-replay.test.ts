@@ -1,5 +1,5 @@
 /**
- * The optimizers replay PyTorch's own trajectories (../shared/data/optimizer_reference.json,
+ * The optimizers replay PyTorch's own trajectories (data/optimizer_reference.json, copied from the project's shared references;
  * torch.optim in float64): for twelve runs — SGD, momentum, Nesterov, weight decay, Adam, Adam
  * with L2, AdamW, RMSprop, minibatches, a step schedule per epoch, a cosine schedule per step,
  * gradient clipping — the loss before every step, the rate of every step and the weights after
@@ -22,7 +22,7 @@ interface Run {
   final: { W: number[][]; b: number[] }[];
 }
 
-const ref = JSON.parse(readFileSync(new URL('../../shared/data/optimizer_reference.json', import.meta.url), 'utf8')) as {
+const ref = JSON.parse(readFileSync(new URL('../data/optimizer_reference.json', import.meta.url), 'utf8')) as {
   network: { layers: number[]; activations: string[] };
   x: number[][];
   y: number[][];

@@ -2,7 +2,7 @@
  * R4 — four layers (5-3-5-4), leaky ReLU (slope 0.1) then two sigmoid layers, squared error,
  * plain SGD at learning rate 0.01 on one sample for 10,000 steps. Started from the reference
  * code's own initial weights (numpy, seed 42), the loss must follow the trajectory that the
- * reference recorded in ../shared/data/r4_reference.json.
+ * reference recorded in data/r4_reference.json (see data/README.md).
  * The experiment is examples/experiments/r4-replay.js (examples/r4-replay.js runs it too).
  */
 import { describe, expect, it } from 'vitest';

@@ -18,7 +18,7 @@ export async function mnistFivesAndEights(set) {
   return selectClasses(images, labels, 784, 5, 8, { scale: 255 });
 }
 
-const SEEDS = new URL('../../../shared/data/seeds_dataset.txt', import.meta.url);
+const SEEDS = new URL('../../data/seeds_dataset.txt', import.meta.url);
 
 /**
  * The UCI seeds data: 210 kernels × 7 measurements, varieties 1, 2, 3 (as in the file).

@@ -1,7 +1,7 @@
 // R4 of ../../../shared/REFERENCE.md: four layers (5-3-5-4), leaky ReLU (slope 0.1) then two
 // sigmoid layers, squared error, plain SGD at learning rate 0.01 on one sample for 10,000 steps,
 // started from the reference code's own initial weights (numpy, seed 42) and compared with the loss
-// trajectory it recorded in ../../../shared/data/r4_reference.json.
+// trajectory it recorded in ../../data/r4_reference.json.
 // Run by examples/r4-replay.js and test/r4-replay.test.ts.
 import { readFileSync } from 'node:fs';
 import { ANN } from 'backprop-wasm';
@@ -11,7 +11,7 @@ import { ANN } from 'backprop-wasm';
 /** @typedef {import('backprop-wasm').EpochLog} EpochLog */
 
 /**
- * The reference run (see ../../../shared/data/README.md).
+ * The reference run (see ../../data/README.md).
  * @typedef {object} Reference
  * @property {number[]} layers
  * @property {number} learningRate
@@ -25,7 +25,7 @@ import { ANN } from 'backprop-wasm';
  */
 
 /** The file the reference code wrote. */
-export const REFERENCE_FILE = new URL('../../../shared/data/r4_reference.json', import.meta.url);
+export const REFERENCE_FILE = new URL('../../data/r4_reference.json', import.meta.url);
 /** The write-up's leaky ReLU slope (for z ≤ 0). */
 export const LEAKY_RELU_SLOPE = 0.1;
 

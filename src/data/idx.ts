@@ -3,6 +3,7 @@
  * dimension count), one big-endian uint32 per dimension, then the values in row-major order.
  * Only unsigned bytes (type 0x08) are supported, which is what MNIST uses.
  */
+import { describe } from '../io/describe.js';
 import { describeSource, readMaybeGzipped, type ByteSource } from './source.js';
 
 /** A parsed idx file: its dimensions and its values (a view into the parsed bytes). */
@@ -27,6 +28,17 @@ const hex = (n: number, width: number): string => '0x' + n.toString(16).padStart
  * messages. The returned `data` is a view into `bytes`, not a copy, because MNIST images are 47 MB.
  */
 export function parseIdx(bytes: Uint8Array, source = 'buffer'): Idx {
+  // Checked here, before anything reads a length or a DataView: null or an ArrayBuffer gave a raw TypeError.
+  const given: unknown = bytes;
+  if (!(given instanceof Uint8Array)) {
+    const hint =
+      given instanceof ArrayBuffer
+        ? ' (wrap an ArrayBuffer: new Uint8Array(buffer))'
+        : typeof given === 'string'
+          ? ' (readIdx reads a path or URL)'
+          : '';
+    throw new TypeError(`parseIdx: ${source}: bytes must be a Uint8Array of the file's contents${hint}, got ${describe(given)}`);
+  }
   const { dims, headerLength } = parseIdxHeader(bytes, bytes.length, source);
   return { dims, data: bytes.subarray(headerLength) };
 }

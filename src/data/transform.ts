@@ -2,7 +2,8 @@
  * Pure helpers that turn loaded data into training matrices: pick classes, scale, one-hot encode,
  * standardize, split. None of them modifies its inputs; each returns new arrays.
  */
-import { matrix, type FloatArray, type Matrix } from '../io/matrix.js';
+import { matrix, type FloatArray, type Matrix, type MatrixLike } from '../io/matrix.js';
+import { describe } from '../io/describe.js';
 import { Random } from '../core/random.js';
 
 import type { Precision } from '../backend/kernels.js';
@@ -18,15 +19,73 @@ function checkPrecision(fn: string, precision: unknown): Precision {
   return precision;
 }
 
-function checkMatrix(fn: string, name: string, x: Matrix): void {
-  if (!x || !(x.data instanceof Float32Array || x.data instanceof Float64Array)) {
-    throw new TypeError(
-      `${fn}: ${name} must be a Matrix with Float32Array or Float64Array data, got ${x?.data?.constructor?.name ?? typeof x}`,
-    );
+/** Samples or targets as `fit` takes them, and also a flat array where one column is meant (labels). */
+export type ColumnLike = MatrixLike | ArrayLike<number>;
+
+const isFloat = (d: unknown): d is FloatArray => d instanceof Float32Array || d instanceof Float64Array;
+// Typed arrays and plain arrays; a DataView is an ArrayBuffer view too, but has no elements.
+const isArrayLike = (d: unknown): d is ArrayLike<unknown> => Array.isArray(d) || (ArrayBuffer.isView(d) && !(d instanceof DataView));
+
+/**
+ * What the data helpers take, as one Matrix: `number[][]` (one array per sample), `{ data, rows,
+ * cols? }` (cols inferred from data.length / rows when absent), and with `flatIsColumn` a flat array
+ * of numbers as one column (labels, or targets of a one-output network), as `fit` takes them.
+ * Float32Array and Float64Array data are used as they are (no copy: no helper modifies its inputs),
+ * so outputs keep their precision; anything else (plain numbers, integer typed arrays) becomes
+ * float64, which holds every such value exactly. Values are only checked to be numbers: each
+ * helper says what else it needs (Standardizer.fit: finite columns).
+ */
+function asMatrix(fn: string, name: string, value: unknown, flatIsColumn = false): Matrix {
+  const accepted = `number[][] or { data, rows, cols? }${flatIsColumn ? ' or a flat array of numbers (one column)' : ''}`;
+  /** Copies `values` into float64, refusing a non-number (a hole reads as undefined) by its cell. */
+  const toFloat64 = (values: ArrayLike<unknown>, cell: (i: number) => string): Float64Array => {
+    const out = new Float64Array(values.length);
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (typeof v !== 'number') throw new TypeError(`${fn}: ${cell(i)} must be a number, got ${describe(v)}`);
+      out[i] = v;
+    }
+    return out;
+  };
+  if (Array.isArray(value) && value.length === 0) throw new RangeError(`${fn}: ${name} is empty; it needs at least one row`);
+  if (Array.isArray(value) && isArrayLike(value[0])) {
+    const rows = value.length;
+    const cols = value[0].length;
+    if (cols < 1) throw new RangeError(`${fn}: ${name}[0] is empty; a row needs at least one value`);
+    const data = new Float64Array(rows * cols);
+    for (let r = 0; r < rows; r++) {
+      const row: unknown = value[r];
+      if (!isArrayLike(row)) throw new TypeError(`${fn}: ${name}[${r}] must be an array of numbers, got ${describe(row)}`);
+      if (row.length !== cols) throw new RangeError(`${fn}: ${name}[${r}] has ${row.length} values, expected ${cols} as in ${name}[0]`);
+      data.set(
+        toFloat64(row, (j) => `${name}[${r}][${j}]`),
+        r * cols,
+      );
+    }
+    return { data, rows, cols };
   }
-  if (x.data.length !== x.rows * x.cols) {
-    throw new RangeError(`${fn}: ${name}.data.length must be rows × cols = ${x.rows * x.cols}, got ${x.data.length}`);
+  if (flatIsColumn && isArrayLike(value)) {
+    const data = isFloat(value) ? value : toFloat64(value, (i) => `${name}[${i}]`);
+    if (data.length === 0) throw new RangeError(`${fn}: ${name} is empty; it needs at least one row`);
+    return { data, rows: data.length, cols: 1 };
   }
+  if (value !== null && typeof value === 'object' && !isArrayLike(value) && 'data' in value && 'rows' in value) {
+    const { data, rows, cols: given } = value as { data: unknown; rows: unknown; cols?: unknown };
+    if (!isArrayLike(data)) throw new TypeError(`${fn}: ${name}.data must be a typed array or an array of numbers, got ${describe(data)}`);
+    if (!Number.isInteger(rows) || (rows as number) < 1)
+      throw new RangeError(`${fn}: ${name}.rows must be a positive integer, got ${describe(rows)}`);
+    if (given !== undefined && !(Number.isInteger(given) && (given as number) >= 1)) {
+      throw new RangeError(`${fn}: ${name}.cols must be a positive integer, got ${describe(given)}`);
+    }
+    const r = rows as number;
+    const cols = (given as number | undefined) ?? data.length / r;
+    if (!Number.isInteger(cols) || cols < 1 || data.length !== r * cols) {
+      const expected = given === undefined ? `a positive multiple of rows = ${r}` : `rows × cols = ${r * cols}`;
+      throw new RangeError(`${fn}: ${name}.data.length must be ${expected}, got ${data.length}`);
+    }
+    return { data: isFloat(data) ? data : toFloat64(data, (i) => `${name}.data[${i}]`), rows: r, cols };
+  }
+  throw new TypeError(`${fn}: ${name} must be ${accepted}, got ${describe(value)}`);
 }
 
 function classList(fn: string, name: string, v: number[] | number): number[] {
@@ -84,9 +143,9 @@ export function selectClasses(
   return { x: matrix(x, keep.length, featureCount), y: matrix(y, keep.length, 1) };
 }
 
-/** Divides every value by `max` (255 for pixels), giving a new matrix of the same precision. */
-export function scaleToUnit(x: Matrix, max = 255): Matrix {
-  checkMatrix('scaleToUnit', 'x', x);
+/** Divides every value by `max` (255 for pixels), giving a new matrix of the same precision (float64 from plain arrays). */
+export function scaleToUnit(input: MatrixLike, max = 255): Matrix {
+  const x = asMatrix('scaleToUnit', 'x', input);
   if (!Number.isFinite(max) || max <= 0) throw new RangeError(`scaleToUnit: max must be a positive finite number, got ${max}`);
   const out = allocLike(x.data, x.data.length);
   for (let i = 0; i < out.length; i++) out[i] = x.data[i] / max;
@@ -155,10 +214,12 @@ export class Standardizer {
     readonly std: readonly number[],
   ) {}
 
-  /** Per-column mean and population standard deviation; a constant column gets std 1 (never NaN). */
-  static fit(x: Matrix): Standardizer {
-    checkMatrix('Standardizer.fit', 'x', x);
-    const { data, rows, cols } = x;
+  /**
+   * Per-column mean and population standard deviation; a constant column gets std 1 (never NaN).
+   * `x` is samples as `fit` takes them: number[][] or { data, rows, cols? }.
+   */
+  static fit(input: MatrixLike): Standardizer {
+    const { data, rows, cols } = asMatrix('Standardizer.fit', 'x', input);
     const mean: number[] = [];
     const std: number[] = [];
     for (let c = 0; c < cols; c++) {
@@ -222,9 +283,9 @@ export class Standardizer {
     return new Standardizer([...mean], [...std]);
   }
 
-  /** Returns a standardized copy of `x`, in `x`'s precision. */
-  apply(x: Matrix): Matrix {
-    checkMatrix('Standardizer.apply', 'x', x);
+  /** Returns a standardized copy of `x`, in `x`'s precision (float64 from plain arrays). */
+  apply(input: MatrixLike): Matrix {
+    const x = asMatrix('Standardizer.apply', 'x', input);
     const cols = this.mean.length;
     if (x.cols !== cols) throw new RangeError(`Standardizer.apply: x.cols must be ${cols} (the fitted column count), got ${x.cols}`);
     const out = allocLike(x.data, x.data.length);
@@ -241,9 +302,12 @@ export class Standardizer {
   }
 }
 
-/** Copies the given rows of `x`, in order (indices may repeat), into a new matrix. */
-export function selectRows(x: Matrix, indices: ArrayLike<number>): Matrix {
-  checkMatrix('selectRows', 'x', x);
+/**
+ * Copies the given rows of `x`, in order (indices may repeat), into a new matrix of `x`'s precision
+ * (float64 from plain arrays). A flat array is one column (labels).
+ */
+export function selectRows(input: ColumnLike, indices: ArrayLike<number>): Matrix {
+  const x = asMatrix('selectRows', 'x', input, true);
   if (indices.length < 1) throw new RangeError(`selectRows: indices must be non-empty, got length ${indices.length}`);
   const { cols } = x;
   const out = allocLike(x.data, indices.length * cols);
@@ -260,16 +324,18 @@ export function selectRows(x: Matrix, indices: ArrayLike<number>): Matrix {
 /**
  * Splits rows into a shuffled training and test part, reproducibly from `seed`. With `stratify`,
  * each distinct row of `y` (a class label or a one-hot row) is split in the same proportion, so
- * small classes are not left out of the test part by chance.
+ * small classes are not left out of the test part by chance. `x` and `y` come as `fit` takes them
+ * (number[][], { data, rows, cols? }, and for `y` also a flat array of labels); the parts are
+ * matrices in the precision of what came (float64 from plain arrays).
  */
 export function trainTestSplit(
-  x: Matrix,
-  y: Matrix,
+  xInput: MatrixLike,
+  yInput: ColumnLike,
   options: { testFraction: number; seed: number; stratify?: boolean },
 ): { xTrain: Matrix; yTrain: Matrix; xTest: Matrix; yTest: Matrix } {
   const fn = 'trainTestSplit';
-  checkMatrix(fn, 'x', x);
-  checkMatrix(fn, 'y', y);
+  const x = asMatrix(fn, 'x', xInput);
+  const y = asMatrix(fn, 'y', yInput, true);
   if (y.rows !== x.rows) throw new RangeError(`${fn}: y.rows must equal x.rows = ${x.rows}, got ${y.rows}`);
   const { testFraction: f, seed, stratify = false } = options ?? ({} as never);
   if (typeof f !== 'number' || !(f > 0 && f < 1)) throw new RangeError(`${fn}: options.testFraction must be in (0, 1), got ${f}`);

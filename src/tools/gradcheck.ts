@@ -45,7 +45,10 @@ export interface GradCheckResult {
 
 const SHRINKS = 3;
 
-/** Compares backpropagated gradients with finite differences on x and y (see the file comment). */
+/**
+ * Compares backpropagated gradients with finite differences on x and y (see the file comment).
+ * Asynchronous (it builds the float64 twin with ANN.fromJSON): `await` it for the result.
+ */
 export async function gradCheck(
   net: ANN,
   x: MatrixLike,

@@ -211,6 +211,36 @@ describe.skipIf(!hasChromium())('the demo page in Chromium', () => {
     expect(correct, misread.join('; ')).toBeGreaterThanOrEqual(17);
   });
 
+  /**
+   * The probability bars as drawn: for each digit, the fill's width as a fraction of its track's
+   * (getBoundingClientRect, after the width transition has run), and for the winning bar also the
+   * fraction of its track's middle row that is painted in the winning colour, counted in a
+   * screenshot of the track (decoded by the page's own image decoder: no PNG code here).
+   */
+  async function drawnBars(): Promise<{ laidOut: number[]; best: number; painted: number }> {
+    await page.evaluate(() =>
+      Promise.all([...document.querySelectorAll('#probabilities .fill')].flatMap((e) => e.getAnimations().map((a) => a.finished))),
+    );
+    const laidOut = await page.$$eval('#probabilities li', (lis) =>
+      lis.map((li) => li.querySelector('.fill')!.getBoundingClientRect().width / li.querySelector('.track')!.getBoundingClientRect().width),
+    );
+    const best = await page.$$eval('#probabilities li', (lis) => lis.findIndex((li) => li.classList.contains('best')));
+    const png = (await page.locator('#probabilities li.best .track').screenshot()).toString('base64');
+    const painted = await page.evaluate(async (base64) => {
+      const bitmap = await createImageBitmap(await (await fetch(`data:image/png;base64,${base64}`)).blob());
+      const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+      const g = canvas.getContext('2d')!;
+      g.drawImage(bitmap, 0, 0);
+      const row = g.getImageData(0, Math.floor(bitmap.height / 2), bitmap.width, 1).data;
+      const accent = getComputedStyle(document.documentElement).getPropertyValue('--accent').trim();
+      const [r, gr, b] = [1, 3, 5].map((i) => parseInt(accent.slice(i, i + 2), 16));
+      let n = 0;
+      for (let i = 0; i < row.length; i += 4) if (Math.hypot(row[i] - r, row[i + 1] - gr, row[i + 2] - b) < 48) n++;
+      return n / bitmap.width;
+    }, png);
+    return { laidOut, best, painted };
+  }
+
   it('reads digits drawn with the mouse (pointer events)', async () => {
     const stroke = async (points: (readonly [number, number])[]) => {
       // Measured per drawing: clicking Clear may have scrolled the page.
@@ -253,6 +283,23 @@ describe.skipIf(!hasChromium())('the demo page in Chromium', () => {
       );
       const shown = await page.$eval('#probabilities li.best .digit', (e) => e.textContent);
       expect(shown).toBe(String(digit));
+      // Each bar is as long as its probability (the percentages beside them were right while the
+      // fills, inline spans, stayed at zero width). The page rounds widths to 0.1%; a pixel or two
+      // of the track is anti-aliased at the fill's end.
+      const bars = await drawnBars();
+      expect(bars.best).toBe(digit);
+      const p = read.probabilities!;
+      for (let d = 0; d < 10; d++) {
+        expect(
+          Math.abs(bars.laidOut[d] - p[d]),
+          `bar ${d}: fill ${(100 * bars.laidOut[d]).toFixed(1)}% of its track for p = ${(100 * p[d]).toFixed(1)}%`,
+        ).toBeLessThan(0.01);
+      }
+      const trackPixels = (await page.locator('#probabilities li.best .track').boundingBox())!.width;
+      expect(
+        Math.abs(bars.painted - p[digit]) * trackPixels,
+        `the winning bar's painted part, ${(100 * bars.painted).toFixed(1)}% of its track, for p = ${(100 * p[digit]).toFixed(1)}%`,
+      ).toBeLessThanOrEqual(2);
     }
     mkdirSync(join(root, 'test-artifacts'), { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
-export const seedsPath = resolve(repoRoot, '../shared/data/seeds_dataset.txt');
+export const seedsPath = resolve(repoRoot, 'data/seeds_dataset.txt');
 const bin = join(repoRoot, 'bin/backprop-wasm.js');
 
 export interface Run {

@@ -39,7 +39,8 @@ describe('the bar on a narrow terminal', () => {
       const out = { write: (t: string) => writes.push(t), columns };
       const progress = batchProgress(20, { out, interactive: true, quietSeconds: 0 });
       // Enough batches and samples for four-digit counts and a rate in the millions.
-      for (let batch = 1; batch <= 1875; batch += 1) progress({ epoch: 12, batch, batches: 1875, loss: 0.5, samples: 1e6, learningRate: 0.05 });
+      for (let batch = 1; batch <= 1875; batch += 1)
+        progress({ epoch: 12, batch, batches: 1875, loss: 0.5, samples: 1e6, learningRate: 0.05 });
       expect(writes.length).toBeGreaterThan(1);
       for (const w of writes) {
         expect(w.includes('\n')).toBe(false);
@@ -57,10 +58,12 @@ describe('the bar on a narrow terminal', () => {
 
 describe('epochLine', () => {
   it('shows loss, accuracy and the held-out figures under the name given', () => {
-    expect(epochLine({ epoch: 3, loss: 0.123456, accuracy: 0.9876, valLoss: 0.2, valAccuracy: 0.95, seconds: 1.234, learningRate: 0.05 })).toBe(
-      'epoch 3  loss 0.1235  accuracy 98.76%  val loss 0.2000  val accuracy 95.00%  1.23 s',
+    expect(
+      epochLine({ epoch: 3, loss: 0.123456, accuracy: 0.9876, valLoss: 0.2, valAccuracy: 0.95, seconds: 1.234, learningRate: 0.05 }),
+    ).toBe('epoch 3  loss 0.1235  accuracy 98.76%  val loss 0.2000  val accuracy 95.00%  1.23 s');
+    expect(epochLine({ epoch: 1, loss: 2, seconds: 0.5, valLoss: 1, learningRate: 0.05 }, 'test')).toBe(
+      'epoch 1  loss 2.0000  test loss 1.0000  0.50 s',
     );
-    expect(epochLine({ epoch: 1, loss: 2, seconds: 0.5, valLoss: 1, learningRate: 0.05 }, 'test')).toBe('epoch 1  loss 2.0000  test loss 1.0000  0.50 s');
     expect(epochLine({ epoch: 2, loss: 2, seconds: 0.000789, learningRate: 0.05 })).toBe('epoch 2  loss 2.0000  0.79 ms');
   });
 });

@@ -10,7 +10,7 @@ import { gzipSync } from 'node:zlib';
 import { parseDelimited, loadDelimited, DelimitedReader, MAX_RECORD_LENGTH } from '../../src/data/delimited.js';
 
 const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
-const seedsPath = resolve(repoRoot, '../shared/data/seeds_dataset.txt');
+const seedsPath = resolve(repoRoot, 'data/seeds_dataset.txt');
 
 describe('loadDelimited on the UCI seeds file', () => {
   it('parses 210 × 7 features, 70 of each class, despite double tabs and no final newline', async () => {

@@ -20,6 +20,19 @@ describe('parseIdx', () => {
     expect(Array.from(img.data)).toEqual(images);
   });
 
+  it('refuses what is not bytes with a message naming the argument, not a raw TypeError', () => {
+    expect(() => parseIdx(null as never)).toThrow(/^parseIdx: buffer: bytes must be a Uint8Array of the file's contents, got null$/);
+    expect(() => parseIdx(undefined as never, 'labels.idx')).toThrow(
+      /^parseIdx: labels\.idx: bytes must be a Uint8Array of the file's contents, got undefined$/,
+    );
+    const buffer = idxBytes([2], [1, 2]).buffer;
+    expect(() => parseIdx(buffer as never)).toThrow(
+      /bytes must be a Uint8Array .*\(wrap an ArrayBuffer: new Uint8Array\(buffer\)\), got an object \(ArrayBuffer\)$/,
+    );
+    expect(() => parseIdx('train-labels.idx1-ubyte' as never)).toThrow(/\(readIdx reads a path or URL\), got 'train-labels\.idx1-ubyte'$/);
+    expect(() => parseIdx([0, 0, 8, 1] as never)).toThrow(/got an array of length 4$/);
+  });
+
   it('rejects short, foreign, unsupported and wrongly sized buffers with specific messages', () => {
     expect(() => parseIdx(new Uint8Array([0, 0, 8]))).toThrow(/buffer: too short .*need at least 4 bytes, got 3/);
     expect(() => parseIdx(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 1]))).toThrow(/not an idx file: magic number 0x89504e47/);

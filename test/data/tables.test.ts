@@ -15,7 +15,7 @@ import { TablePreparation } from '../../src/data/table-preparation.js';
 import { MAX_CATEGORIES } from '../../src/data/table.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const seedsPath = resolve(here, '../../../shared/data/seeds_dataset.txt');
+const seedsPath = resolve(here, '../../data/seeds_dataset.txt');
 // The Palmer penguins (Gorman, Williams & Fraser 2014; CC0, from the R package palmerpenguins):
 // species, island and sex are text, and 11 rows have NA in some cells.
 const penguinsPath = resolve(here, '../cli/data/penguins.csv');

@@ -150,3 +150,93 @@ describe('trainTestSplit', () => {
     expect(() => selectRows(x, [0, 100])).toThrow(/indices\[1\] must be an integer in \[0, 99\], got 100/);
   });
 });
+
+describe('the helpers take every input form that fit takes', () => {
+  // Four samples × two features, and their labels, in each form fit accepts.
+  const nested = [
+    [1, 10],
+    [2, 30],
+    [3, 20],
+    [6, 40],
+  ];
+  const labels = [0, 1, 0, 1];
+  const reference = matrix(Float64Array.from(nested.flat()), 4, 2);
+  const xForms: [string, Parameters<typeof Standardizer.fit>[0]][] = [
+    ['number[][]', nested],
+    ['{ data: number[], rows }', { data: nested.flat(), rows: 4 }],
+    ['{ data: number[], rows, cols }', { data: nested.flat(), rows: 4, cols: 2 }],
+    // fit takes typed-array rows too (io/input.ts), though MatrixLike does not name them.
+    ['Float32Array rows', nested.map((r) => Float32Array.from(r)) as unknown as number[][]],
+  ];
+  const yForms: [string, Parameters<typeof trainTestSplit>[1]][] = [
+    ['a flat number[]', labels],
+    ['a flat Float64Array', Float64Array.from(labels)],
+    ['number[][] of one column', labels.map((l) => [l])],
+    ['{ data, rows }', { data: labels, rows: 4 }],
+  ];
+
+  for (const [form, x] of xForms) {
+    it(`Standardizer.fit and apply take ${form}, as a float64 Matrix of the same numbers`, () => {
+      const st = Standardizer.fit(x);
+      expect(st.toJSON()).toEqual(Standardizer.fit(reference).toJSON());
+      const z = st.apply(x);
+      expect(z.data).toBeInstanceOf(Float64Array);
+      expect([z.rows, z.cols]).toEqual([4, 2]);
+      expect(Array.from(z.data)).toEqual(Array.from(st.apply(reference).data));
+      expect(Array.from(scaleToUnit(x, 10).data)).toEqual(Array.from(scaleToUnit(reference, 10).data));
+    });
+  }
+
+  for (const [form, y] of yForms) {
+    it(`trainTestSplit takes number[][] samples with labels as ${form}, and splits them as it splits matrices`, () => {
+      const options = { testFraction: 0.5, seed: 4, stratify: true };
+      const got = trainTestSplit(nested, y, options);
+      const expected = trainTestSplit(reference, matrix(Float64Array.from(labels), 4, 1), options);
+      for (const part of ['xTrain', 'yTrain', 'xTest', 'yTest'] as const) {
+        expect([got[part].rows, got[part].cols], part).toEqual([expected[part].rows, expected[part].cols]);
+        expect(Array.from(got[part].data), part).toEqual(Array.from(expected[part].data));
+      }
+      // Stratified: one sample of each class in each half.
+      expect(Array.from(got.yTest.data).sort()).toEqual([0, 1]);
+      expect(Array.from(selectRows(y, [3, 0]).data)).toEqual([1, 0]);
+    });
+  }
+
+  it('keeps float32 data float32 (no copy into float64), whatever the form of the labels', () => {
+    const x = { data: Float32Array.from(nested.flat()), rows: 4 };
+    const s = trainTestSplit(x, Float32Array.from(labels), { testFraction: 0.5, seed: 1 });
+    expect(s.xTrain.data).toBeInstanceOf(Float32Array);
+    expect(s.yTest.data).toBeInstanceOf(Float32Array);
+    expect(Standardizer.fit(x).apply(x).data).toBeInstanceOf(Float32Array);
+  });
+
+  it('refuses what fit refuses, naming the argument, the row or the cell', () => {
+    expect(() => Standardizer.fit([[1, 2], [3]])).toThrow(/^Standardizer\.fit: x\[1\] has 1 values, expected 2 as in x\[0\]$/);
+    expect(() =>
+      Standardizer.fit([
+        [1, 2],
+        [3, '4' as unknown as number],
+      ]),
+    ).toThrow(/^Standardizer\.fit: x\[1\]\[1\] must be a number, got '4'$/);
+    // eslint-disable-next-line no-sparse-arrays
+    expect(() => Standardizer.fit([[1, 2], [3, ,] as number[]])).toThrow(
+      /^Standardizer\.fit: x\[1\]\[1\] must be a number, got undefined$/,
+    );
+    expect(() => Standardizer.fit([])).toThrow(/^Standardizer\.fit: x is empty; it needs at least one row$/);
+    expect(() => Standardizer.fit([[]])).toThrow(/^Standardizer\.fit: x\[0\] is empty/);
+    // A flat array is one column only where fit reads it so: targets, not samples.
+    expect(() => Standardizer.fit([1, 2, 3] as unknown as number[][])).toThrow(
+      /^Standardizer\.fit: x must be number\[\]\[\] or \{ data, rows, cols\? \}, got an array of length 3$/,
+    );
+    expect(() => trainTestSplit(nested, [0, 1, 'a' as unknown as number, 1], { testFraction: 0.5, seed: 1 })).toThrow(
+      /^trainTestSplit: y\[2\] must be a number, got 'a'$/,
+    );
+    expect(() => trainTestSplit(nested, [0, 1, 1], { testFraction: 0.5, seed: 1 })).toThrow(/y\.rows must equal x\.rows = 4, got 3/);
+    expect(() => trainTestSplit({ data: [1, 2, 3], rows: 2 }, labels, { testFraction: 0.5, seed: 1 })).toThrow(
+      /^trainTestSplit: x\.data\.length must be a positive multiple of rows = 2, got 3$/,
+    );
+    expect(() => trainTestSplit(reference, null as never, { testFraction: 0.5, seed: 1 })).toThrow(
+      /^trainTestSplit: y must be number\[\]\[\] or \{ data, rows, cols\? \} or a flat array of numbers \(one column\), got null$/,
+    );
+  });
+});
