@@ -107,7 +107,8 @@ export class JsKernels implements Kernels {
         for (let i = 0; i < len; i++) A[i] = Math.tanh(Z[i]);
         return;
       case Activation.Relu:
-        for (let i = 0; i < len; i++) A[i] = Z[i] > 0 ? Z[i] : 0;
+        // Math.max keeps a NaN, as the wasm kernels do: the oracle must not hide one.
+        for (let i = 0; i < len; i++) A[i] = Math.max(Z[i], 0);
         return;
       case Activation.LeakyRelu:
         for (let i = 0; i < len; i++) A[i] = Z[i] > 0 ? Z[i] : slope * Z[i];
@@ -141,11 +142,12 @@ export class JsKernels implements Kernels {
       case Activation.Tanh:
         for (let i = 0; i < len; i++) dZ[i] = dA[i] * (1 - A[i] * A[i]);
         return;
+      // 1 above 0, 0 (or the slope) at or below it, NaN at NaN, which is neither.
       case Activation.Relu:
-        for (let i = 0; i < len; i++) dZ[i] = Z[i] > 0 ? dA[i] : 0;
+        for (let i = 0; i < len; i++) dZ[i] = Z[i] > 0 ? dA[i] : Z[i] <= 0 ? 0 : Number.NaN;
         return;
       case Activation.LeakyRelu:
-        for (let i = 0; i < len; i++) dZ[i] = Z[i] > 0 ? dA[i] : slope * dA[i];
+        for (let i = 0; i < len; i++) dZ[i] = Z[i] > 0 ? dA[i] : Z[i] <= 0 ? slope * dA[i] : Number.NaN;
         return;
       case Activation.Softmax:
         for (let r = 0; r < rows; r++) {
