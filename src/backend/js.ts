@@ -6,6 +6,7 @@
  */
 import type { FloatArray } from '../io/matrix.js';
 import { Activation, LossKernel, type Buffer, type Kernels, type Precision } from './kernels.js';
+import { checkRoom } from './room.js';
 
 class JsBuffer implements Buffer {
   constructor(readonly data: FloatArray) {}
@@ -25,18 +26,30 @@ function sigmoid(z: number): number {
 export class JsKernels implements Kernels {
   readonly name = 'js' as const;
   private buffers: JsBuffer[] = [];
+  /** Bytes of the buffers held, against the limit (src/backend/room.ts). */
+  private held = 0;
+  private readonly bytesPer: number;
 
-  constructor(readonly precision: Precision) {}
+  constructor(readonly precision: Precision) {
+    this.bytesPer = precision === 'f32' ? 4 : 8;
+  }
 
   alloc(length: number): Buffer {
+    checkRoom('js', 'the network needs', this.held, this.held + length * this.bytesPer, 'use fewer or smaller layers, or a smaller batch');
     const buf = new JsBuffer(this.precision === 'f32' ? new Float32Array(length) : new Float64Array(length));
     this.buffers.push(buf);
+    this.held += length * this.bytesPer;
     return buf;
+  }
+  checkRoom(lengths: readonly number[], what: string): void {
+    const needed = lengths.reduce((sum, n) => sum + n * this.bytesPer, this.held);
+    checkRoom('js', `${what} need`, this.held, needed, 'use fewer or smaller layers');
   }
   mark(): number {
     return this.buffers.length;
   }
   release(mark: number): void {
+    for (let i = mark; i < this.buffers.length; i++) this.held -= this.buffers[i].length * this.bytesPer;
     this.buffers.length = mark;
   }
   view(buf: Buffer): FloatArray {
@@ -44,6 +57,7 @@ export class JsKernels implements Kernels {
   }
   dispose(): void {
     this.buffers = [];
+    this.held = 0;
   }
 
   gemm(transA: boolean, transB: boolean, m: number, n: number, k: number, a: Buffer, b: Buffer, c: Buffer, accumulate: boolean): void {

@@ -9,6 +9,7 @@
 import type { FloatArray } from '../io/matrix.js';
 import { checkKernelExports, type KernelAbi, type KernelFunctions } from './abi.js';
 import { Activation, LossKernel, type Buffer, type Kernels, type Precision } from './kernels.js';
+import { checkRoom, formatBytes } from './room.js';
 import { createKernelMemory, instantiateKernels, kernelBuild, kernelModule, type KernelBuild } from './wasm-module.js';
 
 /** Buffers start on 64-byte boundaries: whole cache lines, and aligned vector loads. */
@@ -41,6 +42,8 @@ export class WasmKernels implements Kernels {
   private result: Float64Array;
   private readonly base: number;
   private top: number;
+  /** Bytes below which the memory may hold something other than zeros: a buffer allocated there is zero-filled (memory.grow adds zeros). */
+  private dirty: number;
   private fgemm: KernelFunctions['gemm_f32'];
   private fbiasAdd: KernelFunctions['bias_add_f32'];
   private fbiasGradient: KernelFunctions['bias_gradient_f32'];
@@ -72,6 +75,8 @@ export class WasmKernels implements Kernels {
     const x = checkKernelExports(instance.exports, memory, `the ${build} kernel module`);
     this.memory = memory;
     this.exports = x;
+    // Whatever the memory held when handed in counts as written.
+    this.dirty = memory.buffer.byteLength;
     this.bytesPer = precision === 'f32' ? x.sizeof_f32.value : x.sizeof_f64.value;
     if (precision === 'f32') {
       this.fgemm = x.gemm_f32;
@@ -142,10 +147,17 @@ export class WasmKernels implements Kernels {
     const buf = new WasmBuffer(this.top, length);
     const end = alignUp(this.top + length * this.bytesPer);
     this.ensure(end);
-    // Memory below the old top may hold released buffers: a new buffer starts at zero.
-    new Uint8Array(this.buffer(), this.top, end - this.top).fill(0);
+    // Memory below the high-water mark may hold released buffers: a new buffer starts at zero.
+    // Above it the memory is as grown, zero, and left untouched (its pages are not made resident).
+    if (this.top < this.dirty) new Uint8Array(this.buffer(), this.top, Math.min(end, this.dirty) - this.top).fill(0);
+    this.dirty = Math.max(this.dirty, end);
     this.top = end;
     return buf;
+  }
+
+  checkRoom(lengths: readonly number[], what: string): void {
+    const needed = lengths.reduce((sum, n) => sum + alignUp(n * this.bytesPer), this.top);
+    checkRoom('wasm', `${what} need`, this.top, needed, 'use fewer or smaller layers');
   }
 
   mark(): number {
@@ -174,11 +186,13 @@ export class WasmKernels implements Kernels {
   private ensure(end: number): void {
     const have = this.buffer().byteLength;
     if (end <= have) return;
+    checkRoom('wasm', 'the network needs', this.top, end, 'use fewer or smaller layers, or a smaller batch');
     try {
       this.memory.grow(Math.ceil((end - have) / PAGE));
-    } catch {
+    } catch (e) {
       throw new RangeError(
-        `backprop-wasm: the network needs ${(end / 2 ** 20).toFixed(0)} MiB of WebAssembly memory, more than this runtime grants (32-bit wasm allows at most 4 GiB); use fewer or smaller layers, or a smaller batch`,
+        `backprop-wasm: the network needs ${formatBytes(end)} of WebAssembly memory, and this runtime grants no more than ${formatBytes(have)} (${(e as Error).message}); use fewer or smaller layers, or a smaller batch`,
+        { cause: e },
       );
     }
   }
