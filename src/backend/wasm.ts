@@ -9,8 +9,9 @@
 import type { FloatArray } from '../io/matrix.js';
 import { checkKernelExports, type KernelAbi, type KernelFunctions } from './abi.js';
 import { Activation, LossKernel, type Buffer, type Kernels, type Precision } from './kernels.js';
+import { createKernelMemory, kernelsDisposed, kernelsMade } from './kernel-memory.js';
 import { checkRoom, formatBytes } from './room.js';
-import { createKernelMemory, instantiateKernels, kernelBuild, kernelModule, type KernelBuild } from './wasm-module.js';
+import { instantiateKernels, kernelBuild, kernelModule, type KernelBuild } from './wasm-module.js';
 
 /** Buffers start on 64-byte boundaries: whole cache lines, and aligned vector loads. */
 const ALIGN = 64;
@@ -118,6 +119,7 @@ export class WasmKernels implements Kernels {
     this.top = this.base;
     this.ensure(this.top);
     this.result = new Float64Array(this.buffer(), this.resultSlot, 1);
+    kernelsMade(this);
   }
 
   /** A backend on a fresh memory and a fresh instance of the (cached) compiled module of `build` (by default the one `kernelBuild()` names). */
@@ -180,6 +182,7 @@ export class WasmKernels implements Kernels {
 
   dispose(): void {
     this.top = this.base;
+    kernelsDisposed(this);
   }
 
   /** Grows linear memory so that bytes [0, end) exist. */
