@@ -314,10 +314,15 @@ export class ANN {
     ].join('\n');
   }
 
-  /** Frees the network's memory; any later call throws. */
+  /**
+   * Frees the network's memory; any later call throws. Nothing kept here refers to it after (the
+   * optimizer's state lives in the kernels' memory too), so that a disposed network still
+   * referenced holds none of it.
+   */
   dispose(): void {
     this.net?.kernels.dispose();
     this.net = null;
+    this.optimizer = null;
   }
 
   /** The optimizer `recipe` makes: the kept one when its name and settings are the same, else a fresh one. */

@@ -9,13 +9,16 @@ import { Activation, LossKernel, type Buffer, type Kernels, type Precision } fro
 import { checkRoom } from './room.js';
 
 class JsBuffer implements Buffer {
-  constructor(readonly data: FloatArray) {}
-  get length(): number {
-    return this.data.length;
-  }
+  constructor(
+    /** Emptied by `dispose`, so that a buffer still referenced holds no memory. */
+    public data: FloatArray,
+    readonly length: number,
+  ) {}
 }
 
 const EPSILON = 1e-7;
+/** What a disposed buffer holds. */
+const EMPTY = new Float64Array(0);
 
 function sigmoid(z: number): number {
   if (z >= 0) return 1 / (1 + Math.exp(-z));
@@ -36,7 +39,7 @@ export class JsKernels implements Kernels {
 
   alloc(length: number): Buffer {
     checkRoom('js', 'the network needs', this.held, this.held + length * this.bytesPer, 'use fewer or smaller layers, or a smaller batch');
-    const buf = new JsBuffer(this.precision === 'f32' ? new Float32Array(length) : new Float64Array(length));
+    const buf = new JsBuffer(this.precision === 'f32' ? new Float32Array(length) : new Float64Array(length), length);
     this.buffers.push(buf);
     this.held += length * this.bytesPer;
     return buf;
@@ -56,6 +59,7 @@ export class JsKernels implements Kernels {
     return (buf as JsBuffer).data;
   }
   dispose(): void {
+    for (const b of this.buffers) b.data = EMPTY;
     this.buffers = [];
     this.held = 0;
   }

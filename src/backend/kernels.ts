@@ -51,7 +51,7 @@ export interface Kernels {
   release(mark: number): void;
   /** A typed-array view of the buffer; valid until the next `alloc`. */
   view(buf: Buffer): FloatArray;
-  /** Drops everything this backend holds. */
+  /** Drops everything this backend holds, for the garbage collector (wasm: the memory goes back for reuse); nothing may be used after. */
   dispose(): void;
 
   /**
