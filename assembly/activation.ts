@@ -25,6 +25,8 @@ export function activate<T>(kind: i32, z: usize, a: usize, rows: i32, cols: i32,
     return;
   }
   // Four or two values at a time where the kernel has a vector form; the rest one at a time.
+  // Both paths propagate NaN (relu(NaN) = NaN, as v128.max and max do): a sample's output must
+  // not depend on whether its values fall in the vector body or the tail.
   let i: usize = 0;
   const lanes = <usize>(16 / sz);
   const vecEnd = len & ~(lanes - 1);
@@ -44,7 +46,7 @@ export function activate<T>(kind: i32, z: usize, a: usize, rows: i32, cols: i32,
     let out: T;
     if (kind == SIGMOID) out = sigmoid<T>(v);
     else if (kind == TANH) out = tanh<T>(v);
-    else if (kind == RELU) out = v > <T>0 ? v : <T>0;
+    else if (kind == RELU) out = max<T>(v, <T>0);
     else out = v > <T>0 ? v : slope * v;
     store<T>(a + i * sz, out);
   }
@@ -101,10 +103,11 @@ export function activateBackward<T>(kind: i32, z: usize, a: usize, da: usize, dz
     } else if (kind == TANH) {
       const t = load<T>(a + o);
       d = <T>1 - t * t;
-    } else if (kind == RELU) {
-      d = load<T>(z + o) > <T>0 ? <T>1 : <T>0;
     } else {
-      d = load<T>(z + o) > <T>0 ? <T>1 : slope;
+      // ReLU and leaky ReLU: 1 above 0, 0 or the slope at or below it, and NaN at NaN (which is
+      // neither), as in the forward pass.
+      const v = load<T>(z + o);
+      d = v > <T>0 ? <T>1 : v <= <T>0 ? (kind == RELU ? <T>0 : slope) : v;
     }
     store<T>(dz + o, g * d);
   }

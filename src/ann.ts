@@ -14,7 +14,7 @@ import { Random } from './core/random.js';
 import { type Standardizer, trainTestSplit } from './data/transform.js';
 import { isClassification } from './core/accuracy.js';
 import { describeSource, isNode, type ByteSource } from './data/source.js';
-import { writeFileAtomic } from './io/atomic-write.js';
+import { checkTargetPath, writeFileAtomic } from './io/atomic-write.js';
 import { describe, refuseUnknownKeys } from './io/describe.js';
 import { toMatrix } from './io/input.js';
 import type { FloatArray, Matrix, MatrixLike } from './io/matrix.js';
@@ -256,6 +256,10 @@ export class ANN {
   /** Writes the model file to `path` (Node), atomically: a failed or interrupted save leaves the previous file intact. */
   async save(path: string | URL): Promise<void> {
     if (!isNode()) throw new Error('save: writing files needs Node; in a browser, offer net.toFile() as a download instead');
+    // The path first: a bad one is refused before the model is encoded (and before a refusal of its weights hides it).
+    await checkTargetPath(path, 'path').catch((e: Error) => {
+      throw new TypeError(`save: ${e.message}`);
+    });
     const text = this.fileText('save');
     try {
       await writeFileAtomic(path, text);
@@ -314,10 +318,15 @@ export class ANN {
     ].join('\n');
   }
 
-  /** Frees the network's memory; any later call throws. */
+  /**
+   * Frees the network's memory; any later call throws. Nothing kept here refers to it after (the
+   * optimizer's state lives in the kernels' memory too), so that a disposed network still
+   * referenced holds none of it.
+   */
   dispose(): void {
     this.net?.kernels.dispose();
     this.net = null;
+    this.optimizer = null;
   }
 
   /** The optimizer `recipe` makes: the kept one when its name and settings are the same, else a fresh one. */

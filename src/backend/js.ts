@@ -6,15 +6,19 @@
  */
 import type { FloatArray } from '../io/matrix.js';
 import { Activation, LossKernel, type Buffer, type Kernels, type Precision } from './kernels.js';
+import { checkRoom } from './room.js';
 
 class JsBuffer implements Buffer {
-  constructor(readonly data: FloatArray) {}
-  get length(): number {
-    return this.data.length;
-  }
+  constructor(
+    /** Emptied by `dispose`, so that a buffer still referenced holds no memory. */
+    public data: FloatArray,
+    readonly length: number,
+  ) {}
 }
 
 const EPSILON = 1e-7;
+/** What a disposed buffer holds. */
+const EMPTY = new Float64Array(0);
 
 function sigmoid(z: number): number {
   if (z >= 0) return 1 / (1 + Math.exp(-z));
@@ -25,25 +29,39 @@ function sigmoid(z: number): number {
 export class JsKernels implements Kernels {
   readonly name = 'js' as const;
   private buffers: JsBuffer[] = [];
+  /** Bytes of the buffers held, against the limit (src/backend/room.ts). */
+  private held = 0;
+  private readonly bytesPer: number;
 
-  constructor(readonly precision: Precision) {}
+  constructor(readonly precision: Precision) {
+    this.bytesPer = precision === 'f32' ? 4 : 8;
+  }
 
   alloc(length: number): Buffer {
-    const buf = new JsBuffer(this.precision === 'f32' ? new Float32Array(length) : new Float64Array(length));
+    checkRoom('js', 'the network needs', this.held, this.held + length * this.bytesPer, 'use fewer or smaller layers, or a smaller batch');
+    const buf = new JsBuffer(this.precision === 'f32' ? new Float32Array(length) : new Float64Array(length), length);
     this.buffers.push(buf);
+    this.held += length * this.bytesPer;
     return buf;
+  }
+  checkRoom(lengths: readonly number[], what: string): void {
+    const needed = lengths.reduce((sum, n) => sum + n * this.bytesPer, this.held);
+    checkRoom('js', `${what} need`, this.held, needed, 'use fewer or smaller layers');
   }
   mark(): number {
     return this.buffers.length;
   }
   release(mark: number): void {
+    for (let i = mark; i < this.buffers.length; i++) this.held -= this.buffers[i].length * this.bytesPer;
     this.buffers.length = mark;
   }
   view(buf: Buffer): FloatArray {
     return (buf as JsBuffer).data;
   }
   dispose(): void {
+    for (const b of this.buffers) b.data = EMPTY;
     this.buffers = [];
+    this.held = 0;
   }
 
   gemm(transA: boolean, transB: boolean, m: number, n: number, k: number, a: Buffer, b: Buffer, c: Buffer, accumulate: boolean): void {
@@ -107,7 +125,8 @@ export class JsKernels implements Kernels {
         for (let i = 0; i < len; i++) A[i] = Math.tanh(Z[i]);
         return;
       case Activation.Relu:
-        for (let i = 0; i < len; i++) A[i] = Z[i] > 0 ? Z[i] : 0;
+        // Math.max keeps a NaN, as the wasm kernels do: the oracle must not hide one.
+        for (let i = 0; i < len; i++) A[i] = Math.max(Z[i], 0);
         return;
       case Activation.LeakyRelu:
         for (let i = 0; i < len; i++) A[i] = Z[i] > 0 ? Z[i] : slope * Z[i];
@@ -141,11 +160,12 @@ export class JsKernels implements Kernels {
       case Activation.Tanh:
         for (let i = 0; i < len; i++) dZ[i] = dA[i] * (1 - A[i] * A[i]);
         return;
+      // 1 above 0, 0 (or the slope) at or below it, NaN at NaN, which is neither.
       case Activation.Relu:
-        for (let i = 0; i < len; i++) dZ[i] = Z[i] > 0 ? dA[i] : 0;
+        for (let i = 0; i < len; i++) dZ[i] = Z[i] > 0 ? dA[i] : Z[i] <= 0 ? 0 : Number.NaN;
         return;
       case Activation.LeakyRelu:
-        for (let i = 0; i < len; i++) dZ[i] = Z[i] > 0 ? dA[i] : slope * dA[i];
+        for (let i = 0; i < len; i++) dZ[i] = Z[i] > 0 ? dA[i] : Z[i] <= 0 ? slope * dA[i] : Number.NaN;
         return;
       case Activation.Softmax:
         for (let r = 0; r < rows; r++) {

@@ -39,13 +39,19 @@ export interface Kernels {
 
   /** A zero-filled buffer of `length` numbers. */
   alloc(length: number): Buffer;
+  /**
+   * Refuses, before anything is allocated, buffers of these lengths that would take the backend
+   * past its limit (src/backend/room.ts): a RangeError naming the bytes needed and the limit.
+   * `what` names them, as the subject of "need …" ("the 12 parameters of a 2-3-1 network").
+   */
+  checkRoom(lengths: readonly number[], what: string): void;
   /** The current allocation point, for `release`. */
   mark(): number;
   /** Frees every buffer allocated after `mark` (they must not be used again). */
   release(mark: number): void;
   /** A typed-array view of the buffer; valid until the next `alloc`. */
   view(buf: Buffer): FloatArray;
-  /** Drops everything this backend holds. */
+  /** Drops everything this backend holds, for the garbage collector (wasm: the memory goes back for reuse); nothing may be used after. */
   dispose(): void;
 
   /**

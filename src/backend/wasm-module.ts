@@ -99,16 +99,8 @@ export function kernelModule(build: KernelBuild = kernelBuild()): Promise<WebAss
   return module;
 }
 
-/**
- * Pages (64 KiB each) of a new kernel memory: the minimum the module declares for its import
- * (asconfig.json "initialMemory"). A `WasmKernels` grows it to whatever it plans.
- */
-export const KERNEL_MEMORY_PAGES = 1;
-
-/** A fresh memory for one instance of the kernel module (one network's). */
-export function createKernelMemory(): WebAssembly.Memory {
-  return new WebAssembly.Memory({ initial: KERNEL_MEMORY_PAGES });
-}
+// The memories themselves are made (and reused) in kernel-memory.ts.
+export { createKernelMemory, KERNEL_MEMORY_PAGES } from './kernel-memory.js';
 
 /**
  * Instantiates the compiled kernel module on `memory` (its env.memory). A module that cannot be

@@ -9,7 +9,9 @@
 import type { FloatArray } from '../io/matrix.js';
 import { checkKernelExports, type KernelAbi, type KernelFunctions } from './abi.js';
 import { Activation, LossKernel, type Buffer, type Kernels, type Precision } from './kernels.js';
-import { createKernelMemory, instantiateKernels, kernelBuild, kernelModule, type KernelBuild } from './wasm-module.js';
+import { createKernelMemory, giveBackKernelSlot, kernelsDisposed, kernelsMade, takeKernelSlot } from './kernel-memory.js';
+import { checkRoom, formatBytes } from './room.js';
+import { instantiateKernels, kernelBuild, kernelModule, type KernelBuild } from './wasm-module.js';
 
 /** Buffers start on 64-byte boundaries: whole cache lines, and aligned vector loads. */
 const ALIGN = 64;
@@ -28,12 +30,19 @@ function ptr(b: Buffer): number {
   return (b as WasmBuffer).ptr;
 }
 
+/** What every kernel function becomes when the kernels are disposed: a later call is a bug, stopped before it can write into a memory that another network may have taken. */
+function disposed(): never {
+  throw new Error('backprop-wasm: these kernels were disposed');
+}
+
 export class WasmKernels implements Kernels {
   readonly name = 'wasm' as const;
-  /** The memory the kernels run on (the instance's env.memory). */
-  readonly memory: WebAssembly.Memory;
-  /** The instance's exports, checked against the ABI. */
-  readonly exports: KernelAbi;
+  /** The memory, the instance and its exports; null once disposed, so that nothing here keeps them from the collector. */
+  private mem: WebAssembly.Memory | null;
+  private instance: { readonly exports: WebAssembly.Exports } | null;
+  private x: KernelAbi | null;
+  /** The compiled module of the instance when `create` made these kernels: then the memory and instance are handed back for reuse on dispose. */
+  private module: WebAssembly.Module | null = null;
   private readonly bytesPer: number;
   private readonly workspace: number;
   /** Eight bytes where a kernel leaves a scalar result, and a view of them. */
@@ -41,6 +50,10 @@ export class WasmKernels implements Kernels {
   private result: Float64Array;
   private readonly base: number;
   private top: number;
+  /** Bytes below which the memory may hold something other than zeros: a buffer allocated there is zero-filled (memory.grow adds zeros). */
+  private dirty: number;
+  /** The buffers allocated and not released, in address order, whose cached views `dispose` drops. */
+  private buffers: WasmBuffer[] = [];
   private fgemm: KernelFunctions['gemm_f32'];
   private fbiasAdd: KernelFunctions['bias_add_f32'];
   private fbiasGradient: KernelFunctions['bias_gradient_f32'];
@@ -70,8 +83,11 @@ export class WasmKernels implements Kernels {
     readonly build: KernelBuild,
   ) {
     const x = checkKernelExports(instance.exports, memory, `the ${build} kernel module`);
-    this.memory = memory;
-    this.exports = x;
+    this.mem = memory;
+    this.instance = instance;
+    this.x = x;
+    // A memory handed back by a disposed network holds its data: all of it counts as written.
+    this.dirty = memory.buffer.byteLength;
     this.bytesPer = precision === 'f32' ? x.sizeof_f32.value : x.sizeof_f64.value;
     if (precision === 'f32') {
       this.fgemm = x.gemm_f32;
@@ -113,14 +129,30 @@ export class WasmKernels implements Kernels {
     this.top = this.base;
     this.ensure(this.top);
     this.result = new Float64Array(this.buffer(), this.resultSlot, 1);
+    kernelsMade(this);
   }
 
-  /** A backend on a fresh memory and a fresh instance of the (cached) compiled module of `build` (by default the one `kernelBuild()` names). */
+  /** The memory the kernels run on (the instance's env.memory). */
+  get memory(): WebAssembly.Memory {
+    return this.mem ?? disposed();
+  }
+
+  /** The instance's exports, checked against the ABI. */
+  get exports(): KernelAbi {
+    return this.x ?? disposed();
+  }
+
+  /**
+   * A backend on an instance of the (cached) compiled module of `build` (by default the one
+   * `kernelBuild()` names) and its memory: those of a disposed network when one is waiting, else new ones.
+   */
   static async create(precision: Precision, build: KernelBuild = kernelBuild()): Promise<WasmKernels> {
     const module = await kernelModule(build);
-    const memory = createKernelMemory();
-    const instance = instantiateKernels(module, memory);
-    return new WasmKernels(memory, instance, precision, build);
+    const reused = takeKernelSlot(module);
+    const memory = reused?.memory ?? createKernelMemory();
+    const kernels = new WasmKernels(memory, reused?.instance ?? instantiateKernels(module, memory), precision, build);
+    kernels.module = module;
+    return kernels;
   }
 
   /** The memory's current buffer: an ArrayBuffer, or a SharedArrayBuffer for a shared memory. Growing the memory replaces it. */
@@ -142,10 +174,18 @@ export class WasmKernels implements Kernels {
     const buf = new WasmBuffer(this.top, length);
     const end = alignUp(this.top + length * this.bytesPer);
     this.ensure(end);
-    // Memory below the old top may hold released buffers: a new buffer starts at zero.
-    new Uint8Array(this.buffer(), this.top, end - this.top).fill(0);
+    // Memory below the high-water mark may hold released buffers: a new buffer starts at zero.
+    // Above it the memory is as grown, zero, and left untouched (its pages are not made resident).
+    if (this.top < this.dirty) new Uint8Array(this.buffer(), this.top, Math.min(end, this.dirty) - this.top).fill(0);
+    this.dirty = Math.max(this.dirty, end);
     this.top = end;
+    this.buffers.push(buf);
     return buf;
+  }
+
+  checkRoom(lengths: readonly number[], what: string): void {
+    const needed = lengths.reduce((sum, n) => sum + alignUp(n * this.bytesPer), this.top);
+    checkRoom('wasm', `${what} need`, this.top, needed, 'use fewer or smaller layers');
   }
 
   mark(): number {
@@ -155,6 +195,8 @@ export class WasmKernels implements Kernels {
   release(mark: number): void {
     if (mark < this.base || mark > this.top) throw new RangeError(`WasmKernels.release: mark ${mark} outside [${this.base}, ${this.top}]`);
     this.top = mark;
+    const bufs = this.buffers;
+    while (bufs.length > 0 && bufs[bufs.length - 1].ptr >= mark) bufs.pop()!.cached = null;
   }
 
   view(buf: Buffer): FloatArray {
@@ -166,19 +208,39 @@ export class WasmKernels implements Kernels {
     return b.cached;
   }
 
+  /**
+   * Drops every reference to the memory held here (the memory, the instance's exports and
+   * functions, the views, the buffers' cached views) and hands the memory back for the next
+   * network: a network kept referenced after `dispose()` no longer keeps its memory alive.
+   */
   dispose(): void {
+    const [memory, instance, module] = [this.mem, this.instance, this.module];
+    if (memory === null) return;
+    for (const b of this.buffers) b.cached = null;
+    this.buffers = [];
     this.top = this.base;
+    this.mem = null;
+    this.instance = null;
+    this.x = null;
+    this.result = new Float64Array(0);
+    this.fgemm = this.fbiasAdd = this.fbiasGradient = this.factivate = this.factivateBackward = disposed;
+    this.flossSum = this.flossGradient = this.fsgd = this.fadam = this.frmsprop = disposed;
+    this.fsumSquares = this.fscale = this.fmultiply = this.fscaleRows = this.fallFinite = disposed;
+    kernelsDisposed(this);
+    if (module !== null && instance !== null) giveBackKernelSlot({ module, memory, instance });
   }
 
   /** Grows linear memory so that bytes [0, end) exist. */
   private ensure(end: number): void {
     const have = this.buffer().byteLength;
     if (end <= have) return;
+    checkRoom('wasm', 'the network needs', this.top, end, 'use fewer or smaller layers, or a smaller batch');
     try {
       this.memory.grow(Math.ceil((end - have) / PAGE));
-    } catch {
+    } catch (e) {
       throw new RangeError(
-        `backprop-wasm: the network needs ${(end / 2 ** 20).toFixed(0)} MiB of WebAssembly memory, more than this runtime grants (32-bit wasm allows at most 4 GiB); use fewer or smaller layers, or a smaller batch`,
+        `backprop-wasm: the network needs ${formatBytes(end)} of WebAssembly memory, and this runtime grants no more than ${formatBytes(have)} (${(e as Error).message}); use fewer or smaller layers, or a smaller batch`,
+        { cause: e },
       );
     }
   }

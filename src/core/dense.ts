@@ -14,6 +14,12 @@ import { createParameter, type Parameter } from './parameter.js';
 import type { Random } from './random.js';
 
 export class Dense implements Layer {
+  /** The lengths of the buffers the constructor allocates: a value, a gradient and a backup (createParameter) of W and of b. */
+  static bufferLengths(inputs: number, outputs: number): number[] {
+    const [w, b] = [outputs * inputs, outputs];
+    return [w, w, w, b, b, b];
+  }
+
   readonly weights: Parameter;
   readonly bias: Parameter;
   private readonly code: ReturnType<typeof activationCode>;

@@ -90,6 +90,17 @@ export class Network {
   ) {
     const { layers: sizes, activations } = arch;
     const depth = sizes.length - 1;
+    // Checked before anything is allocated: a network too large is refused at once, whole.
+    const lengths: number[] = [];
+    let count = 0;
+    for (let l = 1; l <= depth; l++) {
+      lengths.push(...Dense.bufferLengths(sizes[l - 1], sizes[l]));
+      count += sizes[l] * (sizes[l - 1] + 1);
+    }
+    kernels.checkRoom(
+      lengths,
+      `the ${count.toLocaleString('en-US')} parameters of a ${sizes.join('-')} network (a value, a gradient and a backup of each, ${kernels.precision})`,
+    );
     const dense: Dense[] = [];
     const layers: Layer[] = [];
     this.masks = new Random(arch.seed ^ DROPOUT_STREAM);

@@ -119,6 +119,14 @@ export async function train(
         progress.step = stepAtStart;
         if (scheduleState !== null) run.schedule.setState(scheduleState);
         const batch = failed / stepRows + 1;
+        // In epoch 1 the weights restored are those the fit started from: a batch whose loss is
+        // not finite at them overflows whatever the learning rate, and blaming the rate would
+        // send the user after the wrong cause.
+        if (epoch === 1 && !lossFiniteAt(run, failed)) {
+          throw new RangeError(
+            `fit: the loss of epoch 1, batch ${batch} is not finite at the starting weights, so no learning rate would help: inputs or targets too large? Standardize them (Standardizer.fit(x) for the inputs; scale the targets); the weights were restored to where the fit began`,
+          );
+        }
         throw new RangeError(
           `fit: training diverged in epoch ${epoch}, batch ${batch}: the learning rate (${run.rate}) is too large for this network and data; the weights were restored to where epoch ${epoch} began`,
         );
@@ -174,6 +182,16 @@ function runSteps(run: FitRun, start: number, end: number): number {
     if (s + stepRows >= end && !network.finite()) return s;
   }
   return -1;
+}
+
+/** True when the loss of the batch of this epoch's order starting at `start` is finite with the weights as they are (computed as predict would: no dropout). */
+function lossFiniteAt(run: FitRun, start: number): boolean {
+  const rows = Math.min(run.stepRows, run.n - start);
+  for (let c = 0; c < rows; c += run.chunk) {
+    run.network.load(run.x, run.y, run.order, start + c, Math.min(run.chunk, rows - c), run.w);
+    if (!run.network.lossFiniteOnLoaded(run.scratch)) return false;
+  }
+  return true;
 }
 
 /** Stops training when `monitor` has not improved for `patience` epochs, and keeps the best weights when asked. */
