@@ -219,7 +219,9 @@ describe.skipIf(!hasChromium())('the demo page in Chromium', () => {
    */
   async function drawnBars(): Promise<{ laidOut: number[]; best: number; painted: number }> {
     await page.evaluate(() =>
-      Promise.all(Array.from(document.querySelectorAll('#probabilities .fill')).flatMap((e) => e.getAnimations().map((a: Animation) => a.finished))),
+      Promise.all(
+        Array.from(document.querySelectorAll('#probabilities .fill')).flatMap((e) => e.getAnimations().map((a: Animation) => a.finished)),
+      ),
     );
     const laidOut = await page.$$eval('#probabilities li', (lis) =>
       lis.map((li) => li.querySelector('.fill')!.getBoundingClientRect().width / li.querySelector('.track')!.getBoundingClientRect().width),
