@@ -25,9 +25,11 @@ import { checkSavedModel, checkStandardizer } from './model/read-model.js';
 import { checkWeights, type LayerWeights, type WeightsInput } from './model/weights.js';
 import { train, type TrainingProgress } from './train/fit.js';
 import { toOnnxBytes } from './interop/onnx-export.js';
-import type { OnnxImportOptions } from './interop/import-options.js';
+import type { ImportOptions, OnnxImportOptions } from './interop/import-options.js';
 import type { ImportedNetwork } from './interop/portable-network.js';
 import { readOnnx } from './interop/read-onnx.js';
+import { readTfjs, type TfjsSource } from './interop/read-tfjs.js';
+import { toTfjsModel, type TfjsModel } from './interop/tfjs-export.js';
 import { sampleWeights } from './train/sample-weights.js';
 import { checkFitOptions, type EpochLog, type FitOptions } from './train/fit-options.js';
 
@@ -379,6 +381,18 @@ export class ANN {
   /** A network from an ONNX model of dense layers (its bytes, a path or a URL), ready to predict, fit and save. */
   static async fromONNX(source: string | URL | ArrayBuffer | Uint8Array, options?: OnnxImportOptions | null): Promise<ANN> {
     const { network, create } = await readOnnx(source, options, 'fromONNX');
+    return ANN.fromImported(network, create);
+  }
+
+  /** The network in TensorFlow.js's layers-model format: model.json's contents and the weights file's bytes (float32). */
+  toTfjs(): TfjsModel {
+    this.live('toTfjs');
+    return toTfjsModel(this, 'toTfjs');
+  }
+
+  /** A network from a TensorFlow.js layers model of Dense layers: toTfjs()'s result, tf.io's artifacts, or model.json's path or URL. */
+  static async fromTfjs(source: TfjsSource, options?: ImportOptions | null): Promise<ANN> {
+    const { network, create } = await readTfjs(source, options, 'fromTfjs');
     return ANN.fromImported(network, create);
   }
 
