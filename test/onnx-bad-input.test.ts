@@ -2,7 +2,7 @@
  * What ANN.fromONNX refuses, and how the refusal reads: damaged bytes (named by the message path
  * and byte offset), operators outside a chain of dense layers (named by node and op type), shapes
  * that do not chain, non-finite weights, and the rest. Then a fuzz test: seeded truncations and
- * byte flips of the PyTorch file, each either imported (and predicting finite numbers) or refused
+ * byte flips of the PyTorch file, each either imported (and predicting) or refused
  * with a message that starts with 'fromONNX:' — never a crash, a hang, or a bare RangeError from
  * inside the decoder.
  */
@@ -302,10 +302,11 @@ describe('fuzz: truncations and byte flips of the PyTorch file', () => {
     };
     // Every truncation (the file is 1,638 bytes).
     for (let n = 0; n < PYTORCH.length; n++) await tryOne(PYTORCH.subarray(0, n), `truncated to ${n} bytes`);
-    // Seeded flips: one to four bytes changed to random values, or a single bit flipped, for one second.
+    // Seeded flips: one to four bytes changed to random values, or a single bit flipped, for one
+    // second and at least 200 copies (a loaded machine gets the same coverage, only later).
     let flips = 0;
     const flipStart = performance.now();
-    while (performance.now() - flipStart < 1000) {
+    while (flips < 200 || performance.now() - flipStart < 1000) {
       const bytes = PYTORCH.slice();
       const changes = 1 + random.int(4);
       const where: number[] = [];
@@ -327,7 +328,6 @@ describe('fuzz: truncations and byte flips of the PyTorch file', () => {
         .map(([m, n]) => `  ${n} × ${m}`)
         .join('\n')}`,
     );
-    expect(flips).toBeGreaterThan(200);
     expect(outcomes.refused).toBeGreaterThan(PYTORCH.length - 1);
     expect(seconds).toBeLessThan(10);
   });
