@@ -30,10 +30,11 @@ import {
   type OnnxTensor,
   type OnnxValueInfo,
 } from './onnx-model.js';
-import { asBytes, asFixedRun, asFloat, asInt, asInts, asString, ProtoError, readFields } from './protobuf-reader.js';
+import { asBytes, asFixedRun, asFloat, asInt, asInts, asString, ProtoError, readFields, startOfFile } from './protobuf-reader.js';
 
 /** Decodes a ModelProto; throws a ProtoError naming the message path on damaged bytes. */
 export function decodeOnnxModel(bytes: Uint8Array): OnnxModel {
+  startOfFile(bytes);
   const path = 'ModelProto';
   const model: OnnxModel = {
     irVersion: 0,

@@ -2,7 +2,7 @@
  * A protocol-buffers decoder for bytes that may be truncated, damaged or hostile: every length and
  * varint is checked against the bytes that are left before anything is read or allocated, and
  * every error names the message path being read (`ModelProto.graph.node[3].attribute[0]`) and the
- * byte offset, so that a damaged file is refused with a message rather than a RangeError from a
+ * byte offset in the file, so that a damaged file is refused with a message rather than a RangeError from a
  * DataView. It reads one message level at a time; the caller decides which fields are messages.
  */
 
@@ -35,6 +35,22 @@ export class ProtoError extends Error {
 }
 
 /**
+ * Where each buffer being decoded starts, so that the byte offsets in messages count from the start
+ * of the file whichever nested message is being read (nested messages are subarrays of it).
+ */
+const origins = new WeakMap<ArrayBufferLike, number>();
+
+/** Marks `bytes` as a whole file: offsets in errors from it and its subarrays count from its first byte. */
+export function startOfFile(bytes: Uint8Array): void {
+  origins.set(bytes.buffer, bytes.byteOffset);
+}
+
+/** The offset in the file of `bytes[at]`. */
+function fileOffset(bytes: Uint8Array, at: number): number {
+  return bytes.byteOffset - (origins.get(bytes.buffer) ?? bytes.byteOffset) + at;
+}
+
+/**
  * Calls `visit` with each field of the message in `bytes`, in file order. Groups (wire types 3
  * and 4, deprecated, never used by ONNX) and wire types 6 and 7 (undefined) are refused.
  */
@@ -43,12 +59,13 @@ export function readFields(bytes: Uint8Array, path: string, visit: (field: numbe
   while (at < bytes.length) {
     const start = at;
     const tag = readVarint(bytes, at, path, 'a field tag');
+    const byte = fileOffset(bytes, start);
     at = tag.next;
     const t = typeof tag.value === 'bigint' ? -1 : tag.value;
     const field = Math.floor(t / 8);
     const wire = t % 8;
     if (t < 0 || field < 1 || field > 0x1fffffff)
-      throw new ProtoError(path, `bad field tag ${tag.value} at byte ${start} (field numbers run from 1 to 2²⁹ − 1)`);
+      throw new ProtoError(path, `bad field tag ${tag.value} at byte ${byte} (field numbers run from 1 to 2²⁹ − 1)`);
     switch (wire) {
       case 0: {
         const v = readVarint(bytes, at, path, `field ${field} (varint)`);
@@ -62,7 +79,7 @@ export function readFields(bytes: Uint8Array, path: string, visit: (field: numbe
         if (at + width > bytes.length) {
           throw new ProtoError(
             path,
-            `field ${field} (${WIRE_NAMES[wire]}) at byte ${start} needs ${width} bytes, ${bytes.length - at} are left`,
+            `field ${field} (${WIRE_NAMES[wire]}) at byte ${byte} needs ${width} bytes, but the message has ${bytes.length - at} left`,
           );
         }
         visit(field, { wire, bytes: bytes.subarray(at, at + width) }, start);
@@ -76,7 +93,7 @@ export function readFields(bytes: Uint8Array, path: string, visit: (field: numbe
         if (typeof n === 'bigint' || n < 0 || n > bytes.length - at) {
           throw new ProtoError(
             path,
-            `field ${field} at byte ${start} claims ${n} bytes, but ${bytes.length - at} are left (truncated or damaged)`,
+            `field ${field} at byte ${byte} claims ${n} bytes, but the message has ${bytes.length - at} left`,
           );
         }
         visit(field, { wire: 2, bytes: bytes.subarray(at, at + n) }, start);
@@ -86,7 +103,7 @@ export function readFields(bytes: Uint8Array, path: string, visit: (field: numbe
       default:
         throw new ProtoError(
           path,
-          `field ${field} at byte ${start} has wire type ${wire} (${WIRE_NAMES[wire] ?? 'undefined'}), which ONNX files do not use`,
+          `field ${field} at byte ${byte} has wire type ${wire} (${WIRE_NAMES[wire] ?? 'undefined'}), which ONNX files do not use`,
         );
     }
   }
@@ -99,7 +116,7 @@ export function readFields(bytes: Uint8Array, path: string, visit: (field: numbe
 export function readVarint(bytes: Uint8Array, at: number, path: string, what: string): { value: number | bigint; next: number } {
   let small = 0;
   for (let i = 0; i < 4; i++) {
-    if (at + i >= bytes.length) throw new ProtoError(path, `${what} at byte ${at} is cut off by the end of the data (truncated)`);
+    if (at + i >= bytes.length) throw new ProtoError(path, `${what} at byte ${fileOffset(bytes, at)} is cut off by the end of the message`);
     const b = bytes[at + i];
     small += (b & 0x7f) * 2 ** (7 * i);
     if (b < 0x80) return { value: small, next: at + i + 1 };
@@ -107,7 +124,7 @@ export function readVarint(bytes: Uint8Array, at: number, path: string, what: st
   // Longer than 28 bits: rare (negative int64s, large counts); exact in bigint.
   let big = BigInt(small);
   for (let i = 4; i < 10; i++) {
-    if (at + i >= bytes.length) throw new ProtoError(path, `${what} at byte ${at} is cut off by the end of the data (truncated)`);
+    if (at + i >= bytes.length) throw new ProtoError(path, `${what} at byte ${fileOffset(bytes, at)} is cut off by the end of the message`);
     const b = bytes[at + i];
     big |= BigInt(b & 0x7f) << BigInt(7 * i);
     if (b < 0x80) {
@@ -116,7 +133,7 @@ export function readVarint(bytes: Uint8Array, at: number, path: string, what: st
       return { value: safe ? Number(signed) : signed, next: at + i + 1 };
     }
   }
-  throw new ProtoError(path, `${what} at byte ${at} runs past ten bytes, longer than any varint`);
+  throw new ProtoError(path, `${what} at byte ${fileOffset(bytes, at)} runs past ten bytes, longer than any varint`);
 }
 
 /** The wire types a field of each kind is read from. */
