@@ -41,7 +41,6 @@ export const TensorProto = {
   dims: 1,
   data_type: 2,
   float_data: 4,
-  int64_data: 7,
   name: 8,
   raw_data: 9,
   double_data: 10,
@@ -49,8 +48,8 @@ export const TensorProto = {
   data_location: 14,
 } as const;
 
-/** TensorProto.DataType: the element types this library reads or names. */
-export const DataType = { FLOAT: 1, INT64: 7, FLOAT16: 10, DOUBLE: 11 } as const;
+/** TensorProto.DataType: the element types this library reads (onnx-model.ts names them all). */
+export const DataType = { FLOAT: 1, DOUBLE: 11 } as const;
 
 /** TensorProto.DataLocation. */
 export const DataLocation = { DEFAULT: 0, EXTERNAL: 1 } as const;

@@ -160,7 +160,7 @@ export function onnxToNetwork(model: OnnxModel, output: string | undefined, wher
     const last = layers[layers.length - 1];
     if (op === 'Identity' || op === 'Dropout') continue;
     if (op === 'Cast') {
-      const to = intAttribute(node, 'to', -1, here);
+      const to = intAttribute(node, 'to', null, here);
       if (to !== DataType.FLOAT && to !== DataType.DOUBLE)
         throw new Error(`${here} casts to ${dataTypeName(to)}; only float32 and float64 are read`);
       continue;
@@ -346,10 +346,11 @@ function attribute(node: OnnxNode, name: string): OnnxAttribute | undefined {
   return node.attributes.find((a) => a.name === name);
 }
 
-function intAttribute(node: OnnxNode, name: string, fallback: number, here: string): number {
+/** An int attribute's value; `fallback` when absent (null: the attribute is required). */
+function intAttribute(node: OnnxNode, name: string, fallback: number | null, here: string): number {
   const a = attribute(node, name);
   if (a === undefined) {
-    if (fallback === -1 && name === 'to') throw new Error(`${here} has no attribute 'to'`);
+    if (fallback === null) throw new Error(`${here} has no attribute '${name}'`);
     return fallback;
   }
   if (a.i === undefined || (a.type !== 0 && a.type !== AttributeType.INT))

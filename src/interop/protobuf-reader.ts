@@ -91,10 +91,7 @@ export function readFields(bytes: Uint8Array, path: string, visit: (field: numbe
         at = len.next;
         const n = len.value;
         if (typeof n === 'bigint' || n < 0 || n > bytes.length - at) {
-          throw new ProtoError(
-            path,
-            `field ${field} at byte ${byte} claims ${n} bytes, but the message has ${bytes.length - at} left`,
-          );
+          throw new ProtoError(path, `field ${field} at byte ${byte} claims ${n} bytes, but the message has ${bytes.length - at} left`);
         }
         visit(field, { wire: 2, bytes: bytes.subarray(at, at + n) }, start);
         at += n;
@@ -137,7 +134,7 @@ export function readVarint(bytes: Uint8Array, at: number, path: string, what: st
 }
 
 /** The wire types a field of each kind is read from. */
-const EXPECTED = { varint: [0], float: [5], double: [1], bytes: [2] } as const;
+const EXPECTED = { varint: [0], float: [5], bytes: [2] } as const;
 
 /** Checks that `value` has the wire type of a `kind` field; the error names the field. */
 function expect(value: WireValue, kind: keyof typeof EXPECTED, path: string, name: string): void {
