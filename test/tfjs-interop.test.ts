@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ActivationName, ANN, type Matrix, oneHot, Standardizer } from '../src/index.js';
+import { type ActivationName, ANN, type Matrix, matrix, oneHot, Standardizer } from '../src/index.js';
 import { seeds } from './helpers/datasets.js';
 
 let raw: Matrix;
@@ -111,6 +111,8 @@ describe('an export loads in TensorFlow.js and predicts what net.predict does', 
       'softmax',
     ]);
     expect(modelJSON.weightsManifest[0].weights.map((w) => `${w.name} [${w.shape}]`)).toEqual([
+      'standardizer/gamma [7]',
+      'standardizer/beta [7]',
       'standardizer/moving_mean [7]',
       'standardizer/moving_variance [7]',
       'dense_1/kernel [7,5]',
@@ -118,11 +120,36 @@ describe('an export loads in TensorFlow.js and predicts what net.predict does', 
       'dense_2/kernel [5,3]',
       'dense_2/bias [3]',
     ]);
-    expect(weights.length).toBe(4 * (7 + 7 + 35 + 5 + 15 + 3));
-    // kernel[i][u] = W[u][i], little-endian float32 after the standardizer's 14 values.
+    expect(weights.length).toBe(4 * (4 * 7 + 35 + 5 + 15 + 3));
+    // The standardizer: gamma ≈ 1 and beta ≈ 0 (what float32 rounding took from std and mean), the mean, std².
     const view = new DataView(weights.buffer);
+    const at = (k: number) => view.getFloat32(4 * k, true);
+    const { mean, std } = net.standardizer!;
+    for (let j = 0; j < 7; j++) {
+      expect(Math.abs(at(j) - 1)).toBeLessThan(1e-6);
+      expect(Math.abs(at(7 + j))).toBeLessThan(1e-6);
+      expect(at(14 + j)).toBe(Math.fround(mean[j]));
+      expect(at(21 + j)).toBe(Math.fround(std[j] ** 2));
+      // What the layer computes from them is (x − mean) / std, to a float32 rounding of the result.
+      const x = raw.data[j];
+      const y = at(7 + j) + ((x - at(14 + j)) * at(j)) / Math.sqrt(at(21 + j));
+      expect(Math.abs(y - (x - mean[j]) / std[j])).toBeLessThan(1e-7 * Math.max(1, Math.abs(y)));
+    }
+    // In TensorFlow.js, the layer standardizes every row to within a float32 rounding of what the
+    // network computes (fround(mean) alone would be off by 1.3e-6 in the compactness column).
+    const model = await load(net);
+    const standardized = tf.tidy(() =>
+      (model.layers[0].apply(tf.tensor2d(Float32Array.from(raw.data), [raw.rows, 7])) as tf.Tensor).dataSync(),
+    );
+    // (The network reads its input as float32 first, as TensorFlow.js does.)
+    const expected = net.standardizer!.apply(matrix(Float32Array.from(raw.data), raw.rows, 7)).data;
+    let worst = 0;
+    for (let i = 0; i < expected.length; i++)
+      worst = Math.max(worst, Math.abs(standardized[i] - expected[i]) / Math.max(1, Math.abs(expected[i])));
+    expect(worst).toBeLessThanOrEqual(2 ** -23);
+    // kernel[i][u] = W[u][i], little-endian float32 after the standardizer's 28 values.
     const W = net.getWeights()[0].W;
-    expect(view.getFloat32(4 * (14 + 2 * 5 + 3), true)).toBe(W[3 * 7 + 2]);
+    expect(at(28 + 2 * 5 + 3)).toBe(W[3 * 7 + 2]);
     expect(modelJSON.userDefinedMetadata).toEqual({ loss: 'categoricalCrossEntropy', classes: ['Kama', 'Rosa', 'Canadian'] });
   });
 
