@@ -213,6 +213,29 @@ describe('the exported graph', () => {
     expect(leaky.graph.inputs[0].elemType).toBe(11);
   });
 
+  it('dropout, which acts in fit() only, leaves no node: the exported model predicts as predict does', async () => {
+    const net = await ANN.create({
+      layers: [7, 12, 3],
+      activation: 'relu',
+      output: 'softmax',
+      dropout: 0.3,
+      seed: 6,
+      standardizer: Standardizer.fit(raw),
+    });
+    await net.fit(raw, targets, { epochs: 3, batchSize: 16, learningRate: 0.05 });
+    expect(decodeOnnxModel(net.toONNX()).graph.nodes.map((n) => n.opType)).toEqual([
+      'Cast',
+      'Sub',
+      'Div',
+      'Cast',
+      'Gemm',
+      'Relu',
+      'Gemm',
+      'Softmax',
+    ]);
+    expect(await exportedDifference(net, raw)).toBeLessThanOrEqual(1e-6);
+  });
+
   it('refuses a network with a non-finite weight, naming the layer and place', () => {
     const W = new Float32Array(6).fill(0.5);
     W[4] = Number.NaN;
