@@ -24,6 +24,12 @@ import type { Optimizer, OptimizerRecipe } from './train/optimizer.js';
 import { checkSavedModel, checkStandardizer } from './model/read-model.js';
 import { checkWeights, type LayerWeights, type WeightsInput } from './model/weights.js';
 import { train, type TrainingProgress } from './train/fit.js';
+import { toOnnxBytes } from './interop/onnx-export.js';
+import type { ImportOptions, OnnxImportOptions } from './interop/import-options.js';
+import type { ImportedNetwork } from './interop/portable-network.js';
+import { readOnnx } from './interop/read-onnx.js';
+import { readTfjs, type TfjsSource } from './interop/read-tfjs.js';
+import { toTfjsModel, type TfjsModel } from './interop/tfjs-export.js';
 import { sampleWeights } from './train/sample-weights.js';
 import { checkFitOptions, type EpochLog, type FitOptions } from './train/fit-options.js';
 
@@ -359,6 +365,51 @@ export class ANN {
   private live(where: string): Network {
     if (this.net === null) throw new Error(`${where}: this network was disposed; create or load a new one`);
     return this.net;
+  }
+
+  // Taking a model elsewhere and bringing one in: the work is in src/interop/; these only delegate.
+
+  /** The network as an ONNX model's bytes: Gemm and activation nodes, the standardizer as Sub/Div in front (raw features in). */
+  toONNX(): Uint8Array {
+    this.live('toONNX');
+    return toOnnxBytes(this, 'toONNX');
+  }
+
+  /** Writes toONNX() to `path` (Node), atomically, as save() writes the model file. */
+  async saveONNX(path: string | URL): Promise<void> {
+    if (!isNode()) throw new Error('saveONNX: writing files needs Node; in a browser, offer net.toONNX() as a download instead');
+    this.live('saveONNX');
+    const bytes = toOnnxBytes(this, 'saveONNX');
+    try {
+      await writeFileAtomic(path, bytes);
+    } catch (e) {
+      throw new Error(`saveONNX: ${(e as Error).message}`, { cause: e });
+    }
+  }
+
+  /** A network from an ONNX model of dense layers (its bytes, a path or a URL), ready to predict, fit and save. */
+  static async fromONNX(source: string | URL | ArrayBuffer | Uint8Array, options?: OnnxImportOptions | null): Promise<ANN> {
+    const { network, create } = await readOnnx(source, options, 'fromONNX');
+    return ANN.fromImported(network, create);
+  }
+
+  /** The network in TensorFlow.js's layers-model format: model.json's contents and the weights file's bytes (float32). */
+  toTfjs(): TfjsModel {
+    this.live('toTfjs');
+    return toTfjsModel(this, 'toTfjs');
+  }
+
+  /** A network from a TensorFlow.js layers model of Dense layers: toTfjs()'s result, tf.io's artifacts, or model.json's path or URL. */
+  static async fromTfjs(source: TfjsSource, options?: ImportOptions | null): Promise<ANN> {
+    const { network, create } = await readTfjs(source, options, 'fromTfjs');
+    return ANN.fromImported(network, create);
+  }
+
+  private static async fromImported(network: ImportedNetwork, create: ANNOptions): Promise<ANN> {
+    const ann = await ANN.create(create);
+    ann.setWeights(network.weights);
+    ann.meta = network.meta;
+    return ann;
   }
 }
 

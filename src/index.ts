@@ -22,3 +22,6 @@ export type { ModelJSON } from './model/model-json.js';
 export type { LayerWeights, WeightsInput } from './model/weights.js';
 export * from './data/index.js';
 export type { ModelMeta, TrainingSummary } from './model/model-file.js';
+export type { ImportOptions, OnnxImportOptions } from './interop/import-options.js';
+export type { TfjsModel, TfjsModelJSON, TfjsLayer, TfjsWeightSpec } from './interop/tfjs-export.js';
+export type { TfjsSource } from './interop/read-tfjs.js';

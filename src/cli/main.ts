@@ -5,13 +5,14 @@
 import { parseFlags, UsageError } from './args.js';
 import type { Command } from './command.js';
 import { evaluate } from './evaluate.js';
+import { exportModel } from './export.js';
 import { gradcheck } from './gradcheck.js';
 import { info } from './info.js';
 import { predict } from './predict.js';
 import { train } from './train.js';
 import { packageVersion } from './version.js';
 
-const COMMANDS: Command[] = [train, evaluate, predict, gradcheck, info];
+const COMMANDS: Command[] = [train, evaluate, predict, gradcheck, info, exportModel];
 
 const HELP = `Usage: backprop-wasm <command> [flags]
 
