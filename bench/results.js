@@ -41,6 +41,7 @@ import { medianMad, num, range, ratio, table, time } from './report.js';
  * @property {number} trainSamples set with `epochs`
  * @property {number} testSamples set with `epochs`
  * @property {EpochRow[]} [epochs]
+ * @property {Awaited<ReturnType<typeof import('./optimizers.js').benchOptimizers>>} [optimizers]
  * @property {any} [allocation] what bench/allocation.js printed
  * @property {{ example: Awaited<ReturnType<typeof import('./memory.js').measureExample>>, handwritten: any }} [memory]
  * @property {{ sizes: { file: string, bytes: number }[] } & Awaited<ReturnType<typeof import('./startup.js').measureStartup>>} [startup]
@@ -60,6 +61,8 @@ const pct = (/** @type {number | null | undefined} */ x) =>
   x === null || x === undefined || !Number.isFinite(x) ? 'n/a' : `${(100 * x).toFixed(1)}%`;
 const mib = (/** @type {number | null | undefined} */ b) => (b === null || b === undefined ? 'n/a' : `${(b / 2 ** 20).toFixed(1)} MiB`);
 const gflops = (/** @type {number} */ flops, /** @type {TimeSummary} */ s) => flops / (s.median * 1e6);
+/** A ratio with three decimals, "1.083×": the target is a tenth above 1. */
+const times = (/** @type {number} */ x) => `${x.toFixed(3)}×`;
 const yes = (/** @type {boolean | null} */ ok) => (ok === null ? 'n/a' : ok ? '**yes**' : '**no**');
 
 /** @param {Measurements} m */
@@ -179,6 +182,18 @@ function targets(m) {
       ]);
     }
   }
+  if (m.optimizers) {
+    for (const b of m.optimizers.builds) {
+      const [sgd, adam] = ['sgd', 'adam'].map((id) => b.rows.find((r) => r.id === id));
+      rows.push([
+        `10. Adam step ≤ 1.10 × SGD step (R1, batch ${m.optimizers.batch}, build ${b.build})`,
+        adam && sgd
+          ? `${times(adam.ratio.median)} (median of ${adam.ratio.samples} rounds' ratios, ${times(adam.ratio.min)} – ${times(adam.ratio.max)}): ${time(adam.step.median)} vs ${time(sgd.step.median)} a step; the update alone ${time(adam.update.median)} vs ${time(sgd.update.median)}`
+          : 'n/a',
+        yes(adam ? adam.ratio.median <= 1.1 : null),
+      ]);
+    }
+  }
   if (m.allocation) {
     const a = m.allocation;
     const scav = a.gcCounts.scavenge ?? 0;
@@ -230,7 +245,7 @@ function targets(m) {
     ]);
   }
   if (!rows.length) return '';
-  return `## Targets of issue 3 at a glance
+  return `## Targets of issue 3${m.optimizers ? ' (and issue 10: optimizer speed)' : ''} at a glance
 
 "RSS flat" counts as met when the readings of the second half of \`npm start\`'s epochs stay within 2 MiB; "well under 64 KB" as below 48 KiB.
 
@@ -395,6 +410,65 @@ ${table(['batch', 'implementation', 'epoch median', 'min – max', 'runs', 'samp
 `;
 }
 
+/** @param {Ran<'optimizers'>} m */
+function optimizerSection(m) {
+  const o = m.optimizers;
+  const rows = o.builds.flatMap((b) =>
+    b.rows.map((r) => [
+      b.build,
+      r.label,
+      `\`${r.settings}\``,
+      medianMad(r.step),
+      range(r.step),
+      r.id === 'sgd' ? '1' : `${times(r.ratio.median)} (${times(r.ratio.min)} – ${times(r.ratio.max)})`,
+      r.id === 'sgd' ? '—' : `${r.extra.median >= 0 ? '+' : '−'}${time(Math.abs(r.extra.median))}`,
+      medianMad(r.update),
+      pct(r.update.median / r.step.median),
+      r.trainAccuracy === undefined ? '—' : pct(r.trainAccuracy),
+      `${pct(r.testAccuracy)}${r.sameEveryRound ? '' : ' (differs between rounds!)'}`,
+    ]),
+  );
+  return `## 8. R1 training step by optimizer (batch ${o.batch})
+
+R1's network and data as in section 4 (784 → 196 → 1, sigmoid, binary cross-entropy, seed 1,
+f32, ${o.samples.toLocaleString('en-US')} training images${m.quick ? ', a SUBSET for --quick' : ''}), one whole shuffled epoch of ${o.steps} steps at batch ${o.batch} per fit, each from
+fresh weights (creation not timed), with each optimizer as \`fit()\` takes it (bench/optimizers.js).
+Side by side and interleaved: ${o.rounds} rounds after an untimed warm-up round, each round one fit
+per build and optimizer, the order rotated by one every round. A step = the epoch's time ÷ ${o.steps}.
+"× SGD" is the median over the rounds of this fit's time ÷ plain SGD's in the same round and build
+(min – max of those ratios in brackets: the round-to-round noise); "+ a step" the median of the
+same differences per step.
+
+"Update alone" is the optimizer's \`step()\` (made by the library's resolveOptimizer, as fit makes
+it) on parameters of R1's sizes (W1 196 × 784, b1 196, W2 196, b2 1) in a kernel instance of
+the build, timed in the same rounds (${o.updateCalls} calls a round, median ± MAD of ${o.updateChunk}-call chunks); for
+clipNorm it includes the global norm and the scaling of every gradient (as when it clips;
+in R1 at clipNorm 1 about 1 step in 20 clips, the others only compute the norm), then the SGD step.
+"Share" = update alone ÷ the whole step. Accuracy: after the one epoch, on the
+${o.testSamples.toLocaleString('en-US')} test images (seeded: the same in every round).
+
+Noise: ${o.seconds.toFixed(0)} s; CPU time ÷ wall time of the section ${o.cpuShare.toFixed(2)} (≈ 1 with a core to itself); 1-minute load average ${o.load.before.toFixed(2)} before, ${o.load.after.toFixed(2)} after.
+
+${table(
+  [
+    'build',
+    'optimizer',
+    'settings',
+    'step median ± MAD',
+    'min – max',
+    '× SGD (min – max)',
+    '+ a step',
+    'update alone',
+    'share',
+    'train acc.',
+    'test acc.',
+  ],
+  rows,
+  ['l', 'l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+)}
+`;
+}
+
 /** @param {Measurements} m */
 function allocationSection(m) {
   const a = m.allocation;
@@ -500,5 +574,6 @@ export function renderResults(m) {
   if (m.allocation) parts.push(allocationSection(m));
   if (m.memory) parts.push(memorySection(/** @type {Ran<'memory'>} */ (m)));
   if (m.startup) parts.push(startupSection(/** @type {Ran<'startup'>} */ (m)));
+  if (m.optimizers) parts.push(optimizerSection(/** @type {Ran<'optimizers'>} */ (m)));
   return parts.filter(Boolean).join('\n');
 }
