@@ -61,6 +61,8 @@ const pct = (/** @type {number | null | undefined} */ x) =>
   x === null || x === undefined || !Number.isFinite(x) ? 'n/a' : `${(100 * x).toFixed(1)}%`;
 const mib = (/** @type {number | null | undefined} */ b) => (b === null || b === undefined ? 'n/a' : `${(b / 2 ** 20).toFixed(1)} MiB`);
 const gflops = (/** @type {number} */ flops, /** @type {TimeSummary} */ s) => flops / (s.median * 1e6);
+/** How the allocation run names an optimizer, as the tables do. */
+const optimizerName = (/** @type {string} */ id) => /** @type {Record<string, string>} */ ({ sgd: 'SGD', adam: 'Adam' })[id] ?? id;
 /** A ratio with three decimals, "1.083×": the target is a tenth above 1. */
 const times = (/** @type {number} */ x) => `${x.toFixed(3)}×`;
 const yes = (/** @type {boolean | null} */ ok) => (ok === null ? 'n/a' : ok ? '**yes**' : '**no**');
@@ -196,16 +198,18 @@ function targets(m) {
   }
   if (m.allocation) {
     const a = m.allocation;
-    const scav = a.gcCounts.scavenge ?? 0;
-    const grew = a.after.wasm !== null && a.before.wasm !== null ? a.after.wasm - a.before.wasm : null;
-    // The smallest JS object is 12–16 bytes: under 8 bytes a step on average is no object a step,
-    // and what is left is the young generation's coarse readings.
-    const none = a.perStep.bytes !== null && Math.abs(a.perStep.bytes) < 8;
-    rows.push([
-      `3. no allocation in a training step`,
-      `${a.perStep.bytes === null ? 'n/a' : `${a.perStep.bytes.toFixed(1)} bytes`} per step (growth over ${a.perStep.stepsMany} − ${a.perStep.stepsFew} steps an epoch); ${a.gcTotal} GC${a.gcTotal === 1 ? '' : 's'} (${scav} scavenge${scav === 1 ? '' : 's'}) in ${a.epochs} epochs (${a.steps.toLocaleString('en-US')} steps); wasm memory grew ${grew === null ? 'n/a' : `${grew} bytes`}`,
-      yes(none && scav === 0 && grew === 0),
-    ]);
+    for (const r of a.runs) {
+      const scav = r.gcCounts.scavenge ?? 0;
+      const grew = r.after.wasm !== null && r.before.wasm !== null ? r.after.wasm - r.before.wasm : null;
+      // The smallest JS object is 12–16 bytes: under 8 bytes a step on average is no object a step,
+      // and what is left is the young generation's coarse readings.
+      const none = r.perStep.bytes !== null && Math.abs(r.perStep.bytes) < 8;
+      rows.push([
+        `3. no allocation in a training step (${optimizerName(r.optimizer)})`,
+        `${r.perStep.bytes === null ? 'n/a' : `${r.perStep.bytes.toFixed(1)} bytes`} per step (growth over ${r.perStep.stepsMany} − ${r.perStep.stepsFew} steps an epoch); ${r.gcTotal} GC${r.gcTotal === 1 ? '' : 's'} (${scav} scavenge${scav === 1 ? '' : 's'}) in ${a.epochs} epochs (${a.steps.toLocaleString('en-US')} steps); wasm memory grew ${grew === null ? 'n/a' : `${grew} bytes`}`,
+        yes(none && scav === 0 && grew === 0),
+      ]);
+    }
   }
   if (m.memory) {
     const e = m.memory.example;
@@ -469,30 +473,36 @@ ${table(
 `;
 }
 
-/** @param {Measurements} m */
+/** @param {Ran<'allocation'>} m */
 function allocationSection(m) {
   const a = m.allocation;
-  const kinds =
-    Object.entries(a.gcCounts)
-      .map(([k, n]) => `${n} ${k}`)
-      .join(', ') || 'none';
-  const rows = [
-    ['JS heap in use (used_heap_size)', mib(a.before.heapUsed), mib(a.after.heapUsed), `${mib(a.heapAfterGc)} after a full GC`],
+  const bytes = (/** @type {number | null} */ b) => (b === null ? 'n/a' : `${b.toLocaleString('en-US')} bytes`);
+  const runs = a.runs.map((/** @type {any} */ r) => {
+    const kinds =
+      Object.entries(r.gcCounts)
+        .map(([k, n]) => `${n} ${k}`)
+        .join(', ') || 'none';
+    const settings = r.options.optimizer ? `\`${JSON.stringify(r.options.optimizer)}\`` : `learning rate ${r.options.learningRate}`;
+    return `- **${optimizerName(r.optimizer)}** (${settings}). Per step: mean young-generation growth per epoch of a ${r.perStep.epochs}-epoch fit() on ${r.perStep.stepsMany} batches (${bytes(r.perStep.many)}) minus that on ${r.perStep.stepsFew} batches (${bytes(r.perStep.few)}), ÷ ${r.perStep.stepsMany - r.perStep.stepsFew}: **${r.perStep.bytes === null ? 'n/a' : `≈ ${Math.round(r.perStep.bytes)} bytes per step`}**. Over ${a.epochs} epochs (${a.steps.toLocaleString('en-US')} steps, one fit() call, ${r.seconds.toFixed(1)} s): **${r.gcTotal} garbage collection${r.gcTotal === 1 ? '' : 's'}** (${kinds}); young generation grew by ${r.youngPerEpoch === null ? 'n/a (a scavenge emptied it)' : bytes(r.youngPerEpoch)} per epoch.`;
+  });
+  const rows = a.runs.flatMap((/** @type {any} */ r) => [
     [
-      'wasm linear memory',
-      a.before.wasm === null ? 'n/a' : `${a.before.wasm.toLocaleString('en-US')} bytes`,
-      a.after.wasm === null ? 'n/a' : `${a.after.wasm.toLocaleString('en-US')} bytes`,
-      '',
+      `${optimizerName(r.optimizer)}: JS heap in use (used_heap_size)`,
+      mib(r.before.heapUsed),
+      mib(r.after.heapUsed),
+      `${mib(r.heapAfterGc)} after a full GC`,
     ],
-    ['resident set', mib(a.before.rss), mib(a.after.rss), ''],
-  ];
+    [`${optimizerName(r.optimizer)}: wasm linear memory`, bytes(r.before.wasm), bytes(r.after.wasm), ''],
+    [`${optimizerName(r.optimizer)}: resident set`, mib(r.before.rss), mib(r.after.rss), ''],
+  ]);
   return `## 5. Allocation in training steps
 
-bench/allocation.js in its own process (\`node --expose-gc${m.wasmFlags.length ? ` ${m.wasmFlags.join(' ')}` : ''}\`), build \`${a.build}\`, batch ${a.batch}, on ${a.limit >= 11272 ? 'all' : 'the first'} ${a.limit.toLocaleString('en-US')} training images${a.limit >= 11272 ? '' : ' (a subset, to keep the run quick)'},
-after 3 warm-up epochs and a forced GC.
+bench/allocation.js in its own process (\`node --expose-gc${m.wasmFlags.length ? ` ${m.wasmFlags.join(' ')}` : ''}\`), build \`${a.build}\`, batch ${a.batch}, on ${a.limit >= 11272 ? 'all' : 'the first'} ${a.limit.toLocaleString('en-US')} training images${a.limit >= 11272 ? '' : ' (a subset, to keep the run quick)'};
+each optimizer on a fresh network, after 3 warm-up epochs (which also allocate the optimizer's state) and a forced GC.
+Per step, 0 bytes = a step creates no JS objects (the per-epoch work, this probe's reading included, cancels out);
+the young generation's growth over the long run is fit()'s own per-epoch work (the epoch's log, its timing, the divergence check).
 
-- Per step: mean young-generation growth per epoch of a ${a.perStep.epochs}-epoch fit() on ${a.perStep.stepsMany} batches (${a.perStep.many === null ? 'n/a' : `${a.perStep.many.toLocaleString('en-US')} bytes`}) minus that on ${a.perStep.stepsFew} batches (${a.perStep.few === null ? 'n/a' : `${a.perStep.few.toLocaleString('en-US')} bytes`}), ÷ ${a.perStep.stepsMany - a.perStep.stepsFew}: **${a.perStep.bytes === null ? 'n/a' : `≈ ${Math.round(a.perStep.bytes)} bytes per step`}** (0 = a step creates no JS objects; the per-epoch work, this probe's reading included, cancels out).
-- Over ${a.epochs} epochs (${a.steps.toLocaleString('en-US')} steps, one fit() call, ${a.seconds.toFixed(1)} s): **${a.gcTotal} garbage collection${a.gcTotal === 1 ? '' : 's'}** (${kinds}); young generation grew by ${a.youngPerEpoch === null ? 'n/a (a scavenge emptied it)' : `${a.youngPerEpoch.toLocaleString('en-US')} bytes`} per epoch (fit()'s own per-epoch work: the epoch's log, its timing, the divergence check).
+${runs.join('\n')}
 
 ${table(['', 'before the run', 'after the run', ''], rows, ['l', 'r', 'r', 'l'])}
 `;
@@ -571,7 +581,7 @@ export function renderResults(m) {
   if (m.peaks) parts.push(peakSection(/** @type {Ran<'peaks'>} */ (m)));
   if (m.act) parts.push(actSection(/** @type {Ran<'act'>} */ (m)));
   if (m.epochs) parts.push(epochSection(/** @type {Ran<'epochs'>} */ (m)));
-  if (m.allocation) parts.push(allocationSection(m));
+  if (m.allocation) parts.push(allocationSection(/** @type {Ran<'allocation'>} */ (m)));
   if (m.memory) parts.push(memorySection(/** @type {Ran<'memory'>} */ (m)));
   if (m.startup) parts.push(startupSection(/** @type {Ran<'startup'>} */ (m)));
   if (m.optimizers) parts.push(optimizerSection(/** @type {Ran<'optimizers'>} */ (m)));
