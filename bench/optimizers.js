@@ -1,24 +1,31 @@
 /**
  * R1 training steps with each optimizer: the network of bench/training.js (784 → 196 → 1, sigmoid,
- * binary cross-entropy, seed 1, f32) fitted for one whole shuffled epoch on MNIST 5 vs 8 at batch
- * 32 with plain SGD, SGD with momentum (and Nesterov's), Adam, AdamW, RMSprop and SGD with
- * clipNorm, on every kernel build given.
+ * binary cross-entropy, seed 1, f32) on MNIST 5 vs 8 at batch 32 with plain SGD, SGD with
+ * momentum (and Nesterov's), Adam, AdamW, RMSprop and SGD with clipNorm, on every kernel build given.
  *
- * Side by side and interleaved: each round fits every (build, optimizer) once, in an order
- * rotated by one each round (so that no optimizer always runs first, right after the warm-up or the other build),
- * each from fresh weights (creation not timed); after one untimed warm-up round. A step's time is
- * the epoch's ÷ its steps; an optimizer's ratio to plain SGD is taken within each round and build
- * (the two epochs at most a few seconds apart), then the median of those ratios is reported: a
- * neighbour's load that slows a whole round cancels out, a burst within one epoch does not, and
- * shows in the ratios' spread.
- *
- * The update alone: in the same rounds, each optimizer's `step()` (made by the library's own
- * resolveOptimizer, as fit() makes it) is timed on parameters of R1's sizes (W1 196 × 784, b1 196,
- * W2 196, b2 1) in their own kernel instance, with gradients of R1's magnitude. For clipNorm the
- * update is the global norm (sumOfSquares over every gradient) and the scaling of every gradient,
- * as Network.clipGradients does them when it clips, then the SGD step: the case where clipping
- * happens (in R1 with clipNorm 1 about 1 step in 20 clips; the others only compute the norm).
+ * 1. Accuracy: one whole shuffled epoch from fresh weights per (build, optimizer), then the test
+ *    split (these fits also warm up the JIT).
+ * 2. Speed, side by side and interleaved: one network per (build, optimizer), kept through the
+ *    section, fitted in rounds — each round one fit per (build, optimizer), the order rotated by
+ *    one each round (so that no optimizer always runs first or right after the other build) — of
+ *    two shuffled epochs on the first `timedRows` training images, the second epoch timed, from
+ *    the end of the first epoch's callback to the start of the second's (so that fit()'s per-call
+ *    copying and checking of the inputs is not counted as steps). Short fits, many rounds: an
+ *    optimizer and plain SGD are timed within about a second of each other, and each ratio is
+ *    taken within a round and build, then the median of those ratios is reported.
+ *    Two clocks: the epoch's wall time (EpochLog.seconds), and the CPU time of the main thread
+ *    alone (Linux: /proc/self/task/<pid>/schedstat, which also gives the time it waited for a
+ *    core). On a shared machine the wall time counts the time slices other processes took; the
+ *    thread's CPU time does not, so the ratios are taken on it where it can be read.
+ * 3. The update alone: in the same rounds, each optimizer's `step()` (made by the library's own
+ *    resolveOptimizer, as fit() makes it) on parameters of R1's sizes (W1 196 × 784, b1 196,
+ *    W2 196, b2 1) in their own kernel instance, with gradients of R1's magnitude. For clipNorm
+ *    the update is the global norm (sumOfSquares over every gradient) and the scaling of every
+ *    gradient, as Network.clipGradients does them when it clips, then the SGD step: the case
+ *    where clipping happens (in R1 at clipNorm 1 about 1 step in 20 clips; the others only
+ *    compute the norm).
  */
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { createParameter } from '../dist/core/parameter.js';
 import { ANN } from '../dist/index.js';
@@ -26,12 +33,17 @@ import { resolveOptimizer } from '../dist/train/resolve-optimizer.js';
 import { firstRows } from './data.js';
 import { mulberry32 } from './seeded.js';
 import { summarizeTimes } from './stats.js';
-import { R1_NETWORK, warmupRows } from './training.js';
+import { R1_NETWORK } from './training.js';
 
 /** @typedef {import('./stats.js').TimeSummary} TimeSummary */
 /** @typedef {import('./training.js').R1Data} R1Data */
 /** @typedef {import('../dist/index.js').FitOptions} FitOptions */
-/** @typedef {{ times: number[], tests: (number | null)[], train: number | undefined, updates: number[], ratios: number[], extras: number[] }} Raw one case's measurements on one build */
+/**
+ * One case's measurements on one build: per round, the timed epoch's wall and CPU ms (CPU null
+ * where it cannot be read), the ms its thread waited for a core, the ratios to plain SGD's epoch
+ * in the same round; the update alone (ms per call, one per chunk); the accuracy run's figures.
+ * @typedef {{ wall: number[], cpu: (number | null)[], wait: (number | null)[], test: number | null, train: number | undefined, epochMs: number, updates: number[], ratios: number[], wallRatios: number[], extras: number[] }} Raw
+ */
 
 /**
  * One optimizer as the table shows it: its fit() options (besides epochs and batchSize).
@@ -91,19 +103,25 @@ export function describeSettings(c) {
 }
 
 /**
- * One optimizer on one build.
+ * One optimizer on one build; times over the rounds.
  * @typedef {object} OptimizerRow
  * @property {string} id
  * @property {string} label
  * @property {string} settings
- * @property {number[]} epochTimes ms, one per round
- * @property {TimeSummary} step ms per training step (epoch ÷ steps), over the rounds
- * @property {TimeSummary} ratio this step ÷ plain SGD's in the same round and build, over the rounds
- * @property {TimeSummary} extra ms per step over plain SGD's in the same round, over the rounds
+ * @property {number[]} wallTimes ms of the timed epoch, one per round
+ * @property {(number | null)[]} cpuTimes ms of the main thread's CPU time in it, one per round (null: not readable)
+ * @property {TimeSummary} wall ms per training step (epoch ÷ steps), wall time
+ * @property {TimeSummary | null} cpu ms per training step, the main thread's CPU time
+ * @property {TimeSummary} step `cpu` where it was read, else `wall`: the clock of ratio and extra
+ * @property {'cpu' | 'wall'} clock which one `step` is
+ * @property {TimeSummary} ratio this epoch ÷ plain SGD's in the same round and build, on `clock`
+ * @property {TimeSummary} wallRatio the same on wall time
+ * @property {TimeSummary} extra ms per step over plain SGD's in the same round, on `clock`
+ * @property {TimeSummary | null} waitShare the time the main thread waited for a core ÷ the epoch's wall time
  * @property {TimeSummary} update ms per call of the update alone (samples of `updateChunk` calls)
- * @property {number | undefined} trainAccuracy what the fit counted during the epoch
- * @property {number | null} testAccuracy on R1's test split after the epoch
- * @property {boolean} sameEveryRound every round gave this test accuracy (seeded: it must)
+ * @property {number} epochMs the wall time of the one whole epoch the accuracies come from (one run, not interleaved)
+ * @property {number | undefined} trainAccuracy what that fit counted during its epoch
+ * @property {number | null} testAccuracy on R1's test split after it
  */
 
 /**
@@ -178,73 +196,138 @@ function rotate(items, by) {
   return [...items.slice(k), ...items.slice(0, k)];
 }
 
+const SCHEDSTAT = `/proc/self/task/${process.pid}/schedstat`;
 /**
- * Interleaved rounds of one-epoch fits, one per (build, optimizer), and of the update alone.
- * @param {R1Data} data
- * @param {{ builds: import('./builds.js').BuildInfo[], batch: number, rounds: number, updateCalls: number, updateChunk: number, cases?: OptimizerCase[], log?: (msg: string) => void }} options
+ * The main thread's time on a core and waiting for one, in ms since it started, or null where
+ * the kernel does not say (not Linux, or no schedstats).
+ * @returns {{ cpu: number, wait: number } | null}
  */
-export async function benchOptimizers(data, { builds, batch, rounds, updateCalls, updateChunk, cases = OPTIMIZER_CASES, log = () => {} }) {
+export function threadTimes() {
+  try {
+    const [cpu, wait] = readFileSync(SCHEDSTAT, 'utf8').split(' ').map(Number);
+    return Number.isFinite(cpu) && Number.isFinite(wait) ? { cpu: cpu / 1e6, wait: wait / 1e6 } : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The accuracy of every (build, optimizer) after one epoch, then interleaved rounds of timed fits
+ * and of the update alone.
+ * @param {R1Data} data
+ * @param {{ builds: import('./builds.js').BuildInfo[], batch: number, rounds: number, timedRows: number, updateCalls: number, updateChunk: number, cases?: OptimizerCase[], log?: (msg: string) => void }} options
+ */
+export async function benchOptimizers(
+  data,
+  { builds, batch, rounds, timedRows, updateCalls, updateChunk, cases = OPTIMIZER_CASES, log = () => {} },
+) {
   if (cases[0].id !== 'sgd') throw new Error('bench: the first optimizer case must be plain SGD (every ratio is to it)');
   const started = performance.now();
   const cpuStart = process.cpuUsage();
   const loadBefore = os.loadavg()[0];
   const { x, y } = data.train;
-  const steps = Math.ceil(x.rows / batch);
+  const rows = Math.min(timedRows, x.rows);
+  const timed = { x: firstRows(x, rows), y: firstRows(y, rows) };
+  const steps = Math.ceil(rows / batch);
   /** @type {Map<string, Map<string, Raw>>} per build, per case */
   const raw = new Map();
   /** @type {Map<string, Awaited<ReturnType<typeof updateProbes>>>} */
   const probes = new Map();
   for (const b of builds) {
-    raw.set(b.name, new Map(cases.map((c) => [c.id, { times: [], tests: [], train: undefined, updates: [], ratios: [], extras: [] }])));
+    raw.set(
+      b.name,
+      new Map(
+        cases.map((c) => [
+          c.id,
+          { wall: [], cpu: [], wait: [], test: null, train: undefined, epochMs: 0, updates: [], ratios: [], wallRatios: [], extras: [] },
+        ]),
+      ),
+    );
     probes.set(b.name, await updateProbes(b, cases));
   }
   const rawOf = (/** @type {string} */ build, /** @type {string} */ id) => /** @type {Raw} */ (raw.get(build)?.get(id));
   const probeOf = (/** @type {string} */ build, /** @type {string} */ id) => /** @type {() => void} */ (probes.get(build)?.probes.get(id));
 
-  /**
-   * One fit of one epoch: ms, and the accuracies.
-   * @param {import('./builds.js').BuildInfo} b
-   * @param {OptimizerCase} c
-   * @param {{ x: import('../dist/index.js').Matrix, y: import('../dist/index.js').Matrix }} on
-   */
-  const fitOnce = async (b, c, on) => {
-    b.select();
-    const net = await ANN.create(R1_NETWORK);
-    const started = performance.now();
-    const [epochLog] = await net.fit(on.x, on.y, { epochs: 1, batchSize: batch, ...c.fit });
-    const ms = performance.now() - started;
-    const test = net.evaluate(data.test.x, data.test.y);
-    net.dispose();
-    return { ms, train: epochLog.accuracy, test: test.accuracy ?? null };
-  };
-
-  // Warm-up, untimed: a short fit with every optimizer on every build (JIT, lazy set-up), and a few updates.
-  const rows = warmupRows(batch, x.rows);
-  const warm = { x: firstRows(x, rows), y: firstRows(y, rows) };
+  // 1. What each reaches in one whole epoch from fresh weights (this also warms up the JIT and every lazy set-up).
   for (const b of builds) {
-    for (const c of cases) await fitOnce(b, c, warm);
+    for (const c of cases) {
+      log(`optimizers: one epoch for the accuracy, ${b.name}, ${c.label}`);
+      b.select();
+      const net = await ANN.create(R1_NETWORK);
+      const [epochLog] = await net.fit(x, y, { epochs: 1, batchSize: batch, ...c.fit });
+      const e = rawOf(b.name, c.id);
+      e.train = epochLog.accuracy;
+      e.epochMs = epochLog.seconds * 1000;
+      e.test = net.evaluate(data.test.x, data.test.y).accuracy ?? null;
+      net.dispose();
+    }
     for (const c of cases) timeUpdate(probeOf(b.name, c.id), updateChunk * 2, updateChunk, []);
   }
 
+  // 2. The networks timed: one per (build, optimizer), kept through the rounds (its optimizer
+  // with it, as fits with the same settings keep it), trained only ever on the same `rows`
+  // samples — so a weight whose input is 0 in all of them keeps a gradient, and a state, of
+  // exactly 0 (no state decays into the subnormal numbers, on which x86 arithmetic is many times
+  // slower). A first fit, untimed, makes the optimizer's state.
+  /** @type {Map<string, import('../dist/index.js').ANN>} */
+  const nets = new Map();
+  for (const b of builds) {
+    b.select();
+    for (const c of cases) {
+      const net = await ANN.create(R1_NETWORK);
+      await net.fit(timed.x, timed.y, { epochs: 1, batchSize: batch, ...c.fit });
+      nets.set(`${b.name} ${c.id}`, net);
+    }
+  }
+
+  /**
+   * A fit of two epochs on the timed rows, the second timed (wall and thread CPU ms, the wait for
+   * a core): from the end of the first epoch's callback to the start of the second's, so that
+   * fit()'s per-call work (copying and checking the inputs) is left out.
+   * @param {import('../dist/index.js').ANN} net
+   * @param {OptimizerCase} c
+   */
+  const timedFit = async (net, c) => {
+    /** @type {({ cpu: number, wait: number } | null)[]} */
+    const marks = [];
+    const logs = await net.fit(timed.x, timed.y, {
+      epochs: 2,
+      batchSize: batch,
+      ...c.fit,
+      onEpochEnd: () => void marks.push(threadTimes()),
+    });
+    const [from, to] = marks;
+    return {
+      wall: logs[1].seconds * 1000,
+      cpu: from && to ? to.cpu - from.cpu : null,
+      wait: from && to ? to.wait - from.wait : null,
+    };
+  };
+
+  // 3. The rounds.
   for (let round = 0; round < rounds; round++) {
-    log(`optimizers: round ${round + 1} of ${rounds}`);
+    if (round % 5 === 0) log(`optimizers: rounds ${round + 1}–${Math.min(round + 5, rounds)} of ${rounds}`);
     for (const b of rotate(builds, round)) {
       for (const c of rotate(cases, round)) {
-        const r = await fitOnce(b, c, data.train);
+        const r = await timedFit(/** @type {import('../dist/index.js').ANN} */ (nets.get(`${b.name} ${c.id}`)), c);
         const e = rawOf(b.name, c.id);
-        e.times.push(r.ms);
-        e.tests.push(r.test);
-        e.train = r.train;
+        e.wall.push(r.wall);
+        e.cpu.push(r.cpu);
+        e.wait.push(r.wait);
       }
-      const base = rawOf(b.name, 'sgd').times[round];
+      const sgd = rawOf(b.name, 'sgd');
       for (const c of cases) {
         const e = rawOf(b.name, c.id);
-        e.ratios.push(e.times[round] / base);
-        e.extras.push((e.times[round] - base) / steps);
+        // The ratio on the thread's CPU time where both were read, else on wall time.
+        const [t, base] = [e.cpu[round] ?? e.wall[round], sgd.cpu[round] ?? sgd.wall[round]];
+        e.ratios.push(t / base);
+        e.extras.push((t - base) / steps);
+        e.wallRatios.push(e.wall[round] / sgd.wall[round]);
       }
       for (const c of rotate(cases, round)) timeUpdate(probeOf(b.name, c.id), updateCalls, updateChunk, rawOf(b.name, c.id).updates);
     }
   }
+  for (const net of nets.values()) net.dispose();
   for (const p of probes.values()) p.dispose();
   const cpu = process.cpuUsage(cpuStart);
   const seconds = (performance.now() - started) / 1000;
@@ -256,6 +339,7 @@ export async function benchOptimizers(data, { builds, batch, rounds, updateCalls
     load: { before: loadBefore, after: os.loadavg()[0] },
     batch,
     samples: x.rows,
+    timedRows: rows,
     steps,
     rounds,
     updateCalls,
@@ -266,18 +350,26 @@ export async function benchOptimizers(data, { builds, batch, rounds, updateCalls
       /** @type {OptimizerRow[]} */
       rows: cases.map((c) => {
         const e = rawOf(b.name, c.id);
+        const cpu = e.cpu.every((t) => t !== null) ? /** @type {number[]} */ (e.cpu) : null;
+        const waits = e.wait.every((t) => t !== null) ? /** @type {number[]} */ (e.wait) : null;
         return {
           id: c.id,
           label: c.label,
           settings: describeSettings(c),
-          epochTimes: e.times,
-          step: summarizeTimes(e.times.map((t) => t / steps)),
+          wallTimes: e.wall,
+          cpuTimes: e.cpu,
+          wall: summarizeTimes(e.wall.map((t) => t / steps)),
+          cpu: cpu && summarizeTimes(cpu.map((t) => t / steps)),
+          step: summarizeTimes((cpu ?? e.wall).map((t) => t / steps)),
+          clock: cpu ? 'cpu' : 'wall',
           ratio: summarizeTimes(e.ratios),
+          wallRatio: summarizeTimes(e.wallRatios),
           extra: summarizeTimes(e.extras),
+          waitShare: waits && summarizeTimes(waits.map((w, i) => w / e.wall[i])),
           update: summarizeTimes(e.updates),
+          epochMs: e.epochMs,
           trainAccuracy: e.train,
-          testAccuracy: e.tests[0],
-          sameEveryRound: e.tests.every((t) => t === e.tests[0]),
+          testAccuracy: e.test,
         };
       }),
     })),

@@ -190,7 +190,7 @@ function targets(m) {
       rows.push([
         `10. Adam step ≤ 1.10 × SGD step (R1, batch ${m.optimizers.batch}, build ${b.build})`,
         adam && sgd
-          ? `${times(adam.ratio.median)} (median of ${adam.ratio.samples} rounds' ratios, ${times(adam.ratio.min)} – ${times(adam.ratio.max)}): ${time(adam.step.median)} vs ${time(sgd.step.median)} a step; the update alone ${time(adam.update.median)} vs ${time(sgd.update.median)}`
+          ? `${times(adam.ratio.median)} on ${adam.clock === 'cpu' ? "the main thread's CPU time" : 'wall time'} (median of ${adam.ratio.samples} rounds' ratios, ${times(adam.ratio.min)} – ${times(adam.ratio.max)}; on wall time ${times(adam.wallRatio.median)}): ${time(adam.step.median)} vs ${time(sgd.step.median)} a step; the update alone ${time(adam.update.median)} vs ${time(sgd.update.median)}`
           : 'n/a',
         yes(adam ? adam.ratio.median <= 1.1 : null),
       ]);
@@ -422,53 +422,67 @@ function optimizerSection(m) {
       b.build,
       r.label,
       `\`${r.settings}\``,
-      medianMad(r.step),
-      range(r.step),
+      r.cpu ? medianMad(r.cpu) : 'n/a',
       r.id === 'sgd' ? '1' : `${times(r.ratio.median)} (${times(r.ratio.min)} – ${times(r.ratio.max)})`,
       r.id === 'sgd' ? '—' : `${r.extra.median >= 0 ? '+' : '−'}${time(Math.abs(r.extra.median))}`,
+      `${medianMad(r.wall)} (${range(r.wall)})`,
+      r.id === 'sgd' ? '1' : `${times(r.wallRatio.median)} (${times(r.wallRatio.min)} – ${times(r.wallRatio.max)})`,
+      r.waitShare ? pct(r.waitShare.median) : 'n/a',
       medianMad(r.update),
       pct(r.update.median / r.step.median),
+      time(r.epochMs),
       r.trainAccuracy === undefined ? '—' : pct(r.trainAccuracy),
-      `${pct(r.testAccuracy)}${r.sameEveryRound ? '' : ' (differs between rounds!)'}`,
+      pct(r.testAccuracy),
     ]),
   );
+  const clock = o.builds.every((b) => b.rows.every((r) => r.clock === 'cpu')) ? "the main thread's CPU time" : 'wall time';
   return `## 8. R1 training step by optimizer (batch ${o.batch})
 
-R1's network and data as in section 4 (784 → 196 → 1, sigmoid, binary cross-entropy, seed 1,
-f32, ${o.samples.toLocaleString('en-US')} training images${m.quick ? ', a SUBSET for --quick' : ''}), one whole shuffled epoch of ${o.steps} steps at batch ${o.batch} per fit, each from
-fresh weights (creation not timed), with each optimizer as \`fit()\` takes it (bench/optimizers.js).
-Side by side and interleaved: ${o.rounds} rounds after an untimed warm-up round, each round one fit
-per build and optimizer, the order rotated by one every round. A step = the epoch's time ÷ ${o.steps}.
-"× SGD" is the median over the rounds of this fit's time ÷ plain SGD's in the same round and build
-(min – max of those ratios in brackets: the round-to-round noise); "+ a step" the median of the
-same differences per step.
+R1's network (784 → 196 → 1, sigmoid, binary cross-entropy, seed 1, f32) and data as in
+section 4, with each optimizer as \`fit()\` takes it (bench/optimizers.js), on each build.
 
-"Update alone" is the optimizer's \`step()\` (made by the library's resolveOptimizer, as fit makes
-it) on parameters of R1's sizes (W1 196 × 784, b1 196, W2 196, b2 1) in a kernel instance of
-the build, timed in the same rounds (${o.updateCalls} calls a round, median ± MAD of ${o.updateChunk}-call chunks); for
-clipNorm it includes the global norm and the scaling of every gradient (as when it clips;
-in R1 at clipNorm 1 about 1 step in 20 clips, the others only compute the norm), then the SGD step.
-"Share" = update alone ÷ the whole step. Accuracy: after the one epoch, on the
-${o.testSamples.toLocaleString('en-US')} test images (seeded: the same in every round).
+- **Speed**, side by side and interleaved: one network per build and optimizer, kept through the
+  section (its optimizer and state with it), fitted ${o.rounds} times in rounds — each round one fit per
+  build and optimizer, the order rotated by one every round — each fit two shuffled epochs of the
+  first ${o.timedRows.toLocaleString('en-US')} training images (${o.steps} steps), the second epoch timed: its own loop, without
+  fit()'s per-call copying and checking of the inputs. A step = that epoch's time ÷ ${o.steps}. Two
+  clocks: the CPU time of the main thread alone (/proc/self/task/<pid>/schedstat: it leaves out
+  the time slices other processes take on a shared machine) and the epoch's wall time
+  (EpochLog.seconds). "× SGD" is the median over the rounds of this epoch's time ÷ plain SGD's in
+  the same round and build, on ${clock}, with the min – max of those ratios (the round-to-round
+  noise); "+ a step" the median of the same differences per step; the wall-time ratios beside
+  them. "Waited": the time the main thread spent waiting for a core ÷ the epoch's wall time
+  (median) — how busy the machine was.
+- **Update alone**: the optimizer's \`step()\` (made by the library's resolveOptimizer, as fit
+  makes it) on parameters of R1's sizes (W1 196 × 784, b1 196, W2 196, b2 1) in a kernel
+  instance of the build, timed (wall) in the same rounds (${o.updateCalls} calls a round, median ± MAD of
+  ${o.updateChunk}-call chunks); for clipNorm the global norm and the scaling of every gradient (as when it
+  clips; in R1 at clipNorm 1 about 1 step in 20 clips, the others only compute the norm), then
+  the SGD step. "Share" = update alone ÷ the whole step (CPU).
+- **Accuracy**: after one whole shuffled epoch (${o.samples.toLocaleString('en-US')} images${m.quick ? ', a SUBSET for --quick' : ''}, ${Math.ceil(o.samples / o.batch)} steps) from fresh weights, on
+  the ${o.testSamples.toLocaleString('en-US')} test images; "epoch" is that one fit's wall time (one run, not interleaved).
 
-Noise: ${o.seconds.toFixed(0)} s; CPU time ÷ wall time of the section ${o.cpuShare.toFixed(2)} (≈ 1 with a core to itself); 1-minute load average ${o.load.before.toFixed(2)} before, ${o.load.after.toFixed(2)} after.
+Noise: the section took ${o.seconds.toFixed(0)} s; CPU time of the process ÷ wall time ${o.cpuShare.toFixed(2)} (≈ 1 with a core to itself); 1-minute load average ${o.load.before.toFixed(2)} before, ${o.load.after.toFixed(2)} after.
 
 ${table(
   [
     'build',
     'optimizer',
     'settings',
-    'step median ± MAD',
-    'min – max',
-    '× SGD (min – max)',
+    'step, CPU: median ± MAD',
+    '× SGD, CPU (min – max)',
     '+ a step',
+    'step, wall: median ± MAD (min – max)',
+    '× SGD, wall (min – max)',
+    'waited',
     'update alone',
     'share',
+    'epoch',
     'train acc.',
     'test acc.',
   ],
   rows,
-  ['l', 'l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+  ['l', 'l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
 )}
 `;
 }

@@ -67,6 +67,7 @@ const BUDGET = quick
       exampleEpochs: 1,
       startupRuns: 2,
       optimizerRounds: 2,
+      optimizerRows: 512,
       updateCalls: 10,
     }
   : {
@@ -79,7 +80,8 @@ const BUDGET = quick
       allocEpochs: 100,
       exampleEpochs: 20,
       startupRuns: 7,
-      optimizerRounds: 9,
+      optimizerRounds: 25,
+      optimizerRows: 2048,
       updateCalls: 100,
     };
 /** The optimizers section: R1 at batch 32, as the issue's target names it; the update alone timed in chunks of this many calls. */
@@ -250,12 +252,13 @@ await section('optimizers', async () => {
   log('loading R1 data (MNIST 5 vs 8)');
   const data = await r1Data();
   log(
-    `R1 steps by optimizer, batch ${OPTIMIZER_BATCH}: ${available.map((b) => b.name).join(', ')}, ${BUDGET.optimizerRounds} interleaved rounds after a warm-up`,
+    `R1 steps by optimizer, batch ${OPTIMIZER_BATCH}: ${available.map((b) => b.name).join(', ')}, ${BUDGET.optimizerRounds} interleaved rounds of ${BUDGET.optimizerRows}-image epochs`,
   );
   m.optimizers = await benchOptimizers(data, {
     builds: available,
     batch: OPTIMIZER_BATCH,
     rounds: BUDGET.optimizerRounds,
+    timedRows: BUDGET.optimizerRows,
     updateCalls: BUDGET.updateCalls,
     updateChunk: UPDATE_CHUNK,
     log,
