@@ -13,10 +13,11 @@
  *    copying and checking of the inputs is not counted as steps). Short fits, many rounds: an
  *    optimizer and plain SGD are timed within about a second of each other, and each ratio is
  *    taken within a round and build, then the median of those ratios is reported.
- *    Two clocks: the epoch's wall time (EpochLog.seconds), and the CPU time of the main thread
- *    alone (Linux: /proc/self/task/<pid>/schedstat, which also gives the time it waited for a
- *    core). On a shared machine the wall time counts the time slices other processes took; the
- *    thread's CPU time does not, so the ratios are taken on it where it can be read.
+ *    Two clocks: the epoch's wall time (EpochLog.seconds), and the process's CPU time
+ *    (process.cpuUsage(); the main thread does the training, V8's helper threads are all but
+ *    idle). On a shared machine the wall time counts the time slices other processes took; CPU
+ *    time does not, so the ratios are taken on it. Where the kernel says (Linux schedstats), the
+ *    time the main thread waited for a core is recorded too: how busy the machine was.
  * 3. The update alone: in the same rounds, each optimizer's `step()` (made by the library's own
  *    resolveOptimizer, as fit() makes it) on parameters of R1's sizes (W1 196 × 784, b1 196,
  *    W2 196, b2 1) in their own kernel instance, with gradients of R1's magnitude. For clipNorm
@@ -39,10 +40,10 @@ import { R1_NETWORK } from './training.js';
 /** @typedef {import('./training.js').R1Data} R1Data */
 /** @typedef {import('../dist/index.js').FitOptions} FitOptions */
 /**
- * One case's measurements on one build: per round, the timed epoch's wall and CPU ms (CPU null
- * where it cannot be read), the ms its thread waited for a core, the ratios to plain SGD's epoch
+ * One case's measurements on one build: per round, the timed epoch's wall and CPU ms, the ms its
+ * main thread waited for a core (null where it cannot be read), the ratios to plain SGD's epoch
  * in the same round; the update alone (ms per call, one per chunk); the accuracy run's figures.
- * @typedef {{ wall: number[], cpu: (number | null)[], wait: (number | null)[], test: number | null, train: number | undefined, epochMs: number, updates: number[], ratios: number[], wallRatios: number[], extras: number[] }} Raw
+ * @typedef {{ wall: number[], cpu: number[], wait: (number | null)[], test: number | null, train: number | undefined, epochMs: number, updates: number[], ratios: number[], wallRatios: number[], extras: number[] }} Raw
  */
 
 /**
@@ -109,16 +110,14 @@ export function describeSettings(c) {
  * @property {string} label
  * @property {string} settings
  * @property {number[]} wallTimes ms of the timed epoch, one per round
- * @property {(number | null)[]} cpuTimes ms of the main thread's CPU time in it, one per round (null: not readable)
+ * @property {number[]} cpuTimes ms of the process's CPU time in it, one per round
  * @property {TimeSummary} wall ms per training step (epoch ÷ steps), wall time
- * @property {TimeSummary | null} cpu ms per training step, the main thread's CPU time
- * @property {TimeSummary} step `cpu` where it was read, else `wall`: the clock of ratio and extra
- * @property {'cpu' | 'wall'} clock which one `step` is
- * @property {TimeSummary} ratio this epoch ÷ plain SGD's in the same round and build, on `clock`
+ * @property {TimeSummary} step ms per training step, CPU time: the clock of ratio and extra
+ * @property {TimeSummary} ratio this epoch's CPU time ÷ plain SGD's in the same round and build
  * @property {TimeSummary} wallRatio the same on wall time
- * @property {TimeSummary} extra ms per step over plain SGD's in the same round, on `clock`
+ * @property {TimeSummary} extra CPU ms per step over plain SGD's in the same round
  * @property {TimeSummary | null} waitShare the time the main thread waited for a core ÷ the epoch's wall time
- * @property {TimeSummary} update ms per call of the update alone (samples of `updateChunk` calls)
+ * @property {TimeSummary} update CPU ms per call of the update alone (samples of `updateChunk` calls)
  * @property {number} epochMs the wall time of the one whole epoch the accuracies come from (one run, not interleaved)
  * @property {number | undefined} trainAccuracy what that fit counted during its epoch
  * @property {number | null} testAccuracy on R1's test split after it
@@ -171,7 +170,7 @@ async function updateProbes(build, cases) {
 }
 
 /**
- * `calls` calls of `probe` in chunks of `chunk`: ms per call, one sample per chunk.
+ * `calls` calls of `probe` in chunks of `chunk`: CPU ms per call, one sample per chunk.
  * @param {() => void} probe
  * @param {number} calls
  * @param {number} chunk
@@ -179,9 +178,9 @@ async function updateProbes(build, cases) {
  */
 function timeUpdate(probe, calls, chunk, into) {
   for (let done = 0; done < calls; done += chunk) {
-    const started = performance.now();
+    const started = clocks().cpu;
     for (let i = 0; i < chunk; i++) probe();
-    into.push((performance.now() - started) / chunk);
+    into.push((clocks().cpu - started) / chunk);
   }
 }
 
@@ -198,17 +197,21 @@ function rotate(items, by) {
 
 const SCHEDSTAT = `/proc/self/task/${process.pid}/schedstat`;
 /**
- * The main thread's time on a core and waiting for one, in ms since it started, or null where
- * the kernel does not say (not Linux, or no schedstats).
- * @returns {{ cpu: number, wait: number } | null}
+ * The ms of CPU time this process has had (every thread: V8's helpers are all but idle in a
+ * steady epoch; read precisely, unlike the main thread's own figure in schedstat, which moves in
+ * scheduler ticks of up to 4 ms), and the ms its main thread has waited for a core (schedstat's
+ * run delay; null where the kernel does not say: not Linux, or no schedstats).
+ * @returns {{ cpu: number, wait: number | null }}
  */
-export function threadTimes() {
+export function clocks() {
+  const { user, system } = process.cpuUsage();
+  let wait = null;
   try {
-    const [cpu, wait] = readFileSync(SCHEDSTAT, 'utf8').split(' ').map(Number);
-    return Number.isFinite(cpu) && Number.isFinite(wait) ? { cpu: cpu / 1e6, wait: wait / 1e6 } : null;
+    wait = Number(readFileSync(SCHEDSTAT, 'utf8').split(' ')[1]) / 1e6;
   } catch {
-    return null;
+    // no schedstats here
   }
+  return { cpu: (user + system) / 1000, wait: Number.isFinite(wait) ? wait : null };
 }
 
 /**
@@ -281,26 +284,26 @@ export async function benchOptimizers(
   }
 
   /**
-   * A fit of two epochs on the timed rows, the second timed (wall and thread CPU ms, the wait for
-   * a core): from the end of the first epoch's callback to the start of the second's, so that
+   * A fit of two epochs on the timed rows, the second timed (wall and process CPU ms, the main
+   * thread's wait for a core): from the end of the first epoch's callback to the start of the second's, so that
    * fit()'s per-call work (copying and checking the inputs) is left out.
    * @param {import('../dist/index.js').ANN} net
    * @param {OptimizerCase} c
    */
   const timedFit = async (net, c) => {
-    /** @type {({ cpu: number, wait: number } | null)[]} */
+    /** @type {{ cpu: number, wait: number | null }[]} */
     const marks = [];
     const logs = await net.fit(timed.x, timed.y, {
       epochs: 2,
       batchSize: batch,
       ...c.fit,
-      onEpochEnd: () => void marks.push(threadTimes()),
+      onEpochEnd: () => void marks.push(clocks()),
     });
     const [from, to] = marks;
     return {
       wall: logs[1].seconds * 1000,
-      cpu: from && to ? to.cpu - from.cpu : null,
-      wait: from && to ? to.wait - from.wait : null,
+      cpu: to.cpu - from.cpu,
+      wait: from.wait !== null && to.wait !== null ? to.wait - from.wait : null,
     };
   };
 
@@ -318,8 +321,7 @@ export async function benchOptimizers(
       const sgd = rawOf(b.name, 'sgd');
       for (const c of cases) {
         const e = rawOf(b.name, c.id);
-        // The ratio on the thread's CPU time where both were read, else on wall time.
-        const [t, base] = [e.cpu[round] ?? e.wall[round], sgd.cpu[round] ?? sgd.wall[round]];
+        const [t, base] = [e.cpu[round], sgd.cpu[round]];
         e.ratios.push(t / base);
         e.extras.push((t - base) / steps);
         e.wallRatios.push(e.wall[round] / sgd.wall[round]);
@@ -350,7 +352,6 @@ export async function benchOptimizers(
       /** @type {OptimizerRow[]} */
       rows: cases.map((c) => {
         const e = rawOf(b.name, c.id);
-        const cpu = e.cpu.every((t) => t !== null) ? /** @type {number[]} */ (e.cpu) : null;
         const waits = e.wait.every((t) => t !== null) ? /** @type {number[]} */ (e.wait) : null;
         return {
           id: c.id,
@@ -359,9 +360,7 @@ export async function benchOptimizers(
           wallTimes: e.wall,
           cpuTimes: e.cpu,
           wall: summarizeTimes(e.wall.map((t) => t / steps)),
-          cpu: cpu && summarizeTimes(cpu.map((t) => t / steps)),
-          step: summarizeTimes((cpu ?? e.wall).map((t) => t / steps)),
-          clock: cpu ? 'cpu' : 'wall',
+          step: summarizeTimes(e.cpu.map((t) => t / steps)),
           ratio: summarizeTimes(e.ratios),
           wallRatio: summarizeTimes(e.wallRatios),
           extra: summarizeTimes(e.extras),

@@ -190,7 +190,7 @@ function targets(m) {
       rows.push([
         `10. Adam step ≤ 1.10 × SGD step (R1, batch ${m.optimizers.batch}, build ${b.build})`,
         adam && sgd
-          ? `${times(adam.ratio.median)} on ${adam.clock === 'cpu' ? "the main thread's CPU time" : 'wall time'} (median of ${adam.ratio.samples} rounds' ratios, ${times(adam.ratio.min)} – ${times(adam.ratio.max)}; on wall time ${times(adam.wallRatio.median)}): ${time(adam.step.median)} vs ${time(sgd.step.median)} a step; the update alone ${time(adam.update.median)} vs ${time(sgd.update.median)}`
+          ? `${times(adam.ratio.median)} on CPU time (median of ${adam.ratio.samples} rounds' ratios, ${times(adam.ratio.min)} – ${times(adam.ratio.max)}; on wall time ${times(adam.wallRatio.median)}): ${time(adam.step.median)} vs ${time(sgd.step.median)} a step; the update alone ${time(adam.update.median)} vs ${time(sgd.update.median)}`
           : 'n/a',
         yes(adam ? adam.ratio.median <= 1.1 : null),
       ]);
@@ -422,7 +422,7 @@ function optimizerSection(m) {
       b.build,
       r.label,
       `\`${r.settings}\``,
-      r.cpu ? medianMad(r.cpu) : 'n/a',
+      medianMad(r.step),
       r.id === 'sgd' ? '1' : `${times(r.ratio.median)} (${times(r.ratio.min)} – ${times(r.ratio.max)})`,
       r.id === 'sgd' ? '—' : `${r.extra.median >= 0 ? '+' : '−'}${time(Math.abs(r.extra.median))}`,
       `${medianMad(r.wall)} (${range(r.wall)})`,
@@ -435,7 +435,6 @@ function optimizerSection(m) {
       pct(r.testAccuracy),
     ]),
   );
-  const clock = o.builds.every((b) => b.rows.every((r) => r.clock === 'cpu')) ? "the main thread's CPU time" : 'wall time';
   return `## 8. R1 training step by optimizer (batch ${o.batch})
 
 R1's network (784 → 196 → 1, sigmoid, binary cross-entropy, seed 1, f32) and data as in
@@ -446,16 +445,17 @@ section 4, with each optimizer as \`fit()\` takes it (bench/optimizers.js), on e
   build and optimizer, the order rotated by one every round — each fit two shuffled epochs of the
   first ${o.timedRows.toLocaleString('en-US')} training images (${o.steps} steps), the second epoch timed: its own loop, without
   fit()'s per-call copying and checking of the inputs. A step = that epoch's time ÷ ${o.steps}. Two
-  clocks: the CPU time of the main thread alone (/proc/self/task/<pid>/schedstat: it leaves out
-  the time slices other processes take on a shared machine) and the epoch's wall time
-  (EpochLog.seconds). "× SGD" is the median over the rounds of this epoch's time ÷ plain SGD's in
-  the same round and build, on ${clock}, with the min – max of those ratios (the round-to-round
-  noise); "+ a step" the median of the same differences per step; the wall-time ratios beside
-  them. "Waited": the time the main thread spent waiting for a core ÷ the epoch's wall time
-  (median) — how busy the machine was.
+  clocks: the process's CPU time (process.cpuUsage(); the main thread trains, V8's helper
+  threads are all but idle; it leaves out the time slices other processes take on a shared
+  machine) and the epoch's wall time (EpochLog.seconds). "× SGD" is the median over the rounds
+  of this epoch's CPU time ÷ plain SGD's in the same round and build, with the min – max of
+  those ratios (the round-to-round noise); "+ a step" the median of the same differences per
+  step; the wall-time ratios beside them. "Waited": the time the main thread spent waiting for
+  a core ÷ the epoch's wall time (median, from /proc/self/task/<pid>/schedstat) — how busy the
+  machine was.
 - **Update alone**: the optimizer's \`step()\` (made by the library's resolveOptimizer, as fit
   makes it) on parameters of R1's sizes (W1 196 × 784, b1 196, W2 196, b2 1) in a kernel
-  instance of the build, timed (wall) in the same rounds (${o.updateCalls} calls a round, median ± MAD of
+  instance of the build, timed (CPU) in the same rounds (${o.updateCalls} calls a round, median ± MAD of
   ${o.updateChunk}-call chunks); for clipNorm the global norm and the scaling of every gradient (as when it
   clips; in R1 at clipNorm 1 about 1 step in 20 clips, the others only compute the norm), then
   the SGD step. "Share" = update alone ÷ the whole step (CPU).
