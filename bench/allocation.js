@@ -1,18 +1,23 @@
 /**
  * Does a training step allocate? Run as its own process (bench/memory.js starts it):
- *   node --expose-gc bench/allocation.js [--epochs 100] [--limit 1000] [--batch 32]
- * and it prints one JSON line with what it saw:
+ *   node --expose-gc bench/allocation.js [--epochs 100] [--limit 1000] [--batch 32] [--optimizers sgd,adam]
+ * and it prints one JSON line with what it saw, for each optimizer in turn (plain SGD at learning
+ * rate 0.5, Adam at 0.001), each on a fresh R1 network:
  *
- * 1. Per step: R1 fitted for 40 epochs on 4 batches and again on 20 batches (one fit() call each,
- *    no shuffling), reading the young generation (where every new JS object starts) at each
- *    epoch's end. The mean growth per epoch is fit()'s per-epoch work plus the epoch's steps, so
- *    the difference of the two ÷ 16 is what one steady-state step leaves on the heap, the
- *    per-call and per-epoch work cancelled out. 0 means a step creates no JS objects.
+ * 1. Per step: R1 fitted for 20 epochs on 10 batches and again on up to 200 batches (one fit()
+ *    call each, no shuffling), reading the young generation (where every new JS object starts) at
+ *    each epoch's end. The mean growth per epoch is fit()'s per-epoch work plus the epoch's steps,
+ *    so the difference of the two ÷ their difference in steps (190 with all images) is what one
+ *    steady-state step leaves on the heap, the per-call and per-epoch work cancelled out. 0 means
+ *    a step creates no JS objects.
  * 2. A long run: R1 trained `epochs` epochs on the first `limit` training images (one fit() call,
  *    no callbacks), with every garbage collection counted by kind (PerformanceObserver 'gc'
  *    entries; scavenges are the minor ones, and any of them means something allocated), the heap
  *    in use before and after, and the bytes of wasm linear memory before and after (growth would
  *    mean the network asks for memory after its first step).
+ *
+ * The optimizer is made, and its state (Adam's moments) allocated, in the warm-up fit: the fits
+ * measured reuse it, as fits with the same optimizer and settings do.
  */
 import { parseArgs } from 'node:util';
 import { constants, PerformanceObserver } from 'node:perf_hooks';
@@ -27,9 +32,19 @@ const { values } = parseArgs({
     epochs: { type: 'string', default: '100' },
     limit: { type: 'string', default: '1000' },
     batch: { type: 'string', default: '32' },
+    optimizers: { type: 'string', default: 'sgd,adam' },
   },
 });
 const [epochs, limit, batch] = [values.epochs, values.limit, values.batch].map(Number);
+/** Each optimizer's fit() options (besides epochs, batchSize and shuffle). */
+const OPTIMIZERS = /** @type {Record<string, import('../dist/index.js').FitOptions>} */ ({
+  sgd: { learningRate: 0.5 },
+  adam: { optimizer: { name: 'adam', learningRate: 0.001 } },
+});
+const optimizers = values.optimizers.split(',').map((s) => s.trim());
+for (const o of optimizers)
+  if (!(o in OPTIMIZERS))
+    throw new Error(`bench/allocation.js: --optimizers: unknown '${o}' (known: ${Object.keys(OPTIMIZERS).join(', ')})`);
 /** Batches per epoch in the per-step measurement: the difference between the two is what steps cost. */
 const FEW = 10;
 /** Far apart, so that the young generation's coarse readings (whole allocation areas) average out. */
@@ -88,51 +103,8 @@ function wasmBytes(net) {
 const train = await loadR1Split('train');
 const x = firstRows(train.x, limit);
 const y = firstRows(train.y, limit);
-const net = await lib.ANN.create(R1_NETWORK);
 const build = lib.kernelBuild();
-await net.fit(x, y, { epochs: 3, batchSize: batch, learningRate: 0.5 }); // warm-up: JIT, and every plan made
 
-/**
- * Mean young-generation growth per epoch of a fit() over `steps` batches (see youngGrowthPerEpoch).
- * @param {number} steps
- */
-async function perEpochGrowth(steps) {
-  /** @type {number[]} */
-  const samples = [];
-  const rows = steps * batch;
-  await net.fit(firstRows(x, rows), firstRows(y, rows), {
-    epochs: PER_STEP_EPOCHS,
-    batchSize: batch,
-    learningRate: 0.5,
-    shuffle: false,
-    onEpochEnd: () => void samples.push(youngBytes()),
-  });
-  return youngGrowthPerEpoch(samples);
-}
-
-const few = await perEpochGrowth(FEW);
-const many = await perEpochGrowth(MANY);
-const perStep = few !== null && many !== null ? (many - few) / (MANY - FEW) : null;
-
-gc();
-await settle();
-const gcStart = gcs.length;
-const before = { heapUsed: heapUsed(), wasm: wasmBytes(net), rss: process.memoryUsage.rss() };
-// No callback: a probe that reads heap statistics every epoch allocates more than the run it watches.
-const youngBefore = youngBytes();
-const started = performance.now();
-await net.fit(x, y, { epochs, batchSize: batch, learningRate: 0.5 });
-const youngAfter = youngBytes();
-const seconds = (performance.now() - started) / 1000;
-const after = { heapUsed: heapUsed(), wasm: wasmBytes(net), rss: process.memoryUsage.rss() };
-await settle();
-const during = gcs.slice(gcStart);
-gc();
-const afterGc = heapUsed();
-observer.disconnect();
-/** @type {Record<string, number>} */
-const counts = {};
-for (const g of during) counts[g.kind] = (counts[g.kind] ?? 0) + 1;
 /**
  * Mean young-generation growth from one epoch's end to the next, over the pairs with no scavenge
  * between them (a scavenge empties it). A mean, not a median: V8 updates the space's use as
@@ -150,14 +122,59 @@ function youngGrowthPerEpoch(samples) {
   }
   return pairs ? Math.round(sum / pairs) : null;
 }
-const stepsRun = epochs * Math.ceil(limit / batch);
-console.log(
-  JSON.stringify({
-    build,
-    batch,
-    limit,
-    epochs,
-    steps: stepsRun,
+/**
+ * Both measurements with one optimizer, on a fresh network.
+ * @param {string} name
+ */
+async function measure(name) {
+  const options = OPTIMIZERS[name];
+  const net = await lib.ANN.create(R1_NETWORK);
+  await net.fit(x, y, { epochs: 3, batchSize: batch, ...options }); // warm-up: JIT, every plan made, the optimizer's state
+
+  /**
+   * Mean young-generation growth per epoch of a fit() over `steps` batches (see youngGrowthPerEpoch).
+   * @param {number} steps
+   */
+  async function perEpochGrowth(steps) {
+    /** @type {number[]} */
+    const samples = [];
+    const rows = steps * batch;
+    await net.fit(firstRows(x, rows), firstRows(y, rows), {
+      epochs: PER_STEP_EPOCHS,
+      batchSize: batch,
+      ...options,
+      shuffle: false,
+      onEpochEnd: () => void samples.push(youngBytes()),
+    });
+    return youngGrowthPerEpoch(samples);
+  }
+
+  const few = await perEpochGrowth(FEW);
+  const many = await perEpochGrowth(MANY);
+  const perStep = few !== null && many !== null ? (many - few) / (MANY - FEW) : null;
+
+  gc();
+  await settle();
+  const gcStart = gcs.length;
+  const before = { heapUsed: heapUsed(), wasm: wasmBytes(net), rss: process.memoryUsage.rss() };
+  // No callback: a probe that reads heap statistics every epoch allocates more than the run it watches.
+  const youngBefore = youngBytes();
+  const started = performance.now();
+  await net.fit(x, y, { epochs, batchSize: batch, ...options });
+  const youngAfter = youngBytes();
+  const seconds = (performance.now() - started) / 1000;
+  const after = { heapUsed: heapUsed(), wasm: wasmBytes(net), rss: process.memoryUsage.rss() };
+  await settle();
+  const during = gcs.slice(gcStart);
+  gc();
+  const afterGc = heapUsed();
+  net.dispose();
+  /** @type {Record<string, number>} */
+  const counts = {};
+  for (const g of during) counts[g.kind] = (counts[g.kind] ?? 0) + 1;
+  return {
+    optimizer: name,
+    options,
     seconds,
     perStep: { bytes: perStep, few, many, stepsFew: FEW, stepsMany: MANY, epochs: PER_STEP_EPOCHS },
     before,
@@ -167,6 +184,10 @@ console.log(
     gcTotal: during.length,
     // Young-generation growth per epoch over the whole run; meaningful only when no scavenge emptied it.
     youngPerEpoch: (counts.scavenge ?? 0) === 0 ? Math.round((youngAfter - youngBefore) / epochs) : null,
-  }),
-);
-net.dispose();
+  };
+}
+
+const runs = [];
+for (const name of optimizers) runs.push(await measure(name));
+observer.disconnect();
+console.log(JSON.stringify({ build, batch, limit, epochs, steps: epochs * Math.ceil(limit / batch), runs }));

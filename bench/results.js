@@ -41,6 +41,7 @@ import { medianMad, num, range, ratio, table, time } from './report.js';
  * @property {number} trainSamples set with `epochs`
  * @property {number} testSamples set with `epochs`
  * @property {EpochRow[]} [epochs]
+ * @property {Awaited<ReturnType<typeof import('./optimizers.js').benchOptimizers>>} [optimizers]
  * @property {any} [allocation] what bench/allocation.js printed
  * @property {{ example: Awaited<ReturnType<typeof import('./memory.js').measureExample>>, handwritten: any }} [memory]
  * @property {{ sizes: { file: string, bytes: number }[] } & Awaited<ReturnType<typeof import('./startup.js').measureStartup>>} [startup]
@@ -60,6 +61,10 @@ const pct = (/** @type {number | null | undefined} */ x) =>
   x === null || x === undefined || !Number.isFinite(x) ? 'n/a' : `${(100 * x).toFixed(1)}%`;
 const mib = (/** @type {number | null | undefined} */ b) => (b === null || b === undefined ? 'n/a' : `${(b / 2 ** 20).toFixed(1)} MiB`);
 const gflops = (/** @type {number} */ flops, /** @type {TimeSummary} */ s) => flops / (s.median * 1e6);
+/** How the allocation run names an optimizer, as the tables do. */
+const optimizerName = (/** @type {string} */ id) => /** @type {Record<string, string>} */ ({ sgd: 'SGD', adam: 'Adam' })[id] ?? id;
+/** A ratio with three decimals, "1.083×": the target is a tenth above 1. */
+const times = (/** @type {number} */ x) => `${x.toFixed(3)}×`;
 const yes = (/** @type {boolean | null} */ ok) => (ok === null ? 'n/a' : ok ? '**yes**' : '**no**');
 
 /** @param {Measurements} m */
@@ -179,18 +184,32 @@ function targets(m) {
       ]);
     }
   }
+  if (m.optimizers) {
+    for (const b of m.optimizers.builds) {
+      const [sgd, adam] = ['sgd', 'adam'].map((id) => b.rows.find((r) => r.id === id));
+      rows.push([
+        `10. Adam step ≤ 1.10 × SGD step (R1, batch ${m.optimizers.batch}, build ${b.build})`,
+        adam && sgd
+          ? `${times(adam.ratio.median)} on CPU time (median of ${adam.ratio.samples} rounds' ratios, ${times(adam.ratio.min)} – ${times(adam.ratio.max)}; on wall time ${times(adam.wallRatio.median)}): ${time(adam.step.median)} vs ${time(sgd.step.median)} a step; the update alone ${time(adam.update.median)} vs ${time(sgd.update.median)}`
+          : 'n/a',
+        yes(adam ? adam.ratio.median <= 1.1 : null),
+      ]);
+    }
+  }
   if (m.allocation) {
     const a = m.allocation;
-    const scav = a.gcCounts.scavenge ?? 0;
-    const grew = a.after.wasm !== null && a.before.wasm !== null ? a.after.wasm - a.before.wasm : null;
-    // The smallest JS object is 12–16 bytes: under 8 bytes a step on average is no object a step,
-    // and what is left is the young generation's coarse readings.
-    const none = a.perStep.bytes !== null && Math.abs(a.perStep.bytes) < 8;
-    rows.push([
-      `3. no allocation in a training step`,
-      `${a.perStep.bytes === null ? 'n/a' : `${a.perStep.bytes.toFixed(1)} bytes`} per step (growth over ${a.perStep.stepsMany} − ${a.perStep.stepsFew} steps an epoch); ${a.gcTotal} GC${a.gcTotal === 1 ? '' : 's'} (${scav} scavenge${scav === 1 ? '' : 's'}) in ${a.epochs} epochs (${a.steps.toLocaleString('en-US')} steps); wasm memory grew ${grew === null ? 'n/a' : `${grew} bytes`}`,
-      yes(none && scav === 0 && grew === 0),
-    ]);
+    for (const r of a.runs) {
+      const scav = r.gcCounts.scavenge ?? 0;
+      const grew = r.after.wasm !== null && r.before.wasm !== null ? r.after.wasm - r.before.wasm : null;
+      // The smallest JS object is 12–16 bytes: under 8 bytes a step on average is no object a step,
+      // and what is left is the young generation's coarse readings.
+      const none = r.perStep.bytes !== null && Math.abs(r.perStep.bytes) < 8;
+      rows.push([
+        `3. no allocation in a training step (${optimizerName(r.optimizer)})`,
+        `${r.perStep.bytes === null ? 'n/a' : `${r.perStep.bytes.toFixed(1)} bytes`} per step (growth over ${r.perStep.stepsMany} − ${r.perStep.stepsFew} steps an epoch); ${r.gcTotal} GC${r.gcTotal === 1 ? '' : 's'} (${scav} scavenge${scav === 1 ? '' : 's'}) in ${a.epochs} epochs (${a.steps.toLocaleString('en-US')} steps); wasm memory grew ${grew === null ? 'n/a' : `${grew} bytes`}`,
+        yes(none && scav === 0 && grew === 0),
+      ]);
+    }
   }
   if (m.memory) {
     const e = m.memory.example;
@@ -230,7 +249,7 @@ function targets(m) {
     ]);
   }
   if (!rows.length) return '';
-  return `## Targets of issue 3 at a glance
+  return `## Targets of issue 3${m.optimizers ? ' (and issue 10: optimizer speed)' : ''} at a glance
 
 "RSS flat" counts as met when the readings of the second half of \`npm start\`'s epochs stay within 2 MiB; "well under 64 KB" as below 48 KiB.
 
@@ -395,30 +414,109 @@ ${table(['batch', 'implementation', 'epoch median', 'min – max', 'runs', 'samp
 `;
 }
 
-/** @param {Measurements} m */
+/** @param {Ran<'optimizers'>} m */
+function optimizerSection(m) {
+  const o = m.optimizers;
+  const rows = o.builds.flatMap((b) =>
+    b.rows.map((r) => [
+      b.build,
+      r.label,
+      `\`${r.settings}\``,
+      medianMad(r.step),
+      r.id === 'sgd' ? '1' : `${times(r.ratio.median)} (${times(r.ratio.min)} – ${times(r.ratio.max)})`,
+      r.id === 'sgd' ? '—' : `${r.extra.median >= 0 ? '+' : '−'}${time(Math.abs(r.extra.median))}`,
+      `${medianMad(r.wall)} (${range(r.wall)})`,
+      r.id === 'sgd' ? '1' : `${times(r.wallRatio.median)} (${times(r.wallRatio.min)} – ${times(r.wallRatio.max)})`,
+      r.waitShare ? pct(r.waitShare.median) : 'n/a',
+      medianMad(r.update),
+      pct(r.update.median / r.step.median),
+      time(r.epochMs),
+      r.trainAccuracy === undefined ? '—' : pct(r.trainAccuracy),
+      pct(r.testAccuracy),
+    ]),
+  );
+  return `## 8. R1 training step by optimizer (batch ${o.batch})
+
+R1's network (784 → 196 → 1, sigmoid, binary cross-entropy, seed 1, f32) and data as in
+section 4, with each optimizer as \`fit()\` takes it (bench/optimizers.js), on each build.
+
+- **Speed**, side by side and interleaved: one network per build and optimizer, kept through the
+  section (its optimizer and state with it), fitted ${o.rounds} times in rounds — each round one fit per
+  build and optimizer, the order rotated by one every round — each fit two shuffled epochs of the
+  first ${o.timedRows.toLocaleString('en-US')} training images (${o.steps} steps), the second epoch timed: its own loop, without
+  fit()'s per-call copying and checking of the inputs. A step = that epoch's time ÷ ${o.steps}. Two
+  clocks: the process's CPU time (process.cpuUsage(); the main thread trains, V8's helper
+  threads are all but idle; it leaves out the time slices other processes take on a shared
+  machine) and the epoch's wall time (EpochLog.seconds). "× SGD" is the median over the rounds
+  of this epoch's CPU time ÷ plain SGD's in the same round and build, with the min – max of
+  those ratios (the round-to-round noise); "+ a step" the median of the same differences per
+  step; the wall-time ratios beside them. "Waited": the time the main thread spent waiting for
+  a core ÷ the epoch's wall time (median, from /proc/self/task/<pid>/schedstat) — how busy the
+  machine was.
+- **Update alone**: the optimizer's \`step()\` (made by the library's resolveOptimizer, as fit
+  makes it) on parameters of R1's sizes (W1 196 × 784, b1 196, W2 196, b2 1) in a kernel
+  instance of the build, timed (CPU) in the same rounds (${o.updateCalls} calls a round, median ± MAD of
+  ${o.updateChunk}-call chunks); for clipNorm the global norm and the scaling of every gradient (as when it
+  clips; in R1 at clipNorm 1 about 1 step in 20 clips, the others only compute the norm), then
+  the SGD step. "Share" = update alone ÷ the whole step (CPU).
+- **Accuracy**: after one whole shuffled epoch (${o.samples.toLocaleString('en-US')} images${m.quick ? ', a SUBSET for --quick' : ''}, ${Math.ceil(o.samples / o.batch)} steps) from fresh weights, on
+  the ${o.testSamples.toLocaleString('en-US')} test images; "epoch" is that one fit's wall time (one run, not interleaved).
+
+Noise: the section took ${o.seconds.toFixed(0)} s; CPU time of the process ÷ wall time ${o.cpuShare.toFixed(2)} (≈ 1 with a core to itself); 1-minute load average ${o.load.before.toFixed(2)} before, ${o.load.after.toFixed(2)} after.
+
+${table(
+  [
+    'build',
+    'optimizer',
+    'settings',
+    'step, CPU: median ± MAD',
+    '× SGD, CPU (min – max)',
+    '+ a step',
+    'step, wall: median ± MAD (min – max)',
+    '× SGD, wall (min – max)',
+    'waited',
+    'update alone',
+    'share',
+    'epoch',
+    'train acc.',
+    'test acc.',
+  ],
+  rows,
+  ['l', 'l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+)}
+`;
+}
+
+/** @param {Ran<'allocation'>} m */
 function allocationSection(m) {
   const a = m.allocation;
-  const kinds =
-    Object.entries(a.gcCounts)
-      .map(([k, n]) => `${n} ${k}`)
-      .join(', ') || 'none';
-  const rows = [
-    ['JS heap in use (used_heap_size)', mib(a.before.heapUsed), mib(a.after.heapUsed), `${mib(a.heapAfterGc)} after a full GC`],
+  const bytes = (/** @type {number | null} */ b) => (b === null ? 'n/a' : `${b.toLocaleString('en-US')} bytes`);
+  const runs = a.runs.map((/** @type {any} */ r) => {
+    const kinds =
+      Object.entries(r.gcCounts)
+        .map(([k, n]) => `${n} ${k}`)
+        .join(', ') || 'none';
+    const settings = r.options.optimizer ? `\`${JSON.stringify(r.options.optimizer)}\`` : `learning rate ${r.options.learningRate}`;
+    return `- **${optimizerName(r.optimizer)}** (${settings}). Per step: mean young-generation growth per epoch of a ${r.perStep.epochs}-epoch fit() on ${r.perStep.stepsMany} batches (${bytes(r.perStep.many)}) minus that on ${r.perStep.stepsFew} batches (${bytes(r.perStep.few)}), ÷ ${r.perStep.stepsMany - r.perStep.stepsFew}: **${r.perStep.bytes === null ? 'n/a' : `≈ ${Math.round(r.perStep.bytes)} bytes per step`}**. Over ${a.epochs} epochs (${a.steps.toLocaleString('en-US')} steps, one fit() call, ${r.seconds.toFixed(1)} s): **${r.gcTotal} garbage collection${r.gcTotal === 1 ? '' : 's'}** (${kinds}); young generation grew by ${r.youngPerEpoch === null ? 'n/a (a scavenge emptied it)' : bytes(r.youngPerEpoch)} per epoch.`;
+  });
+  const rows = a.runs.flatMap((/** @type {any} */ r) => [
     [
-      'wasm linear memory',
-      a.before.wasm === null ? 'n/a' : `${a.before.wasm.toLocaleString('en-US')} bytes`,
-      a.after.wasm === null ? 'n/a' : `${a.after.wasm.toLocaleString('en-US')} bytes`,
-      '',
+      `${optimizerName(r.optimizer)}: JS heap in use (used_heap_size)`,
+      mib(r.before.heapUsed),
+      mib(r.after.heapUsed),
+      `${mib(r.heapAfterGc)} after a full GC`,
     ],
-    ['resident set', mib(a.before.rss), mib(a.after.rss), ''],
-  ];
+    [`${optimizerName(r.optimizer)}: wasm linear memory`, bytes(r.before.wasm), bytes(r.after.wasm), ''],
+    [`${optimizerName(r.optimizer)}: resident set`, mib(r.before.rss), mib(r.after.rss), ''],
+  ]);
   return `## 5. Allocation in training steps
 
-bench/allocation.js in its own process (\`node --expose-gc${m.wasmFlags.length ? ` ${m.wasmFlags.join(' ')}` : ''}\`), build \`${a.build}\`, batch ${a.batch}, on ${a.limit >= 11272 ? 'all' : 'the first'} ${a.limit.toLocaleString('en-US')} training images${a.limit >= 11272 ? '' : ' (a subset, to keep the run quick)'},
-after 3 warm-up epochs and a forced GC.
+bench/allocation.js in its own process (\`node --expose-gc${m.wasmFlags.length ? ` ${m.wasmFlags.join(' ')}` : ''}\`), build \`${a.build}\`, batch ${a.batch}, on ${a.limit >= 11272 ? 'all' : 'the first'} ${a.limit.toLocaleString('en-US')} training images${a.limit >= 11272 ? '' : ' (a subset, to keep the run quick)'};
+each optimizer on a fresh network, after 3 warm-up epochs (which also allocate the optimizer's state) and a forced GC.
+Per step, 0 bytes = a step creates no JS objects (the per-epoch work, this probe's reading included, cancels out);
+the young generation's growth over the long run is fit()'s own per-epoch work (the epoch's log, its timing, the divergence check).
 
-- Per step: mean young-generation growth per epoch of a ${a.perStep.epochs}-epoch fit() on ${a.perStep.stepsMany} batches (${a.perStep.many === null ? 'n/a' : `${a.perStep.many.toLocaleString('en-US')} bytes`}) minus that on ${a.perStep.stepsFew} batches (${a.perStep.few === null ? 'n/a' : `${a.perStep.few.toLocaleString('en-US')} bytes`}), ÷ ${a.perStep.stepsMany - a.perStep.stepsFew}: **${a.perStep.bytes === null ? 'n/a' : `≈ ${Math.round(a.perStep.bytes)} bytes per step`}** (0 = a step creates no JS objects; the per-epoch work, this probe's reading included, cancels out).
-- Over ${a.epochs} epochs (${a.steps.toLocaleString('en-US')} steps, one fit() call, ${a.seconds.toFixed(1)} s): **${a.gcTotal} garbage collection${a.gcTotal === 1 ? '' : 's'}** (${kinds}); young generation grew by ${a.youngPerEpoch === null ? 'n/a (a scavenge emptied it)' : `${a.youngPerEpoch.toLocaleString('en-US')} bytes`} per epoch (fit()'s own per-epoch work: the epoch's log, its timing, the divergence check).
+${runs.join('\n')}
 
 ${table(['', 'before the run', 'after the run', ''], rows, ['l', 'r', 'r', 'l'])}
 `;
@@ -497,8 +595,9 @@ export function renderResults(m) {
   if (m.peaks) parts.push(peakSection(/** @type {Ran<'peaks'>} */ (m)));
   if (m.act) parts.push(actSection(/** @type {Ran<'act'>} */ (m)));
   if (m.epochs) parts.push(epochSection(/** @type {Ran<'epochs'>} */ (m)));
-  if (m.allocation) parts.push(allocationSection(m));
+  if (m.allocation) parts.push(allocationSection(/** @type {Ran<'allocation'>} */ (m)));
   if (m.memory) parts.push(memorySection(/** @type {Ran<'memory'>} */ (m)));
   if (m.startup) parts.push(startupSection(/** @type {Ran<'startup'>} */ (m)));
+  if (m.optimizers) parts.push(optimizerSection(/** @type {Ran<'optimizers'>} */ (m)));
   return parts.filter(Boolean).join('\n');
 }

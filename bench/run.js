@@ -7,12 +7,14 @@
  *   npm run bench                       # everything (passes --experimental-wasm-relaxed-simd)
  *   node bench/run.js --quick           # smoke test: tiny budgets, R1 subset; RESULTS.md untouched
  *   node bench/run.js --only gemm,epochs  # some sections (RESULTS.md untouched); sections:
- *                                         # gemm, peak, activations, epochs, allocation, memory, startup
+ *                                         # gemm, peak, activations, epochs, optimizers, allocation,
+ *                                         # memory, startup
  *   node bench/run.js --no-tfjs-cpu     # skip tfjs-layers on its cpu backend (the slowest rows)
  *
  * Needs a build first (`npm run build`): it imports ../dist and the wasm in ../build.
  * Files: gemm.js (matrix products), peak.js (ceilings), kernels.js (activations), training.js (our
- * epochs), tfjs.js and tfjs-training.js, baselines/handwritten-r1.js; in child processes
+ * epochs), optimizers.js (R1 steps by optimizer), tfjs.js and tfjs-training.js,
+ * baselines/handwritten-r1.js; in child processes
  * (child.js, rss-probe.js): memory.js, allocation.js, startup.js and startup-probe.js; and
  * builds.js, data.js, seeded.js, stats.js, report.js, results.js (the Markdown), environment.js.
  */
@@ -27,6 +29,7 @@ import { firstRows, loadR1 } from './data.js';
 import { environment } from './environment.js';
 import { benchGemm, ourGemm, tfjsGemm } from './gemm.js';
 import { measureAllocation, measureExample, measureHandwritten } from './memory.js';
+import { benchOptimizers } from './optimizers.js';
 import { measurePeaks } from './peak.js';
 import { renderResults } from './results.js';
 import { measureStartup, wasmSizes } from './startup.js';
@@ -35,7 +38,7 @@ import { loadTfjs } from './tfjs.js';
 import { tfjsEpochs } from './tfjs-training.js';
 import { benchEpoch } from './training.js';
 
-const SECTIONS = ['gemm', 'peak', 'activations', 'epochs', 'allocation', 'memory', 'startup'];
+const SECTIONS = ['gemm', 'peak', 'activations', 'epochs', 'optimizers', 'allocation', 'memory', 'startup'];
 const { values: flags } = parseArgs({
   options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, 'no-tfjs-cpu': { type: 'boolean', default: false } },
 });
@@ -63,6 +66,9 @@ const BUDGET = quick
       allocEpochs: 10,
       exampleEpochs: 1,
       startupRuns: 2,
+      optimizerRounds: 2,
+      optimizerRows: 512,
+      updateCalls: 10,
     }
   : {
       kernel: { time: 600, iterations: 15, warmupTime: 50, warmupIterations: 2 },
@@ -74,7 +80,13 @@ const BUDGET = quick
       allocEpochs: 100,
       exampleEpochs: 20,
       startupRuns: 7,
+      optimizerRounds: 25,
+      optimizerRows: 2048,
+      updateCalls: 100,
     };
+/** The optimizers section: R1 at batch 32, as the issue's target names it; the update alone timed in chunks of this many calls. */
+const OPTIMIZER_BATCH = 32;
+const UPDATE_CHUNK = 5;
 /** tfjs on its cpu backend and our TS backend are the slowest: one epoch each per batch size. */
 const SLOWEST_RUNS = 1;
 const BATCHES = [32, 256];
@@ -163,11 +175,21 @@ await section('activations', async () => {
 
 // ---- training ------------------------------------------------------------------------------
 
+/** @type {Promise<import('./training.js').R1Data> | null} */
+let r1 = null;
+/** R1's data, loaded once for the sections that train, cut to BUDGET.trainLimit images when it is set. */
+function r1Data() {
+  r1 ??= loadR1().then((full) => {
+    const limit = BUDGET.trainLimit;
+    return limit ? { train: { x: firstRows(full.train.x, limit), y: firstRows(full.train.y, limit) }, test: full.test } : full;
+  });
+  return r1;
+}
+
 await section('epochs', async () => {
   log('loading R1 data (MNIST 5 vs 8)');
-  const full = await loadR1();
   const limit = BUDGET.trainLimit;
-  const data = limit ? { train: { x: firstRows(full.train.x, limit), y: firstRows(full.train.y, limit) }, test: full.test } : full;
+  const data = await r1Data();
   m.trainSamples = data.train.x.rows;
   m.testSamples = data.test.x.rows;
   /** @type {import('./results.js').EpochRow[]} */
@@ -224,6 +246,24 @@ await section('epochs', async () => {
       trainSamples: h.trainSamples,
     });
   }
+});
+
+await section('optimizers', async () => {
+  log('loading R1 data (MNIST 5 vs 8)');
+  const data = await r1Data();
+  log(
+    `R1 steps by optimizer, batch ${OPTIMIZER_BATCH}: ${available.map((b) => b.name).join(', ')}, ${BUDGET.optimizerRounds} interleaved rounds of ${BUDGET.optimizerRows}-image epochs`,
+  );
+  m.optimizers = await benchOptimizers(data, {
+    builds: available,
+    batch: OPTIMIZER_BATCH,
+    rounds: BUDGET.optimizerRounds,
+    timedRows: BUDGET.optimizerRows,
+    updateCalls: BUDGET.updateCalls,
+    updateChunk: UPDATE_CHUNK,
+    log,
+  });
+  await restoreAutoBuild();
 });
 
 // ---- memory, allocation, start-up ----------------------------------------------------------
