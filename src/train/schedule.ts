@@ -32,6 +32,8 @@ export interface SchedulePosition {
 
 /** A checked schedule. `rate` gives the rate of the next step; `endEpoch` lets the plateau schedule see each epoch's figures. */
 export interface Schedule {
+  /** True when the rate never changes: the fit loop then reads it once, not per step. */
+  readonly constant: boolean;
   rate(base: number, at: SchedulePosition): number;
   /** Called after every epoch with its log; true when the schedule keeps state that a save must carry. */
   endEpoch(log: Record<string, number | undefined>): void;
@@ -80,6 +82,7 @@ export function resolveSchedule(spec: unknown, where: string): Schedule {
     shape = (base, t) => min + ((base - min) * (1 + Math.cos((Math.PI * Math.min(t, steps)) / steps))) / 2;
   }
   return {
+    constant: false,
     rate: (base, at) => {
       const t = per === 'step' ? at.step : at.epoch;
       return t < warmup ? (base * (t + 1)) / warmup : shape(base, t - warmup);
@@ -91,11 +94,12 @@ export function resolveSchedule(spec: unknown, where: string): Schedule {
 }
 
 function constant(): Schedule {
-  return { rate: (base) => base, endEpoch: () => {}, state: () => null, setState: () => {} };
+  return { constant: true, rate: (base) => base, endEpoch: () => {}, state: () => null, setState: () => {} };
 }
 
 function fromFunction(f: (step: number, epoch: number) => number, where: string): Schedule {
   return {
+    constant: false,
     rate: (_base, at) => {
       const r = f(at.step, at.epoch);
       if (typeof r !== 'number' || !Number.isFinite(r) || r <= 0) {
@@ -121,6 +125,7 @@ function plateau(s: Record<string, unknown>, where: string): Schedule {
   // [best value so far (NaN: none yet), epochs without improvement, times the rate was cut]
   let st = [Number.NaN, 0, 0];
   return {
+    constant: false,
     rate: (base) => Math.max(min, base * factor ** st[2]),
     endEpoch: (log) => {
       const v = log[monitor];
