@@ -3,7 +3,8 @@ import { describe, oneOf, refuseUnknownKeys } from '../io/describe.js';
 import type { OptimizerRecipe, OptimizerSpec } from './optimizer.js';
 import type { ClassWeight } from './sample-weights.js';
 import { checkFraction, checkLearningRate, resolveOptimizer } from './resolve-optimizer.js';
-import { MONITORS, type Monitor, resolveSchedule, type Schedule, type ScheduleSpec } from './schedule.js';
+import { MONITORS, type Monitor } from './monitor.js';
+import { resolveSchedule, type Schedule, type ScheduleSpec } from './schedule.js';
 
 export interface FitOptions {
   /** Passes over the data. Default 1. */

@@ -12,6 +12,7 @@ import type { Random } from '../core/random.js';
 import { SampleRows } from '../core/sample-rows.js';
 import type { FloatArray, Matrix } from '../io/matrix.js';
 import type { CheckedFit, EpochLog } from './fit-options.js';
+import { improves } from './monitor.js';
 import type { Optimizer } from './optimizer.js';
 import type { Schedule, SchedulePosition } from './schedule.js';
 
@@ -222,8 +223,7 @@ class EarlyStopping {
     const v = log[monitor];
     if (v === undefined)
       throw new RangeError(`fit: options.earlyStopping.monitor '${monitor}' needs validation data (validationData or validationSplit)`);
-    const better = Number.isNaN(this.best) || (monitor === 'valAccuracy' ? v > this.best + minDelta : v < this.best - minDelta);
-    if (better) {
+    if (improves(monitor, v, this.best, minDelta)) {
       this.best = v;
       this.wait = 0;
       if (restoreBestWeights) this.bestWeights = network.weights();

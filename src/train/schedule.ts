@@ -11,9 +11,7 @@
  *   a function   (step, epoch) => rate, both counted from 0 over the network's whole training
  */
 import { describe, oneOf } from '../io/describe.js';
-
-export type Monitor = 'loss' | 'valLoss' | 'valAccuracy';
-export const MONITORS: readonly Monitor[] = ['loss', 'valLoss', 'valAccuracy'];
+import { improves, MONITORS, type Monitor } from './monitor.js';
 
 type Per = 'step' | 'epoch';
 
@@ -121,7 +119,6 @@ function plateau(s: Record<string, unknown>, where: string): Schedule {
   const patience = s.patience === undefined ? 10 : integer(s.patience, `${where}.patience`, 0);
   const min = s.minLearningRate === undefined ? 0 : nonNegative(s.minLearningRate, `${where}.minLearningRate`);
   const minDelta = s.minDelta === undefined ? 0 : nonNegative(s.minDelta, `${where}.minDelta`);
-  const higherIsBetter = monitor === 'valAccuracy';
   // [best value so far (NaN: none yet), epochs without improvement, times the rate was cut]
   let st = [Number.NaN, 0, 0];
   return {
@@ -133,8 +130,7 @@ function plateau(s: Record<string, unknown>, where: string): Schedule {
         throw new RangeError(
           `${where}: monitor '${monitor}' needs ${monitor.startsWith('val') ? 'validation data (validationData or validationSplit)' : 'a training loss'}`,
         );
-      const better = Number.isNaN(st[0]) || (higherIsBetter ? v > st[0] + minDelta : v < st[0] - minDelta);
-      if (better) st = [v, 0, st[2]];
+      if (improves(monitor, v, st[0], minDelta)) st = [v, 0, st[2]];
       else if (st[1] + 1 >= Math.max(patience, 1)) st = [st[0], 0, st[2] + 1];
       else st = [st[0], st[1] + 1, st[2]];
     },
