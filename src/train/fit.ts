@@ -4,7 +4,6 @@
  * validation, early stopping, and the guard against divergence. Everything one fit() needs
  * travels in one `FitRun` object.
  */
-import { isClassification } from '../core/accuracy.js';
 import type { Network, StepSource } from '../core/network.js';
 import { CHUNK, StepStats } from '../core/network.js';
 import { evaluate } from '../core/passes.js';
@@ -22,6 +21,8 @@ export interface FitData {
   Y: Matrix;
   /** Each sample's weight in the loss (rows × 1), or null. */
   W: Matrix | null;
+  /** The targets are classes (accuracy means something). */
+  classify: boolean;
   validation: { X: Matrix; Y: Matrix } | null;
 }
 
@@ -84,7 +85,7 @@ export async function train(
     w: data.W && new SampleRows(data.W, true),
     order: options.shuffle ? order : null,
     chunk: Math.min(stepRows, CHUNK),
-    classify: isClassification(network.objective.name, Y),
+    classify: data.classify,
     // The steps report through a typed array: a number returned from a call can be a new heap object.
     stats: new Float64Array(StepStats.Size),
     n,
