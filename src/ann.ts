@@ -185,7 +185,15 @@ export class ANN {
     const optimizer = this.optimizerFor(checked.optimizer);
     this.training = true;
     try {
-      return await train(net, optimizer, this.shuffler, this.progress, { X, Y, W, validation, classify }, checked, () => void this.live('fit'));
+      return await train(
+        net,
+        optimizer,
+        this.shuffler,
+        this.progress,
+        { X, Y, W, validation, classify },
+        checked,
+        () => void this.live('fit'),
+      );
     } catch (e) {
       // A diverged fit leaves its moments behind: the next fit starts the optimizer afresh.
       this.optimizer = null;
