@@ -121,6 +121,62 @@ describe('an exported network computes in ONNX Runtime what net.predict computes
   });
 });
 
+describe('a regression model whose targets were standardized for training (meta.targetScaling, as the CLI writes it)', () => {
+  // The groove length (column 7) of the seeds kernels from the other six measurements, in millimetres.
+  let x: Matrix;
+  let y: Matrix;
+  let scaling: { mean: number[]; std: number[] };
+  beforeAll(() => {
+    const cols = [0, 1, 2, 3, 4, 5];
+    x = matrix(
+      Float64Array.from({ length: raw.rows * 6 }, (_, i) => raw.data[Math.floor(i / 6) * 7 + cols[i % 6]]),
+      raw.rows,
+      6,
+    );
+    const groove = Array.from({ length: raw.rows }, (_, r) => raw.data[r * 7 + 6]);
+    const mean = groove.reduce((a, b) => a + b, 0) / groove.length;
+    const std = Math.sqrt(groove.reduce((a, b) => a + (b - mean) ** 2, 0) / groove.length);
+    scaling = { mean: [mean], std: [std] };
+    y = matrix(
+      Float64Array.from(groove, (g) => (g - mean) / std),
+      raw.rows,
+      1,
+    );
+  });
+
+  for (const precision of ['f32', 'f64'] as const) {
+    it(`${precision}: the exported model gives the label's units (out·std + mean, folded into the output layer)`, async () => {
+      const net = await ANN.create({
+        layers: [6, 8, 1],
+        activation: 'tanh',
+        output: 'identity',
+        precision,
+        seed: 3,
+        standardizer: Standardizer.fit(x),
+      });
+      await net.fit(x, y, { epochs: 20, batchSize: 16, learningRate: 0.02 });
+      net.meta = { target: 'groove', targetScaling: scaling };
+      const inUnits = Array.from(net.predict(x).data, (v) => v * scaling.std[0] + scaling.mean[0]);
+      const theirs = await runOnnx(net.toONNX(), asPrecision(x, precision), x.rows, 6);
+      // Millimetres near 5 (a float32 ulp there is 4.8e-7); the unscaled outputs are a whole unit or more off.
+      const d = maxDiff(theirs.data, inUnits);
+      console.log(`target scaling folded into the export, ${precision}: max |difference| ${d.toExponential(2)} mm`);
+      expect(d).toBeLessThanOrEqual(TOLERANCE[precision]);
+      expect(maxDiff(theirs.data, net.predict(x).data)).toBeGreaterThan(1);
+      // The network itself is unchanged by the export.
+      expect(Array.from(net.predict(x).data, (v) => v * scaling.std[0] + scaling.mean[0])).toEqual(inUnits);
+    });
+  }
+
+  it('a standardized-target model with an output that is not the identity is refused by name', async () => {
+    const net = await ANN.create({ layers: [6, 4, 1], activation: 'tanh', output: 'sigmoid', seed: 3 });
+    net.meta = { targetScaling: scaling };
+    expect(() => net.toONNX()).toThrow(
+      "toONNX: the model's targets were standardized for training (meta.targetScaling), which an export folds into an identity output layer; this one's output is sigmoid",
+    );
+  });
+});
+
 describe('an R1-shaped network (784-196-1, sigmoid) on MNIST 5s and 8s', () => {
   let x: Matrix;
   let y: Matrix;
