@@ -158,9 +158,11 @@ export async function train(
     const stop = watch?.after(log, network) ?? false;
     log.seconds = (now() - started) / 1000;
     history.push(log);
-    if (onEpochEnd && (await onEpochEnd(log)) === false) break;
+    // Checked before a stop too: a callback that disposed the network and stopped gets the same
+    // message as one that only disposed it, not an error from the best weights' restore.
+    const stopped = onEpochEnd !== undefined && (await onEpochEnd(log)) === false;
     alive();
-    if (stop) break;
+    if (stopped || stop) break;
   }
   watch?.finish(network);
   return history;
