@@ -74,7 +74,7 @@ describe('bad usage exits with 2 and names the flag', () => {
     [['train', '--data', 'mnist', '--label-column', '0'], /train: --label-column is for data files/],
     [
       ['train', '--data', seedsPath, '--standardise'],
-      /^backprop-wasm train: unknown flag --standardise \(see backprop-wasm train --help\)\n$/,
+      /^backprop-wasm train: unknown flag --standardise \(did you mean --standardize\?\) \(see backprop-wasm train --help\)\n$/,
     ],
     [['train', '--data', seedsPath, '--standardize=yes'], /train: --standardize takes no value/],
     [['train', '--data', seedsPath, 'extra'], /train: unexpected argument 'extra'/],
