@@ -25,7 +25,21 @@ const own = dash < 0 ? argv : argv.slice(0, dash);
 const extra = dash < 0 ? [] : argv.slice(dash + 1);
 const splits = own.includes('--splits') ? Number(own[own.indexOf('--splits') + 1]) : 5;
 /** What train did by default before the defaults for tables: 20 epochs of SGD at 0.05, momentum 0.9, on raw features. */
-const OLD = ['--optimizer', 'sgd', '--lr', '0.05', '--momentum', '0.9', '--weight-decay', '0', '--epochs', '20', '--patience', '0', '--no-standardize'];
+const OLD = [
+  '--optimizer',
+  'sgd',
+  '--lr',
+  '0.05',
+  '--momentum',
+  '0.9',
+  '--weight-decay',
+  '0',
+  '--epochs',
+  '20',
+  '--patience',
+  '0',
+  '--no-standardize',
+];
 const variants = [{ name: 'backprop-wasm', flags: extra }, ...(own.includes('--old') ? [{ name: 'old defaults', flags: OLD }] : [])];
 
 const dir = mkdtempSync(join(tmpdir(), 'backprop-wasm-sklearn-'));
@@ -33,7 +47,11 @@ try {
   const python = process.env.PYTHON ?? '/usr/bin/python3';
   const sk = spawnSync(python, [join(root, 'bench/sklearn-tables.py'), dir, String(splits)], { encoding: 'utf8' });
   if (sk.status !== 0) throw new Error(`${python} bench/sklearn-tables.py failed (scikit-learn installed?):\n${sk.stderr}`);
-  const runs = sk.stdout.trim().split('\n').map((line) => JSON.parse(line));
+  const runs = sk.stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line));
+  /** @type {Map<string, { accuracy: number, seconds: number, epochs: number, sklearn: number }[]>} */
   const results = new Map();
   for (const run of runs) {
     for (const v of variants) {
@@ -42,11 +60,11 @@ try {
       command(['train', '--data', run.train, '--seed', String(run.seed + 1), '--out', model, ...v.flags]);
       const seconds = (performance.now() - started) / 1000;
       const scored = command(['eval', '--model', model, '--data', run.test]);
-      const accuracy = Number(/accuracy ([\d.]+)%/.exec(scored)[1]) / 100;
+      const accuracy = Number(/accuracy ([\d.]+)%/.exec(scored)?.[1]) / 100;
       const { epochs } = JSON.parse(readFileSync(model, 'utf8')).training;
       const key = `${run.table}\t${v.name}`;
       if (!results.has(key)) results.set(key, []);
-      results.get(key).push({ accuracy, seconds, epochs, sklearn: run.sklearn });
+      results.get(key)?.push({ accuracy, seconds, epochs, sklearn: run.sklearn });
       console.log(
         `${run.table} split ${run.seed}: ${v.name} ${pct(accuracy)} (${epochs} epochs, ${seconds.toFixed(1)} s), scikit-learn ${pct(run.sklearn)}`,
       );
@@ -56,7 +74,7 @@ try {
   console.log(`flags given to train: ${extra.length ? extra.join(' ') : 'none (the defaults; --seed only)'}`);
   console.log(['table', 'scikit-learn', ...variants.map((v) => v.name), 'epochs (mean)'].map((c) => c.padEnd(15)).join(''));
   for (const table of [...new Set(runs.map((r) => r.table))]) {
-    const ours = variants.map((v) => results.get(`${table}\t${v.name}`));
+    const ours = variants.map((v) => results.get(`${table}\t${v.name}`) ?? []);
     const row = [table, pct(mean(ours[0].map((r) => r.sklearn))), ...ours.map((rs) => pct(mean(rs.map((r) => r.accuracy))))];
     row.push(mean(ours[0].map((r) => r.epochs)).toFixed(0));
     console.log(row.map((c) => c.padEnd(15)).join(''));
@@ -65,17 +83,19 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 
-/** Runs the command; its stdout, or an error with its stderr. */
+/** Runs the command; its stdout, or an error with its stderr. @param {string[]} args */
 function command(args) {
   const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, CI: '1' } });
   if (r.status !== 0) throw new Error(`backprop-wasm ${args.join(' ')} exited with ${r.status}:\n${r.stderr}`);
   return r.stdout;
 }
 
+/** @param {number[]} values */
 function mean(values) {
   return values.reduce((s, v) => s + v, 0) / values.length;
 }
 
+/** @param {number} f */
 function pct(f) {
   return `${(100 * f).toFixed(2)}%`;
 }

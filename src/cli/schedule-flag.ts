@@ -78,8 +78,7 @@ export function readSchedule(value: string | undefined, epochs: number, validate
     }
   }
   const missing = (REQUIRED[kind] ?? []).find((k) => spec[keys[k]] === undefined);
-  if (missing !== undefined)
-    throw new UsageError(`--schedule '${value}': ${kind} needs ${missing}=…, as in ${EXAMPLES[kind]}`);
+  if (missing !== undefined) throw new UsageError(`--schedule '${value}': ${kind} needs ${missing}=…, as in ${EXAMPLES[kind]}`);
   if (kind === 'plateau' && !validates)
     throw new UsageError(`--schedule '${value}' watches the validation loss; with --validation 0 there is none`);
   try {

@@ -234,7 +234,7 @@ async function runTrain(flags: Flags): Promise<void> {
       ...(classWeight !== undefined ? { classWeight } : {}),
       validationData: validationPart ? [validationPart.x, validationPart.y] : undefined,
       onBatchEnd: batchProgress(training.fit.epochs!),
-      onEpochEnd: (log) => say(epochLine(log)),
+      onEpochEnd: (log) => say(epochLine(log, 'val', training.fit.schedule !== undefined)),
     });
     const seconds = (performance.now() - trainStart) / 1000;
     // With early stopping the network ends with the best epoch's weights: its figures are the ones that hold.

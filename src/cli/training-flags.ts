@@ -88,7 +88,9 @@ export function readTrainingFlags(flags: Flags, hidden: number, validates: boole
   const batchSize = numberFlag(flags, 'batch', 32, { integer: true, min: 1 });
   const askedPatience = numberFlag(flags, 'patience', DEFAULT_PATIENCE, { integer: true, min: 0 });
   if (flags.patience !== undefined && askedPatience > 0 && !validates)
-    throw new UsageError('--patience watches the validation rows; with --validation 0 there are none (pass --patience 0, or hold rows out)');
+    throw new UsageError(
+      '--patience watches the validation rows; with --validation 0 there are none (pass --patience 0, or hold rows out)',
+    );
   // Without validation rows nothing can be watched: every epoch is trained, and the output says so.
   const patience = validates ? askedPatience : 0;
   const schedule = readSchedule(stringFlag(flags, 'schedule'), epochs, validates);
@@ -146,8 +148,7 @@ function readDropout(flags: Flags, hidden: number): number | number[] {
     }
     return v;
   });
-  if (hidden === 0 && rates.some((r) => r > 0))
-    throw new UsageError('--dropout acts after hidden layers, and --layers none has none');
+  if (hidden === 0 && rates.some((r) => r > 0)) throw new UsageError('--dropout acts after hidden layers, and --layers none has none');
   if (rates.length === 1) return rates[0];
   if (rates.length !== hidden)
     throw new UsageError(
