@@ -6,7 +6,7 @@
 // the test part.
 //
 //   node bench/sklearn-tables.js                      the defaults
-//   node bench/sklearn-tables.js --old                also the defaults before version 0.2 (SGD, raw features)
+//   node bench/sklearn-tables.js --old                also train's defaults in 0.1.0 (SGD, raw features)
 //   node bench/sklearn-tables.js --splits 2 -- --layers 100   fewer splits; flags after -- go to train
 //
 // Needs scikit-learn for Python 3 (PYTHON, default /usr/bin/python3; Debian's python3-sklearn)
@@ -24,7 +24,7 @@ const dash = argv.indexOf('--');
 const own = dash < 0 ? argv : argv.slice(0, dash);
 const extra = dash < 0 ? [] : argv.slice(dash + 1);
 const splits = own.includes('--splits') ? Number(own[own.indexOf('--splits') + 1]) : 5;
-/** What train did by default before the defaults for tables: 20 epochs of SGD at 0.05, momentum 0.9, on raw features. */
+/** What train did by default in 0.1.0, before the defaults for tables: 20 epochs of SGD at 0.05, momentum 0.9, on raw features. */
 const OLD = [
   '--optimizer',
   'sgd',

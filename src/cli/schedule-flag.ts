@@ -34,8 +34,8 @@ const EXAMPLES: Record<string, string> = { step: 'step:every=10,factor=0.5', exp
 /** The plateau schedule's settings when the flag leaves them out: half the rate after 5 epochs without a better validation loss. */
 export const PLATEAU_DEFAULTS = { factor: 0.5, patience: 5 };
 
-export const SCHEDULE_HELP =
-  '  --schedule S            step:every=10,factor=0.5, exponential:factor=0.95, cosine, plateau:patience=5, or none (default none)';
+export const SCHEDULE_HELP = `  --schedule S            the rate per epoch: step:every=10,factor=0.5, exponential:factor=0.95,
+                          cosine (min=, steps=), plateau:patience=5 (factor=0.5), or none (default none)`;
 
 /**
  * The schedule `value` spells (undefined for none); `epochs` is cosine's length when it gives no

@@ -49,9 +49,10 @@ export const train: Command = {
   help: `Usage: backprop-wasm train --data <mnist|FILE> [flags]
 
 Trains a network and saves it as one model file. The defaults are made for raw tables (as
-scikit-learn's MLPClassifier's): features standardized, Adam at 0.001 with weight decay 0.0001,
-early stopping on the validation rows with the best epoch's weights kept; the output says which
-settings were chosen and which were given. Input and output sizes come from the data; the output layer and loss from the labels: two classes → one sigmoid output and
+scikit-learn's MLPClassifier's): features standardized, 100 hidden units, Adam at 0.001 with
+weight decay 0.0001, early stopping on the validation rows with the best epoch's weights kept;
+the output says which settings were chosen and which were given. Input and output sizes come
+from the data; the output layer and loss from the labels: two classes → one sigmoid output and
 binary cross-entropy; more classes → softmax and categorical cross-entropy; numbers → identity
 and squared error, on targets standardized with the training rows' mean and std. Labels may be
 numbers or names. Text feature columns are one-hot encoded; missing values (empty, NA, N/A, NaN,
@@ -266,7 +267,10 @@ async function runTrain(flags: Flags): Promise<void> {
     };
     await net.save(out);
     const { size } = await (await import('node:fs/promises')).stat(out);
-    const at = training.patience > 0 ? ` after ${history.length} epochs; at epoch ${last.epoch}, whose weights were kept` : '';
+    const at =
+      training.patience > 0
+        ? ` after ${history.length} epoch${history.length === 1 ? '' : 's'}; at epoch ${last.epoch}, whose weights were kept`
+        : '';
     say(`done in ${seconds.toFixed(2)} s${at}: ${figures(last)}`);
     for (const s of scores) {
       if (task.kind === 'regression')
@@ -382,7 +386,7 @@ function stoppingLine(history: EpochLog[], best: EpochLog, patience: number): st
   const kept = `kept the weights of epoch ${best.epoch} (val loss ${best.valLoss!.toFixed(4)})`;
   return last.epoch - best.epoch >= patience
     ? `early stopping: no better validation loss in the ${patience} epochs after epoch ${best.epoch}; ${kept}`
-    : `early stopping: trained all ${last.epoch} epochs; ${kept}, the best`;
+    : `early stopping: did not stop within the ${last.epoch} epoch${last.epoch === 1 ? '' : 's'} allowed; ${kept}, the best`;
 }
 
 function figures(log: EpochLog): string {
