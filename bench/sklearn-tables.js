@@ -24,7 +24,7 @@ const dash = argv.indexOf('--');
 const own = dash < 0 ? argv : argv.slice(0, dash);
 const extra = dash < 0 ? [] : argv.slice(dash + 1);
 const splits = own.includes('--splits') ? Number(own[own.indexOf('--splits') + 1]) : 5;
-/** What train did by default in 0.1.0, before the defaults for tables: 20 epochs of SGD at 0.05, momentum 0.9, on raw features. */
+/** What train did by default in 0.1.0, before the defaults for tables: 20 epochs of SGD at 0.05, momentum 0.9, on raw features, 32 hidden units. */
 const OLD = [
   '--optimizer',
   'sgd',
@@ -39,6 +39,8 @@ const OLD = [
   '--patience',
   '0',
   '--no-standardize',
+  '--layers',
+  '32',
 ];
 const variants = [{ name: 'backprop-wasm', flags: extra }, ...(own.includes('--old') ? [{ name: 'old defaults', flags: OLD }] : [])];
 
