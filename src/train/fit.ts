@@ -160,7 +160,7 @@ export async function train(
     history.push(log);
     // Checked before a stop too: a callback that disposed the network and stopped gets the same
     // message as one that only disposed it, not an error from the best weights' restore.
-    const stopped = onEpochEnd !== undefined && (await onEpochEnd(log)) === false;
+    const stopped = onEpochEnd != null && (await onEpochEnd(log)) === false;
     alive();
     if (stopped || stop) break;
   }
