@@ -254,6 +254,7 @@ export class ANN {
       masks: net.masks.state(),
       optimizer: o && {
         name: o.recipe.name,
+        learningRate: o.recipe.learningRate,
         settings: { ...o.recipe.settings },
         steps: o.instance.steps,
         buffers: o.instance.state().map((b) => Array.from(net.kernels.view(b))),
@@ -343,14 +344,18 @@ export class ANN {
     this.optimizer = null;
   }
 
-  /** The optimizer `recipe` makes: the kept one when its name and settings are the same, else a fresh one. */
+  /**
+   * The optimizer `recipe` makes: the kept one when its name and settings are the same, else a
+   * fresh one. The learning rate is not a setting (a fit may change it and keep the moments), but
+   * the recipe is the latest fit's, so that summary() and a save tell the rate trained with last.
+   */
   private optimizerFor(recipe: OptimizerRecipe): Optimizer {
     const key = JSON.stringify([recipe.name, recipe.settings]);
     if (this.optimizer?.key !== key) {
       const net = this.net!;
       const instance = net.allocatePersistent((kernels) => recipe.create(kernels, net.parameters));
       this.optimizer = { key, recipe, instance };
-    }
+    } else this.optimizer.recipe = recipe;
     return this.optimizer.instance;
   }
 
