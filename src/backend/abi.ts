@@ -140,8 +140,30 @@ export interface KernelFunctions {
   csr_transpose_f64(rows: Int, cols: Int, rowStart: Ptr, columns: Ptr, values: Ptr, colStart: Ptr, rowIndex: Ptr, colValues: Ptr): void;
   csr_matmul_f32(rowStart: Ptr, columns: Ptr, values: Ptr, k: Int, d: Ptr, n: Int, z: Ptr, rowBegin: Int, rowEnd: Int): void;
   csr_matmul_f64(rowStart: Ptr, columns: Ptr, values: Ptr, k: Int, d: Ptr, n: Int, z: Ptr, rowBegin: Int, rowEnd: Int): void;
-  csc_transpose_matmul_f32(colStart: Ptr, rowIndex: Ptr, values: Ptr, m: Int, d: Ptr, n: Int, g: Ptr, colBegin: Int, colEnd: Int, accumulate: Flag): void;
-  csc_transpose_matmul_f64(colStart: Ptr, rowIndex: Ptr, values: Ptr, m: Int, d: Ptr, n: Int, g: Ptr, colBegin: Int, colEnd: Int, accumulate: Flag): void;
+  csc_transpose_matmul_f32(
+    colStart: Ptr,
+    rowIndex: Ptr,
+    values: Ptr,
+    m: Int,
+    d: Ptr,
+    n: Int,
+    g: Ptr,
+    colBegin: Int,
+    colEnd: Int,
+    accumulate: Flag,
+  ): void;
+  csc_transpose_matmul_f64(
+    colStart: Ptr,
+    rowIndex: Ptr,
+    values: Ptr,
+    m: Int,
+    d: Ptr,
+    n: Int,
+    g: Ptr,
+    colBegin: Int,
+    colEnd: Int,
+    accumulate: Flag,
+  ): void;
 
   /** The benchmark's ceilings (bench/peak.js): a register-only multiply-add loop, and its flops per iteration. */
   simd_peak_f32(iterations: Int): Float;

@@ -335,7 +335,15 @@ export class JsKernels implements Kernels {
     return true;
   }
 
-  csrFromDense(x: Buffer, rows: number, cols: number, rowStart: IndexBuffer, columns: IndexBuffer, values: Buffer, capacity: number): number {
+  csrFromDense(
+    x: Buffer,
+    rows: number,
+    cols: number,
+    rowStart: IndexBuffer,
+    columns: IndexBuffer,
+    values: Buffer,
+    capacity: number,
+  ): number {
     const X = (x as JsBuffer).data;
     const [starts, cs, vs] = [(rowStart as JsIndexBuffer).data, (columns as JsIndexBuffer).data, (values as JsBuffer).data];
     let nnz = 0;

@@ -131,7 +131,15 @@ export interface Kernels {
   // threads) and add in gemm's order: their results equal gemm's on the dense X bit for bit.
 
   /** X (rows × cols, dense) into CSR, when it has at most `capacity` non-zeros: their count, else −1 (the buffers then hold nothing useful). */
-  csrFromDense(x: Buffer, rows: number, cols: number, rowStart: IndexBuffer, columns: IndexBuffer, values: Buffer, capacity: number): number;
+  csrFromDense(
+    x: Buffer,
+    rows: number,
+    cols: number,
+    rowStart: IndexBuffer,
+    columns: IndexBuffer,
+    values: Buffer,
+    capacity: number,
+  ): number;
   /** The CSC form (colStart: cols + 1 entries, rowIndex, colValues) of X (rows × cols) in CSR. */
   csrTranspose(
     rows: number,

@@ -402,7 +402,15 @@ export class WasmKernels implements Kernels {
     return this.fallFinite(ptr(x), length) === 1;
   }
 
-  csrFromDense(x: Buffer, rows: number, cols: number, rowStart: IndexBuffer, columns: IndexBuffer, values: Buffer, capacity: number): number {
+  csrFromDense(
+    x: Buffer,
+    rows: number,
+    cols: number,
+    rowStart: IndexBuffer,
+    columns: IndexBuffer,
+    values: Buffer,
+    capacity: number,
+  ): number {
     need(x, rows * cols, 'csrFromDense X');
     need(rowStart, rows + 1, 'csrFromDense rowStart');
     need(columns, capacity, 'csrFromDense columns');

@@ -40,7 +40,13 @@ export class Dense implements Layer {
     weightsTransposed = false,
   ) {
     this.code = activationCode(activation);
-    this.weights = createParameter(kernels, `W${index}`, outputs * inputs, true, weightsTransposed ? { rows: outputs, cols: inputs } : null);
+    this.weights = createParameter(
+      kernels,
+      `W${index}`,
+      outputs * inputs,
+      true,
+      weightsTransposed ? { rows: outputs, cols: inputs } : null,
+    );
     this.bias = createParameter(kernels, `b${index}`, outputs, false);
   }
 

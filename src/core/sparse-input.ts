@@ -99,7 +99,15 @@ export class SparseInputDense extends Dense {
    */
   loadCompressed(source: CsrRows, order: ArrayLike<number> | null, start: number, rows: number, input: Buffer): void {
     const k = this.kernels;
-    const nnz = source.gatherCompressed(k.indexView(this.rowStart), k.indexView(this.columns), k.view(this.values), order, start, rows, this.limit(rows));
+    const nnz = source.gatherCompressed(
+      k.indexView(this.rowStart),
+      k.indexView(this.columns),
+      k.view(this.values),
+      order,
+      start,
+      rows,
+      this.limit(rows),
+    );
     this.compressed = nnz >= 0;
     this.columnsReady = false;
     if (!this.compressed) source.gather(k.view(input), order, start, rows);
@@ -107,7 +115,8 @@ export class SparseInputDense extends Dense {
 
   override forward(input: Buffer, rows: number, _training: boolean): void {
     const k = this.kernels;
-    if (this.compressed) k.csrMatmul(this.rowStart, this.columns, this.values, this.inputs, this.weights.value, this.outputs, this.z, 0, rows);
+    if (this.compressed)
+      k.csrMatmul(this.rowStart, this.columns, this.values, this.inputs, this.weights.value, this.outputs, this.z, 0, rows);
     else k.gemm(false, false, rows, this.outputs, this.inputs, input, this.weights.value, this.z, false);
     k.biasAdd(this.z, this.bias.value, rows, this.outputs);
     k.activate(this.code, this.z, this.a, rows, this.outputs, this.slope);
@@ -122,7 +131,18 @@ export class SparseInputDense extends Dense {
         k.csrTranspose(rows, this.inputs, this.rowStart, this.columns, this.values, this.colStart, this.rowIndex, this.colValues);
         this.columnsReady = true;
       }
-      k.cscTransposeMatmul(this.colStart, this.rowIndex, this.colValues, rows, gradient, this.outputs, this.weights.gradient, 0, this.inputs, accumulate);
+      k.cscTransposeMatmul(
+        this.colStart,
+        this.rowIndex,
+        this.colValues,
+        rows,
+        gradient,
+        this.outputs,
+        this.weights.gradient,
+        0,
+        this.inputs,
+        accumulate,
+      );
     } else {
       k.gemm(true, false, this.inputs, this.outputs, rows, input, gradient, this.weights.gradient, accumulate);
     }

@@ -80,8 +80,12 @@ export function toCsr(value: unknown, spec: { name: string; where: string; preci
     );
   }
   for (let i = 0; i < r; i++) {
+    if (starts[i + 1] < starts[i]) {
+      throw new RangeError(`${at}.rowStart must not decrease: rowStart[${i + 1}] = ${starts[i + 1]} < rowStart[${i}] = ${starts[i]}`);
+    }
+  }
+  for (let i = 0; i < r; i++) {
     const [a, b] = [starts[i], starts[i + 1]];
-    if (b < a) throw new RangeError(`${at}.rowStart must not decrease: rowStart[${i + 1}] = ${b} < rowStart[${i}] = ${a}`);
     for (let e = a; e < b; e++) {
       const c = cs[e];
       if (c >= cols) throw new RangeError(`${at}.columns[${e}] (row ${i}) is ${c}, outside the ${cols} columns 0 … ${cols - 1}`);
