@@ -149,7 +149,8 @@ export function csrMatmul<T>(rowStart: usize, columns: usize, values: usize, k: 
   for (let r = rowBegin; r < rowEnd; r++) {
     const e0 = load<i32>(rowStart + (<usize>r << 2));
     const e1 = load<i32>(rowStart + (<usize>(r + 1) << 2));
-    compressedRow<T>(columns, values, e0, e1, k, step, d, n, z + <usize>r * row, false);
+    if (e0 == e1) memory.fill(z + <usize>r * row, 0, row);
+    else compressedRow<T>(columns, values, e0, e1, k, step, d, n, z + <usize>r * row, false);
   }
 }
 
@@ -166,6 +167,11 @@ export function cscTransposeMatmul<T>(
   for (let c = colBegin; c < colEnd; c++) {
     const e0 = load<i32>(colStart + (<usize>c << 2));
     const e1 = load<i32>(colStart + (<usize>(c + 1) << 2));
+    // A column of X without entries (most of them, in a batch of bag-of-words rows): a row of zeros, or nothing to add.
+    if (e0 == e1) {
+      if (!accumulate) memory.fill(g + <usize>c * row, 0, row);
+      continue;
+    }
     compressedRow<T>(rowIndex, values, e0, e1, m, step, d, n, g + <usize>c * row, accumulate);
   }
 }
