@@ -16,7 +16,7 @@ import { ANN, type EpochLog } from '../src/index.js';
 import { internalsOf } from '../src/ann.js';
 import type { BackendName, Precision } from '../src/backend/kernels.js';
 import type { SparseInputMode } from '../src/core/architecture.js';
-import { SPARSE_MAX_DENSITY } from '../src/core/sparse-input.js';
+import { SPARSE_MAX_DENSITY, SPARSE_MIN_INPUTS } from '../src/core/sparse-input.js';
 import { loadData, LAYERS, SEED } from '../examples/experiments/r1-mnist.js';
 import { randomArray } from './helpers/compare.js';
 
@@ -100,8 +100,9 @@ function expectSame(a: Outcome, b: Outcome, what: string): void {
 
 /** [name, rows, inputs, hidden units, density, batch, all-zero rows, all-zero columns] */
 const CASES: [string, number, number, number, number, number, number[], number[]][] = [
-  ['all zeros', 9, 11, 5, 0, 4, [], []],
-  ['every value non-zero', 12, 9, 6, 1, 5, [], []],
+  ['all zeros', 9, 33, 5, 0, 4, [], []],
+  ['every value non-zero', 12, 35, 6, 1, 5, [], []],
+  ['7 inputs, too few for the sparse layout under auto', 20, 7, 4, 0.2, 6, [3], [2]],
   ['10% with zero rows and columns, odd sizes', 37, 53, 7, 0.1, 8, [0, 5, 36], [0, 17, 52]],
   ['one row', 1, 300, 33, 0.2, 1, [], [3]],
   ['5%, 300 inputs (two depth blocks of gemm), batch 64', 130, 300, 9, 0.05, 64, [2], [1]],
@@ -119,8 +120,11 @@ for (const backend of ['wasm', 'js'] as const)
           const always = await outcome('always', backend, precision, layers, dense, y, batch);
           expect(always.sparse, "'always' ran the sparse path").toBe(true);
           const auto = await outcome('auto', backend, precision, layers, dense, y, batch);
-          expect(auto.sparse, "'auto' ran the sparse path exactly when the data is sparse enough").toBe(density <= SPARSE_MAX_DENSITY);
-          expectSame(always, auto, "'always' against 'auto'");
+          expect(auto.sparse, "'auto' ran the sparse path exactly when the data is sparse enough and the layer wide enough").toBe(
+            density <= SPARSE_MAX_DENSITY && inputs >= SPARSE_MIN_INPUTS,
+          );
+          // (A narrow layer under 'auto' keeps the plain layout: in TS f32 that rounds otherwise, see the top.)
+          if (backend === 'wasm' || precision === 'f64' || inputs >= SPARSE_MIN_INPUTS) expectSame(always, auto, "'always' against 'auto'");
           // CSR input: the same numbers, on the sparse path and on the dense one.
           const csr = csrOf(x, rows, inputs, precision);
           expectSame(await outcome('always', backend, precision, layers, csr, y, batch), always, "CSR x against dense x ('always')");
@@ -134,7 +138,8 @@ for (const backend of ['wasm', 'js'] as const)
             const sparseOnDense = await outcome('always', backend, precision, layers, denseRows, y, batch);
             const autoOnDense = await outcome('auto', backend, precision, layers, denseRows, y, batch);
             expect(autoOnDense.sparse).toBe(false);
-            expectSame(sparseOnDense, autoOnDense, "'always' against 'auto' on a dense batch, the same layout");
+            if (inputs >= SPARSE_MIN_INPUTS)
+              expectSame(sparseOnDense, autoOnDense, "'always' against 'auto' on a dense batch, the same layout");
           }
         });
       }

@@ -1,5 +1,6 @@
 /** `backprop-wasm eval`: loss, accuracy and a confusion matrix of a saved model on labelled data. */
 import { selectRows } from '../data/transform.js';
+import { selectSamples } from './svmlight-data.js';
 import { choiceFlag, UsageError, type Flags } from './args.js';
 import { percent, say, type Command } from './command.js';
 import { heldOutRows } from './holdout.js';
@@ -55,7 +56,7 @@ async function runEval(flags: Flags): Promise<void> {
     const labels = (keep ? Array.from(keep, (r) => all.labels![r]) : all.labels!) as (number | string)[];
     const lines = keep && all.lines ? Uint32Array.from(keep, (r) => all.lines![r]) : all.lines;
     let y = targets(task, labels, outputs, all.name, lines);
-    let x = keep ? selectRows(all.x, keep) : all.x;
+    let x = keep ? selectSamples(all.x, keep) : all.x;
     const record = net.meta.split;
     let which = `${all.x.rows} rows${keep ? `, ${x.rows} with a label` : ''}`;
     if (part !== 'all') {
@@ -65,7 +66,7 @@ async function runEval(flags: Flags): Promise<void> {
         );
       const rows = heldOutRows(record, part, y, all.fingerprint!, all.name);
       which = `${rows.length} of ${x.rows} ${keep ? 'labelled ' : ''}rows (the ${part} rows train ${part === 'training' ? 'trained on' : 'held out'}, seed ${record.seed})`;
-      x = selectRows(x, rows);
+      x = selectSamples(x, rows);
       y = selectRows(y, rows);
     }
     say(

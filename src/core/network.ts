@@ -21,7 +21,7 @@ import { allFinite, restore, saveAside, transposeInto, untranspose, type Paramet
 import { Random } from './random.js';
 import type { SampleRows } from './sample-rows.js';
 import { CsrRows, rowsOf, type InputRows, type Samples } from './csr-rows.js';
-import { SparseInputDense } from './sparse-input.js';
+import { SparseInputDense, sparseCapable } from './sparse-input.js';
 
 /** Separates the dropout masks' stream from the other streams of the same seed. */
 const DROPOUT_STREAM = 0x68e31da4;
@@ -111,7 +111,7 @@ export class Network {
     for (let l = 1; l <= depth; l++) {
       const head = l === depth && objective.fused;
       const layer =
-        l === 1 && arch.sparseInput !== 'never'
+        l === 1 && sparseCapable(arch.sparseInput, sizes[0])
           ? new SparseInputDense(kernels, l, sizes[0], sizes[1], activations[0], arch.leakyReluSlope, head, arch.sparseInput)
           : new Dense(kernels, l, sizes[l - 1], sizes[l], activations[l - 1], arch.leakyReluSlope, head);
       dense.push(layer);

@@ -33,6 +33,18 @@ import type { Random } from './random.js';
  */
 export const SPARSE_MAX_DENSITY = 0.3;
 
+/**
+ * 'auto' keeps a first layer of fewer inputs than this dense, as 'never' does: its products are a
+ * few dozen multiply-adds a row, where skipping zeros saves nothing that the per-batch scan for
+ * them would not cost (the seeds table of the sparse bench, 7 inputs).
+ */
+export const SPARSE_MIN_INPUTS = 32;
+
+/** True when a first layer of `inputs` inputs takes the sparse path's layout under `mode`. */
+export function sparseCapable(mode: SparseInputMode, inputs: number): mode is Exclude<SparseInputMode, 'never'> {
+  return mode === 'always' || (mode === 'auto' && inputs >= SPARSE_MIN_INPUTS);
+}
+
 export class SparseInputDense extends Dense {
   private rowStart!: IndexBuffer;
   private columns!: IndexBuffer;

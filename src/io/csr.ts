@@ -118,3 +118,21 @@ export function toCsr(value: unknown, spec: { name: string; where: string; preci
     values: vals,
   };
 }
+
+/** The CSR matrix of rows rows[0], rows[1], … of x, in that order. */
+export function selectCsrRows(x: CsrMatrix, rows: ArrayLike<number>): CsrMatrix {
+  let nnz = 0;
+  for (let i = 0; i < rows.length; i++) nnz += x.rowStart[rows[i] + 1] - x.rowStart[rows[i]];
+  const rowStart = new Int32Array(rows.length + 1);
+  const columns = new Int32Array(nnz);
+  const values = x.values instanceof Float32Array ? new Float32Array(nnz) : new Float64Array(nnz);
+  let at = 0;
+  for (let i = 0; i < rows.length; i++) {
+    const [a, b] = [x.rowStart[rows[i]], x.rowStart[rows[i] + 1]];
+    columns.set(x.columns.subarray(a, b), at);
+    values.set(x.values.subarray(a, b), at);
+    at += b - a;
+    rowStart[i + 1] = at;
+  }
+  return { rows: rows.length, cols: x.cols, rowStart, columns, values };
+}
