@@ -22,6 +22,7 @@ standardization saved in the model. Labels are matched to the model's classes by
 
   --model FILE, -m FILE   a model file written by train (or net.save())
   --data mnist|FILE       MNIST (the model's digits) or a CSV/TSV file with a label column
+  --format svmlight       read FILE as svmlight/libsvm, a sparse source (default for .svm, .svmlight, .libsvm)
   --set test|train        MNIST split (default test)
   --mnist-dir DIR         MNIST idx files (gzip or not) from DIR
   --rows all|training|validation|test  which rows of the model's training file to score: the ones
