@@ -182,6 +182,7 @@ export function cscTransposeMatmul<T>(
  * non-zero (it must reach the output as gemm would carry it); −0 as zero (its products add ±0).
  */
 export function csrFromDense<T>(x: usize, rows: i32, cols: i32, rowStart: usize, columns: usize, values: usize, capacity: i32): i32 {
+  if (countNonZeros<T>(x, rows, cols, capacity) > capacity) return -1;
   const sz = <usize>sizeof<T>();
   const lanes = 16 / <i32>sizeof<T>();
   const zero = v128.splat<T>(<T>0);
@@ -214,6 +215,36 @@ export function csrFromDense<T>(x: usize, rows: i32, cols: i32, rowStart: usize,
     store<i32>(rowStart + (<usize>(r + 1) << 2), nnz);
   }
   return nnz;
+}
+
+/**
+ * The non-zeros of the dense X (rows × cols), counted row by row until the count passes `limit`
+ * (then that count). A batch too dense for the sparse path costs one comparison and one
+ * subtraction per vector here, instead of a store per non-zero in csrFromDense's second pass.
+ */
+function countNonZeros<T>(x: usize, rows: i32, cols: i32, limit: i32): i32 {
+  const sz = <usize>sizeof<T>();
+  const lanes = 16 / <i32>sizeof<T>();
+  const zero = v128.splat<T>(<T>0);
+  let count = 0;
+  for (let r = 0; r < rows; r++) {
+    const src = x + <usize>r * <usize>cols * sz;
+    // Each lane's comparison is all ones (−1) where the value is not zero: subtracting counts it.
+    let lanesCount = v128.splat<i32>(0);
+    let c = 0;
+    for (; c + lanes <= cols; c += lanes) {
+      const ne = v128.ne<T>(v128.load(src + <usize>c * sz), zero);
+      lanesCount = sizeof<T>() == 4 ? i32x4.sub(lanesCount, ne) : i64x2.sub(lanesCount, ne);
+    }
+    if (sizeof<T>() == 4) {
+      count += i32x4.extract_lane(lanesCount, 0) + i32x4.extract_lane(lanesCount, 1) + i32x4.extract_lane(lanesCount, 2) + i32x4.extract_lane(lanesCount, 3);
+    } else {
+      count += <i32>(i64x2.extract_lane(lanesCount, 0) + i64x2.extract_lane(lanesCount, 1));
+    }
+    for (; c < cols; c++) if (load<T>(src + <usize>c * sz) != <T>0) count++;
+    if (count > limit) return count;
+  }
+  return count;
 }
 
 /**
