@@ -277,7 +277,7 @@ await section('sparse', async () => {
   m.sparse = await benchSparse(data, {
     seeds: { x: table.x, y: oneHot(table.labels).y },
     builds: available,
-    rounds: quick ? 1 : 3,
+    rounds: quick ? 1 : 5,
     sweepRows: quick ? 512 : 2048,
     densities: quick ? [0.05, 1] : [0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.7, 1],
     bow: quick
