@@ -19,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ANN } from '../dist/index.js';
+import { SPARSE_MAX_DENSITY } from '../dist/core/sparse-input.js';
 import { runNode } from './child.js';
 import { R1_NETWORK } from './training.js';
 import { summarizeTimes } from './stats.js';
@@ -191,7 +192,7 @@ const x = (/** @type {number} */ r) => `${r.toFixed(2)}×`;
 export function sparseSection(s) {
   const lines = ['## Sparse input: the first layer over the non-zeros', ''];
   lines.push(
-    "`npm run bench -- --only sparse`. One thread. Medians of interleaved rounds (after a warm-up epoch each); 'never' is the dense path as before, 'auto' the default (sparse for a batch with at most 30% non-zeros). Accuracy: R1's test set after the epoch.",
+    `\`npm run bench -- --only sparse\`. One thread. Medians of interleaved rounds (after a warm-up epoch each); 'never' is the dense path as before, 'auto' the default (sparse for a batch with at most ${(100 * SPARSE_MAX_DENSITY).toFixed(0)}% non-zeros). Accuracy: R1's test set after the epoch.`,
     '',
   );
   lines.push('### R1 epoch (11,272 images, density 0.208)', '');
@@ -227,7 +228,7 @@ export function sparseSection(s) {
   const sparseWins = s.sweep.filter((r) => r.time.always.median < r.time.never.median).map((r) => r.density);
   lines.push(
     '',
-    `'auto' against 'never', worst row: ${slowest.ratio.toFixed(3)} at ${(100 * slowest.r.density).toFixed(0)}%, batch ${slowest.r.batch} (bar ≤ 1.03). The sparse path ('always') was faster than the dense one up to ${(100 * Math.max(0, ...sparseWins)).toFixed(0)}% here; 'auto' switches at 30% (SPARSE_MAX_DENSITY), below the crossover, so that a batch just under the switch still gains and one above it pays only the scan that gave up.`,
+    `'auto' against 'never', worst row: ${slowest.ratio.toFixed(3)} at ${(100 * slowest.r.density).toFixed(0)}%, batch ${slowest.r.batch} (bar ≤ 1.03). The sparse path ('always') was faster than the dense one up to ${(100 * Math.max(0, ...sparseWins)).toFixed(0)}% here; 'auto' switches at ${(100 * SPARSE_MAX_DENSITY).toFixed(0)}% (SPARSE_MAX_DENSITY), at or below the crossover, so that a batch just under the switch still gains and one above it pays only the scan that gave up.`,
   );
   const sn = s.seeds.time;
   lines.push('', '### A dense real table (UCI seeds, 7 inputs, 210 rows, 200 epochs at batch 16)', '');

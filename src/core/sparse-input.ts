@@ -29,9 +29,10 @@ import type { Random } from './random.js';
 /**
  * 'auto' takes the sparse path for a batch whose share of non-zeros is at most this. Measured with
  * `npm run bench -- --only sparse` (the density sweep, bench/RESULTS.md): on R1's 784 → 196 layer
- * the sparse path is faster up to about this density, and the dense one above.
+ * one thread's epochs were faster on the sparse path at 35% (1.07–1.24× in two runs) and as fast or
+ * slower at 40% (0.97–0.99×), at batch 32 and 256; so the switch sits at the last density that won.
  */
-export const SPARSE_MAX_DENSITY = 0.3;
+export const SPARSE_MAX_DENSITY = 0.35;
 
 /**
  * 'auto' keeps a first layer of fewer inputs than this dense, as 'never' does: its products are a
