@@ -4,7 +4,7 @@
  * (core/network.ts, core/passes.ts) and the training loop (train/fit.ts). It holds no pointer and
  * no buffer of its own.
  */
-import { createKernels } from './backend/index.js';
+import { checkThreads, chooseThreads, createKernels, type ThreadsOption } from './backend/index.js';
 import type { BackendName } from './backend/kernels.js';
 import { CREATE_OPTIONS, checkArchitecture, type Architecture, type CreateOptions } from './core/architecture.js';
 import { checkTargets, objectiveOf } from './core/losses.js';
@@ -52,6 +52,19 @@ const SPLIT_STREAM = 0x27d4eb2f;
 export interface ANNOptions extends CreateOptions {
   /** Input standardisation applied to every x this network sees, and saved with it. */
   standardizer?: Standardizer | null;
+  /**
+   * Threads the kernels run on: a count, or 'auto' (the default: the cores available, one for a
+   * small network). One where the runtime cannot share memory (see `threadsReason`). Results are
+   * bit-for-bit the same at any count. Not saved with the model: a setting of where it runs.
+   */
+  threads?: ThreadsOption;
+}
+
+/** How a saved network is brought back: where it computes, on how many threads. */
+export interface LoadOptions {
+  backend?: BackendName;
+  /** As ANNOptions.threads. */
+  threads?: ThreadsOption;
 }
 
 // The architecture's fields (layers, activations, loss, leakyReluSlope, init, seed, precision,
@@ -76,9 +89,15 @@ export class ANN {
   private optimizer: { key: string; recipe: OptimizerRecipe; instance: Optimizer } | null = null;
   /** What the model file tells about the data: class names, feature names, a training summary. Saved by save() and toFile(). */
   meta: ModelMeta = {};
+  /** Threads the kernels run on (1: this thread alone). */
+  readonly threads: number;
+  /** Why `threads` is what it is: what was asked, and what the runtime allowed. */
+  readonly threadsReason: string;
 
-  private constructor(arch: Architecture, net: Network, standardizer: Standardizer | null) {
+  private constructor(arch: Architecture, net: Network, standardizer: Standardizer | null, threads: { threads: number; reason: string }) {
     Object.assign(this, arch);
+    this.threads = threads.threads;
+    this.threadsReason = threads.reason;
     this.std = standardizer;
     this.net = net;
     this.shuffler = new Random(arch.seed ^ SHUFFLE_STREAM);
@@ -96,16 +115,17 @@ export class ANN {
   /** A network with freshly initialised weights (seeded: the same seed gives the same weights). */
   static async create(options: ANNOptions): Promise<ANN> {
     if (options !== null && typeof options === 'object')
-      refuseUnknownKeys(options, [...CREATE_OPTIONS, 'standardizer'], 'ANN.create: unknown option');
+      refuseUnknownKeys(options, [...CREATE_OPTIONS, 'standardizer', 'threads'], 'ANN.create: unknown option');
     const arch = checkArchitecture(options);
     const std = checkStandardizer(options.standardizer, arch.layers[0], 'ANN.create');
-    const ann = await ANN.build(arch, std);
+    const threads = checkThreads(options.threads, 'ANN.create: options.threads');
+    const ann = await ANN.build(arch, std, threads);
     ann.net!.initialize(arch.init, new Random(arch.seed));
     return ann;
   }
 
   /** Restores a network saved by `toJSON()` (an object or its JSON text), weights exactly. */
-  static async fromJSON(json: ModelJSON | string, options?: { backend?: BackendName } | null): Promise<ANN> {
+  static async fromJSON(json: ModelJSON | string, options?: LoadOptions | null): Promise<ANN> {
     return ANN.restore(json, options, 'ANN.fromJSON');
   }
 
@@ -113,12 +133,13 @@ export class ANN {
    * @internal What fromJSON, load and the command share: a saved model (object or text, version
    * 1 or 2) restored, with every error starting with `where` (the method, or the file's name).
    */
-  static async restore(json: unknown, options: { backend?: BackendName } | null | undefined, where: string): Promise<ANN> {
+  static async restore(json: unknown, options: LoadOptions | null | undefined, where: string): Promise<ANN> {
     if (options !== undefined && options !== null && typeof options !== 'object') {
       throw new TypeError(`${where}: options must be an object such as { backend: 'js' }, got ${describe(options)}`);
     }
+    const threads = checkThreads(options?.threads, `${where}: options.threads`);
     const { arch, weights, standardizer, shuffleState, meta, trainingState } = checkSavedModel(json, options?.backend, where);
-    const ann = await ANN.build(arch, standardizer);
+    const ann = await ANN.build(arch, standardizer, threads);
     ann.meta = meta;
     const net = ann.net!;
     net.setWeights(weights);
@@ -144,10 +165,17 @@ export class ANN {
     }
     return ann;
   }
-  private static async build(arch: Architecture, std: Standardizer | null): Promise<ANN> {
-    const kernels = await createKernels(arch.backend, arch.precision);
+  private static async build(arch: Architecture, std: Standardizer | null, threadsOption: ThreadsOption): Promise<ANN> {
+    const threads = await chooseThreads(threadsOption, arch.backend, arch.layers);
+    const kernels = await createKernels(arch.backend, arch.precision, threads.threads);
     const objective = objectiveOf(arch.loss, arch.activations[arch.activations.length - 1]);
-    return new ANN(arch, new Network(kernels, arch, objective), std);
+    try {
+      return new ANN(arch, new Network(kernels, arch, objective), std, threads);
+    } catch (e) {
+      // A network refused (too large) must not leave workers behind.
+      kernels.dispose();
+      throw e;
+    }
   }
 
   /**
@@ -283,7 +311,7 @@ export class ANN {
   }
 
   /** Restores a network from a model file (or `toJSON()` text): a path or URL, or the file's bytes. Errors name the file. */
-  static async load(source: string | URL | ArrayBuffer | Uint8Array, options?: { backend?: BackendName } | null): Promise<ANN> {
+  static async load(source: string | URL | ArrayBuffer | Uint8Array, options?: LoadOptions | null): Promise<ANN> {
     return (await loadModelFile(source, options, 'ANN.load: ')).net;
   }
 
@@ -327,6 +355,7 @@ export class ANN {
             .join(', ')})`;
     return [
       `ANN ${this.layers.join('-')}: ${count(total)} parameters, loss ${this.loss}, ${this.backend} ${this.precision}, seed ${this.seed}`,
+      `runs on ${this.threads} thread${this.threads === 1 ? '' : 's'} (${this.threadsReason})`,
       ...table,
       `trains with: ${trains}; ${count(this.progress.step)} steps, ${count(this.progress.epoch)} epochs so far`,
     ].join('\n');
@@ -428,7 +457,7 @@ export class ANN {
  */
 export async function loadModelFile(
   source: ByteSource,
-  options: { backend?: BackendName } | null | undefined,
+  options: LoadOptions | null | undefined,
   prefix: string,
 ): Promise<{ net: ANN; text: string }> {
   const text = await readModelText(source, prefix);
