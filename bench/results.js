@@ -5,6 +5,7 @@
 import { PROBES } from './peak.js';
 import { describeTfjs } from './tfjs.js';
 import { medianMad, num, range, ratio, table, time } from './report.js';
+import { renderThreads } from './threads.js';
 
 /** @typedef {import('./stats.js').TimeSummary} TimeSummary */
 /**
@@ -45,6 +46,7 @@ import { medianMad, num, range, ratio, table, time } from './report.js';
  * @property {any} [allocation] what bench/allocation.js printed
  * @property {{ example: Awaited<ReturnType<typeof import('./memory.js').measureExample>>, handwritten: any }} [memory]
  * @property {{ sizes: { file: string, bytes: number }[] } & Awaited<ReturnType<typeof import('./startup.js').measureStartup>>} [startup]
+ * @property {Awaited<ReturnType<typeof import('./threads.js').benchThreads>>} [threads]
  * @property {number} seconds
  * @property {number} loadBefore
  * @property {number} loadAfter
@@ -599,5 +601,6 @@ export function renderResults(m) {
   if (m.memory) parts.push(memorySection(/** @type {Ran<'memory'>} */ (m)));
   if (m.startup) parts.push(startupSection(/** @type {Ran<'startup'>} */ (m)));
   if (m.optimizers) parts.push(optimizerSection(/** @type {Ran<'optimizers'>} */ (m)));
+  if (m.threads) parts.push(renderThreads(m.threads));
   return parts.filter(Boolean).join('\n');
 }

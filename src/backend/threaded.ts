@@ -67,6 +67,8 @@ export class ThreadedKernels extends WasmKernels {
   private readonly workspaces: number[];
   /** Where the parts of the current call start, and (at [parts]) where the last one ends. */
   private readonly cuts: Int32Array;
+  /** The float arguments of the call in progress (see activate). */
+  private readonly scalars = new Float64Array(8);
   private readonly opGemm: number;
   private readonly opBiasAdd: number;
   private readonly opActivate: number;
@@ -226,21 +228,31 @@ export class ThreadedKernels extends WasmKernels {
     this.pool!.wait();
   }
 
+  // The methods below take floats that a caller computes afresh each step (Adam's step size, say).
+  // Passed on to a function that V8 does not inline, each would become a new heap number: so each
+  // method, small enough to be inlined into its caller, only parks its floats in `scalars` and
+  // hands the work to a method that takes integers and buffers alone.
+
   override activate(kind: Activation, z: Buffer, a: Buffer, rows: number, cols: number, slope: number): void {
+    this.scalars[0] = slope;
+    this.runActivate(kind, z, a, rows, cols);
+  }
+
+  private runActivate(kind: Activation, z: Buffer, a: Buffer, rows: number, cols: number): void {
     need(z, rows * cols, 'activate Z');
     need(a, rows * cols, 'activate A');
+    const slope = this.scalars[0];
     // Softmax normalises rows: cut whole rows. The others are elementwise: cut values, treated as one row.
     const perRow = kind === Activation.Softmax;
-    const total = perRow ? rows : rows * cols;
     const parts = this.cut(
-      total,
+      perRow ? rows : rows * cols,
       perRow ? 1 : GRANULE,
       perRow ? Math.ceil(ELEMENTWISE_PART_MIN / Math.max(cols, 1)) : ELEMENTWISE_PART_MIN,
     );
-    if (parts === 1) return super.activate(kind, z, a, rows, cols, slope);
-    const unit = (perRow ? cols : 1) * this.bytesPer;
     const pz = ptr(z);
     const pa = ptr(a);
+    if (parts === 1) return this.factivate(kind, pz, pa, rows, cols, slope);
+    const unit = (perRow ? cols : 1) * this.bytesPer;
     const cuts = this.cuts;
     for (let p = 1; p < parts; p++) {
       const size = cuts[p + 1] - cuts[p];
@@ -267,23 +279,29 @@ export class ThreadedKernels extends WasmKernels {
     cols: number,
     slope: number,
   ): void {
+    this.scalars[0] = slope;
+    this.runActivateBackward(kind, z, a, da, dz, rows, cols);
+  }
+
+  private runActivateBackward(kind: Activation, z: Buffer, a: Buffer, da: Buffer, dz: Buffer, rows: number, cols: number): void {
     const len = rows * cols;
     need(z, len, 'activateBackward Z');
     need(a, len, 'activateBackward A');
     need(da, len, 'activateBackward dA');
     need(dz, len, 'activateBackward dZ');
+    const slope = this.scalars[0];
     const perRow = kind === Activation.Softmax;
     const parts = this.cut(
       perRow ? rows : len,
       perRow ? 1 : GRANULE,
       perRow ? Math.ceil(ELEMENTWISE_PART_MIN / Math.max(cols, 1)) : ELEMENTWISE_PART_MIN,
     );
-    if (parts === 1) return super.activateBackward(kind, z, a, da, dz, rows, cols, slope);
-    const unit = (perRow ? cols : 1) * this.bytesPer;
     const pz = ptr(z);
     const pa = ptr(a);
     const pda = ptr(da);
     const pdz = ptr(dz);
+    if (parts === 1) return this.factivateBackward(kind, pz, pa, pda, pdz, rows, cols, slope);
+    const unit = (perRow ? cols : 1) * this.bytesPer;
     const cuts = this.cuts;
     for (let p = 1; p < parts; p++) {
       const size = cuts[p + 1] - cuts[p];
@@ -313,15 +331,24 @@ export class ThreadedKernels extends WasmKernels {
     nesterov: boolean,
     decay: number,
   ): void {
+    const s = this.scalars;
+    s[0] = lr;
+    s[1] = momentum;
+    s[2] = decay;
+    this.runSgd(w, g, v, length, nesterov);
+  }
+
+  private runSgd(w: Buffer, g: Buffer, v: Buffer, length: number, nesterov: boolean): void {
+    const s = this.scalars;
+    const moves = s[1] !== 0;
     need(w, length, 'sgdUpdate W');
     need(g, length, 'sgdUpdate gradient');
-    if (momentum !== 0) need(v, length, 'sgdUpdate velocity');
+    if (moves) need(v, length, 'sgdUpdate velocity');
     const parts = this.cut(length, GRANULE, ELEMENTWISE_PART_MIN);
-    if (parts === 1) return super.sgdUpdate(w, g, v, length, lr, momentum, nesterov, decay);
-    const sz = this.bytesPer;
     const pw = ptr(w);
     const pg = ptr(g);
     const pv = ptr(v);
+    const sz = this.bytesPer;
     const cuts = this.cuts;
     for (let p = 1; p < parts; p++) {
       const off = cuts[p] * sz;
@@ -329,15 +356,15 @@ export class ThreadedKernels extends WasmKernels {
       t[0] = pw + off;
       t[1] = pg + off;
       // The velocity is not read without momentum, and may then be a short placeholder: keep its pointer as it is.
-      t[2] = momentum !== 0 ? pv + off : pv;
+      t[2] = moves ? pv + off : pv;
       t[3] = cuts[p + 1] - cuts[p];
-      t[4] = lr;
-      t[5] = momentum;
+      t[4] = s[0];
+      t[5] = s[1];
       t[6] = +nesterov;
-      t[7] = decay;
+      t[7] = s[2];
       this.pool!.post(p - 1, this.opSgd);
     }
-    this.fsgd(pw, pg, pv, cuts[1], lr, momentum, +nesterov, decay);
+    this.fsgd(pw, pg, pv, cuts[1], s[0], s[1], +nesterov, s[2]);
     this.pool!.wait();
   }
 
@@ -355,12 +382,24 @@ export class ThreadedKernels extends WasmKernels {
     decay: number,
     shrink: number,
   ): void {
+    const s = this.scalars;
+    s[0] = stepSize;
+    s[1] = beta1;
+    s[2] = beta2;
+    s[3] = epsilon;
+    s[4] = correction2;
+    s[5] = decay;
+    s[6] = shrink;
+    this.runAdam(w, g, m, v, length);
+  }
+
+  private runAdam(w: Buffer, g: Buffer, m: Buffer, v: Buffer, length: number): void {
     need(w, length, 'adamUpdate W');
     need(g, length, 'adamUpdate gradient');
     need(m, length, 'adamUpdate first moment');
     need(v, length, 'adamUpdate second moment');
+    const s = this.scalars;
     const parts = this.cut(length, GRANULE, ELEMENTWISE_PART_MIN);
-    if (parts === 1) return super.adamUpdate(w, g, m, v, length, stepSize, beta1, beta2, epsilon, correction2, decay, shrink);
     const sz = this.bytesPer;
     const pw = ptr(w);
     const pg = ptr(g);
@@ -375,25 +414,28 @@ export class ThreadedKernels extends WasmKernels {
       t[2] = pm + off;
       t[3] = pv + off;
       t[4] = cuts[p + 1] - cuts[p];
-      t[5] = stepSize;
-      t[6] = beta1;
-      t[7] = beta2;
-      t[8] = epsilon;
-      t[9] = correction2;
-      t[10] = decay;
-      t[11] = shrink;
+      for (let i = 0; i < 7; i++) t[5 + i] = s[i];
       this.pool!.post(p - 1, this.opAdam);
     }
-    this.fadam(pw, pg, pm, pv, cuts[1], stepSize, beta1, beta2, epsilon, correction2, decay, shrink);
+    this.fadam(pw, pg, pm, pv, cuts[1], s[0], s[1], s[2], s[3], s[4], s[5], s[6]);
     this.pool!.wait();
   }
 
   override rmspropUpdate(w: Buffer, g: Buffer, v: Buffer, length: number, lr: number, rho: number, epsilon: number, decay: number): void {
+    const s = this.scalars;
+    s[0] = lr;
+    s[1] = rho;
+    s[2] = epsilon;
+    s[3] = decay;
+    this.runRmsprop(w, g, v, length);
+  }
+
+  private runRmsprop(w: Buffer, g: Buffer, v: Buffer, length: number): void {
     need(w, length, 'rmspropUpdate W');
     need(g, length, 'rmspropUpdate gradient');
     need(v, length, 'rmspropUpdate mean square');
+    const s = this.scalars;
     const parts = this.cut(length, GRANULE, ELEMENTWISE_PART_MIN);
-    if (parts === 1) return super.rmspropUpdate(w, g, v, length, lr, rho, epsilon, decay);
     const sz = this.bytesPer;
     const pw = ptr(w);
     const pg = ptr(g);
@@ -406,13 +448,10 @@ export class ThreadedKernels extends WasmKernels {
       t[1] = pg + off;
       t[2] = pv + off;
       t[3] = cuts[p + 1] - cuts[p];
-      t[4] = lr;
-      t[5] = rho;
-      t[6] = epsilon;
-      t[7] = decay;
+      for (let i = 0; i < 4; i++) t[4 + i] = s[i];
       this.pool!.post(p - 1, this.opRmsprop);
     }
-    this.frmsprop(pw, pg, pv, cuts[1], lr, rho, epsilon, decay);
+    this.frmsprop(pw, pg, pv, cuts[1], s[0], s[1], s[2], s[3]);
     this.pool!.wait();
   }
 }
