@@ -4,7 +4,9 @@
  * (core/network.ts, core/passes.ts) and the training loop (train/fit.ts). It holds no pointer and
  * no buffer of its own.
  */
-import { checkThreads, chooseThreads, createKernels, type ThreadsOption } from './backend/index.js';
+import { checkThreads, chooseThreads, createKernels, kernelBuild, type ThreadsOption } from './backend/index.js';
+import { wasmSources } from './backend/wasm-module.js';
+import { fitInWorker, onPageMainThread } from './train/fit-in-worker.js';
 import type { BackendName } from './backend/kernels.js';
 import { CREATE_OPTIONS, checkArchitecture, type Architecture, type CreateOptions } from './core/architecture.js';
 import { checkTargets, objectiveOf } from './core/losses.js';
@@ -21,7 +23,7 @@ import type { FloatArray, Matrix, MatrixLike } from './io/matrix.js';
 import { encodeModelFile, readModelText, type ModelMeta } from './model/model-file.js';
 import { toModelJSON, type ModelJSON, type TrainingStateJSON } from './model/model-json.js';
 import type { Optimizer, OptimizerRecipe } from './train/optimizer.js';
-import { checkSavedModel, checkStandardizer } from './model/read-model.js';
+import { type CheckedModel, checkSavedModel, checkStandardizer } from './model/read-model.js';
 import { checkWeights, type LayerWeights, type WeightsInput } from './model/weights.js';
 import { train, type TrainingProgress } from './train/fit.js';
 import { toOnnxBytes } from './interop/onnx-export.js';
@@ -138,33 +140,40 @@ export class ANN {
       throw new TypeError(`${where}: options must be an object such as { backend: 'js' }, got ${describe(options)}`);
     }
     const threads = checkThreads(options?.threads, `${where}: options.threads`);
-    const { arch, weights, standardizer, shuffleState, meta, trainingState } = checkSavedModel(json, options?.backend, where);
-    const ann = await ANN.build(arch, standardizer, threads);
-    ann.meta = meta;
-    const net = ann.net!;
-    net.setWeights(weights);
-    if (shuffleState !== undefined) ann.shuffler.setState(shuffleState);
-    if (trainingState !== undefined) {
-      ann.progress.step = trainingState.step;
-      ann.progress.epoch = trainingState.epoch;
-      net.masks.setState(trainingState.masks);
-      const saved = trainingState.optimizer;
-      if (saved !== null) {
-        const instance = ann.optimizerFor(saved.recipe);
-        const buffers = instance.state();
-        const lengths = buffers.map((b) => b.length);
-        if (saved.buffers.length !== buffers.length || saved.buffers.some((b, i) => b.length !== lengths[i])) {
-          ann.dispose();
-          throw new RangeError(
-            `${where}: trainingState.optimizer.buffers must be ${buffers.length} arrays of ${lengths.join(', ')} numbers for '${saved.name}' on ${arch.layers.join('-')}, got ${saved.buffers.length} of ${saved.buffers.map((b) => b.length).join(', ')}`,
-          );
-        }
-        buffers.forEach((b, i) => net.kernels.view(b).set(saved.buffers[i]));
-        instance.steps = saved.steps;
-      }
-    }
+    const saved = checkSavedModel(json, options?.backend, where);
+    const ann = await ANN.build(saved.arch, saved.standardizer, threads);
+    ann.meta = saved.meta;
+    ann.takeState(saved, where);
     return ann;
   }
+
+  /** Takes the weights and training state of a checked saved model of this very architecture (restore, and a fit run in a worker). */
+  private takeState(saved: CheckedModel, where: string): void {
+    const { arch, weights, shuffleState, trainingState } = saved;
+    const net = this.net!;
+    net.setWeights(weights);
+    if (shuffleState !== undefined) this.shuffler.setState(shuffleState);
+    if (trainingState !== undefined) {
+      this.progress.step = trainingState.step;
+      this.progress.epoch = trainingState.epoch;
+      net.masks.setState(trainingState.masks);
+      const state = trainingState.optimizer;
+      if (state !== null) {
+        const instance = this.optimizerFor(state.recipe);
+        const buffers = instance.state();
+        const lengths = buffers.map((b) => b.length);
+        if (state.buffers.length !== buffers.length || state.buffers.some((b, i) => b.length !== lengths[i])) {
+          this.dispose();
+          throw new RangeError(
+            `${where}: trainingState.optimizer.buffers must be ${buffers.length} arrays of ${lengths.join(', ')} numbers for '${state.name}' on ${arch.layers.join('-')}, got ${state.buffers.length} of ${state.buffers.map((b) => b.length).join(', ')}`,
+          );
+        }
+        buffers.forEach((b, i) => net.kernels.view(b).set(state.buffers[i]));
+        instance.steps = state.steps;
+      }
+    }
+  }
+
   private static async build(arch: Architecture, std: Standardizer | null, threadsOption: ThreadsOption): Promise<ANN> {
     const threads = await chooseThreads(threadsOption, arch.backend, arch.layers);
     const kernels = await createKernels(arch.backend, arch.precision, threads.threads);
@@ -201,6 +210,7 @@ export class ANN {
       const vX = this.inputs(vd[0] as MatrixLike, 'fit', 'validationData[0]');
       validation = { X: vX, Y: this.targets(vd[1] as MatrixLike, vX.rows, 'fit', 'validationData[1]', 'validationData[0]') };
     }
+    if (this.threads > 1 && onPageMainThread()) return this.fitInDriver(X, Y, validation, options ?? {});
     const classify = isClassification(this.loss, Y);
     let W = sampleWeights(options?.classWeight, options?.sampleWeight, Y, classify);
     if (split !== undefined) {
@@ -226,6 +236,38 @@ export class ANN {
       // A diverged fit leaves its moments behind: the next fit starts the optimizer afresh.
       this.optimizer = null;
       throw e;
+    } finally {
+      this.training = false;
+    }
+  }
+
+  /**
+   * fit() on a page's main thread for a threaded network: the training runs in a driver worker
+   * (train/fit-in-worker.ts) and the page only awaits, running the callbacks. The network takes the
+   * trained weights and state when the fit ends; a fit that fails leaves it as it was.
+   */
+  private async fitInDriver(X: Matrix, Y: Matrix, validation: { X: Matrix; Y: Matrix } | null, options: FitOptions): Promise<EpochLog[]> {
+    const { onBatchEnd, onEpochEnd, validationData: _given, ...rest } = options;
+    const copy = (m: Matrix): Matrix => ({ data: m.data.slice(), rows: m.rows, cols: m.cols });
+    this.training = true;
+    try {
+      const { history, json } = await fitInWorker(
+        {
+          json: this.toJSON(),
+          threads: this.threads,
+          build: kernelBuild(),
+          sources: wasmSources(),
+          x: copy(X),
+          y: copy(Y),
+          options: validation === null ? rest : { ...rest, validationData: [copy(validation.X), copy(validation.Y)] },
+          onBatchEnd: typeof onBatchEnd === 'function',
+          onEpochEnd: typeof onEpochEnd === 'function',
+        },
+        { onBatchEnd, onEpochEnd },
+      );
+      this.live('fit');
+      this.takeState(checkSavedModel(json, this.backend, 'fit'), 'fit');
+      return history;
     } finally {
       this.training = false;
     }

@@ -60,6 +60,11 @@ export function setWasmSource(src: WasmSource | WasmSources | null): void {
   compiled.clear();
 }
 
+/** What setWasmSource() was last given (null: the files next to the package), for a worker that must load the same builds. */
+export function wasmSources(): WasmSources | null {
+  return sources === null ? null : { ...sources };
+}
+
 /** True when this runtime compiles relaxed SIMD (f32x4.relaxed_madd). */
 export function relaxedSimdSupported(): boolean {
   return WebAssembly.validate(RELAXED_PROBE);
