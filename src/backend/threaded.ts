@@ -15,6 +15,7 @@
  *   the scalar tail as it would on one thread (the two may round differently: sigmoid's vector
  *   exp is not the scalar one).
  * - per-row kernels (softmax and its derivative, the bias add): whole rows.
+ * - the bias gradient (a sum down each column of dZ): ranges of columns, 16 at a time.
  * Reductions to one number (the loss, sums of squares) and the small per-step kernels stay on the
  * calling thread.
  *
@@ -71,6 +72,7 @@ export class ThreadedKernels extends WasmKernels {
   private readonly scalars = new Float64Array(8);
   private readonly opGemm: number;
   private readonly opBiasAdd: number;
+  private readonly opBiasGradient: number;
   private readonly opActivate: number;
   private readonly opActivateBackward: number;
   private readonly opSgd: number;
@@ -96,6 +98,7 @@ export class ThreadedKernels extends WasmKernels {
     const op = (name: string) => EXPORTS.indexOf(name + suffix);
     this.opGemm = op('gemm');
     this.opBiasAdd = op('bias_add');
+    this.opBiasGradient = op('bias_gradient');
     this.opActivate = op('activate');
     this.opActivateBackward = op('activate_backward');
     this.opSgd = op('sgd_update');
@@ -225,6 +228,30 @@ export class ThreadedKernels extends WasmKernels {
       this.pool!.post(p - 1, this.opBiasAdd);
     }
     this.fbiasAdd(pz, pb, cuts[1], cols);
+    this.pool!.wait();
+  }
+
+  override biasGradient(dz: Buffer, db: Buffer, rows: number, cols: number, accumulate: boolean): void {
+    need(dz, rows * cols, 'biasGradient dZ');
+    need(db, cols, 'biasGradient db');
+    // Each column's sum is one output: cut the columns (whole vectors of them), never the rows.
+    const parts = this.cut(cols, GRANULE, Math.ceil(ELEMENTWISE_PART_MIN / Math.max(rows, 1)));
+    if (parts === 1) return super.biasGradient(dz, db, rows, cols, accumulate);
+    const sz = this.bytesPer;
+    const pdz = ptr(dz);
+    const pdb = ptr(db);
+    const cuts = this.cuts;
+    for (let p = 1; p < parts; p++) {
+      const t = this.task(p - 1);
+      t[0] = pdz + cuts[p] * sz;
+      t[1] = cols;
+      t[2] = pdb + cuts[p] * sz;
+      t[3] = rows;
+      t[4] = cuts[p + 1] - cuts[p];
+      t[5] = +accumulate;
+      this.pool!.post(p - 1, this.opBiasGradient);
+    }
+    this.fbiasGradient(pdz, cols, pdb, rows, cuts[1], +accumulate);
     this.pool!.wait();
   }
 

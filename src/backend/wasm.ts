@@ -265,7 +265,7 @@ export class WasmKernels implements Kernels {
   biasGradient(dz: Buffer, db: Buffer, rows: number, cols: number, accumulate: boolean): void {
     need(dz, rows * cols, 'biasGradient dZ');
     need(db, cols, 'biasGradient db');
-    this.fbiasGradient(ptr(dz), ptr(db), rows, cols, +accumulate);
+    this.fbiasGradient(ptr(dz), cols, ptr(db), rows, cols, +accumulate);
   }
 
   activate(kind: Activation, z: Buffer, a: Buffer, rows: number, cols: number, slope: number): void {
