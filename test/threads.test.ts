@@ -6,6 +6,7 @@
  * rows fewer than threads, odd sizes and single units all reach the workers; R1 runs with the cuts
  * as shipped.
  */
+import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANN, type ANNOptions, type FitOptions, setKernelBuild } from '../src/index.js';
 import { setPartMinimums } from '../src/backend/threaded.js';
@@ -178,6 +179,20 @@ describe('the threads option', () => {
     await expect(ANN.fromJSON(json, { threads: 'many' as never })).rejects.toThrow(/^ANN\.fromJSON: options\.threads must be 'auto'/);
     net.dispose();
     back.dispose();
+  });
+
+  it('starts its workers from a script run as a module or as CommonJS, and the process exits after', () => {
+    const dist = new URL('../dist/index.js', import.meta.url);
+    const use = `(lib) => lib.ANN.create({ layers: [40, 30, 1], threads: 2 }).then((n) => { n.predict([new Array(40).fill(1)]); console.log('threads', n.threads); })`;
+    const runs = [
+      ['--input-type=module', '-e', `import(${JSON.stringify(dist.href)}).then(${use})`],
+      ['-e', `Promise.resolve(require(${JSON.stringify(dist.pathname)})).then(${use})`],
+    ];
+    for (const args of runs) {
+      const r = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 60_000 });
+      expect(r.stderr, args.join(' ')).toBe('');
+      expect([r.status, r.stdout.trim()]).toEqual([0, 'threads 2']);
+    }
   });
 
   it('dispose terminates the workers: a disposed threaded network refuses work', async () => {

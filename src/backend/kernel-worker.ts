@@ -111,6 +111,7 @@ export function runKernelWorker(init: KernelWorkerInit, post: (message: unknown)
 export function kernelWorkerSource(runtime: 'node' | 'browser'): string {
   const run = `(${runKernelWorker.toString()})`;
   return runtime === 'node'
-    ? `const { parentPort } = require('node:worker_threads');\nparentPort.once('message', (init) => ${run}(init, (m) => parentPort.postMessage(m)));\n`
+    ? // import(), not require: the text runs as a module when the process was started as one (node --input-type=module -e …).
+      `import('node:worker_threads').then(({ parentPort }) => parentPort.once('message', (init) => ${run}(init, (m) => parentPort.postMessage(m))));\n`
     : `self.onmessage = (e) => { self.onmessage = null; ${run}(e.data, (m) => self.postMessage(m)); };\n`;
 }
