@@ -45,7 +45,7 @@ export interface KernelWorkerInit {
   layout: typeof CONTROL;
   taskArgs: number;
   stop: number;
-  /** Polls of its counter before a worker sleeps: a step's kernels follow each other within microseconds, and waking from a sleep takes tens of them. */
+  /** Polls of its counter before a worker sleeps (worker-pool.ts, SPINS): a step's kernels follow each other within microseconds, and waking from a sleep takes tens of them. */
   spins: number;
 }
 

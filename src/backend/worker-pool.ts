@@ -16,8 +16,13 @@ interface AnyWorker {
   terminate(): unknown;
 }
 
-/** Polls before a waiting thread sleeps (about 20–60 µs here): long enough to catch the next kernel of a step, short enough not to burn a core between steps. */
-const SPINS = 20_000;
+/**
+ * Polls before a waiting thread sleeps: about 40 µs (an Atomics.load on shared memory costs some
+ * 36 ns in Node 20 here), long enough to catch the next kernel of a step, short enough not to take
+ * a core from the thread that works. 20,000 polls (0.7 ms) tripled the CPU time of an R1 epoch at
+ * batch 32 on two threads (1,128 ms against 414) on a machine shared with other work.
+ */
+const SPINS = 1_000;
 
 export class WorkerPool {
   private readonly control: Int32Array;
