@@ -8,7 +8,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ANN, type ANNOptions, type FitOptions, setKernelBuild } from '../src/index.js';
+import { ANN, type ANNOptions, type FitOptions, setKernelBuild, setWasmSource } from '../src/index.js';
 import { setPartMinimums } from '../src/backend/threaded.js';
 import { relaxedSimdSupported } from '../src/backend/wasm-module.js';
 import { loadData } from '../examples/experiments/r1-mnist.js';
@@ -159,6 +159,23 @@ describe('the threads option', () => {
     const net = await ANN.create({ layers: [4, 3, 1], backend: 'js', threads: 4 });
     expect([net.threads, net.threadsReason]).toEqual([1, 'threads 4, but the js backend runs on one thread']);
     net.dispose();
+  });
+
+  it('runs on one thread, saying why, when setWasmSource() gave no shared-memory build', async () => {
+    setWasmSource({
+      simd: new URL('../build/kernels.wasm', import.meta.url),
+      relaxed: new URL('../build/kernels-relaxed.wasm', import.meta.url),
+    });
+    try {
+      const net = await ANN.create({ layers: [40, 30, 1], threads: 2 });
+      expect([net.threads, net.threadsReason]).toEqual([
+        1,
+        'threads 2, but setWasmSource() gave no shared-memory build (simdShared / relaxedShared)',
+      ]);
+      net.dispose();
+    } finally {
+      setWasmSource(null);
+    }
   });
 
   it('refuses a count that is not an integer from 1 to 64, by name', async () => {
