@@ -212,6 +212,18 @@ describe('the threads option', () => {
     }
   });
 
+  it('an imported network takes it too (fromONNX, fromTfjs), refused by name when bad', async () => {
+    const net = await ANN.create({ layers: [30, 20, 1], seed: 6, threads: 1 });
+    const back = await ANN.fromONNX(net.toONNX(), { threads: 2 });
+    expect(back.threads).toBe(2);
+    expect(back.predict([new Array(30).fill(0.5)]).data).toEqual(net.predict([new Array(30).fill(0.5)]).data);
+    await expect(ANN.fromTfjs(net.toTfjs(), { threads: 0 })).rejects.toThrow(
+      /options\.threads must be 'auto' or an integer from 1 to 64, got 0/,
+    );
+    net.dispose();
+    back.dispose();
+  });
+
   it('dispose terminates the workers: a disposed threaded network refuses work', async () => {
     const net = await ANN.create({ layers: [30, 20, 1], threads: 3 });
     net.dispose();
