@@ -19,14 +19,19 @@ export function biasAdd<T>(z: usize, b: usize, rows: i32, cols: i32): void {
   }
 }
 
-/** db[c] = Σ_r dZ[r, c] (+ db[c] when accumulate): the bias gradient sums over the batch. */
-export function biasGradient<T>(dz: usize, db: usize, rows: i32, cols: i32, accumulate: bool): void {
+/**
+ * db[c] = Σ_r dZ[r, c] (+ db[c] when accumulate): the bias gradient sums over the batch. dZ's rows
+ * are `ldz` values apart (ldz ≥ cols), so that a range of its columns can be summed on its own (one
+ * thread's part, src/backend/threaded.ts); each column's sum runs over the rows in order whatever
+ * the range, and vector and scalar adds round alike.
+ */
+export function biasGradient<T>(dz: usize, ldz: i32, db: usize, rows: i32, cols: i32, accumulate: bool): void {
   const sz = <usize>sizeof<T>();
   const lanes = 16 / <i32>sizeof<T>();
   const vecEnd = cols & ~(lanes - 1);
   if (!accumulate) memory.fill(db, 0, <usize>cols * sz);
   for (let r = 0; r < rows; r++) {
-    const row = dz + <usize>r * <usize>cols * sz;
+    const row = dz + <usize>r * <usize>ldz * sz;
     let j = 0;
     for (; j < vecEnd; j += lanes) {
       const o = <usize>j * sz;

@@ -53,8 +53,8 @@ export function gemm_f64(transA: i32, transB: i32, m: i32, n: i32, k: i32, a: us
 
 export function bias_add_f32(z: usize, b: usize, rows: i32, cols: i32): void { biasAdd<f32>(z, b, rows, cols); }
 export function bias_add_f64(z: usize, b: usize, rows: i32, cols: i32): void { biasAdd<f64>(z, b, rows, cols); }
-export function bias_gradient_f32(dz: usize, db: usize, rows: i32, cols: i32, accumulate: i32): void { biasGradient<f32>(dz, db, rows, cols, accumulate != 0); }
-export function bias_gradient_f64(dz: usize, db: usize, rows: i32, cols: i32, accumulate: i32): void { biasGradient<f64>(dz, db, rows, cols, accumulate != 0); }
+export function bias_gradient_f32(dz: usize, ldz: i32, db: usize, rows: i32, cols: i32, accumulate: i32): void { biasGradient<f32>(dz, ldz, db, rows, cols, accumulate != 0); }
+export function bias_gradient_f64(dz: usize, ldz: i32, db: usize, rows: i32, cols: i32, accumulate: i32): void { biasGradient<f64>(dz, ldz, db, rows, cols, accumulate != 0); }
 
 export function activate_f32(kind: i32, z: usize, a: usize, rows: i32, cols: i32, slope: f32): void { activate<f32>(kind, z, a, rows, cols, slope); }
 export function activate_f64(kind: i32, z: usize, a: usize, rows: i32, cols: i32, slope: f64): void { activate<f64>(kind, z, a, rows, cols, slope); }

@@ -1,6 +1,6 @@
 /**
  * Does a training step allocate? Run as its own process (bench/memory.js starts it):
- *   node --expose-gc bench/allocation.js [--epochs 100] [--limit 1000] [--batch 32] [--optimizers sgd,adam]
+ *   node --expose-gc bench/allocation.js [--epochs 100] [--limit 1000] [--batch 32] [--optimizers sgd,adam] [--threads auto|N]
  * and it prints one JSON line with what it saw, for each optimizer in turn (plain SGD at learning
  * rate 0.5, Adam at 0.001), each on a fresh R1 network:
  *
@@ -33,8 +33,11 @@ const { values } = parseArgs({
     limit: { type: 'string', default: '1000' },
     batch: { type: 'string', default: '32' },
     optimizers: { type: 'string', default: 'sgd,adam' },
+    // The network's threads (ANN.create's option): 'auto' runs R1 on every core, so both paths are measured by default on a multi-core machine.
+    threads: { type: 'string', default: 'auto' },
   },
 });
+const threads = values.threads === 'auto' ? 'auto' : Number(values.threads);
 const [epochs, limit, batch] = [values.epochs, values.limit, values.batch].map(Number);
 /** Each optimizer's fit() options (besides epochs, batchSize and shuffle). */
 const OPTIMIZERS = /** @type {Record<string, import('../dist/index.js').FitOptions>} */ ({
@@ -128,7 +131,7 @@ function youngGrowthPerEpoch(samples) {
  */
 async function measure(name) {
   const options = OPTIMIZERS[name];
-  const net = await lib.ANN.create(R1_NETWORK);
+  const net = await lib.ANN.create({ ...R1_NETWORK, threads });
   await net.fit(x, y, { epochs: 3, batchSize: batch, ...options }); // warm-up: JIT, every plan made, the optimizer's state
 
   /**

@@ -6,6 +6,7 @@ import { PROBES } from './peak.js';
 import { describeTfjs } from './tfjs.js';
 import { sparseSection } from './sparse.js';
 import { medianMad, num, range, ratio, table, time } from './report.js';
+import { renderThreads } from './threads.js';
 
 /** @typedef {import('./stats.js').TimeSummary} TimeSummary */
 /**
@@ -47,6 +48,7 @@ import { medianMad, num, range, ratio, table, time } from './report.js';
  * @property {any} [allocation] what bench/allocation.js printed
  * @property {{ example: Awaited<ReturnType<typeof import('./memory.js').measureExample>>, handwritten: any }} [memory]
  * @property {{ sizes: { file: string, bytes: number }[] } & Awaited<ReturnType<typeof import('./startup.js').measureStartup>>} [startup]
+ * @property {Awaited<ReturnType<typeof import('./threads.js').benchThreads>>} [threads]
  * @property {number} seconds
  * @property {number} loadBefore
  * @property {number} loadAfter
@@ -601,6 +603,7 @@ export function renderResults(m) {
   if (m.memory) parts.push(memorySection(/** @type {Ran<'memory'>} */ (m)));
   if (m.startup) parts.push(startupSection(/** @type {Ran<'startup'>} */ (m)));
   if (m.optimizers) parts.push(optimizerSection(/** @type {Ran<'optimizers'>} */ (m)));
+  if (m.threads) parts.push(renderThreads(m.threads));
   if (m.sparse) parts.push(sparseSection(m.sparse));
   return parts.filter(Boolean).join('\n');
 }

@@ -8,7 +8,9 @@
  *   node bench/run.js --quick           # smoke test: tiny budgets, R1 subset; RESULTS.md untouched
  *   node bench/run.js --only gemm,epochs  # some sections (RESULTS.md untouched); sections:
  *                                         # gemm, peak, activations, epochs, optimizers, allocation,
- *                                         # memory, startup, sparse
+ *                                         # memory, startup, threads, sparse
+ *   npm run bench -- --only threads --threads 8  # the threads section, its scaling table to 8 threads;
+ *                                         # an --only threads (or sparse) run writes its section into RESULTS.md
  *   node bench/run.js --no-tfjs-cpu     # skip tfjs-layers on its cpu backend (the slowest rows)
  *
  * Needs a build first (`npm run build`): it imports ../dist and the wasm in ../build.
@@ -18,7 +20,7 @@
  * (child.js, rss-probe.js): memory.js, allocation.js, startup.js and startup-probe.js; and
  * builds.js, data.js, seeded.js, stats.js, report.js, results.js (the Markdown), environment.js.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { JsKernels } from '../dist/backend/js.js';
@@ -40,17 +42,25 @@ import { benchEpoch } from './training.js';
 import { benchSparse, sparseSection } from './sparse.js';
 import { seeds } from '../examples/experiments/data.js';
 import { oneHot } from '../dist/index.js';
-import { readFileSync } from 'node:fs';
+import { benchThreads, renderThreads } from './threads.js';
 
-const SECTIONS = ['gemm', 'peak', 'activations', 'epochs', 'optimizers', 'allocation', 'memory', 'startup', 'sparse'];
+const SECTIONS = ['gemm', 'peak', 'activations', 'epochs', 'optimizers', 'allocation', 'memory', 'startup', 'threads', 'sparse'];
 const { values: flags } = parseArgs({
-  options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, 'no-tfjs-cpu': { type: 'boolean', default: false } },
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    'no-tfjs-cpu': { type: 'boolean', default: false },
+    threads: { type: 'string' },
+  },
 });
 const quick = flags.quick;
 const only = flags.only ? flags.only.split(',').map((s) => s.trim()) : SECTIONS;
 for (const s of only)
   if (!SECTIONS.includes(s)) throw new Error(`bench: --only: unknown section '${s}' (sections: ${SECTIONS.join(', ')})`);
 const wanted = (/** @type {string} */ s) => only.includes(s);
+const maxThreads = flags.threads === undefined ? os.availableParallelism() : Number(flags.threads);
+if (!Number.isInteger(maxThreads) || maxThreads < 1 || maxThreads > 64)
+  throw new Error(`bench: --threads must be an integer from 1 to 64, got '${flags.threads}'`);
 
 /**
  * Budgets, chosen to keep a full run within about 10 minutes on 2 cores. tinybench runs each task
@@ -270,6 +280,12 @@ await section('optimizers', async () => {
   await restoreAutoBuild();
 });
 
+await section('threads', async () => {
+  log('loading R1 data (MNIST 5 vs 8)');
+  m.threads = await benchThreads(await r1Data(), { maxThreads, quick, log });
+  await restoreAutoBuild();
+});
+
 await section('sparse', async () => {
   log('loading R1 data (MNIST 5 vs 8) and the seeds table');
   const data = await r1Data();
@@ -328,6 +344,16 @@ process.stdout.write(report);
 if (!quick && !flags.only) {
   writeFileSync(new URL('./RESULTS.md', import.meta.url), report);
   log('wrote bench/RESULTS.md');
+} else if (!quick && m.threads && only.length === 1) {
+  // The threads section alone (the one a larger machine reruns): spliced into RESULTS.md in place of the last one.
+  const file = new URL('./RESULTS.md', import.meta.url);
+  const text = readFileSync(file, 'utf8');
+  const start = text.indexOf('## 9. Threads');
+  const end = start < 0 ? -1 : text.indexOf('\n## ', start + 1);
+  const section = renderThreads(m.threads);
+  const spliced = start < 0 ? `${text.trimEnd()}\n\n${section}` : `${text.slice(0, start)}${section}${end < 0 ? '' : text.slice(end + 1)}`;
+  writeFileSync(file, spliced);
+  log('wrote the threads section into bench/RESULTS.md');
 } else if (!quick && m.sparse && only.length === 1) {
   // `--only sparse` puts its table into RESULTS.md in place of the last one, leaving the rest as it was.
   const file = new URL('./RESULTS.md', import.meta.url);

@@ -62,6 +62,7 @@ worker.onmessage = ({ data: msg }) => {
       hasModel = true;
       $('model').textContent = `${msg.layers.join('-')} ${msg.activations.join('/')}, seed ${msg.seed} (${msg.origin})`;
       $('inputs').textContent = msg.scalesInputs ? 'grey levels 0–255, scaled by the model' : 'grey levels ÷ 255';
+      $('threads').textContent = `${msg.threads} (${msg.threadsReason})`;
       $('hidden-label').textContent = msg.layers.slice(1, -1).join('-');
       $('download').disabled = run !== null;
       return;

@@ -223,6 +223,9 @@ function postModel(origin) {
     seed: net.seed,
     scalesInputs: scalesItsInputs(net),
     origin,
+    // The network's own workers do the kernels' work on every core (the page is cross-origin isolated).
+    threads: net.threads,
+    threadsReason: net.threadsReason,
   });
 }
 

@@ -4,7 +4,9 @@
  * (core/network.ts, core/passes.ts) and the training loop (train/fit.ts). It holds no pointer and
  * no buffer of its own.
  */
-import { createKernels } from './backend/index.js';
+import { checkThreads, chooseThreads, createKernels, kernelBuild, type ThreadsOption } from './backend/index.js';
+import { wasmSources } from './backend/wasm-module.js';
+import { fitInWorker, onPageMainThread } from './train/fit-in-worker.js';
 import type { BackendName } from './backend/kernels.js';
 import { CREATE_OPTIONS, checkArchitecture, type Architecture, type CreateOptions } from './core/architecture.js';
 import { checkTargets, objectiveOf } from './core/losses.js';
@@ -23,7 +25,7 @@ import { isCsr, type Samples } from './core/csr-rows.js';
 import { encodeModelFile, readModelText, type ModelMeta } from './model/model-file.js';
 import { toModelJSON, type ModelJSON, type TrainingStateJSON } from './model/model-json.js';
 import type { Optimizer, OptimizerRecipe } from './train/optimizer.js';
-import { checkSavedModel, checkStandardizer } from './model/read-model.js';
+import { type CheckedModel, checkSavedModel, checkStandardizer } from './model/read-model.js';
 import { checkWeights, type LayerWeights, type WeightsInput } from './model/weights.js';
 import { train, type TrainingProgress } from './train/fit.js';
 import { toOnnxBytes } from './interop/onnx-export.js';
@@ -54,6 +56,19 @@ const SPLIT_STREAM = 0x27d4eb2f;
 export interface ANNOptions extends CreateOptions {
   /** Input standardisation applied to every x this network sees, and saved with it. */
   standardizer?: Standardizer | null;
+  /**
+   * Threads the kernels run on: a count, or 'auto' (the default: the cores available, one for a
+   * small network). One where the runtime cannot share memory (see `threadsReason`). Results are
+   * bit-for-bit the same at any count. Not saved with the model: a setting of where it runs.
+   */
+  threads?: ThreadsOption;
+}
+
+/** How a saved network is brought back: where it computes, on how many threads. */
+export interface LoadOptions {
+  backend?: BackendName;
+  /** As ANNOptions.threads. */
+  threads?: ThreadsOption;
 }
 
 // The architecture's fields (layers, activations, loss, leakyReluSlope, init, seed, precision,
@@ -78,9 +93,15 @@ export class ANN {
   private optimizer: { key: string; recipe: OptimizerRecipe; instance: Optimizer } | null = null;
   /** What the model file tells about the data: class names, feature names, a training summary. Saved by save() and toFile(). */
   meta: ModelMeta = {};
+  /** Threads the kernels run on (1: this thread alone). */
+  readonly threads: number;
+  /** Why `threads` is what it is: what was asked, and what the runtime allowed. */
+  readonly threadsReason: string;
 
-  private constructor(arch: Architecture, net: Network, standardizer: Standardizer | null) {
+  private constructor(arch: Architecture, net: Network, standardizer: Standardizer | null, threads: { threads: number; reason: string }) {
     Object.assign(this, arch);
+    this.threads = threads.threads;
+    this.threadsReason = threads.reason;
     this.std = standardizer;
     this.net = net;
     this.shuffler = new Random(arch.seed ^ SHUFFLE_STREAM);
@@ -98,16 +119,17 @@ export class ANN {
   /** A network with freshly initialised weights (seeded: the same seed gives the same weights). */
   static async create(options: ANNOptions): Promise<ANN> {
     if (options !== null && typeof options === 'object')
-      refuseUnknownKeys(options, [...CREATE_OPTIONS, 'standardizer'], 'ANN.create: unknown option');
+      refuseUnknownKeys(options, [...CREATE_OPTIONS, 'standardizer', 'threads'], 'ANN.create: unknown option');
     const arch = checkArchitecture(options);
     const std = checkStandardizer(options.standardizer, arch.layers[0], 'ANN.create');
-    const ann = await ANN.build(arch, std);
+    const threads = checkThreads(options.threads, 'ANN.create: options.threads');
+    const ann = await ANN.build(arch, std, threads);
     ann.net!.initialize(arch.init, new Random(arch.seed));
     return ann;
   }
 
   /** Restores a network saved by `toJSON()` (an object or its JSON text), weights exactly. */
-  static async fromJSON(json: ModelJSON | string, options?: { backend?: BackendName } | null): Promise<ANN> {
+  static async fromJSON(json: ModelJSON | string, options?: LoadOptions | null): Promise<ANN> {
     return ANN.restore(json, options, 'ANN.fromJSON');
   }
 
@@ -115,41 +137,56 @@ export class ANN {
    * @internal What fromJSON, load and the command share: a saved model (object or text, version
    * 1 or 2) restored, with every error starting with `where` (the method, or the file's name).
    */
-  static async restore(json: unknown, options: { backend?: BackendName } | null | undefined, where: string): Promise<ANN> {
+  static async restore(json: unknown, options: LoadOptions | null | undefined, where: string): Promise<ANN> {
     if (options !== undefined && options !== null && typeof options !== 'object') {
       throw new TypeError(`${where}: options must be an object such as { backend: 'js' }, got ${describe(options)}`);
     }
-    const { arch, weights, standardizer, shuffleState, meta, trainingState } = checkSavedModel(json, options?.backend, where);
-    const ann = await ANN.build(arch, standardizer);
-    ann.meta = meta;
-    const net = ann.net!;
-    net.setWeights(weights);
-    if (shuffleState !== undefined) ann.shuffler.setState(shuffleState);
-    if (trainingState !== undefined) {
-      ann.progress.step = trainingState.step;
-      ann.progress.epoch = trainingState.epoch;
-      net.masks.setState(trainingState.masks);
-      const saved = trainingState.optimizer;
-      if (saved !== null) {
-        const instance = ann.optimizerFor(saved.recipe);
-        const buffers = instance.state();
-        const lengths = buffers.map((b) => b.length);
-        if (saved.buffers.length !== buffers.length || saved.buffers.some((b, i) => b.length !== lengths[i])) {
-          ann.dispose();
-          throw new RangeError(
-            `${where}: trainingState.optimizer.buffers must be ${buffers.length} arrays of ${lengths.join(', ')} numbers for '${saved.name}' on ${arch.layers.join('-')}, got ${saved.buffers.length} of ${saved.buffers.map((b) => b.length).join(', ')}`,
-          );
-        }
-        net.restoreState(buffers, saved.buffers);
-        instance.steps = saved.steps;
-      }
-    }
+    const threads = checkThreads(options?.threads, `${where}: options.threads`);
+    const saved = checkSavedModel(json, options?.backend, where);
+    const ann = await ANN.build(saved.arch, saved.standardizer, threads);
+    ann.meta = saved.meta;
+    ann.takeState(saved, where);
     return ann;
   }
-  private static async build(arch: Architecture, std: Standardizer | null): Promise<ANN> {
-    const kernels = await createKernels(arch.backend, arch.precision);
+
+  /** Takes the weights and training state of a checked saved model of this very architecture (restore, and a fit run in a worker). */
+  private takeState(saved: CheckedModel, where: string): void {
+    const { arch, weights, shuffleState, trainingState } = saved;
+    const net = this.net!;
+    net.setWeights(weights);
+    if (shuffleState !== undefined) this.shuffler.setState(shuffleState);
+    if (trainingState !== undefined) {
+      this.progress.step = trainingState.step;
+      this.progress.epoch = trainingState.epoch;
+      net.masks.setState(trainingState.masks);
+      const state = trainingState.optimizer;
+      if (state !== null) {
+        const instance = this.optimizerFor(state.recipe);
+        const buffers = instance.state();
+        const lengths = buffers.map((b) => b.length);
+        if (state.buffers.length !== buffers.length || state.buffers.some((b, i) => b.length !== lengths[i])) {
+          this.dispose();
+          throw new RangeError(
+            `${where}: trainingState.optimizer.buffers must be ${buffers.length} arrays of ${lengths.join(', ')} numbers for '${state.name}' on ${arch.layers.join('-')}, got ${state.buffers.length} of ${state.buffers.map((b) => b.length).join(', ')}`,
+          );
+        }
+        net.restoreState(buffers, state.buffers);
+        instance.steps = state.steps;
+      }
+    }
+  }
+
+  private static async build(arch: Architecture, std: Standardizer | null, threadsOption: ThreadsOption): Promise<ANN> {
+    const threads = await chooseThreads(threadsOption, arch.backend, arch.layers);
+    const kernels = await createKernels(arch.backend, arch.precision, threads.threads);
     const objective = objectiveOf(arch.loss, arch.activations[arch.activations.length - 1]);
-    return new ANN(arch, new Network(kernels, arch, objective), std);
+    try {
+      return new ANN(arch, new Network(kernels, arch, objective), std, threads);
+    } catch (e) {
+      // A network refused (too large) must not leave workers behind.
+      kernels.dispose();
+      throw e;
+    }
   }
 
   /**
@@ -175,6 +212,7 @@ export class ANN {
       const vX = this.inputs(vd[0] as MatrixLike | CsrLike, 'fit', 'validationData[0]');
       validation = { X: vX, Y: this.targets(vd[1] as MatrixLike, vX.rows, 'fit', 'validationData[1]', 'validationData[0]') };
     }
+    if (this.threads > 1 && onPageMainThread()) return this.fitInDriver(X, Y, validation, options ?? {});
     const classify = isClassification(this.loss, Y);
     let W = sampleWeights(options?.classWeight, options?.sampleWeight, Y, classify);
     if (split !== undefined && isCsr(X)) {
@@ -205,6 +243,42 @@ export class ANN {
       // A diverged fit leaves its moments behind: the next fit starts the optimizer afresh.
       this.optimizer = null;
       throw e;
+    } finally {
+      this.training = false;
+    }
+  }
+
+  /**
+   * fit() on a page's main thread for a threaded network: the training runs in a driver worker
+   * (train/fit-in-worker.ts) and the page only awaits, running the callbacks. The network takes the
+   * trained weights and state when the fit ends; a fit that fails leaves it as it was.
+   */
+  private async fitInDriver(X: Samples, Y: Matrix, validation: { X: Samples; Y: Matrix } | null, options: FitOptions): Promise<EpochLog[]> {
+    const { onBatchEnd, onEpochEnd, validationData: _given, ...rest } = options;
+    // Copies, so that the worker's structured clone never shares the caller's arrays (CSR as CSR: the driver's fit reads it the same way).
+    const copy = <M extends Samples>(m: M): M =>
+      (isCsr(m)
+        ? { rows: m.rows, cols: m.cols, rowStart: m.rowStart.slice(), columns: m.columns.slice(), values: m.values.slice() }
+        : { data: m.data.slice(), rows: m.rows, cols: m.cols }) as M;
+    this.training = true;
+    try {
+      const { history, json } = await fitInWorker(
+        {
+          json: this.toJSON(),
+          threads: this.threads,
+          build: kernelBuild(),
+          sources: wasmSources(),
+          x: copy(X),
+          y: copy(Y),
+          options: validation === null ? rest : { ...rest, validationData: [copy(validation.X), copy(validation.Y)] },
+          onBatchEnd: typeof onBatchEnd === 'function',
+          onEpochEnd: typeof onEpochEnd === 'function',
+        },
+        { onBatchEnd, onEpochEnd },
+      );
+      this.live('fit');
+      this.takeState(checkSavedModel(json, this.backend, 'fit'), 'fit');
+      return history;
     } finally {
       this.training = false;
     }
@@ -291,7 +365,7 @@ export class ANN {
   }
 
   /** Restores a network from a model file (or `toJSON()` text): a path or URL, or the file's bytes. Errors name the file. */
-  static async load(source: string | URL | ArrayBuffer | Uint8Array, options?: { backend?: BackendName } | null): Promise<ANN> {
+  static async load(source: string | URL | ArrayBuffer | Uint8Array, options?: LoadOptions | null): Promise<ANN> {
     return (await loadModelFile(source, options, 'ANN.load: ')).net;
   }
 
@@ -335,6 +409,7 @@ export class ANN {
             .join(', ')})`;
     return [
       `ANN ${this.layers.join('-')}: ${count(total)} parameters, loss ${this.loss}, ${this.backend} ${this.precision}, seed ${this.seed}`,
+      `runs on ${this.threads} thread${this.threads === 1 ? '' : 's'} (${this.threadsReason})`,
       ...table,
       `trains with: ${trains}; ${count(this.progress.step)} steps, ${count(this.progress.epoch)} epochs so far`,
     ].join('\n');
@@ -449,7 +524,7 @@ export class ANN {
  */
 export async function loadModelFile(
   source: ByteSource,
-  options: { backend?: BackendName } | null | undefined,
+  options: LoadOptions | null | undefined,
   prefix: string,
 ): Promise<{ net: ANN; text: string }> {
   const text = await readModelText(source, prefix);

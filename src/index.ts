@@ -1,5 +1,5 @@
 /** backprop-wasm: neural networks trained by backpropagation, with WebAssembly SIMD kernels. */
-export { ANN, type ANNOptions, type Evaluation } from './ann.js';
+export { ANN, type ANNOptions, type Evaluation, type LoadOptions } from './ann.js';
 export { gradCheck, type GradCheckOptions } from './tools/gradcheck.js';
 export { matrix, type Matrix, type MatrixLike, type FloatArray } from './io/matrix.js';
 export { Random } from './core/random.js';
@@ -13,6 +13,7 @@ export {
   type KernelBuild,
 } from './backend/wasm-module.js';
 export type { BackendName, Precision } from './backend/kernels.js';
+export type { ThreadsOption } from './backend/threads.js';
 export type { ActivationName } from './core/activations.js';
 export type { LossName } from './core/losses.js';
 export type { InitName, CreateOptions, SparseInputMode } from './core/architecture.js';

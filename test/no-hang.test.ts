@@ -12,9 +12,14 @@ import { describe, expect, it } from 'vitest';
 
 const loop = fileURLToPath(new URL('./helpers/create-fit-dispose-loop.js', import.meta.url));
 
-function runLoop(seconds: number, watchdogSeconds: number): Promise<{ code: number | null; stdout: string; killed: boolean }> {
+function runLoop(
+  seconds: number,
+  watchdogSeconds: number,
+  mode: 'one thread' | 'threads' = 'one thread',
+): Promise<{ code: number | null; stdout: string; killed: boolean }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [loop, String(seconds)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const args = [loop, String(seconds), ...(mode === 'threads' ? ['threads'] : [])];
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
     let stdout = '';
     child.stdout.on('data', (d) => (stdout += d));
     let killed = false;
@@ -36,5 +41,14 @@ describe('a loop of create, fit, predict, dispose with nothing else pending', ()
     expect(code).toBe(0);
     const done = Number(/done (\d+)/.exec(stdout)?.[1]);
     expect(done).toBeGreaterThan(100);
+  });
+});
+
+describe('the same loop on 2 and 3 threads, the last network left undisposed', () => {
+  it('runs to its end and the process exits: no worker keeps it alive (4 s of work, killed after 60 s)', async () => {
+    const { code, stdout, killed } = await runLoop(4, 60, 'threads');
+    expect(killed, 'the loop hung, or its workers kept the process alive, and the watchdog killed it').toBe(false);
+    expect(code).toBe(0);
+    expect(Number(/done (\d+)/.exec(stdout)?.[1])).toBeGreaterThan(5);
   });
 });

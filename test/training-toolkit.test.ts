@@ -234,6 +234,7 @@ describe('summary()', () => {
     expect(net.summary()).toBe(
       [
         'ANN 7-6-1: 55 parameters, loss binaryCrossEntropy, wasm f32, seed 2',
+        "runs on 1 thread ('auto' keeps a network whose largest layer has 42 weights (under 8,192) on one thread: its kernels are too small to share)",
         'layer    units  activation  parameters',
         'input    7',
         'dense 1  6      sigmoid     48 (W 6×7, b 6)',

@@ -39,6 +39,7 @@ export async function loadData() {
  * @property {number | 'full'} [batchSize] 'full': every training image in one step; default MINIBATCH.batchSize
  * @property {number} [learningRate] default MINIBATCH.learningRate
  * @property {number} [seed] default SEED
+ * @property {'auto' | number} [threads] threads the kernels run on; default 'auto'
  * @property {boolean} [validate] evaluate the test set after every epoch (valLoss, valAccuracy in the history); default false
  * @property {(net: ANN) => void} [onStart] called with the new network before training
  * @property {(log: BatchLog) => void} [onBatchEnd]
@@ -67,7 +68,14 @@ export async function trainAndEvaluate(data, options = {}) {
   const { train, test } = data;
   const { layers = LAYERS, epochs = MINIBATCH.epochs, learningRate = MINIBATCH.learningRate, seed = SEED } = options;
   const batchSize = options.batchSize === 'full' ? train.x.rows : (options.batchSize ?? MINIBATCH.batchSize);
-  const net = await ANN.create({ layers, activation: 'sigmoid', output: 'sigmoid', loss: 'binaryCrossEntropy', seed });
+  const net = await ANN.create({
+    layers,
+    activation: 'sigmoid',
+    output: 'sigmoid',
+    loss: 'binaryCrossEntropy',
+    seed,
+    threads: options.threads,
+  });
   options.onStart?.(net);
   const started = performance.now();
   const history = await net.fit(train.x, train.y, {

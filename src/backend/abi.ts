@@ -67,8 +67,9 @@ export interface KernelFunctions {
 
   bias_add_f32(z: Ptr, b: Ptr, rows: Int, cols: Int): void;
   bias_add_f64(z: Ptr, b: Ptr, rows: Int, cols: Int): void;
-  bias_gradient_f32(dz: Ptr, db: Ptr, rows: Int, cols: Int, accumulate: Flag): void;
-  bias_gradient_f64(dz: Ptr, db: Ptr, rows: Int, cols: Int, accumulate: Flag): void;
+  /** dZ's rows are `ldz` values apart (cols, or more for a range of columns). */
+  bias_gradient_f32(dz: Ptr, ldz: Int, db: Ptr, rows: Int, cols: Int, accumulate: Flag): void;
+  bias_gradient_f64(dz: Ptr, ldz: Int, db: Ptr, rows: Int, cols: Int, accumulate: Flag): void;
 
   /** `kind` is an `Activation` code. */
   activate_f32(kind: Activation, z: Ptr, a: Ptr, rows: Int, cols: Int, slope: Float): void;
@@ -209,8 +210,8 @@ export const KERNEL_FUNCTIONS = {
   gemm_f64: 13,
   bias_add_f32: 4,
   bias_add_f64: 4,
-  bias_gradient_f32: 5,
-  bias_gradient_f64: 5,
+  bias_gradient_f32: 6,
+  bias_gradient_f64: 6,
   activate_f32: 6,
   activate_f64: 6,
   activate_backward_f32: 8,

@@ -25,6 +25,14 @@
  */
 export const KERNEL_MEMORY_PAGES = 1;
 
+/**
+ * Pages a shared kernel memory may grow to: 4 GiB, all that wasm32 addresses. A shared memory
+ * must declare its maximum (it is never moved, so that every thread sees the same bytes), and the
+ * shared builds declare this one (asconfig.json "maximumMemory"). It costs no more address space
+ * than an unshared memory (see above: V8 reserves the same 10 GiB either way).
+ */
+export const SHARED_KERNEL_MEMORY_MAX_PAGES = 65536;
+
 /** A memory and the instance of the kernel module on it, as a disposed network leaves them. */
 export interface KernelSlot {
   readonly module: WebAssembly.Module;
@@ -37,7 +45,7 @@ const POOLED_MAX_BYTES = 16 * 2 ** 20;
 /** A loop that keeps a network or two alive besides the one it disposes (a twin, a reference) is served from the pool. */
 const POOL_SIZE = 4;
 
-/** Memories made by `createKernelMemory`: plain, unshared, and so fit for any network. Only these are pooled. */
+/** Unshared memories made by `createKernelMemory`, fit for any network. Only these are pooled: a shared one goes with its workers. */
 const made = new WeakSet<WebAssembly.Memory>();
 const pool: KernelSlot[] = [];
 
@@ -52,21 +60,23 @@ const collected =
       });
 
 /**
- * A fresh memory for one instance of the kernel module (one network's). When the runtime cannot
+ * A fresh memory for one network's kernels (shared: for the shared build, which threads run on one memory). When the runtime cannot
  * make one, the error says how many networks are alive and what to do, instead of V8's bare
  * "could not allocate memory".
  */
-export function createKernelMemory(): WebAssembly.Memory {
+export function createKernelMemory(shared = false): WebAssembly.Memory {
   let memory: WebAssembly.Memory;
   try {
-    memory = new WebAssembly.Memory({ initial: KERNEL_MEMORY_PAGES });
+    memory = shared
+      ? new WebAssembly.Memory({ initial: KERNEL_MEMORY_PAGES, maximum: SHARED_KERNEL_MEMORY_MAX_PAGES, shared: true })
+      : new WebAssembly.Memory({ initial: KERNEL_MEMORY_PAGES });
   } catch (e) {
     throw new RangeError(
       `backprop-wasm: cannot create the WebAssembly memory of another network (${(e as Error).message}): ${alive} networks are alive, and each reserves a large region of address space (10 GiB in V8) until it is disposed or collected; dispose() the ones you no longer need`,
       { cause: e },
     );
   }
-  made.add(memory);
+  if (!shared) made.add(memory);
   return memory;
 }
 

@@ -8,6 +8,12 @@
  * `import.meta.url`, so neither Node nor a browser page needs configuration; a bundler that moves
  * files can be pointed at them with `setWasmSource`.
  *
+ * Each build also ships in a shared-memory variant (`kernels-shared.wasm`,
+ * `kernels-relaxed-shared.wasm`): the same source compiled with threads enabled, importing a
+ * shared memory, so that worker threads can run its kernels on one network's memory
+ * (src/backend/threaded.ts). Its code is the same as the unshared build's: only the memory import
+ * differs, so a kernel computes the same numbers in either.
+ *
  * The module imports its memory (env.memory): whoever instantiates it creates the
  * `WebAssembly.Memory` first (`createKernelMemory`) and passes it in (`instantiateKernels`).
  * What a compiled module imports is checked here, before it is cached; its exports are checked
@@ -21,22 +27,30 @@ export type WasmSource = string | URL | ArrayBuffer | Uint8Array | WebAssembly.M
 export interface WasmSources {
   simd: WasmSource;
   relaxed?: WasmSource;
+  /** The shared-memory variants, for networks on more than one thread; without them such networks run on one. */
+  simdShared?: WasmSource;
+  relaxedShared?: WasmSource;
 }
+/** A build and its memory: the plain one, or the shared-memory variant that threads need. */
+type Variant = 'simd' | 'relaxed' | 'simdShared' | 'relaxedShared';
 
 /** Where each build ships. Each URL is spelled out whole so that Vite and webpack see it and copy the file. */
-const SHIPPED: Record<KernelBuild, () => URL> = {
+const SHIPPED: Record<Variant, () => URL> = {
   simd: () => new URL('../../build/kernels.wasm', import.meta.url),
   relaxed: () => new URL('../../build/kernels-relaxed.wasm', import.meta.url),
+  simdShared: () => new URL('../../build/kernels-shared.wasm', import.meta.url),
+  relaxedShared: () => new URL('../../build/kernels-relaxed-shared.wasm', import.meta.url),
 };
 
 /** null: the files next to the package. */
 let sources: WasmSources | null = null;
 let requested: KernelBuild | 'auto' = 'auto';
-const compiled = new Map<KernelBuild, Promise<WebAssembly.Module>>();
+const compiled = new Map<Variant, Promise<WebAssembly.Module>>();
 
 /**
  * Tells the library where the kernel module is: a URL, a path in Node, its bytes, or a compiled
- * module — taken as the plain SIMD build — or `{ simd, relaxed }` for both builds. `null` goes back
+ * module — taken as the plain SIMD build — or `{ simd, relaxed, simdShared, relaxedShared }` for
+ * the builds and their shared-memory variants (threads need these). `null` goes back
  * to the files next to the package.
  */
 export function setWasmSource(src: WasmSource | WasmSources | null): void {
@@ -44,6 +58,11 @@ export function setWasmSource(src: WasmSource | WasmSources | null): void {
   else if (typeof src === 'object' && 'simd' in src) sources = { ...src };
   else sources = { simd: src as WasmSource };
   compiled.clear();
+}
+
+/** What setWasmSource() was last given (null: the files next to the package), for a worker that must load the same builds. */
+export function wasmSources(): WasmSources | null {
+  return sources === null ? null : { ...sources };
 }
 
 /** True when this runtime compiles relaxed SIMD (f32x4.relaxed_madd). */
@@ -79,24 +98,35 @@ export function kernelBuild(): KernelBuild {
   return haveRelaxed && relaxedSimdSupported() ? 'relaxed' : 'simd';
 }
 
-/** The compiled kernel module of a build (by default the chosen one), compiled once per process or page. */
-export function kernelModule(build: KernelBuild = kernelBuild()): Promise<WebAssembly.Module> {
-  let module = compiled.get(build);
+/**
+ * The compiled kernel module of a build (by default the chosen one), compiled once per process or
+ * page; `shared` asks for its shared-memory variant.
+ */
+export function kernelModule(build: KernelBuild = kernelBuild(), shared = false): Promise<WebAssembly.Module> {
+  const variant: Variant = shared ? (build === 'simd' ? 'simdShared' : 'relaxedShared') : build;
+  let module = compiled.get(variant);
   if (module === undefined) {
-    const src = sources === null ? SHIPPED[build]() : sources[build];
-    if (src === undefined) return Promise.reject(new Error(`backprop-wasm: no ${build} build was given to setWasmSource()`));
+    const src = sources === null ? SHIPPED[variant]() : sources[variant];
+    const what = `${build}${shared ? ' shared-memory' : ''}`;
+    if (src === undefined)
+      return Promise.reject(new Error(`backprop-wasm: no ${what} build was given to setWasmSource() (the option ${variant})`));
     const attempt = compile(src).then((m) => {
-      checkKernelImports(m, `the ${build} kernel module (${describeSource(src)})`);
+      checkKernelImports(m, `the ${what} kernel module (${describeSource(src)})`);
       return m;
     });
     module = attempt;
-    compiled.set(build, attempt);
+    compiled.set(variant, attempt);
     // A failed compile must not poison later attempts (e.g. after setWasmSource).
     attempt.catch(() => {
-      if (compiled.get(build) === attempt) compiled.delete(build);
+      if (compiled.get(variant) === attempt) compiled.delete(variant);
     });
   }
   return module;
+}
+
+/** True when setWasmSource() left the shared-memory variant of `build` out (the shipped files have it). */
+export function sharedBuildMissing(build: KernelBuild): boolean {
+  return sources !== null && sources[build === 'simd' ? 'simdShared' : 'relaxedShared'] === undefined;
 }
 
 // The memories themselves are made (and reused) in kernel-memory.ts.

@@ -35,7 +35,8 @@ class WasmIndexBuffer implements IndexBuffer {
   ) {}
 }
 
-function ptr(b: Buffer | IndexBuffer): number {
+/** The byte offset of a buffer in its memory (for the threaded kernels, src/backend/threaded.ts). */
+export function ptr(b: Buffer | IndexBuffer): number {
   return (b as WasmBuffer | WasmIndexBuffer).ptr;
 }
 
@@ -52,8 +53,9 @@ export class WasmKernels implements Kernels {
   private x: KernelAbi | null;
   /** The compiled module of the instance when `create` made these kernels: then the memory and instance are handed back for reuse on dispose. */
   private module: WebAssembly.Module | null = null;
-  private readonly bytesPer: number;
-  private readonly workspace: number;
+  protected readonly bytesPer: number;
+  /** The packing workspace of the matrix product on this thread. */
+  protected readonly workspace: number;
   /** Eight bytes where a kernel leaves a scalar result, and a view of them. */
   private readonly resultSlot: number;
   private result: Float64Array;
@@ -63,16 +65,16 @@ export class WasmKernels implements Kernels {
   private dirty: number;
   /** The buffers allocated and not released, in address order, whose cached views `dispose` drops. */
   private buffers: (WasmBuffer | WasmIndexBuffer)[] = [];
-  private fgemm: KernelFunctions['gemm_f32'];
-  private fbiasAdd: KernelFunctions['bias_add_f32'];
-  private fbiasGradient: KernelFunctions['bias_gradient_f32'];
-  private factivate: KernelFunctions['activate_f32'];
-  private factivateBackward: KernelFunctions['activate_backward_f32'];
+  protected fgemm: KernelFunctions['gemm_f32'];
+  protected fbiasAdd: KernelFunctions['bias_add_f32'];
+  protected fbiasGradient: KernelFunctions['bias_gradient_f32'];
+  protected factivate: KernelFunctions['activate_f32'];
+  protected factivateBackward: KernelFunctions['activate_backward_f32'];
   private flossSum: KernelFunctions['loss_sum_f32'];
   private flossGradient: KernelFunctions['loss_gradient_f32'];
-  private fsgd: KernelFunctions['sgd_update_f32'];
-  private fadam: KernelFunctions['adam_update_f32'];
-  private frmsprop: KernelFunctions['rmsprop_update_f32'];
+  protected fsgd: KernelFunctions['sgd_update_f32'];
+  protected fadam: KernelFunctions['adam_update_f32'];
+  protected frmsprop: KernelFunctions['rmsprop_update_f32'];
   private fsumSquares: KernelFunctions['sum_of_squares_f32'];
   private fscale: KernelFunctions['scale_f32'];
   private fmultiply: KernelFunctions['multiply_f32'];
@@ -300,7 +302,7 @@ export class WasmKernels implements Kernels {
   biasGradient(dz: Buffer, db: Buffer, rows: number, cols: number, accumulate: boolean): void {
     need(dz, rows * cols, 'biasGradient dZ');
     need(db, cols, 'biasGradient db');
-    this.fbiasGradient(ptr(dz), ptr(db), rows, cols, +accumulate);
+    this.fbiasGradient(ptr(dz), cols, ptr(db), rows, cols, +accumulate);
   }
 
   activate(kind: Activation, z: Buffer, a: Buffer, rows: number, cols: number, slope: number): void {
@@ -487,6 +489,6 @@ function alignUp(n: number): number {
 }
 
 /** A kernel is handed only pointers that the caller sized: a short buffer is a bug, stopped before it can write past its end. */
-function need(buf: Buffer | IndexBuffer, length: number, what: string): void {
+export function need(buf: Buffer | IndexBuffer, length: number, what: string): void {
   if (buf.length < length) throw new RangeError(`${what}: buffer holds ${buf.length} numbers, the operation needs ${length}`);
 }

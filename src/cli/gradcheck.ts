@@ -9,7 +9,7 @@ import { LOSSES } from '../core/losses.js';
 import { Random } from '../core/random.js';
 import { choiceFlag, intListFlag, numberFlag, UsageError, type Flags } from './args.js';
 import { say, type Command } from './command.js';
-import { describeKernels, KERNEL_HELP, useKernelFlags } from './kernel-flags.js';
+import { describeKernels, KERNEL_HELP, threadsFlag, useKernelFlags } from './kernel-flags.js';
 import { labelledTask, loadForModel, MODEL_DATA_FLAGS, openModel } from './model-data.js';
 import { targets } from './targets.js';
 import { labelledRows } from './dataset.js';
@@ -132,7 +132,16 @@ async function buildNetwork(flags: Flags, seed: number): Promise<ANN> {
     choiceFlag(flags, 'output', OUTPUT_ACTIVATIONS) ??
     (loss === 'categoricalCrossEntropy' ? 'softmax' : loss === 'binaryCrossEntropy' || outputs === 1 ? 'sigmoid' : 'softmax');
   const precision = choiceFlag(flags, 'precision', ['f32', 'f64'] as const) ?? 'f64';
-  return createNetwork({ layers: [inputs, ...hidden, outputs], activation, output, loss, precision, seed, backend: useKernelFlags(flags) });
+  return createNetwork({
+    layers: [inputs, ...hidden, outputs],
+    activation,
+    output,
+    loss,
+    precision,
+    seed,
+    backend: useKernelFlags(flags),
+    threads: threadsFlag(flags),
+  });
 }
 
 /** Inputs uniform in [−1, 1) and targets the loss accepts: one-hot rows, 0/1, or values in [0, 1). */

@@ -2,7 +2,7 @@
 import { loadModelFile, type ANN } from '../ann.js';
 import { choiceFlag, stringFlag, UsageError, type FlagSpec, type Flags } from './args.js';
 import { COLUMN_FLAGS, DATA_FLAGS, loadDataset, type Dataset } from './dataset.js';
-import { KERNEL_FLAGS, useKernelFlags } from './kernel-flags.js';
+import { KERNEL_FLAGS, threadsFlag, useKernelFlags } from './kernel-flags.js';
 import type { Task } from './targets.js';
 
 /** --model, the data flags (with --set for MNIST), and the backend and kernel build to run it on. */
@@ -17,7 +17,7 @@ export const MODEL_DATA_FLAGS: Record<string, FlagSpec> = {
 
 /** Loads --model, and its text; a missing or damaged file is a failure whose message names the file and the fault ("model FILE: …"). */
 export async function openModelFile(flags: Flags): Promise<{ net: ANN; text: string }> {
-  return loadModelFile(stringFlag(flags, 'model', true), { backend: useKernelFlags(flags) }, 'model ');
+  return loadModelFile(stringFlag(flags, 'model', true), { backend: useKernelFlags(flags), threads: threadsFlag(flags) }, 'model ');
 }
 
 /** Loads --model (see openModelFile). */

@@ -15,7 +15,7 @@ import { HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS } from '../core/activations.js';
 import { checkHead, createNetwork, LOSS_ALIASES } from './network-flags.js';
 import { COLUMN_FLAGS, DATA_FLAGS, inFlagTerms, labelledRows, loadTrainingData, type TrainingData } from './dataset.js';
 import { holdOut, holdoutRecord, type Holdout, type HoldoutRecipe } from './holdout.js';
-import { describeKernels, KERNEL_FLAGS, KERNEL_HELP, useKernelFlags } from './kernel-flags.js';
+import { describeKernels, KERNEL_FLAGS, KERNEL_HELP, threadsFlag, useKernelFlags } from './kernel-flags.js';
 import { batchProgress, epochLine } from './progress.js';
 import { describeColumns, describeUnseen } from './table-report.js';
 import { fitTargetScaling, scaleTargets, unscaleOutputs, type TargetScaling } from './target-scaling.js';
@@ -134,6 +134,7 @@ function readFlags(flags: Flags) {
     missing: choiceFlag(flags, 'missing', ['impute', 'refuse'] as const) ?? 'impute',
     precision: choiceFlag(flags, 'precision', ['f32', 'f64'] as const) ?? 'f32',
     backend: useKernelFlags(flags),
+    threads: threadsFlag(flags),
     out: stringFlag(flags, 'out') ?? 'model.json',
   };
 }
@@ -154,6 +155,7 @@ async function runTrain(flags: Flags): Promise<void> {
     test,
     precision,
     backend,
+    threads,
     out,
   } = f;
   if (validation + test >= 1)
@@ -218,6 +220,7 @@ async function runTrain(flags: Flags): Promise<void> {
     seed,
     precision,
     backend,
+    threads,
     standardizer,
     dropout: training.dropout,
   });

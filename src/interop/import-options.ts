@@ -4,6 +4,7 @@
  * checks them again, cannot fail with a message that does not name the import).
  */
 import type { BackendName, Precision } from '../backend/kernels.js';
+import { checkThreads, type ThreadsOption } from '../backend/threads.js';
 import { checkArchitecture, type CreateOptions } from '../core/architecture.js';
 import { LOSSES, type LossName } from '../core/losses.js';
 import type { Standardizer } from '../data/transform.js';
@@ -23,6 +24,8 @@ export interface ImportOptions {
   seed?: number;
   /** Default: the precision of the file's weights (float64 → 'f64', float32 → 'f32'). */
   precision?: Precision;
+  /** Threads the kernels run on, as ANN.create's option. Default 'auto'. */
+  threads?: ThreadsOption;
 }
 
 export interface OnnxImportOptions extends ImportOptions {
@@ -30,7 +33,7 @@ export interface OnnxImportOptions extends ImportOptions {
   output?: string;
 }
 
-const IMPORT_KEYS = ['loss', 'backend', 'seed', 'precision'] as const;
+const IMPORT_KEYS = ['loss', 'backend', 'seed', 'precision', 'threads'] as const;
 
 /** `options` checked: an object (or nothing) with only the known keys, and a known loss and precision. */
 export function checkImportOptions<T extends ImportOptions>(options: T | null | undefined, extra: readonly string[], where: string): T {
@@ -41,6 +44,7 @@ export function checkImportOptions<T extends ImportOptions>(options: T | null | 
   refuseUnknownKeys(options, [...IMPORT_KEYS, ...extra], `${where}: unknown option`);
   if (options.loss !== undefined) oneOf(`${where}: options.loss`, options.loss, LOSSES);
   if (options.precision !== undefined) oneOf(`${where}: options.precision`, options.precision, ['f32', 'f64']);
+  checkThreads(options.threads, `${where}: options.threads`);
   return options;
 }
 
@@ -49,7 +53,7 @@ export function createOptionsOf(
   net: ImportedNetwork,
   options: ImportOptions,
   where: string,
-): CreateOptions & { standardizer: Standardizer | null } {
+): CreateOptions & { standardizer: Standardizer | null; threads: ThreadsOption | undefined } {
   const create: CreateOptions = {
     layers: net.layers,
     activation: net.activations.slice(0, -1),
@@ -76,5 +80,5 @@ export function createOptionsOf(
       }
     });
   }
-  return { ...create, standardizer: net.standardizer };
+  return { ...create, standardizer: net.standardizer, threads: options.threads };
 }

@@ -143,8 +143,37 @@ describe.skipIf(!hasChromium())('the demo page in Chromium', () => {
     const palette = await page.evaluate(() => window.demo.palette);
     expect(await colourPixels('loss-chart', palette.batch), 'no curve before training').toBe(0);
 
+    // The page's main thread while the network trains: every long task (over 50 ms, as the browser
+    // reports them) and the longest gap between beats of a 10 ms timer. The training runs in the
+    // demo's worker and the network's own workers, so the page only handles messages and draws.
+    await page.evaluate(() => {
+      const w = window as unknown as { longTasks: number[]; beatGap: number; beat: number };
+      w.longTasks = [];
+      w.beatGap = 0;
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) w.longTasks.push(e.duration);
+      }).observe({ type: 'longtask' });
+      let last = performance.now();
+      w.beat = window.setInterval(() => {
+        const now = performance.now();
+        w.beatGap = Math.max(w.beatGap, now - last);
+        last = now;
+      }, 10);
+    });
     await page.click('#train');
     const result = await page.evaluate(() => window.demo.train());
+    const main = await page.evaluate(() => {
+      const w = window as unknown as { longTasks: number[]; beatGap: number; beat: number };
+      clearInterval(w.beat);
+      return { longest: Math.max(0, ...w.longTasks), count: w.longTasks.length, beatGap: w.beatGap };
+    });
+    const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+    console.log(
+      `page: trained on ${await page.textContent('#threads')}; main thread: ${main.count} long tasks, the longest ${main.longest.toFixed(0)} ms; longest gap between 10 ms beats ${main.beatGap.toFixed(0)} ms`,
+    );
+    // On every core the page offers, and the page never blocked for the seconds training takes.
+    expect(await page.textContent('#threads')).toMatch(new RegExp(`^${Math.min(cores, 64)} \\(`));
+    expect(main.longest, 'the longest task on the page while it trained (ms)').toBeLessThan(250);
     expect(result.stopped).toBe(false);
     expect(result.testAccuracy).toBeGreaterThan(0.9);
     console.log(`page: test accuracy ${(100 * result.testAccuracy).toFixed(2)}% after 3 epochs on 20,000 images`);
@@ -172,6 +201,78 @@ describe.skipIf(!hasChromium())('the demo page in Chromium', () => {
       const [, truth, read] = /^(\d) → (\d) \(\d+%\)$/.exec(c)!;
       expect(read).not.toBe(truth);
     }
+  });
+
+  it("fit on the page's main thread trains in workers: the page only awaits, runs the callbacks, and gets Node's very weights", async () => {
+    // Inputs anyone can remake: a linear congruential stream, as float32 in [0, 1), the label its first pixel's side.
+    const make = (rows: number) => {
+      const x = new Float32Array(rows * 784);
+      let s = 7;
+      for (let i = 0; i < x.length; i++) {
+        s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+        x[i] = s / 2 ** 32;
+      }
+      const y = new Float32Array(rows);
+      for (let r = 0; r < rows; r++) y[r] = x[r * 784] > 0.5 ? 1 : 0;
+      return { x: { data: x, rows, cols: 784 }, y: { data: y, rows, cols: 1 } };
+    };
+    const ROWS = 6000;
+    const fitOptions = { epochs: 3, batchSize: 32, learningRate: 0.2 };
+    const onPage = await page.evaluate(
+      async ({ makeSource, ROWS, fitOptions }) => {
+        // Imported as the page would, out of reach of vitest's rewriting of import() in this file.
+        const { ANN } = await new Function('url', 'return import(url)')('/dist/index.js');
+        const { x, y } = new Function(`return (${makeSource})`)()(ROWS);
+        const net = await ANN.create({ layers: [784, 96, 1], loss: 'binaryCrossEntropy', seed: 3 });
+        const longTasks: number[] = [];
+        const observer = new PerformanceObserver((list) => {
+          for (const e of list.getEntries()) longTasks.push(e.duration);
+        });
+        observer.observe({ type: 'longtask' });
+        const losses: number[] = [];
+        // No batch callback: fit then runs each epoch as one plain loop, which on the page would be
+        // one long task. The second epoch's callback stops the fit: its answer must reach the worker.
+        const history = await net.fit(x, y, {
+          ...fitOptions,
+          onEpochEnd: (log: { epoch: number; loss: number }) => {
+            losses.push(log.loss);
+            return log.epoch < 2;
+          },
+        });
+        // Entries reach the observer a task later: wait for them, and take any still queued.
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        for (const e of observer.takeRecords()) longTasks.push(e.duration);
+        observer.disconnect();
+        const weights = net
+          .getWeights()
+          .map((l: { W: ArrayLike<number>; b: ArrayLike<number> }) => ({ W: Array.from(l.W), b: Array.from(l.b) }));
+        const out = {
+          threads: net.threads,
+          reason: net.threadsReason,
+          history: history.map((h: { loss: number }) => h.loss),
+          losses,
+          weights,
+          longest: Math.max(0, ...longTasks),
+        };
+        net.dispose();
+        return out;
+      },
+      { makeSource: make.toString(), ROWS, fitOptions },
+    );
+    console.log(`page main thread: fit on ${onPage.threads} threads (${onPage.reason}); longest task ${onPage.longest.toFixed(0)} ms`);
+    const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+    expect(onPage.threads).toBe(Math.min(cores, 64));
+    expect(onPage.history).toEqual(onPage.losses);
+    expect(onPage.history).toHaveLength(2);
+    expect(onPage.longest, 'the longest task on the page while it trained (ms)').toBeLessThan(250);
+    // Chromium runs the relaxed build; so does this process (vitest.config.ts), on any thread count.
+    expect(kernelBuild()).toBe('relaxed');
+    const { x, y } = make(ROWS);
+    const net = await ANN.create({ layers: [784, 96, 1], loss: 'binaryCrossEntropy', seed: 3 });
+    const history = await net.fit(x, y, { ...fitOptions, onEpochEnd: (log) => log.epoch < 2 });
+    expect(onPage.history).toEqual(history.map((h) => h.loss));
+    expect(onPage.weights).toEqual(net.getWeights().map((l) => ({ W: Array.from(l.W as ArrayLike<number>), b: Array.from(l.b) })));
+    net.dispose();
   });
 
   it('reads real MNIST test digits painted on the pad at other sizes and places', async () => {

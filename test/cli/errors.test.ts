@@ -32,6 +32,8 @@ describe('bad usage exits with 2 and names the flag', () => {
     [['train', '--data', seedsPath, '--lr=-1'], /train: --lr must be a number > 0, got '-1'/],
     [['train', '--data', seedsPath, '--momentum', '1'], /train: --momentum must be a number ≥ 0 and < 1, got '1'/],
     [['train', '--data', seedsPath, '--validation', '1'], /train: --validation must be a number ≥ 0 and < 1, got '1'/],
+    [['train', '--data', seedsPath, '--threads', '0'], /train: --threads must be 'auto' or an integer from 1 to 64, got '0'/],
+    [['train', '--data', seedsPath, '--threads', 'all'], /train: --threads must be 'auto' or an integer from 1 to 64, got 'all'/],
     [
       ['train', '--data', seedsPath, '--layers', '16,x'],
       /train: --layers must be a comma-separated list of integers ≥ 1 \(or 'none'\); item 2 is 'x'/,

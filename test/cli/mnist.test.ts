@@ -5,6 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -27,8 +28,10 @@ describe('backprop-wasm train --data mnist --classes 5,8, one epoch', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('data: MNIST train set: 11272 rows × 784 features; 2 classes (5, 8)');
+    // --threads auto: a 784-64 layer is large enough to run on every core.
+    const threads = availableParallelism() > 1 ? `, ${Math.min(availableParallelism(), 64)} threads` : '';
     expect(r.stdout).toContain(
-      'network: 784-64-1, relu → sigmoid, binaryCrossEntropy, f32 on wasm, plain SIMD kernels; seed 1; pixels scaled to [0, 1]',
+      `network: 784-64-1, relu → sigmoid, binaryCrossEntropy, f32 on wasm, plain SIMD kernels${threads}; seed 1; pixels scaled to [0, 1]`,
     );
     expect(r.stdout).toMatch(/^epoch 1 {2}loss [\d.]+ {2}accuracy [\d.]+% {2}val loss [\d.]+ {2}val accuracy [\d.]+% {2}[\d.]+ m?s$/m);
     const net = await ANN.load(model);

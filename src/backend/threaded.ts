@@ -1,0 +1,484 @@
+/**
+ * The wasm kernels on several threads: the same kernel exports, each call cut into sub-ranges of
+ * its OUTPUT that the calling thread and the workers of a pool (worker-pool.ts) compute at once on
+ * one shared memory. Nothing here does arithmetic; it only cuts.
+ *
+ * Why outputs: every number a call produces is then computed by one thread, by the same sequence
+ * of operations as on one thread, so results are bit-for-bit the same at any thread count. (Cutting
+ * a sum over samples into parts and adding the parts would change f32 results.) What that needs of
+ * each kernel:
+ * - gemm: C's rows in multiples of the micro-tile's 4, or its columns in multiples of 8. Each
+ *   element's dot product runs over the same depth blocks (chosen from k alone) in the same order
+ *   whatever tile it falls in; padded rows and columns are separate lanes.
+ * - elementwise kernels (activations but softmax, their derivatives, the optimizers' updates):
+ *   ranges that start on a multiple of 16 values, so that every value falls in the vector body or
+ *   the scalar tail as it would on one thread (the two may round differently: sigmoid's vector
+ *   exp is not the scalar one).
+ * - per-row kernels (softmax and its derivative, the bias add): whole rows.
+ * - the bias gradient (a sum down each column of dZ): ranges of columns, 16 at a time.
+ * Reductions to one number (the loss, sums of squares) and the small per-step kernels stay on the
+ * calling thread.
+ *
+ * Small calls stay on the calling thread too: a part must be worth the wake-up of a worker
+ * (about 1–2 µs when it is polling, tens when it sleeps). The cutoffs are measured by
+ * `npm run bench -- --only threads`.
+ *
+ * A new kernel is made threaded by overriding its method here: check the buffers as WasmKernels
+ * does, cut its output with `cut` (rows, columns or values, in a granule that keeps each output's
+ * operations as they are), post each worker its part's arguments (`task` then `pool.post`, the
+ * export's op from `opOf`), run part 0 on this thread, and `pool.wait()`.
+ */
+import { KERNEL_FUNCTIONS } from './abi.js';
+import { Activation, type Buffer, type Precision } from './kernels.js';
+import { createKernelMemory } from './kernel-memory.js';
+import { need, ptr, WasmKernels } from './wasm.js';
+import { instantiateKernels, kernelBuild, kernelModule, type KernelBuild } from './wasm-module.js';
+import { WorkerPool } from './worker-pool.js';
+
+/** Every export, in the order ops number them. */
+const EXPORTS = Object.keys(KERNEL_FUNCTIONS);
+
+/** Multiply-adds a gemm part must have: below it, a second thread costs more than it saves (bench/threads.js). */
+let GEMM_PART_MIN = 1 << 17;
+/** Values an elementwise part must have. */
+let ELEMENTWISE_PART_MIN = 1 << 14;
+
+/**
+ * @internal The smallest parts worth a thread (multiply-adds of a gemm part, values of an
+ * elementwise one), for tests that cut small problems on purpose and for the benchmark; returns
+ * the previous ones. Results do not depend on them.
+ */
+export function setPartMinimums(gemm: number, elementwise: number): { gemm: number; elementwise: number } {
+  const before = { gemm: GEMM_PART_MIN, elementwise: ELEMENTWISE_PART_MIN };
+  GEMM_PART_MIN = Math.max(1, gemm);
+  ELEMENTWISE_PART_MIN = Math.max(1, elementwise);
+  return before;
+}
+/** Values in the granule of an elementwise cut: 16 f32 (64 bytes, a cache line) keep the vector bodies whole. */
+const GRANULE = 16;
+/** gemm's micro-tile: rows of C in multiples of 4, columns in multiples of 8 (f32; f64 tiles are 4 wide, which 8 also divides). */
+const TILE_ROWS = 4;
+const TILE_COLS = 8;
+
+export class ThreadedKernels extends WasmKernels {
+  /** Threads a call may use: the workers and the calling thread. */
+  readonly threads: number;
+  private pool: WorkerPool | null;
+  /** The packing workspace of each worker's gemm, one apiece (they run at once). */
+  private readonly workspaces: number[];
+  /** Where the parts of the current call start, and (at [parts]) where the last one ends. */
+  private readonly cuts: Int32Array;
+  /** The float arguments of the call in progress (see activate). */
+  private readonly scalars = new Float64Array(8);
+  private readonly opGemm: number;
+  private readonly opBiasAdd: number;
+  private readonly opBiasGradient: number;
+  private readonly opActivate: number;
+  private readonly opActivateBackward: number;
+  private readonly opSgd: number;
+  private readonly opAdam: number;
+  private readonly opRmsprop: number;
+
+  private constructor(
+    memory: WebAssembly.Memory,
+    instance: WebAssembly.Instance,
+    precision: Precision,
+    build: KernelBuild,
+    pool: WorkerPool,
+  ) {
+    super(memory, instance, precision, build);
+    this.pool = pool;
+    this.threads = pool.size + 1;
+    this.cuts = new Int32Array(this.threads + 1);
+    const x = this.exports;
+    const workBytes = precision === 'f32' ? x.gemm_workspace_bytes_f32() : x.gemm_workspace_bytes_f64();
+    this.workspaces = [];
+    for (let w = 0; w < pool.size; w++) this.workspaces.push(ptr(this.alloc(Math.ceil(workBytes / this.bytesPer))));
+    const suffix = precision === 'f32' ? '_f32' : '_f64';
+    const op = (name: string) => EXPORTS.indexOf(name + suffix);
+    this.opGemm = op('gemm');
+    this.opBiasAdd = op('bias_add');
+    this.opBiasGradient = op('bias_gradient');
+    this.opActivate = op('activate');
+    this.opActivateBackward = op('activate_backward');
+    this.opSgd = op('sgd_update');
+    this.opAdam = op('adam_update');
+    this.opRmsprop = op('rmsprop_update');
+  }
+
+  /**
+   * Kernels on `threads` threads (this one and threads − 1 workers), on a new shared memory with
+   * the shared-memory variant of `build`. The workers instantiate the module before anything is
+   * written to the memory.
+   */
+  static async createThreaded(precision: Precision, threads: number, build: KernelBuild = kernelBuild()): Promise<ThreadedKernels> {
+    const module = await kernelModule(build, true);
+    const memory = createKernelMemory(true);
+    const pool = await WorkerPool.start(threads - 1, module, memory, EXPORTS);
+    try {
+      return new ThreadedKernels(memory, instantiateKernels(module, memory), precision, build, pool);
+    } catch (e) {
+      pool.dispose();
+      throw e;
+    }
+  }
+
+  override dispose(): void {
+    this.pool?.dispose();
+    this.pool = null;
+    super.dispose();
+  }
+
+  /**
+   * Cuts [0, total) into at most `this.threads` parts for this call, each a multiple of `granule`
+   * but the last, and at least `least` long (so that none costs more to hand over than it
+   * saves); the parts' bounds go into `cuts`. Returns the number of parts (1: run here alone).
+   */
+  private cut(total: number, granule: number, least: number): number {
+    const grains = Math.ceil(total / granule);
+    const parts = Math.max(1, Math.min(this.threads, grains, Math.floor(total / Math.max(least, 1))));
+    const cuts = this.cuts;
+    for (let p = 0; p < parts; p++) cuts[p] = Math.min(total, Math.floor((grains * p) / parts) * granule);
+    cuts[parts] = total;
+    return parts;
+  }
+
+  /** The argument block of worker w (part w + 1), for `pool.post`. */
+  private task(w: number): Float64Array {
+    return this.pool!.args(w);
+  }
+
+  override gemm(
+    transA: boolean,
+    transB: boolean,
+    m: number,
+    n: number,
+    k: number,
+    a: Buffer,
+    b: Buffer,
+    c: Buffer,
+    accumulate: boolean,
+  ): void {
+    need(a, m * k, 'gemm A');
+    need(b, k * n, 'gemm B');
+    need(c, m * n, 'gemm C');
+    const work = m * n * k;
+    // Each part packs the whole of the operand it does not cut: cut the output along the larger
+    // of op(A)'s rows and op(B)'s columns, so that the copy made by every thread is the smaller.
+    const byRows = m >= n;
+    const parts =
+      work < 2 * GEMM_PART_MIN
+        ? 1
+        : this.cut(byRows ? m : n, byRows ? TILE_ROWS : TILE_COLS, Math.ceil(GEMM_PART_MIN / (work / (byRows ? m : n))));
+    if (parts === 1) return super.gemm(transA, transB, m, n, k, a, b, c, accumulate);
+    const sz = this.bytesPer;
+    const lda = transA ? m : k;
+    const ldb = transB ? k : n;
+    const pa = ptr(a);
+    const pb = ptr(b);
+    const pc = ptr(c);
+    const cuts = this.cuts;
+    for (let p = parts - 1; p >= 0; p--) {
+      const from = cuts[p];
+      const size = cuts[p + 1] - from;
+      // Rows of C are rows of op(A): rows of A, or its columns when transposed. Columns of C are columns of op(B).
+      const ap = byRows ? pa + (transA ? from : from * lda) * sz : pa;
+      const bp = byRows ? pb : pb + (transB ? from * ldb : from) * sz;
+      const cp = pc + (byRows ? from * n : from) * sz;
+      const mm = byRows ? size : m;
+      const nn = byRows ? n : size;
+      if (p === 0) {
+        this.fgemm(+transA, +transB, mm, nn, k, ap, lda, bp, ldb, cp, n, +accumulate, this.workspace);
+        break;
+      }
+      const t = this.task(p - 1);
+      t[0] = +transA;
+      t[1] = +transB;
+      t[2] = mm;
+      t[3] = nn;
+      t[4] = k;
+      t[5] = ap;
+      t[6] = lda;
+      t[7] = bp;
+      t[8] = ldb;
+      t[9] = cp;
+      t[10] = n;
+      t[11] = +accumulate;
+      t[12] = this.workspaces[p - 1];
+      this.pool!.post(p - 1, this.opGemm);
+    }
+    this.pool!.wait();
+  }
+
+  override biasAdd(z: Buffer, b: Buffer, rows: number, cols: number): void {
+    need(z, rows * cols, 'biasAdd Z');
+    need(b, cols, 'biasAdd b');
+    const parts = this.cut(rows, 1, Math.ceil(ELEMENTWISE_PART_MIN / Math.max(cols, 1)));
+    if (parts === 1) return super.biasAdd(z, b, rows, cols);
+    const row = cols * this.bytesPer;
+    const pz = ptr(z);
+    const pb = ptr(b);
+    const cuts = this.cuts;
+    for (let p = 1; p < parts; p++) {
+      const t = this.task(p - 1);
+      t[0] = pz + cuts[p] * row;
+      t[1] = pb;
+      t[2] = cuts[p + 1] - cuts[p];
+      t[3] = cols;
+      this.pool!.post(p - 1, this.opBiasAdd);
+    }
+    this.fbiasAdd(pz, pb, cuts[1], cols);
+    this.pool!.wait();
+  }
+
+  override biasGradient(dz: Buffer, db: Buffer, rows: number, cols: number, accumulate: boolean): void {
+    need(dz, rows * cols, 'biasGradient dZ');
+    need(db, cols, 'biasGradient db');
+    // Each column's sum is one output: cut the columns (whole vectors of them), never the rows.
+    const parts = this.cut(cols, GRANULE, Math.ceil(ELEMENTWISE_PART_MIN / Math.max(rows, 1)));
+    if (parts === 1) return super.biasGradient(dz, db, rows, cols, accumulate);
+    const sz = this.bytesPer;
+    const pdz = ptr(dz);
+    const pdb = ptr(db);
+    const cuts = this.cuts;
+    for (let p = 1; p < parts; p++) {
+      const t = this.task(p - 1);
+      t[0] = pdz + cuts[p] * sz;
+      t[1] = cols;
+      t[2] = pdb + cuts[p] * sz;
+      t[3] = rows;
+      t[4] = cuts[p + 1] - cuts[p];
+      t[5] = +accumulate;
+      this.pool!.post(p - 1, this.opBiasGradient);
+    }
+    this.fbiasGradient(pdz, cols, pdb, rows, cuts[1], +accumulate);
+    this.pool!.wait();
+  }
+
+  // The methods below take floats that a caller computes afresh each step (Adam's step size, say).
+  // Passed on to a function that V8 does not inline, each would become a new heap number: so each
+  // method, small enough to be inlined into its caller, only parks its floats in `scalars` and
+  // hands the work to a method that takes integers and buffers alone.
+
+  override activate(kind: Activation, z: Buffer, a: Buffer, rows: number, cols: number, slope: number): void {
+    this.scalars[0] = slope;
+    this.runActivate(kind, z, a, rows, cols);
+  }
+
+  private runActivate(kind: Activation, z: Buffer, a: Buffer, rows: number, cols: number): void {
+    need(z, rows * cols, 'activate Z');
+    need(a, rows * cols, 'activate A');
+    const slope = this.scalars[0];
+    // Softmax normalises rows: cut whole rows. The others are elementwise: cut values, treated as one row.
+    const perRow = kind === Activation.Softmax;
+    const parts = this.cut(
+      perRow ? rows : rows * cols,
+      perRow ? 1 : GRANULE,
+      perRow ? Math.ceil(ELEMENTWISE_PART_MIN / Math.max(cols, 1)) : ELEMENTWISE_PART_MIN,
+    );
+    const pz = ptr(z);
+    const pa = ptr(a);
+    if (parts === 1) return this.factivate(kind, pz, pa, rows, cols, slope);
+    const unit = (perRow ? cols : 1) * this.bytesPer;
+    const cuts = this.cuts;
+    for (let p = 1; p < parts; p++) {
+      const size = cuts[p + 1] - cuts[p];
+      const t = this.task(p - 1);
+      t[0] = kind;
+      t[1] = pz + cuts[p] * unit;
+      t[2] = pa + cuts[p] * unit;
+      t[3] = perRow ? size : 1;
+      t[4] = perRow ? cols : size;
+      t[5] = slope;
+      this.pool!.post(p - 1, this.opActivate);
+    }
+    this.factivate(kind, pz, pa, perRow ? cuts[1] : 1, perRow ? cols : cuts[1], slope);
+    this.pool!.wait();
+  }
+
+  override activateBackward(
+    kind: Activation,
+    z: Buffer,
+    a: Buffer,
+    da: Buffer,
+    dz: Buffer,
+    rows: number,
+    cols: number,
+    slope: number,
+  ): void {
+    this.scalars[0] = slope;
+    this.runActivateBackward(kind, z, a, da, dz, rows, cols);
+  }
+
+  private runActivateBackward(kind: Activation, z: Buffer, a: Buffer, da: Buffer, dz: Buffer, rows: number, cols: number): void {
+    const len = rows * cols;
+    need(z, len, 'activateBackward Z');
+    need(a, len, 'activateBackward A');
+    need(da, len, 'activateBackward dA');
+    need(dz, len, 'activateBackward dZ');
+    const slope = this.scalars[0];
+    const perRow = kind === Activation.Softmax;
+    const parts = this.cut(
+      perRow ? rows : len,
+      perRow ? 1 : GRANULE,
+      perRow ? Math.ceil(ELEMENTWISE_PART_MIN / Math.max(cols, 1)) : ELEMENTWISE_PART_MIN,
+    );
+    const pz = ptr(z);
+    const pa = ptr(a);
+    const pda = ptr(da);
+    const pdz = ptr(dz);
+    if (parts === 1) return this.factivateBackward(kind, pz, pa, pda, pdz, rows, cols, slope);
+    const unit = (perRow ? cols : 1) * this.bytesPer;
+    const cuts = this.cuts;
+    for (let p = 1; p < parts; p++) {
+      const size = cuts[p + 1] - cuts[p];
+      const off = cuts[p] * unit;
+      const t = this.task(p - 1);
+      t[0] = kind;
+      t[1] = pz + off;
+      t[2] = pa + off;
+      t[3] = pda + off;
+      t[4] = pdz + off;
+      t[5] = perRow ? size : 1;
+      t[6] = perRow ? cols : size;
+      t[7] = slope;
+      this.pool!.post(p - 1, this.opActivateBackward);
+    }
+    this.factivateBackward(kind, pz, pa, pda, pdz, perRow ? cuts[1] : 1, perRow ? cols : cuts[1], slope);
+    this.pool!.wait();
+  }
+
+  override sgdUpdate(
+    w: Buffer,
+    g: Buffer,
+    v: Buffer,
+    length: number,
+    lr: number,
+    momentum: number,
+    nesterov: boolean,
+    decay: number,
+  ): void {
+    const s = this.scalars;
+    s[0] = lr;
+    s[1] = momentum;
+    s[2] = decay;
+    this.runSgd(w, g, v, length, nesterov);
+  }
+
+  private runSgd(w: Buffer, g: Buffer, v: Buffer, length: number, nesterov: boolean): void {
+    const s = this.scalars;
+    const moves = s[1] !== 0;
+    need(w, length, 'sgdUpdate W');
+    need(g, length, 'sgdUpdate gradient');
+    if (moves) need(v, length, 'sgdUpdate velocity');
+    const parts = this.cut(length, GRANULE, ELEMENTWISE_PART_MIN);
+    const pw = ptr(w);
+    const pg = ptr(g);
+    const pv = ptr(v);
+    const sz = this.bytesPer;
+    const cuts = this.cuts;
+    for (let p = 1; p < parts; p++) {
+      const off = cuts[p] * sz;
+      const t = this.task(p - 1);
+      t[0] = pw + off;
+      t[1] = pg + off;
+      // The velocity is not read without momentum, and may then be a short placeholder: keep its pointer as it is.
+      t[2] = moves ? pv + off : pv;
+      t[3] = cuts[p + 1] - cuts[p];
+      t[4] = s[0];
+      t[5] = s[1];
+      t[6] = +nesterov;
+      t[7] = s[2];
+      this.pool!.post(p - 1, this.opSgd);
+    }
+    this.fsgd(pw, pg, pv, cuts[1], s[0], s[1], +nesterov, s[2]);
+    this.pool!.wait();
+  }
+
+  override adamUpdate(
+    w: Buffer,
+    g: Buffer,
+    m: Buffer,
+    v: Buffer,
+    length: number,
+    stepSize: number,
+    beta1: number,
+    beta2: number,
+    epsilon: number,
+    correction2: number,
+    decay: number,
+    shrink: number,
+  ): void {
+    const s = this.scalars;
+    s[0] = stepSize;
+    s[1] = beta1;
+    s[2] = beta2;
+    s[3] = epsilon;
+    s[4] = correction2;
+    s[5] = decay;
+    s[6] = shrink;
+    this.runAdam(w, g, m, v, length);
+  }
+
+  private runAdam(w: Buffer, g: Buffer, m: Buffer, v: Buffer, length: number): void {
+    need(w, length, 'adamUpdate W');
+    need(g, length, 'adamUpdate gradient');
+    need(m, length, 'adamUpdate first moment');
+    need(v, length, 'adamUpdate second moment');
+    const s = this.scalars;
+    const parts = this.cut(length, GRANULE, ELEMENTWISE_PART_MIN);
+    const sz = this.bytesPer;
+    const pw = ptr(w);
+    const pg = ptr(g);
+    const pm = ptr(m);
+    const pv = ptr(v);
+    const cuts = this.cuts;
+    for (let p = 1; p < parts; p++) {
+      const off = cuts[p] * sz;
+      const t = this.task(p - 1);
+      t[0] = pw + off;
+      t[1] = pg + off;
+      t[2] = pm + off;
+      t[3] = pv + off;
+      t[4] = cuts[p + 1] - cuts[p];
+      for (let i = 0; i < 7; i++) t[5 + i] = s[i];
+      this.pool!.post(p - 1, this.opAdam);
+    }
+    this.fadam(pw, pg, pm, pv, cuts[1], s[0], s[1], s[2], s[3], s[4], s[5], s[6]);
+    this.pool!.wait();
+  }
+
+  override rmspropUpdate(w: Buffer, g: Buffer, v: Buffer, length: number, lr: number, rho: number, epsilon: number, decay: number): void {
+    const s = this.scalars;
+    s[0] = lr;
+    s[1] = rho;
+    s[2] = epsilon;
+    s[3] = decay;
+    this.runRmsprop(w, g, v, length);
+  }
+
+  private runRmsprop(w: Buffer, g: Buffer, v: Buffer, length: number): void {
+    need(w, length, 'rmspropUpdate W');
+    need(g, length, 'rmspropUpdate gradient');
+    need(v, length, 'rmspropUpdate mean square');
+    const s = this.scalars;
+    const parts = this.cut(length, GRANULE, ELEMENTWISE_PART_MIN);
+    const sz = this.bytesPer;
+    const pw = ptr(w);
+    const pg = ptr(g);
+    const pv = ptr(v);
+    const cuts = this.cuts;
+    for (let p = 1; p < parts; p++) {
+      const off = cuts[p] * sz;
+      const t = this.task(p - 1);
+      t[0] = pw + off;
+      t[1] = pg + off;
+      t[2] = pv + off;
+      t[3] = cuts[p + 1] - cuts[p];
+      for (let i = 0; i < 4; i++) t[4 + i] = s[i];
+      this.pool!.post(p - 1, this.opRmsprop);
+    }
+    this.frmsprop(pw, pg, pv, cuts[1], s[0], s[1], s[2], s[3]);
+    this.pool!.wait();
+  }
+}
