@@ -50,6 +50,12 @@ async function run(options: ANNOptions, fit: FitOptions, data: { x: number[][]; 
   return out;
 }
 
+/** `data` with about three values in four set to zero, and the first column and the first row zero throughout. */
+function mostlyZeros(data: ReturnType<typeof dataset>) {
+  const x = data.x.map((row, r) => row.map((v, c) => (r === 0 || c === 0 || Math.abs(v) < 0.75 ? 0 : v)));
+  return { x, y: data.y };
+}
+
 const AWKWARD: { name: string; options: ANNOptions; fit: FitOptions; data: ReturnType<typeof dataset> }[] = [
   {
     name: '13-7-1 sigmoid, batches of 3 rows (fewer than the threads), SGD with momentum',
@@ -82,6 +88,25 @@ const AWKWARD: { name: string; options: ANNOptions; fit: FitOptions; data: Retur
     },
     fit: { epochs: 2, batchSize: 11, optimizer: { name: 'sgd', learningRate: 0.05, momentum: 0.5, nesterov: true, weightDecay: 0.01 } },
     data: dataset(37, 31, 2, 'real', 4),
+  },
+  {
+    name: '67-21-2 sparse first layer (a quarter non-zeros, a zero row and column), batches of 9, Adam',
+    options: {
+      layers: [67, 21, 2],
+      activation: 'relu',
+      output: 'softmax',
+      loss: 'categoricalCrossEntropy',
+      sparseInput: 'always',
+      seed: 15,
+    },
+    fit: { epochs: 2, batchSize: 9, optimizer: 'adam', learningRate: 0.01 },
+    data: mostlyZeros(dataset(41, 67, 2, 'classes', 5)),
+  },
+  {
+    name: '45-19-1 sparse first layer in f64, batches of 40, SGD',
+    options: { layers: [45, 19, 1], loss: 'binaryCrossEntropy', precision: 'f64', sparseInput: 'always', seed: 16 },
+    fit: { epochs: 2, batchSize: 40, learningRate: 0.2 },
+    data: mostlyZeros(dataset(83, 45, 1, 'binary', 6)),
   },
 ];
 

@@ -16,6 +16,10 @@
  *   exp is not the scalar one).
  * - per-row kernels (softmax and its derivative, the bias add): whole rows.
  * - the bias gradient (a sum down each column of dZ): ranges of columns, 16 at a time.
+ * - the sparse first layer's products (csrMatmul, cscTransposeMatmul): ranges of their output's
+ *   rows (batch rows of Z; input columns of the Wᵀ-shaped gradient), which the kernels take as
+ *   arguments; each output row is one thread's, summed in gemm's order. The CSR copy of a batch
+ *   and its CSC transpose are built once, on the calling thread.
  * Reductions to one number (the loss, sums of squares) and the small per-step kernels stay on the
  * calling thread.
  *
@@ -29,7 +33,7 @@
  * export's op from `opOf`), run part 0 on this thread, and `pool.wait()`.
  */
 import { KERNEL_FUNCTIONS } from './abi.js';
-import { Activation, type Buffer, type Precision } from './kernels.js';
+import { Activation, type Buffer, type IndexBuffer, type Precision } from './kernels.js';
 import { createKernelMemory } from './kernel-memory.js';
 import { need, ptr, WasmKernels } from './wasm.js';
 import { instantiateKernels, kernelBuild, kernelModule, type KernelBuild } from './wasm-module.js';
@@ -78,6 +82,8 @@ export class ThreadedKernels extends WasmKernels {
   private readonly opSgd: number;
   private readonly opAdam: number;
   private readonly opRmsprop: number;
+  private readonly opCsrMatmul: number;
+  private readonly opCscTransposeMatmul: number;
 
   private constructor(
     memory: WebAssembly.Memory,
@@ -104,6 +110,8 @@ export class ThreadedKernels extends WasmKernels {
     this.opSgd = op('sgd_update');
     this.opAdam = op('adam_update');
     this.opRmsprop = op('rmsprop_update');
+    this.opCsrMatmul = op('csr_matmul');
+    this.opCscTransposeMatmul = op('csc_transpose_matmul');
   }
 
   /**
@@ -479,6 +487,101 @@ export class ThreadedKernels extends WasmKernels {
       this.pool!.post(p - 1, this.opRmsprop);
     }
     this.frmsprop(pw, pg, pv, cuts[1], s[0], s[1], s[2], s[3]);
+    this.pool!.wait();
+  }
+
+  /**
+   * Rows [begin, end) of a sparse product's output cut into parts of whole rows, each with at
+   * least GEMM_PART_MIN multiply-adds on average (`work` is the whole range's): the number of parts.
+   */
+  private cutSparseRows(begin: number, end: number, work: number): number {
+    const rows = end - begin;
+    if (work < 2 * GEMM_PART_MIN || rows < 2) return 1;
+    const parts = this.cut(rows, 1, Math.ceil(GEMM_PART_MIN / (work / rows)));
+    for (let p = 0; p <= parts; p++) this.cuts[p] += begin;
+    return parts;
+  }
+
+  override csrMatmul(
+    rowStart: IndexBuffer,
+    columns: IndexBuffer,
+    values: Buffer,
+    k: number,
+    d: Buffer,
+    n: number,
+    z: Buffer,
+    rowBegin: number,
+    rowEnd: number,
+  ): void {
+    need(rowStart, rowEnd + 1, 'csrMatmul rowStart');
+    need(d, k * n, 'csrMatmul D');
+    need(z, rowEnd * n, 'csrMatmul Z');
+    const starts = this.indexView(rowStart);
+    const parts = this.cutSparseRows(rowBegin, rowEnd, (starts[rowEnd] - starts[rowBegin]) * n);
+    if (parts === 1) return super.csrMatmul(rowStart, columns, values, k, d, n, z, rowBegin, rowEnd);
+    const pr = ptr(rowStart);
+    const pc = ptr(columns);
+    const pv = ptr(values);
+    const pd = ptr(d);
+    const pz = ptr(z);
+    const cuts = this.cuts;
+    for (let p = 1; p < parts; p++) {
+      const t = this.task(p - 1);
+      t[0] = pr;
+      t[1] = pc;
+      t[2] = pv;
+      t[3] = k;
+      t[4] = pd;
+      t[5] = n;
+      t[6] = pz;
+      t[7] = cuts[p];
+      t[8] = cuts[p + 1];
+      this.pool!.post(p - 1, this.opCsrMatmul);
+    }
+    this.fcsrMatmul(pr, pc, pv, k, pd, n, pz, cuts[0], cuts[1]);
+    this.pool!.wait();
+  }
+
+  override cscTransposeMatmul(
+    colStart: IndexBuffer,
+    rowIndex: IndexBuffer,
+    values: Buffer,
+    m: number,
+    d: Buffer,
+    n: number,
+    g: Buffer,
+    colBegin: number,
+    colEnd: number,
+    accumulate: boolean,
+  ): void {
+    need(colStart, colEnd + 1, 'cscTransposeMatmul colStart');
+    need(d, m * n, 'cscTransposeMatmul D');
+    need(g, colEnd * n, 'cscTransposeMatmul G');
+    const starts = this.indexView(colStart);
+    // Every output row is written (zeroed or kept) even where its column has no entry: count a row's n besides the multiply-adds.
+    const parts = this.cutSparseRows(colBegin, colEnd, (starts[colEnd] - starts[colBegin] + (colEnd - colBegin)) * n);
+    if (parts === 1) return super.cscTransposeMatmul(colStart, rowIndex, values, m, d, n, g, colBegin, colEnd, accumulate);
+    const pc = ptr(colStart);
+    const pr = ptr(rowIndex);
+    const pv = ptr(values);
+    const pd = ptr(d);
+    const pg = ptr(g);
+    const cuts = this.cuts;
+    for (let p = 1; p < parts; p++) {
+      const t = this.task(p - 1);
+      t[0] = pc;
+      t[1] = pr;
+      t[2] = pv;
+      t[3] = m;
+      t[4] = pd;
+      t[5] = n;
+      t[6] = pg;
+      t[7] = cuts[p];
+      t[8] = cuts[p + 1];
+      t[9] = +accumulate;
+      this.pool!.post(p - 1, this.opCscTransposeMatmul);
+    }
+    this.fcscTransposeMatmul(pc, pr, pv, m, pd, n, pg, cuts[0], cuts[1], +accumulate);
     this.pool!.wait();
   }
 }

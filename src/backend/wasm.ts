@@ -82,8 +82,8 @@ export class WasmKernels implements Kernels {
   private fallFinite: KernelFunctions['all_finite_f32'];
   private fcsrFromDense: KernelFunctions['csr_from_dense_f32'];
   private fcsrTranspose: KernelFunctions['csr_transpose_f32'];
-  private fcsrMatmul: KernelFunctions['csr_matmul_f32'];
-  private fcscTransposeMatmul: KernelFunctions['csc_transpose_matmul_f32'];
+  protected fcsrMatmul: KernelFunctions['csr_matmul_f32'];
+  protected fcscTransposeMatmul: KernelFunctions['csc_transpose_matmul_f32'];
 
   /**
    * Kernels on an instance of the kernel module that was given `memory` as its env.memory
