@@ -48,6 +48,20 @@ export function adamUpdate<T>(w: usize, g: usize, m: usize, v: usize, len: i32, 
   const decays = decay != <T>0;
   const shrinks = shrink != <T>1;
   let i: usize = 0;
+  // Plain Adam, the common case, in a loop of its own: without the two tests and the values
+  // they keep live, the loop issues fewer instructions per vector.
+  if (!decays && !shrinks) {
+    for (; i < vecEnd; i += step) {
+      const o = i * sz;
+      const gi = v128.load(g + o);
+      const mi = v128.add<T>(v128.mul<T>(v128.load(m + o), v128.load(k + BETA1)), v128.mul<T>(v128.load(k + ONE_MINUS_BETA1), gi));
+      const vi = v128.add<T>(v128.mul<T>(v128.load(v + o), v128.load(k + BETA2)), v128.mul<T>(v128.mul<T>(v128.load(k + ONE_MINUS_BETA2), gi), gi));
+      v128.store(m + o, mi);
+      v128.store(v + o, vi);
+      const denom = v128.add<T>(v128.sqrt<T>(vi), v128.load(k + EPSILON_HAT));
+      v128.store(w + o, v128.sub<T>(v128.load(w + o), v128.mul<T>(v128.load(k + STEP_SIZE_HAT), v128.div<T>(mi, denom))));
+    }
+  }
   for (; i < vecEnd; i += step) {
     const o = i * sz;
     let wi = v128.load(w + o);
