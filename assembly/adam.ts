@@ -47,34 +47,11 @@ export function adamUpdate<T>(w: usize, g: usize, m: usize, v: usize, len: i32, 
   v128.store(k + SHRINK, v128.splat<T>(shrink));
   const decays = decay != <T>0;
   const shrinks = shrink != <T>1;
-  let i: usize = 0;
-  // Plain Adam, the common case, in a loop of its own: without the two tests and the values
-  // they keep live, the loop issues fewer instructions per vector.
-  if (!decays && !shrinks) {
-    for (; i < vecEnd; i += step) {
-      const o = i * sz;
-      const gi = v128.load(g + o);
-      const mi = v128.add<T>(v128.mul<T>(v128.load(m + o), v128.load(k + BETA1)), v128.mul<T>(v128.load(k + ONE_MINUS_BETA1), gi));
-      const vi = v128.add<T>(v128.mul<T>(v128.load(v + o), v128.load(k + BETA2)), v128.mul<T>(v128.mul<T>(v128.load(k + ONE_MINUS_BETA2), gi), gi));
-      v128.store(m + o, mi);
-      v128.store(v + o, vi);
-      const denom = v128.add<T>(v128.sqrt<T>(vi), v128.load(k + EPSILON_HAT));
-      v128.store(w + o, v128.sub<T>(v128.load(w + o), v128.mul<T>(v128.load(k + STEP_SIZE_HAT), v128.div<T>(mi, denom))));
-    }
-  }
-  for (; i < vecEnd; i += step) {
-    const o = i * sz;
-    let wi = v128.load(w + o);
-    let gi = v128.load(g + o);
-    if (decays) gi = v128.add<T>(gi, v128.mul<T>(v128.load(k + DECAY), wi));
-    const mi = v128.add<T>(v128.mul<T>(v128.load(m + o), v128.load(k + BETA1)), v128.mul<T>(v128.load(k + ONE_MINUS_BETA1), gi));
-    const vi = v128.add<T>(v128.mul<T>(v128.load(v + o), v128.load(k + BETA2)), v128.mul<T>(v128.mul<T>(v128.load(k + ONE_MINUS_BETA2), gi), gi));
-    v128.store(m + o, mi);
-    v128.store(v + o, vi);
-    if (shrinks) wi = v128.mul<T>(wi, v128.load(k + SHRINK));
-    const denom = v128.add<T>(v128.sqrt<T>(vi), v128.load(k + EPSILON_HAT));
-    v128.store(w + o, v128.sub<T>(wi, v128.mul<T>(v128.load(k + STEP_SIZE_HAT), v128.div<T>(mi, denom))));
-  }
+  // The vector loop in four copies, one per combination of the two options, each without the
+  // tests and the constants it does not need: the loop then issues fewer instructions per vector.
+  let i: usize;
+  if (decays) i = shrinks ? adamVectors<T>(w, g, m, v, vecEnd, k, true, true) : adamVectors<T>(w, g, m, v, vecEnd, k, true, false);
+  else i = shrinks ? adamVectors<T>(w, g, m, v, vecEnd, k, false, true) : adamVectors<T>(w, g, m, v, vecEnd, k, false, false);
   for (; i < n; i++) {
     const o = i * sz;
     let wi = load<T>(w + o);
@@ -88,4 +65,29 @@ export function adamUpdate<T>(w: usize, g: usize, m: usize, v: usize, len: i32, 
     const denom = <T>sqrt<T>(vi) + epsilonHat;
     store<T>(w + o, wi - stepSizeHat * (mi / denom));
   }
+}
+
+/**
+ * adamUpdate's vector body over values [0, vecEnd), its constants at `k`; `decays` and `shrinks`
+ * are constants where it is inlined, so each copy keeps only its own work. Returns vecEnd.
+ */
+// @ts-ignore: decorator
+@inline function adamVectors<T>(w: usize, g: usize, m: usize, v: usize, vecEnd: usize, k: usize, decays: bool, shrinks: bool): usize {
+  const sz = <usize>sizeof<T>();
+  const step = <usize>(16 / sz);
+  let i: usize = 0;
+  for (; i < vecEnd; i += step) {
+    const o = i * sz;
+    let wi = v128.load(w + o);
+    let gi = v128.load(g + o);
+    if (decays) gi = v128.add<T>(gi, v128.mul<T>(v128.load(k + DECAY), wi));
+    const mi = v128.add<T>(v128.mul<T>(v128.load(m + o), v128.load(k + BETA1)), v128.mul<T>(v128.load(k + ONE_MINUS_BETA1), gi));
+    const vi = v128.add<T>(v128.mul<T>(v128.load(v + o), v128.load(k + BETA2)), v128.mul<T>(v128.mul<T>(v128.load(k + ONE_MINUS_BETA2), gi), gi));
+    v128.store(m + o, mi);
+    v128.store(v + o, vi);
+    if (shrinks) wi = v128.mul<T>(wi, v128.load(k + SHRINK));
+    const denom = v128.add<T>(v128.sqrt<T>(vi), v128.load(k + EPSILON_HAT));
+    v128.store(w + o, v128.sub<T>(wi, v128.mul<T>(v128.load(k + STEP_SIZE_HAT), v128.div<T>(mi, denom))));
+  }
+  return i;
 }
