@@ -315,3 +315,12 @@ export function microKernelPeak<T>(iterations: i32, work: usize): void {
 export function microKernelPeakFlops<T>(): i32 {
   return 2 * MR * nr<T>() * KC;
 }
+
+/**
+ * Depths per block of a product over depth k, as gemm splits it: blocks of equal size, at most KC
+ * deep. A kernel that must add in gemm's order (assembly/sparse.ts) splits its sums the same way.
+ */
+export function gemmDepthStep(k: i32): i32 {
+  const kBlocks = (k + KC - 1) / KC;
+  return (k + kBlocks - 1) / kBlocks;
+}

@@ -15,6 +15,7 @@ import { rmspropUpdate } from './rmsprop';
 import { allFinite, scale, sumOfSquares } from './norm';
 import { multiply } from './elementwise';
 import { PEAK_FLOPS_PER_ITERATION, simdPeak } from './peak';
+import { csrFromDense, csrMatmul, csrTranspose, cscTransposeMatmul } from './sparse';
 
 // The codes the kernels take, as immutable i32 globals named after the TypeScript constants
 // (`Activation.Sigmoid` in src/backend/kernels.ts is Activation_Sigmoid here), so that a library
@@ -85,6 +86,17 @@ export function all_finite_f32(x: usize, len: i32): i32 { return allFinite<f32>(
 export function all_finite_f64(x: usize, len: i32): i32 { return allFinite<f64>(x, len); }
 export function scale_f32(x: usize, len: i32, factor: f32): void { scale<f32>(x, len, factor); }
 export function scale_f64(x: usize, len: i32, factor: f64): void { scale<f64>(x, len, factor); }
+
+// Products with a compressed (sparse) X, for a first layer whose input is mostly zeros (assembly/sparse.ts).
+// Index arrays are i32; csr_from_dense returns the count of non-zeros, or −1 when over capacity.
+export function csr_from_dense_f32(x: usize, rows: i32, cols: i32, rowStart: usize, columns: usize, values: usize, capacity: i32): i32 { return csrFromDense<f32>(x, rows, cols, rowStart, columns, values, capacity); }
+export function csr_from_dense_f64(x: usize, rows: i32, cols: i32, rowStart: usize, columns: usize, values: usize, capacity: i32): i32 { return csrFromDense<f64>(x, rows, cols, rowStart, columns, values, capacity); }
+export function csr_transpose_f32(rows: i32, cols: i32, rowStart: usize, columns: usize, values: usize, colStart: usize, rowIndex: usize, colValues: usize): void { csrTranspose<f32>(rows, cols, rowStart, columns, values, colStart, rowIndex, colValues); }
+export function csr_transpose_f64(rows: i32, cols: i32, rowStart: usize, columns: usize, values: usize, colStart: usize, rowIndex: usize, colValues: usize): void { csrTranspose<f64>(rows, cols, rowStart, columns, values, colStart, rowIndex, colValues); }
+export function csr_matmul_f32(rowStart: usize, columns: usize, values: usize, k: i32, d: usize, n: i32, z: usize, rowBegin: i32, rowEnd: i32): void { csrMatmul<f32>(rowStart, columns, values, k, d, n, z, rowBegin, rowEnd); }
+export function csr_matmul_f64(rowStart: usize, columns: usize, values: usize, k: i32, d: usize, n: i32, z: usize, rowBegin: i32, rowEnd: i32): void { csrMatmul<f64>(rowStart, columns, values, k, d, n, z, rowBegin, rowEnd); }
+export function csc_transpose_matmul_f32(colStart: usize, rowIndex: usize, values: usize, m: i32, d: usize, n: i32, g: usize, colBegin: i32, colEnd: i32, accumulate: i32): void { cscTransposeMatmul<f32>(colStart, rowIndex, values, m, d, n, g, colBegin, colEnd, accumulate != 0); }
+export function csc_transpose_matmul_f64(colStart: usize, rowIndex: usize, values: usize, m: i32, d: usize, n: i32, g: usize, colBegin: i32, colEnd: i32, accumulate: i32): void { cscTransposeMatmul<f64>(colStart, rowIndex, values, m, d, n, g, colBegin, colEnd, accumulate != 0); }
 
 /** A register-only multiply-add loop: iterations × simd_peak_flops_per_iteration() flops, the ceiling that the benchmark holds the products against. */
 export function simd_peak_f32(iterations: i32): f32 { return simdPeak(iterations); }

@@ -4,6 +4,7 @@
  */
 import { PROBES } from './peak.js';
 import { describeTfjs } from './tfjs.js';
+import { sparseSection } from './sparse.js';
 import { medianMad, num, range, ratio, table, time } from './report.js';
 
 /** @typedef {import('./stats.js').TimeSummary} TimeSummary */
@@ -42,6 +43,7 @@ import { medianMad, num, range, ratio, table, time } from './report.js';
  * @property {number} testSamples set with `epochs`
  * @property {EpochRow[]} [epochs]
  * @property {Awaited<ReturnType<typeof import('./optimizers.js').benchOptimizers>>} [optimizers]
+ * @property {Awaited<ReturnType<typeof import('./sparse.js').benchSparse>>} [sparse]
  * @property {any} [allocation] what bench/allocation.js printed
  * @property {{ example: Awaited<ReturnType<typeof import('./memory.js').measureExample>>, handwritten: any }} [memory]
  * @property {{ sizes: { file: string, bytes: number }[] } & Awaited<ReturnType<typeof import('./startup.js').measureStartup>>} [startup]
@@ -599,5 +601,6 @@ export function renderResults(m) {
   if (m.memory) parts.push(memorySection(/** @type {Ran<'memory'>} */ (m)));
   if (m.startup) parts.push(startupSection(/** @type {Ran<'startup'>} */ (m)));
   if (m.optimizers) parts.push(optimizerSection(/** @type {Ran<'optimizers'>} */ (m)));
+  if (m.sparse) parts.push(sparseSection(m.sparse));
   return parts.filter(Boolean).join('\n');
 }

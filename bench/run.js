@@ -8,7 +8,7 @@
  *   node bench/run.js --quick           # smoke test: tiny budgets, R1 subset; RESULTS.md untouched
  *   node bench/run.js --only gemm,epochs  # some sections (RESULTS.md untouched); sections:
  *                                         # gemm, peak, activations, epochs, optimizers, allocation,
- *                                         # memory, startup
+ *                                         # memory, startup, sparse
  *   node bench/run.js --no-tfjs-cpu     # skip tfjs-layers on its cpu backend (the slowest rows)
  *
  * Needs a build first (`npm run build`): it imports ../dist and the wasm in ../build.
@@ -37,8 +37,12 @@ import { summarizeTimes } from './stats.js';
 import { loadTfjs } from './tfjs.js';
 import { tfjsEpochs } from './tfjs-training.js';
 import { benchEpoch } from './training.js';
+import { benchSparse, sparseSection } from './sparse.js';
+import { seeds } from '../examples/experiments/data.js';
+import { oneHot } from '../dist/index.js';
+import { readFileSync } from 'node:fs';
 
-const SECTIONS = ['gemm', 'peak', 'activations', 'epochs', 'optimizers', 'allocation', 'memory', 'startup'];
+const SECTIONS = ['gemm', 'peak', 'activations', 'epochs', 'optimizers', 'allocation', 'memory', 'startup', 'sparse'];
 const { values: flags } = parseArgs({
   options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, 'no-tfjs-cpu': { type: 'boolean', default: false } },
 });
@@ -266,6 +270,26 @@ await section('optimizers', async () => {
   await restoreAutoBuild();
 });
 
+await section('sparse', async () => {
+  log('loading R1 data (MNIST 5 vs 8) and the seeds table');
+  const data = await r1Data();
+  const table = await seeds();
+  m.sparse = await benchSparse(data, {
+    seeds: { x: table.x, y: oneHot(table.labels).y },
+    builds: available,
+    rounds: quick ? 1 : 5,
+    sweepRows: quick ? 512 : 2048,
+    densities: quick ? [0.05, 1] : [0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.7, 1],
+    bow: quick
+      ? { rows: 2000, cols: 50000, perRow: [50], units: 16, batch: 256 }
+      : { rows: 100000, cols: 50000, perRow: [25, 50, 100], units: 16, batch: 256 },
+    numpyRuns: quick ? 1 : 3,
+    nodeFlags: wasmFlags,
+    log,
+  });
+  await restoreAutoBuild();
+});
+
 // ---- memory, allocation, start-up ----------------------------------------------------------
 
 await section('allocation', async () => {
@@ -304,6 +328,17 @@ process.stdout.write(report);
 if (!quick && !flags.only) {
   writeFileSync(new URL('./RESULTS.md', import.meta.url), report);
   log('wrote bench/RESULTS.md');
+} else if (!quick && m.sparse && only.length === 1) {
+  // `--only sparse` puts its table into RESULTS.md in place of the last one, leaving the rest as it was.
+  const file = new URL('./RESULTS.md', import.meta.url);
+  const old = readFileSync(file, 'utf8');
+  const title = '## Sparse input: the first layer over the non-zeros';
+  const at = old.indexOf(title);
+  const end = at < 0 ? -1 : old.indexOf('\n## ', at + title.length);
+  const table = `${sparseSection(m.sparse)}\n_Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC by \`npm run bench -- --only sparse\`; CPU time / wall time ${m.cpuShare.toFixed(2)}, load average ${m.loadBefore.toFixed(2)} before, ${m.loadAfter.toFixed(2)} after._\n`;
+  const updated = at < 0 ? `${old.trimEnd()}\n\n${table}` : `${old.slice(0, at)}${table}${end < 0 ? '' : old.slice(end)}`;
+  writeFileSync(file, updated);
+  log('wrote the sparse section into bench/RESULTS.md');
 }
 if (m.failed.length) {
   log(`${m.failed.length} section(s) failed: ${m.failed.map((f) => f.section).join(', ')}`);

@@ -18,6 +18,8 @@ import { checkTargetPath, writeFileAtomic } from './io/atomic-write.js';
 import { describe, refuseUnknownKeys } from './io/describe.js';
 import { toMatrix } from './io/input.js';
 import type { FloatArray, Matrix, MatrixLike } from './io/matrix.js';
+import { isCsrLike, toCsr, type CsrLike } from './io/csr.js';
+import { isCsr, type Samples } from './core/csr-rows.js';
 import { encodeModelFile, readModelText, type ModelMeta } from './model/model-file.js';
 import { toModelJSON, type ModelJSON, type TrainingStateJSON } from './model/model-json.js';
 import type { Optimizer, OptimizerRecipe } from './train/optimizer.js';
@@ -39,9 +41,9 @@ export type { Evaluation } from './core/passes.js';
  * Package-internal access to a network's numerical core, for tools that must look inside a
  * forward pass (gradCheck) and for tests. Not exported from the package.
  */
-const internals = new WeakMap<ANN, { network(): Network; inputs(x: MatrixLike): Matrix }>();
+const internals = new WeakMap<ANN, { network(): Network; inputs(x: MatrixLike | CsrLike): Samples }>();
 
-export function internalsOf(ann: ANN): { network(): Network; inputs(x: MatrixLike): Matrix } {
+export function internalsOf(ann: ANN): { network(): Network; inputs(x: MatrixLike | CsrLike): Samples } {
   return internals.get(ann)!;
 }
 
@@ -138,7 +140,7 @@ export class ANN {
             `${where}: trainingState.optimizer.buffers must be ${buffers.length} arrays of ${lengths.join(', ')} numbers for '${saved.name}' on ${arch.layers.join('-')}, got ${saved.buffers.length} of ${saved.buffers.map((b) => b.length).join(', ')}`,
           );
         }
-        buffers.forEach((b, i) => net.kernels.view(b).set(saved.buffers[i]));
+        net.restoreState(buffers, saved.buffers);
         instance.steps = saved.steps;
       }
     }
@@ -154,7 +156,7 @@ export class ANN {
    * Trains by minibatch gradient descent and returns one log per epoch. x is samples × inputs, y
    * is samples × outputs (a flat array is read as one column).
    */
-  async fit(x: MatrixLike, y: MatrixLike | readonly number[], options?: FitOptions): Promise<EpochLog[]> {
+  async fit(x: MatrixLike | CsrLike, y: MatrixLike | readonly number[], options?: FitOptions): Promise<EpochLog[]> {
     const net = this.live('fit');
     if (this.training) throw new Error('fit: this network is already training; await the running fit() first');
     const vd = options?.validationData;
@@ -167,15 +169,20 @@ export class ANN {
     const checked = checkFitOptions(options, vd !== undefined || split !== undefined);
     let X = this.inputs(x, 'fit', 'x');
     let Y = this.targets(y, X.rows, 'fit', 'y');
-    let validation: { X: Matrix; Y: Matrix } | null = null;
+    let validation: { X: Samples; Y: Matrix } | null = null;
     if (vd !== undefined) {
       if (!Array.isArray(vd) || vd.length !== 2) throw new TypeError(`fit: options.validationData must be [x, y], got ${describe(vd)}`);
-      const vX = this.inputs(vd[0] as MatrixLike, 'fit', 'validationData[0]');
+      const vX = this.inputs(vd[0] as MatrixLike | CsrLike, 'fit', 'validationData[0]');
       validation = { X: vX, Y: this.targets(vd[1] as MatrixLike, vX.rows, 'fit', 'validationData[1]', 'validationData[0]') };
     }
     const classify = isClassification(this.loss, Y);
     let W = sampleWeights(options?.classWeight, options?.sampleWeight, Y, classify);
-    if (split !== undefined) {
+    if (split !== undefined && isCsr(X)) {
+      throw new TypeError(
+        'fit: options.validationSplit splits dense x only; with CSR x, pass the held-out rows as options.validationData = [x, y] (CSR x allowed)',
+      );
+    }
+    if (split !== undefined && !isCsr(X)) {
       // The weights travel with their rows, as one more column of the inputs (the split is stratified on the targets).
       const XW = W === null ? X : appendColumn(X, W);
       const parts = trainTestSplit(XW, Y, { testFraction: split, seed: this.seed ^ SPLIT_STREAM, stratify: classify });
@@ -204,20 +211,20 @@ export class ANN {
   }
 
   /** The network's outputs for every row of x: a samples × outputs Matrix. */
-  predict(x: MatrixLike): Matrix {
+  predict(x: MatrixLike | CsrLike): Matrix {
     const net = this.live('predict');
     return predict(net, this.inputs(x, 'predict', 'x'));
   }
 
   /** Mean loss and accuracy over the samples, as Keras and TF.js define them. */
-  evaluate(x: MatrixLike, y: MatrixLike | readonly number[]): Evaluation {
+  evaluate(x: MatrixLike | CsrLike, y: MatrixLike | readonly number[]): Evaluation {
     const net = this.live('evaluate');
     const X = this.inputs(x, 'evaluate', 'x');
     return evaluate(net, X, this.targets(y, X.rows, 'evaluate', 'y'));
   }
 
   /** ∂(mean loss)/∂W and ∂(mean loss)/∂b of every layer over all the samples, without changing anything. */
-  gradients(x: MatrixLike, y: MatrixLike | readonly number[]): { dW: FloatArray; db: FloatArray }[] {
+  gradients(x: MatrixLike | CsrLike, y: MatrixLike | readonly number[]): { dW: FloatArray; db: FloatArray }[] {
     const net = this.live('gradients');
     const X = this.inputs(x, 'gradients', 'x');
     return gradients(net, X, this.targets(y, X.rows, 'gradients', 'y'));
@@ -254,9 +261,10 @@ export class ANN {
       masks: net.masks.state(),
       optimizer: o && {
         name: o.recipe.name,
+        learningRate: o.recipe.learningRate,
         settings: { ...o.recipe.settings },
         steps: o.instance.steps,
-        buffers: o.instance.state().map((b) => Array.from(net.kernels.view(b))),
+        buffers: net.savedState(o.instance.state()),
       },
     };
     return toModelJSON(this, this.getWeights(), this.std?.toJSON() ?? null, this.shuffler.state(), trainingState);
@@ -343,18 +351,31 @@ export class ANN {
     this.optimizer = null;
   }
 
-  /** The optimizer `recipe` makes: the kept one when its name and settings are the same, else a fresh one. */
+  /**
+   * The optimizer `recipe` makes: the kept one when its name and settings are the same, else a
+   * fresh one. The learning rate is not a setting (a fit may change it and keep the moments), but
+   * the recipe is the latest fit's, so that summary() and a save tell the rate trained with last.
+   */
   private optimizerFor(recipe: OptimizerRecipe): Optimizer {
     const key = JSON.stringify([recipe.name, recipe.settings]);
     if (this.optimizer?.key !== key) {
       const net = this.net!;
       const instance = net.allocatePersistent((kernels) => recipe.create(kernels, net.parameters));
       this.optimizer = { key, recipe, instance };
-    }
+    } else this.optimizer.recipe = recipe;
     return this.optimizer.instance;
   }
 
-  private inputs(x: MatrixLike, where: string, name: string): Matrix {
+  private inputs(x: MatrixLike | CsrLike, where: string, name: string): Samples {
+    if (isCsrLike(x)) {
+      // Mean subtraction would turn every zero into a non-zero: the sparse input would become dense.
+      if (this.std !== null) {
+        throw new TypeError(
+          `${where}: ${name} is CSR, and this network has a standardizer, whose mean subtraction would make every zero non-zero; set net.standardizer = null and scale the columns yourself (dividing each by its largest |value| keeps the zeros)`,
+        );
+      }
+      return toCsr(x, { name, where, precision: this.precision, cols: this.layers[0] });
+    }
     const X = toMatrix(x, { name, where, precision: this.precision, cols: this.layers[0], colsName: 'inputs' });
     if (this.std === null) return X;
     const S = this.std.apply(X);

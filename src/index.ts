@@ -15,7 +15,8 @@ export {
 export type { BackendName, Precision } from './backend/kernels.js';
 export type { ActivationName } from './core/activations.js';
 export type { LossName } from './core/losses.js';
-export type { InitName, CreateOptions } from './core/architecture.js';
+export type { InitName, CreateOptions, SparseInputMode } from './core/architecture.js';
+export type { CsrLike, CsrMatrix } from './io/csr.js';
 export type { FitOptions, EpochLog, BatchLog } from './train/fit-options.js';
 export type { OptimizerName, OptimizerConfig, OptimizerSpec } from './train/optimizer.js';
 export type { ModelJSON } from './model/model-json.js';

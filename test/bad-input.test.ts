@@ -886,6 +886,21 @@ describe.each(BACKENDS)('bad input, backend %s', (backend) => {
       await expect(net.fit(X, Y_REG)).rejects.toThrow(/fit: this network was disposed; create or load a new one/);
     });
 
+    it('a callback that disposes the network and stops the fit: the same rejection, also with early stopping restoring the best weights', async () => {
+      for (const earlyStopping of [undefined, { monitor: 'loss' as const, patience: 5, restoreBestWeights: true }]) {
+        const net = await make('reg', backend);
+        const onEpochEnd = ({ epoch }: { epoch: number }) => {
+          if (epoch === 1) {
+            net.dispose();
+            return false;
+          }
+        };
+        await expect(net.fit(X, Y_REG, { epochs: 4, earlyStopping, onEpochEnd })).rejects.toThrow(
+          /^fit: this network was disposed; create or load a new one$/,
+        );
+      }
+    });
+
     it('dispose() twice is harmless and the network stays disposed', async () => {
       const net = await make('reg', backend);
       net.dispose();

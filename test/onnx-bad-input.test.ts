@@ -78,7 +78,7 @@ describe('graphs that are not a chain of dense layers are refused with the node 
       outputs: [value('y', null)],
     });
     await expect(ANN.fromONNX(bytes)).rejects.toThrow(
-      "fromONNX: node '/1/Conv' (Conv) is not supported: only Gemm/MatMul+Add and the activations Sigmoid, Tanh, Relu, LeakyRelu and Softmax are read (with Sub/Div/Mul/Add in front as the standardizer, and Identity, Dropout, Cast)",
+      "fromONNX: node '/1/Conv' (Conv) is not supported: only Gemm/MatMul+Add and the activations Sigmoid, Tanh, Relu, LeakyRelu (or PRelu with one slope) and Softmax are read (with Sub/Div/Mul/Add in front as the standardizer, and Identity, Dropout, Cast)",
     );
   });
 
@@ -161,6 +161,15 @@ describe('graphs that are not a chain of dense layers are refused with the node 
     });
     await expect(ANN.fromONNX(slopes)).rejects.toThrow(
       `fromONNX: node 'b' (LeakyRelu) has alpha 0.25, but node 'a' (LeakyRelu) has ${Math.fround(0.1)}; a network here has one leaky ReLU slope`,
+    );
+    const prelu = model({
+      nodes: [node('Gemm', ['x', 'W0', 'b0'], ['z0'], [int('transB', 1)]), node('PRelu', ['z0', 'slopes'], ['y'], [], 'p')],
+      initializers: [tensor('W0', [4, 3], draw(12, 1)), tensor('b0', [4], draw(4, 2)), tensor('slopes', [4], [0.1, 0.1, 0.3, 0.1])],
+      inputs: [value('x', ['N', 3])],
+      outputs: [value('y', ['N', 4])],
+    });
+    await expect(ANN.fromONNX(prelu)).rejects.toThrow(
+      `fromONNX: node 'p' (PRelu): slope 'slopes' holds ${Math.fround(0.1)} and ${Math.fround(0.3)} (at index 2); a network here has one leaky ReLU slope for every unit`,
     );
     const reversed = twoLayers({
       nodes: [node('Sub', ['W0', 'x'], ['s'], [], 'flip'), node('Gemm', ['s', 'W1', 'b1'], ['y'], [int('transB', 1)])],

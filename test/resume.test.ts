@@ -89,6 +89,28 @@ describe('resuming training', () => {
     for (const net of [a, b, c]) net.dispose();
   });
 
+  it('the learning rate of the last fit is what summary() and a saved model tell, and a changed rate keeps the moments', async () => {
+    const net = await ANN.create(NETWORK);
+    await net.fit(data.x, data.y, { ...FIT, epochs: 1, optimizer: { name: 'adam', learningRate: 0.003 } });
+    expect(net.summary()).toMatch(/trains with: adam \(learningRate 0\.003, /);
+    await net.fit(data.x, data.y, { ...FIT, epochs: 1, optimizer: { name: 'adam', learningRate: 0.002 } });
+    expect(net.summary()).toMatch(/trains with: adam \(learningRate 0\.002, /);
+    // The moments went on from the first fit (two epochs' steps), not afresh.
+    expect(net.toJSON().trainingState!.optimizer).toMatchObject({
+      name: 'adam',
+      learningRate: 0.002,
+      steps: 2 * Math.ceil(data.x.rows / 16),
+    });
+    const loaded = await ANN.load(new TextEncoder().encode(net.toFile()));
+    expect(loaded.summary()).toMatch(/trains with: adam \(learningRate 0\.002, /);
+    // A file written before the rate was kept loads, and shows the optimizer's default.
+    const json = net.toJSON();
+    const { learningRate: _, ...older } = json.trainingState!.optimizer!;
+    const old = await ANN.fromJSON({ ...json, trainingState: { ...json.trainingState!, optimizer: older } });
+    expect(old.summary()).toMatch(/trains with: adam \(learningRate 0\.001, /);
+    for (const n of [net, loaded, old]) n.dispose();
+  });
+
   it('a diverged fit puts the shuffling generator back with the weights', async () => {
     const diverged = await ANN.create(NETWORK);
     const huge = diverged.fit(data.x, data.y, { ...FIT, epochs: 2, learningRate: 1e38 });

@@ -129,6 +129,42 @@ export interface KernelFunctions {
   multiply_f32(x: Ptr, y: Ptr, out: Ptr, len: Int): void;
   multiply_f64(x: Ptr, y: Ptr, out: Ptr, len: Int): void;
 
+  /**
+   * Products with a compressed X for a first layer whose input is mostly zeros (assembly/sparse.ts):
+   * i32 index arrays; the dense operand is Wᵀ (k × n) or dZ (m × n); each product takes a range of
+   * its output's rows. csr_from_dense returns the count of non-zeros, or −1 above `capacity`.
+   */
+  csr_from_dense_f32(x: Ptr, rows: Int, cols: Int, rowStart: Ptr, columns: Ptr, values: Ptr, capacity: Int): Int;
+  csr_from_dense_f64(x: Ptr, rows: Int, cols: Int, rowStart: Ptr, columns: Ptr, values: Ptr, capacity: Int): Int;
+  csr_transpose_f32(rows: Int, cols: Int, rowStart: Ptr, columns: Ptr, values: Ptr, colStart: Ptr, rowIndex: Ptr, colValues: Ptr): void;
+  csr_transpose_f64(rows: Int, cols: Int, rowStart: Ptr, columns: Ptr, values: Ptr, colStart: Ptr, rowIndex: Ptr, colValues: Ptr): void;
+  csr_matmul_f32(rowStart: Ptr, columns: Ptr, values: Ptr, k: Int, d: Ptr, n: Int, z: Ptr, rowBegin: Int, rowEnd: Int): void;
+  csr_matmul_f64(rowStart: Ptr, columns: Ptr, values: Ptr, k: Int, d: Ptr, n: Int, z: Ptr, rowBegin: Int, rowEnd: Int): void;
+  csc_transpose_matmul_f32(
+    colStart: Ptr,
+    rowIndex: Ptr,
+    values: Ptr,
+    m: Int,
+    d: Ptr,
+    n: Int,
+    g: Ptr,
+    colBegin: Int,
+    colEnd: Int,
+    accumulate: Flag,
+  ): void;
+  csc_transpose_matmul_f64(
+    colStart: Ptr,
+    rowIndex: Ptr,
+    values: Ptr,
+    m: Int,
+    d: Ptr,
+    n: Int,
+    g: Ptr,
+    colBegin: Int,
+    colEnd: Int,
+    accumulate: Flag,
+  ): void;
+
   /** The benchmark's ceilings (bench/peak.js): a register-only multiply-add loop, and its flops per iteration. */
   simd_peak_f32(iterations: Int): Float;
   simd_peak_flops_per_iteration(): Int;
@@ -199,6 +235,14 @@ export const KERNEL_FUNCTIONS = {
   scale_f64: 3,
   multiply_f32: 4,
   multiply_f64: 4,
+  csr_from_dense_f32: 7,
+  csr_from_dense_f64: 7,
+  csr_transpose_f32: 8,
+  csr_transpose_f64: 8,
+  csr_matmul_f32: 9,
+  csr_matmul_f64: 9,
+  csc_transpose_matmul_f32: 10,
+  csc_transpose_matmul_f64: 10,
   simd_peak_f32: 1,
   simd_peak_flops_per_iteration: 0,
   kernel_peak_f32: 1,

@@ -5,7 +5,7 @@
  * contiguously whenever the operands allow it).
  */
 import type { FloatArray } from '../io/matrix.js';
-import { Activation, LossKernel, type Buffer, type Kernels, type Precision } from './kernels.js';
+import { Activation, LossKernel, type Buffer, type IndexBuffer, type Kernels, type Precision } from './kernels.js';
 import { checkRoom } from './room.js';
 
 class JsBuffer implements Buffer {
@@ -16,9 +16,19 @@ class JsBuffer implements Buffer {
   ) {}
 }
 
+class JsIndexBuffer implements IndexBuffer {
+  readonly indices = true as const;
+  constructor(
+    /** Emptied by `dispose`, like a JsBuffer's. */
+    public data: Int32Array,
+    readonly length: number,
+  ) {}
+}
+
 const EPSILON = 1e-7;
 /** What a disposed buffer holds. */
 const EMPTY = new Float64Array(0);
+const EMPTY_INDICES = new Int32Array(0);
 
 function sigmoid(z: number): number {
   if (z >= 0) return 1 / (1 + Math.exp(-z));
@@ -28,7 +38,7 @@ function sigmoid(z: number): number {
 
 export class JsKernels implements Kernels {
   readonly name = 'js' as const;
-  private buffers: JsBuffer[] = [];
+  private buffers: (JsBuffer | JsIndexBuffer)[] = [];
   /** Bytes of the buffers held, against the limit (src/backend/room.ts). */
   private held = 0;
   private readonly bytesPer: number;
@@ -44,6 +54,16 @@ export class JsKernels implements Kernels {
     this.held += length * this.bytesPer;
     return buf;
   }
+  allocIndices(length: number): IndexBuffer {
+    checkRoom('js', 'the network needs', this.held, this.held + length * 4, 'use fewer or smaller layers, or a smaller batch');
+    const buf = new JsIndexBuffer(new Int32Array(length), length);
+    this.buffers.push(buf);
+    this.held += length * 4;
+    return buf;
+  }
+  indexView(buf: IndexBuffer): Int32Array {
+    return (buf as JsIndexBuffer).data;
+  }
   checkRoom(lengths: readonly number[], what: string): void {
     const needed = lengths.reduce((sum, n) => sum + n * this.bytesPer, this.held);
     checkRoom('js', `${what} need`, this.held, needed, 'use fewer or smaller layers');
@@ -52,14 +72,20 @@ export class JsKernels implements Kernels {
     return this.buffers.length;
   }
   release(mark: number): void {
-    for (let i = mark; i < this.buffers.length; i++) this.held -= this.buffers[i].length * this.bytesPer;
+    for (let i = mark; i < this.buffers.length; i++) {
+      const b = this.buffers[i];
+      this.held -= b.length * (b instanceof JsIndexBuffer ? 4 : this.bytesPer);
+    }
     this.buffers.length = mark;
   }
   view(buf: Buffer): FloatArray {
     return (buf as JsBuffer).data;
   }
   dispose(): void {
-    for (const b of this.buffers) b.data = EMPTY;
+    for (const b of this.buffers) {
+      if (b instanceof JsIndexBuffer) b.data = EMPTY_INDICES;
+      else b.data = EMPTY;
+    }
     this.buffers = [];
     this.held = 0;
   }
@@ -307,6 +333,114 @@ export class JsKernels implements Kernels {
     const X = data(x);
     for (let i = 0; i < length; i++) if (!Number.isFinite(X[i])) return false;
     return true;
+  }
+
+  csrFromDense(
+    x: Buffer,
+    rows: number,
+    cols: number,
+    rowStart: IndexBuffer,
+    columns: IndexBuffer,
+    values: Buffer,
+    capacity: number,
+  ): number {
+    const X = (x as JsBuffer).data;
+    const [starts, cs, vs] = [(rowStart as JsIndexBuffer).data, (columns as JsIndexBuffer).data, (values as JsBuffer).data];
+    let nnz = 0;
+    starts[0] = 0;
+    for (let r = 0; r < rows; r++) {
+      for (let c = 0; c < cols; c++) {
+        const v = X[r * cols + c];
+        // NaN is kept (gemm would carry it to the output), −0 is not (its products add ±0).
+        if (v === 0) continue;
+        if (nnz === capacity) return -1;
+        cs[nnz] = c;
+        vs[nnz++] = v;
+      }
+      starts[r + 1] = nnz;
+    }
+    return nnz;
+  }
+
+  csrTranspose(
+    rows: number,
+    cols: number,
+    rowStart: IndexBuffer,
+    columns: IndexBuffer,
+    values: Buffer,
+    colStart: IndexBuffer,
+    rowIndex: IndexBuffer,
+    colValues: Buffer,
+  ): void {
+    const [starts, cs, vs] = [(rowStart as JsIndexBuffer).data, (columns as JsIndexBuffer).data, (values as JsBuffer).data];
+    const [cstarts, rs, cvs] = [(colStart as JsIndexBuffer).data, (rowIndex as JsIndexBuffer).data, (colValues as JsBuffer).data];
+    cstarts.fill(0, 0, cols + 1);
+    for (let e = 0; e < starts[rows]; e++) cstarts[cs[e] + 1]++;
+    for (let c = 0; c < cols; c++) cstarts[c + 1] += cstarts[c];
+    // Rows in order, so that each column's entries come in ascending row; cstarts[c] moves on to
+    // the start of column c + 1 as column c fills, and is shifted back after.
+    for (let r = 0; r < rows; r++) {
+      for (let e = starts[r]; e < starts[r + 1]; e++) {
+        const at = cstarts[cs[e]]++;
+        rs[at] = r;
+        cvs[at] = vs[e];
+      }
+    }
+    cstarts.copyWithin(1, 0, cols);
+    cstarts[0] = 0;
+  }
+
+  csrMatmul(
+    rowStart: IndexBuffer,
+    columns: IndexBuffer,
+    values: Buffer,
+    k: number,
+    d: Buffer,
+    n: number,
+    z: Buffer,
+    rowBegin: number,
+    rowEnd: number,
+  ): void {
+    const [starts, cs, vs] = [(rowStart as JsIndexBuffer).data, (columns as JsIndexBuffer).data, (values as JsBuffer).data];
+    const [D, Z] = [(d as JsBuffer).data, (z as JsBuffer).data];
+    void k;
+    // The i-p-j order of gemm without transposes, over the non-zeros alone: the same sums in the same order.
+    for (let r = rowBegin; r < rowEnd; r++) {
+      const zr = r * n;
+      Z.fill(0, zr, zr + n);
+      for (let e = starts[r]; e < starts[r + 1]; e++) {
+        const v = vs[e];
+        const dr = cs[e] * n;
+        for (let j = 0; j < n; j++) Z[zr + j] += v * D[dr + j];
+      }
+    }
+  }
+
+  cscTransposeMatmul(
+    colStart: IndexBuffer,
+    rowIndex: IndexBuffer,
+    values: Buffer,
+    m: number,
+    d: Buffer,
+    n: number,
+    g: Buffer,
+    colBegin: number,
+    colEnd: number,
+    accumulate: boolean,
+  ): void {
+    const [starts, rs, vs] = [(colStart as JsIndexBuffer).data, (rowIndex as JsIndexBuffer).data, (values as JsBuffer).data];
+    const [D, G] = [(d as JsBuffer).data, (g as JsBuffer).data];
+    void m;
+    // gemm(true, false)'s i-p-j order over the non-zeros of each column of X.
+    for (let c = colBegin; c < colEnd; c++) {
+      const gc = c * n;
+      if (!accumulate) G.fill(0, gc, gc + n);
+      for (let e = starts[c]; e < starts[c + 1]; e++) {
+        const v = vs[e];
+        const dr = rs[e] * n;
+        for (let j = 0; j < n; j++) G[gc + j] += v * D[dr + j];
+      }
+    }
   }
 
   multiply(x: Buffer, y: Buffer, out: Buffer, length: number): void {

@@ -33,6 +33,13 @@ export interface Buffer {
   readonly length: number;
 }
 
+/** A block of `length` 32-bit integers owned by one backend: the indices of a compressed (sparse) batch. */
+export interface IndexBuffer {
+  readonly length: number;
+  /** Tells it from a Buffer, which holds floats. */
+  readonly indices: true;
+}
+
 export interface Kernels {
   readonly name: BackendName;
   readonly precision: Precision;
@@ -113,6 +120,62 @@ export interface Kernels {
   sumOfSquares(x: Buffer, length: number, into: Float64Array, slot: number): void;
   /** True when every x[i] is finite (a boolean comes back without allocating, unlike a double). */
   allFinite(x: Buffer, length: number): boolean;
+  /** A zero-filled buffer of `length` 32-bit integers, allocated like `alloc` (released with it, from `mark`). */
+  allocIndices(length: number): IndexBuffer;
+  /** An Int32Array view of the buffer; valid until the next `alloc`. */
+  indexView(buf: IndexBuffer): Int32Array;
+
+  // Compressed X, for a first layer whose input is mostly zeros. X (rows × k) in CSR: the non-zeros
+  // of row r are entries rowStart[r] … rowStart[r + 1] − 1 of columns (ascending) and values;
+  // rowStart[0] = 0. CSC is the same for Xᵀ. The products take a range of their output's rows (for
+  // threads) and add in gemm's order: their results equal gemm's on the dense X bit for bit.
+
+  /** X (rows × cols, dense) into CSR, when it has at most `capacity` non-zeros: their count, else −1 (the buffers then hold nothing useful). */
+  csrFromDense(
+    x: Buffer,
+    rows: number,
+    cols: number,
+    rowStart: IndexBuffer,
+    columns: IndexBuffer,
+    values: Buffer,
+    capacity: number,
+  ): number;
+  /** The CSC form (colStart: cols + 1 entries, rowIndex, colValues) of X (rows × cols) in CSR. */
+  csrTranspose(
+    rows: number,
+    cols: number,
+    rowStart: IndexBuffer,
+    columns: IndexBuffer,
+    values: Buffer,
+    colStart: IndexBuffer,
+    rowIndex: IndexBuffer,
+    colValues: Buffer,
+  ): void;
+  /** Rows rowBegin … rowEnd − 1 of Z (· × n) = X·D, X (· × k) in CSR, D (k × n) dense: gemm(false, false, rows, n, k, X, D, Z) on those rows. */
+  csrMatmul(
+    rowStart: IndexBuffer,
+    columns: IndexBuffer,
+    values: Buffer,
+    k: number,
+    d: Buffer,
+    n: number,
+    z: Buffer,
+    rowBegin: number,
+    rowEnd: number,
+  ): void;
+  /** Rows colBegin … colEnd − 1 of G (k × n) = Xᵀ·D (+ G when accumulate), X (m × k) in CSC, D (m × n) dense: gemm(true, false, k, n, m, X, D, G) on those rows. */
+  cscTransposeMatmul(
+    colStart: IndexBuffer,
+    rowIndex: IndexBuffer,
+    values: Buffer,
+    m: number,
+    d: Buffer,
+    n: number,
+    g: Buffer,
+    colBegin: number,
+    colEnd: number,
+    accumulate: boolean,
+  ): void;
   /** x[i] ·= factor. */
   scale(x: Buffer, length: number, factor: number): void;
   /** out[i] = x[i]·y[i]; out may be x or y. */

@@ -8,7 +8,7 @@
  */
 import type { FloatArray } from '../io/matrix.js';
 import { checkKernelExports, type KernelAbi, type KernelFunctions } from './abi.js';
-import { Activation, LossKernel, type Buffer, type Kernels, type Precision } from './kernels.js';
+import { Activation, LossKernel, type Buffer, type IndexBuffer, type Kernels, type Precision } from './kernels.js';
 import { createKernelMemory, giveBackKernelSlot, kernelsDisposed, kernelsMade, takeKernelSlot } from './kernel-memory.js';
 import { checkRoom, formatBytes } from './room.js';
 import { instantiateKernels, kernelBuild, kernelModule, type KernelBuild } from './wasm-module.js';
@@ -26,8 +26,17 @@ class WasmBuffer implements Buffer {
   ) {}
 }
 
-function ptr(b: Buffer): number {
-  return (b as WasmBuffer).ptr;
+class WasmIndexBuffer implements IndexBuffer {
+  readonly indices = true as const;
+  cached: Int32Array | null = null;
+  constructor(
+    readonly ptr: number,
+    readonly length: number,
+  ) {}
+}
+
+function ptr(b: Buffer | IndexBuffer): number {
+  return (b as WasmBuffer | WasmIndexBuffer).ptr;
 }
 
 /** What every kernel function becomes when the kernels are disposed: a later call is a bug, stopped before it can write into a memory that another network may have taken. */
@@ -53,7 +62,7 @@ export class WasmKernels implements Kernels {
   /** Bytes below which the memory may hold something other than zeros: a buffer allocated there is zero-filled (memory.grow adds zeros). */
   private dirty: number;
   /** The buffers allocated and not released, in address order, whose cached views `dispose` drops. */
-  private buffers: WasmBuffer[] = [];
+  private buffers: (WasmBuffer | WasmIndexBuffer)[] = [];
   private fgemm: KernelFunctions['gemm_f32'];
   private fbiasAdd: KernelFunctions['bias_add_f32'];
   private fbiasGradient: KernelFunctions['bias_gradient_f32'];
@@ -69,6 +78,10 @@ export class WasmKernels implements Kernels {
   private fmultiply: KernelFunctions['multiply_f32'];
   private fscaleRows: KernelFunctions['scale_rows_f32'];
   private fallFinite: KernelFunctions['all_finite_f32'];
+  private fcsrFromDense: KernelFunctions['csr_from_dense_f32'];
+  private fcsrTranspose: KernelFunctions['csr_transpose_f32'];
+  private fcsrMatmul: KernelFunctions['csr_matmul_f32'];
+  private fcscTransposeMatmul: KernelFunctions['csc_transpose_matmul_f32'];
 
   /**
    * Kernels on an instance of the kernel module that was given `memory` as its env.memory
@@ -105,6 +118,10 @@ export class WasmKernels implements Kernels {
       this.fmultiply = x.multiply_f32;
       this.fscaleRows = x.scale_rows_f32;
       this.fallFinite = x.all_finite_f32;
+      this.fcsrFromDense = x.csr_from_dense_f32;
+      this.fcsrTranspose = x.csr_transpose_f32;
+      this.fcsrMatmul = x.csr_matmul_f32;
+      this.fcscTransposeMatmul = x.csc_transpose_matmul_f32;
     } else {
       this.fgemm = x.gemm_f64;
       this.fbiasAdd = x.bias_add_f64;
@@ -121,6 +138,10 @@ export class WasmKernels implements Kernels {
       this.fmultiply = x.multiply_f64;
       this.fscaleRows = x.scale_rows_f64;
       this.fallFinite = x.all_finite_f64;
+      this.fcsrFromDense = x.csr_from_dense_f64;
+      this.fcsrTranspose = x.csr_transpose_f64;
+      this.fcsrMatmul = x.csr_matmul_f64;
+      this.fcscTransposeMatmul = x.csc_transpose_matmul_f64;
     }
     this.workspace = alignUp(x.heap_base());
     const workBytes = precision === 'f32' ? x.gemm_workspace_bytes_f32() : x.gemm_workspace_bytes_f64();
@@ -171,8 +192,16 @@ export class WasmKernels implements Kernels {
   }
 
   alloc(length: number): Buffer {
-    const buf = new WasmBuffer(this.top, length);
-    const end = alignUp(this.top + length * this.bytesPer);
+    return this.place(new WasmBuffer(this.top, length), length * this.bytesPer);
+  }
+
+  allocIndices(length: number): IndexBuffer {
+    return this.place(new WasmIndexBuffer(this.top, length), length * 4);
+  }
+
+  /** Gives `buf` (made at the top) its `bytes`, zero-filled, and moves the top past them. */
+  private place<B extends WasmBuffer | WasmIndexBuffer>(buf: B, bytes: number): B {
+    const end = alignUp(this.top + bytes);
     this.ensure(end);
     // Memory below the high-water mark may hold released buffers: a new buffer starts at zero.
     // Above it the memory is as grown, zero, and left untouched (its pages are not made resident).
@@ -197,6 +226,13 @@ export class WasmKernels implements Kernels {
     this.top = mark;
     const bufs = this.buffers;
     while (bufs.length > 0 && bufs[bufs.length - 1].ptr >= mark) bufs.pop()!.cached = null;
+  }
+
+  indexView(buf: IndexBuffer): Int32Array {
+    const b = buf as WasmIndexBuffer;
+    const buffer = this.buffer();
+    if (b.cached === null || b.cached.buffer !== buffer) b.cached = new Int32Array(buffer, b.ptr, b.length);
+    return b.cached;
   }
 
   view(buf: Buffer): FloatArray {
@@ -226,6 +262,7 @@ export class WasmKernels implements Kernels {
     this.fgemm = this.fbiasAdd = this.fbiasGradient = this.factivate = this.factivateBackward = disposed;
     this.flossSum = this.flossGradient = this.fsgd = this.fadam = this.frmsprop = disposed;
     this.fsumSquares = this.fscale = this.fmultiply = this.fscaleRows = this.fallFinite = disposed;
+    this.fcsrFromDense = this.fcsrTranspose = this.fcsrMatmul = this.fcscTransposeMatmul = disposed;
     kernelsDisposed(this);
     if (module !== null && instance !== null) giveBackKernelSlot({ module, memory, instance });
   }
@@ -365,6 +402,78 @@ export class WasmKernels implements Kernels {
     return this.fallFinite(ptr(x), length) === 1;
   }
 
+  csrFromDense(
+    x: Buffer,
+    rows: number,
+    cols: number,
+    rowStart: IndexBuffer,
+    columns: IndexBuffer,
+    values: Buffer,
+    capacity: number,
+  ): number {
+    need(x, rows * cols, 'csrFromDense X');
+    need(rowStart, rows + 1, 'csrFromDense rowStart');
+    need(columns, capacity, 'csrFromDense columns');
+    need(values, capacity, 'csrFromDense values');
+    return this.fcsrFromDense(ptr(x), rows, cols, ptr(rowStart), ptr(columns), ptr(values), capacity);
+  }
+
+  csrTranspose(
+    rows: number,
+    cols: number,
+    rowStart: IndexBuffer,
+    columns: IndexBuffer,
+    values: Buffer,
+    colStart: IndexBuffer,
+    rowIndex: IndexBuffer,
+    colValues: Buffer,
+  ): void {
+    need(rowStart, rows + 1, 'csrTranspose rowStart');
+    const nnz = this.indexView(rowStart)[rows];
+    need(columns, nnz, 'csrTranspose columns');
+    need(values, nnz, 'csrTranspose values');
+    need(colStart, cols + 1, 'csrTranspose colStart');
+    need(rowIndex, nnz, 'csrTranspose rowIndex');
+    need(colValues, nnz, 'csrTranspose colValues');
+    this.fcsrTranspose(rows, cols, ptr(rowStart), ptr(columns), ptr(values), ptr(colStart), ptr(rowIndex), ptr(colValues));
+  }
+
+  csrMatmul(
+    rowStart: IndexBuffer,
+    columns: IndexBuffer,
+    values: Buffer,
+    k: number,
+    d: Buffer,
+    n: number,
+    z: Buffer,
+    rowBegin: number,
+    rowEnd: number,
+  ): void {
+    need(rowStart, rowEnd + 1, 'csrMatmul rowStart');
+    need(d, k * n, 'csrMatmul D');
+    need(z, rowEnd * n, 'csrMatmul Z');
+    // The entries' indices are the caller's to keep below k (a batch built by csrFromDense or from checked CSR input).
+    this.fcsrMatmul(ptr(rowStart), ptr(columns), ptr(values), k, ptr(d), n, ptr(z), rowBegin, rowEnd);
+  }
+
+  cscTransposeMatmul(
+    colStart: IndexBuffer,
+    rowIndex: IndexBuffer,
+    values: Buffer,
+    m: number,
+    d: Buffer,
+    n: number,
+    g: Buffer,
+    colBegin: number,
+    colEnd: number,
+    accumulate: boolean,
+  ): void {
+    need(colStart, colEnd + 1, 'cscTransposeMatmul colStart');
+    need(d, m * n, 'cscTransposeMatmul D');
+    need(g, colEnd * n, 'cscTransposeMatmul G');
+    this.fcscTransposeMatmul(ptr(colStart), ptr(rowIndex), ptr(values), m, ptr(d), n, ptr(g), colBegin, colEnd, +accumulate);
+  }
+
   multiply(x: Buffer, y: Buffer, out: Buffer, length: number): void {
     need(x, length, 'multiply X');
     need(y, length, 'multiply Y');
@@ -378,6 +487,6 @@ function alignUp(n: number): number {
 }
 
 /** A kernel is handed only pointers that the caller sized: a short buffer is a bug, stopped before it can write past its end. */
-function need(buf: Buffer, length: number, what: string): void {
+function need(buf: Buffer | IndexBuffer, length: number, what: string): void {
   if (buf.length < length) throw new RangeError(`${what}: buffer holds ${buf.length} numbers, the operation needs ${length}`);
 }

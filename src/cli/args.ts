@@ -3,6 +3,7 @@
  * UsageError (exit code 2) that names the flag, what it needs and what it got.
  */
 import { parseArgs } from 'node:util';
+import { nearest } from '../io/describe.js';
 
 /** Bad usage: an unknown or missing flag, or a value a flag cannot take. The command exits with 2. */
 export class UsageError extends Error {}
@@ -30,13 +31,22 @@ export function parseFlags(argv: string[], spec: Record<string, FlagSpec>): Flag
     const quoted = /'([^']+)'/.exec(err.message)?.[1] ?? '';
     const flag = quoted.split(' ')[0];
     switch (err.code) {
-      case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
-        throw new UsageError(`unknown flag ${flag}`);
+      case 'ERR_PARSE_ARGS_UNKNOWN_OPTION': {
+        const near = nearest(flag.replace(/^-+/, '').split('=')[0], Object.keys(spec));
+        throw new UsageError(`unknown flag ${flag}${near === null ? '' : ` (did you mean --${near}?)`}`);
+      }
       case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
         if (spec[flag.replace(/^-+/, '')]?.type === 'boolean') throw new UsageError(`${flag} takes no value`);
         throw new UsageError(`${flag} needs a value (a value that starts with '-' is written ${flag}=-1)`);
-      case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
+      case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL': {
+        // A value after a switch (--standardize off): the switch takes none; say how to turn it off.
+        const before = argv[argv.indexOf(quoted) - 1]?.replace(/^--/, '');
+        if (before !== undefined && spec[before]?.type === 'boolean') {
+          const off = spec[`no-${before}`] ? ` (--no-${before} turns it off)` : '';
+          throw new UsageError(`--${before} takes no value, got '${quoted}' after it${off}`);
+        }
         throw new UsageError(`unexpected argument '${quoted}' (values follow their flag, as in --data FILE)`);
+      }
       default:
         throw new UsageError(err.message);
     }

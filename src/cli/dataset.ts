@@ -10,14 +10,16 @@ import type { ColumnRef } from '../data/column-selection.js';
 import type { MissingPolicy } from '../data/cells.js';
 import type { Table } from '../data/table.js';
 import type { TablePreparationJSON, Unseen } from '../data/table-preparation.js';
-import { matrix, type Matrix } from '../io/matrix.js';
+import { matrix } from '../io/matrix.js';
 import { choiceFlag, numberFlag, stringFlag, UsageError, type FlagSpec, type Flags } from './args.js';
+import type { Samples } from '../core/csr-rows.js';
+import { isSvmlight, readSvmlightFile } from './svmlight-data.js';
 
 export interface Dataset {
   /** What to call the data in messages: the path, or 'MNIST train set'. */
   name: string;
-  /** The network's inputs, samples × inputs: a file's rows through the model's preparation; MNIST pixel values 0–255. */
-  x: Matrix;
+  /** The network's inputs, samples × inputs: a file's rows through the model's preparation; MNIST pixel values 0–255; an svmlight file's as CSR. */
+  x: Samples;
   /** One label per row: a number, a class name, or null where the cell is a missing value; null when the data have no label column. */
   labels: (number | string | null)[] | null;
   /** The label column's name from the header, or null. */
@@ -37,8 +39,8 @@ export interface Dataset {
 /** A training file as read, before its preparation is fitted (on the training rows), or MNIST as it is. */
 export interface TrainingData {
   name: string;
-  /** MNIST's pixels; null for a file, whose inputs come from its table once a preparation is fitted. */
-  x: Matrix | null;
+  /** MNIST's pixels, or an svmlight file's samples (CSR); null for a delimited file, whose inputs come from its table once a preparation is fitted. */
+  x: Samples | null;
   table: Table | null;
   /** One per row; null where the label is a missing value. */
   labels: (number | string | null)[];
@@ -60,6 +62,7 @@ export const DATA_FLAGS: Record<string, FlagSpec> = {
   delimiter: { type: 'string' },
   'skip-rows': { type: 'string' },
   missing: { type: 'string' },
+  format: { type: 'string' },
 };
 
 /** The flags that choose a training file's feature columns (a model's columns are its own). */
@@ -93,6 +96,20 @@ export async function loadDataset(flags: Flags, options: LoadOptions): Promise<D
   if (data === 'mnist') {
     const set = await loadMnistSet(flags, options.set, options.digits);
     return { ...set, fingerprint: null, unseen: null };
+  }
+  if (isSvmlight(flags, data)) {
+    const file = await readSvmlightFile(flags, data, options.model.inputs);
+    return {
+      name: data,
+      x: file.x,
+      labels: file.labels,
+      target: null,
+      labelColumn: null,
+      lines: file.lines,
+      pixels: false,
+      fingerprint: null,
+      unseen: null,
+    };
   }
   const read = fileFlags(flags, data);
   const { preparation, inputs, labels } = options.model;
@@ -161,6 +178,11 @@ export async function loadTrainingData(flags: Flags, digits: number[] | undefine
       if (flags[flag] !== undefined) throw new UsageError(`--${flag} is for data files; --data mnist has no columns to choose`);
     const set = await loadMnistSet(flags, 'train', digits);
     return { ...set, table: null, labels: set.labels!, fingerprint: null, rows: set.x.rows };
+  }
+  if (isSvmlight(flags, data)) {
+    const file = await readSvmlightFile(flags, data);
+    const base = { name: data, x: file.x, table: null, labels: file.labels, target: null, labelColumn: null };
+    return { ...base, lines: file.lines, pixels: false, fingerprint: null, rows: file.x.rows };
   }
   const read = fileFlags(flags, data);
   if (flags['ignore-columns'] !== undefined && flags['feature-columns'] !== undefined) {

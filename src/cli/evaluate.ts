@@ -1,5 +1,6 @@
 /** `backprop-wasm eval`: loss, accuracy and a confusion matrix of a saved model on labelled data. */
 import { selectRows } from '../data/transform.js';
+import { selectSamples } from './svmlight-data.js';
 import { choiceFlag, UsageError, type Flags } from './args.js';
 import { percent, say, type Command } from './command.js';
 import { heldOutRows } from './holdout.js';
@@ -21,6 +22,7 @@ standardization saved in the model. Labels are matched to the model's classes by
 
   --model FILE, -m FILE   a model file written by train (or net.save())
   --data mnist|FILE       MNIST (the model's digits) or a CSV/TSV file with a label column
+  --format svmlight       read FILE as svmlight/libsvm, a sparse source (default for .svm, .svmlight, .libsvm)
   --set test|train        MNIST split (default test)
   --mnist-dir DIR         MNIST idx files (gzip or not) from DIR
   --rows all|training|validation|test  which rows of the model's training file to score: the ones
@@ -55,7 +57,7 @@ async function runEval(flags: Flags): Promise<void> {
     const labels = (keep ? Array.from(keep, (r) => all.labels![r]) : all.labels!) as (number | string)[];
     const lines = keep && all.lines ? Uint32Array.from(keep, (r) => all.lines![r]) : all.lines;
     let y = targets(task, labels, outputs, all.name, lines);
-    let x = keep ? selectRows(all.x, keep) : all.x;
+    let x = keep ? selectSamples(all.x, keep) : all.x;
     const record = net.meta.split;
     let which = `${all.x.rows} rows${keep ? `, ${x.rows} with a label` : ''}`;
     if (part !== 'all') {
@@ -65,7 +67,7 @@ async function runEval(flags: Flags): Promise<void> {
         );
       const rows = heldOutRows(record, part, y, all.fingerprint!, all.name);
       which = `${rows.length} of ${x.rows} ${keep ? 'labelled ' : ''}rows (the ${part} rows train ${part === 'training' ? 'trained on' : 'held out'}, seed ${record.seed})`;
-      x = selectRows(x, rows);
+      x = selectSamples(x, rows);
       y = selectRows(y, rows);
     }
     say(

@@ -14,6 +14,7 @@ import { labelledTask, loadForModel, MODEL_DATA_FLAGS, openModel } from './model
 import { targets } from './targets.js';
 import { labelledRows } from './dataset.js';
 import { selectRows } from '../data/transform.js';
+import { isCsr } from '../core/csr-rows.js';
 import { scaleTargets } from './target-scaling.js';
 import { HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS } from '../core/activations.js';
 import { createNetwork, LOSS_ALIASES } from './network-flags.js';
@@ -161,6 +162,10 @@ async function rowsOf(flags: Flags, net: ANN, n: number): Promise<{ x: Matrix; y
   // The targets the network was trained on: standardized, for a regression model trained so.
   const scaling = net.meta.targetScaling;
   const y = scaling ? scaleTargets(raw, scaling) : raw;
+  if (isCsr(data.x))
+    throw new UsageError(
+      `gradcheck checks on dense rows; ${data.name} is svmlight (sparse): check on a delimited file of the same features`,
+    );
   const x = selectRows(data.x, taken);
   return { x, y, what: `the first ${rows} ${labelled ? 'labelled ' : ''}rows of ${data.name}` };
 }

@@ -24,7 +24,7 @@ ${COMMANDS.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`).join('\n')}
 Run backprop-wasm <command> --help for a command's flags and an example.
 
 Example
-  backprop-wasm train --data seeds.txt --standardize --epochs 60 --seed 1 --out seeds.json
+  backprop-wasm train --data seeds.txt --seed 1 --out seeds.json
   backprop-wasm eval --model seeds.json --data seeds.txt
   backprop-wasm predict --model seeds.json --data new-kernels.csv --out predictions.csv`;
 

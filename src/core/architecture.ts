@@ -16,6 +16,14 @@ const BACKENDS: readonly BackendName[] = ['wasm', 'js'];
 const PRECISIONS: readonly Precision[] = ['f32', 'f64'];
 const INITS: readonly InitName[] = ['glorot', 'he'];
 
+/**
+ * How the first layer treats mostly-zero input: 'auto' multiplies over the non-zeros of a batch
+ * when it has few enough (decided per batch), 'always' does so for every batch, 'never' keeps the
+ * dense product and today's layout (for tests and benchmarks).
+ */
+export type SparseInputMode = 'auto' | 'always' | 'never';
+export const SPARSE_INPUT_MODES: readonly SparseInputMode[] = ['auto', 'always', 'never'];
+
 export interface CreateOptions {
   /** Units per layer, input first: `[784, 196, 1]` is 784 inputs, 196 hidden units, one output. */
   layers: readonly number[];
@@ -37,6 +45,8 @@ export interface CreateOptions {
   precision?: Precision;
   /** Inverted dropout after hidden layers, in fit() only: one rate in [0, 1) for every hidden layer, or one per hidden layer. Default 0. */
   dropout?: number | readonly number[];
+  /** Skip the zeros of the first layer's input: 'auto' (per batch, when sparse enough), 'always' or 'never'. Default 'auto'. Not saved: a speed setting, like backend. */
+  sparseInput?: SparseInputMode;
 }
 
 /** Every option of CreateOptions. */
@@ -51,6 +61,7 @@ export const CREATE_OPTIONS = [
   'backend',
   'precision',
   'dropout',
+  'sparseInput',
 ] as const satisfies readonly (keyof CreateOptions)[];
 
 /** The network as saved: everything but where it computes. */
@@ -71,6 +82,7 @@ export interface SavedArchitecture {
 /** Everything `create` needs, checked and with defaults filled in. */
 export interface Architecture extends SavedArchitecture {
   readonly backend: BackendName;
+  readonly sparseInput: SparseInputMode;
 }
 
 /** The fields of SavedArchitecture, in the order a saved model lists them. */
@@ -173,6 +185,7 @@ export function checkArchitecture(
   const dropout = checkDropout(options.dropout, hidden, `${where}: ${field('dropout')}`);
   const backend = oneOf(`${where}: ${field('backend')}`, options.backend ?? 'wasm', BACKENDS);
   const precision = oneOf(`${where}: ${field('precision')}`, options.precision ?? 'f32', PRECISIONS);
+  const sparseInput = oneOf(`${where}: ${field('sparseInput')}`, options.sparseInput ?? 'auto', SPARSE_INPUT_MODES);
   return {
     layers: Object.freeze(Array.from(layers)),
     activations: Object.freeze([...hiddenActs, output]),
@@ -183,6 +196,7 @@ export function checkArchitecture(
     precision,
     dropout,
     backend,
+    sparseInput,
   };
 }
 

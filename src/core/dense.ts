@@ -22,23 +22,31 @@ export class Dense implements Layer {
 
   readonly weights: Parameter;
   readonly bias: Parameter;
-  private readonly code: ReturnType<typeof activationCode>;
+  protected readonly code: ReturnType<typeof activationCode>;
   /** Z (capacity × units), before the activation. */
-  private z!: Buffer;
-  private a!: Buffer;
+  protected z!: Buffer;
+  protected a!: Buffer;
 
   constructor(
-    private readonly kernels: Kernels,
+    protected readonly kernels: Kernels,
     /** 1-based position among the network's dense layers, for parameter names. */
     index: number,
     readonly inputs: number,
     readonly outputs: number,
     readonly activation: ActivationName,
-    private readonly slope: number,
-    private readonly gradientIsPreActivation: boolean,
+    protected readonly slope: number,
+    protected readonly gradientIsPreActivation: boolean,
+    /** W's buffers hold Wᵀ (inputs × units): the layout of a layer whose input may be sparse (sparse-input.ts). */
+    weightsTransposed = false,
   ) {
     this.code = activationCode(activation);
-    this.weights = createParameter(kernels, `W${index}`, outputs * inputs, true);
+    this.weights = createParameter(
+      kernels,
+      `W${index}`,
+      outputs * inputs,
+      true,
+      weightsTransposed ? { rows: outputs, cols: inputs } : null,
+    );
     this.bias = createParameter(kernels, `b${index}`, outputs, false);
   }
 
@@ -72,6 +80,11 @@ export class Dense implements Layer {
     k.biasGradient(gradient, this.bias.gradient, rows, this.outputs, accumulate);
     // dX (rows × inputs) = dZ (rows × units) · W (units × inputs)
     if (inputGradient !== null) k.gemm(false, false, rows, this.inputs, this.outputs, gradient, this.weights.value, inputGradient, false);
+  }
+
+  /** Copies of dW (units × inputs) and db, as the last backward pass left them. */
+  readGradients(): { dW: FloatArray; db: FloatArray } {
+    return { dW: this.kernels.view(this.weights.gradient).slice(), db: this.kernels.view(this.bias.gradient).slice() };
   }
 
   parameters(): readonly Parameter[] {

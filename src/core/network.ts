@@ -17,9 +17,11 @@ import { Dense } from './dense.js';
 import type { Layer } from './layer.js';
 import type { Objective } from './losses.js';
 import { Dropout } from './dropout.js';
-import { allFinite, restore, saveAside, type Parameter } from './parameter.js';
+import { allFinite, restore, saveAside, transposeInto, untranspose, type Parameter } from './parameter.js';
 import { Random } from './random.js';
-import { SampleRows } from './sample-rows.js';
+import type { SampleRows } from './sample-rows.js';
+import { CsrRows, rowsOf, type InputRows, type Samples } from './csr-rows.js';
+import { SparseInputDense, sparseCapable } from './sparse-input.js';
 
 /** Separates the dropout masks' stream from the other streams of the same seed. */
 const DROPOUT_STREAM = 0x68e31da4;
@@ -48,7 +50,7 @@ interface BatchPlan {
 
 /** Where a training step takes its batch from: the samples, their order this epoch, how to chunk, and where to count. */
 export interface StepSource {
-  readonly x: SampleRows;
+  readonly x: InputRows;
   readonly y: SampleRows;
   /** The epoch's order of the samples, or null for in order. */
   order: Uint32Array | null;
@@ -71,6 +73,8 @@ export class Network {
   readonly masks: Random;
   /** The dense layers, in order (every layer, until other kinds exist); the last is the output. */
   private readonly dense: readonly Dense[];
+  /** The first layer when it may take the sparse path (sparseInput 'auto' or 'always'), else null. */
+  private readonly sparseFirst: SparseInputDense | null;
   /** Every trainable tensor, layer by layer: W1, b1, W2, b2, … */
   readonly parameters: readonly Parameter[];
   readonly inputs: number;
@@ -113,12 +117,16 @@ export class Network {
     this.masks = new Random(arch.seed ^ DROPOUT_STREAM);
     for (let l = 1; l <= depth; l++) {
       const head = l === depth && objective.fused;
-      const layer = new Dense(kernels, l, sizes[l - 1], sizes[l], activations[l - 1], arch.leakyReluSlope, head);
+      const layer =
+        l === 1 && sparseCapable(arch.sparseInput, sizes[0])
+          ? new SparseInputDense(kernels, l, sizes[0], sizes[1], activations[0], arch.leakyReluSlope, head, arch.sparseInput)
+          : new Dense(kernels, l, sizes[l - 1], sizes[l], activations[l - 1], arch.leakyReluSlope, head);
       dense.push(layer);
       layers.push(layer);
       if (l < depth && arch.dropout[l - 1] > 0) layers.push(new Dropout(kernels, sizes[l], arch.dropout[l - 1], this.masks));
     }
     this.dense = dense;
+    this.sparseFirst = dense[0] instanceof SparseInputDense ? dense[0] : null;
     this.layers = layers;
     this.parameters = this.layers.flatMap((layer) => layer.parameters());
     this.inputs = sizes[0];
@@ -162,7 +170,7 @@ export class Network {
 
   /** Copies samples order[start … start+rows−1] of x (and y) into the batch buffers, planned for them. */
   load(
-    x: SampleRows,
+    x: InputRows,
     y: SampleRows | null,
     order: ArrayLike<number> | null,
     start: number,
@@ -172,7 +180,12 @@ export class Network {
     const plan = this.batch(rows);
     this.loadedRows = rows;
     this.weighted = w !== null;
-    x.gather(this.kernels.view(plan.input), order, start, rows);
+    const first = this.sparseFirst;
+    if (first !== null && x instanceof CsrRows) first.loadCompressed(x, order, start, rows, plan.input);
+    else {
+      x.gather(this.kernels.view(plan.input), order, start, rows);
+      first?.choose(plan.input, rows);
+    }
     if (y !== null) y.gather(this.kernels.view(plan.targets), order, start, rows);
     if (w !== null) w.gather(this.kernels.view(plan.weights), order, start, rows);
   }
@@ -318,14 +331,41 @@ export class Network {
 
   /** Copies of each layer's gradients, as the last backward pass left them. */
   gradients(): { dW: FloatArray; db: FloatArray }[] {
-    const view = (p: Parameter) => this.kernels.view(p.gradient).slice();
-    return this.dense.map((layer) => ({ dW: view(layer.weights), db: view(layer.bias) }));
+    return this.dense.map((layer) => layer.readGradients());
+  }
+
+  /**
+   * An optimizer's state buffers (so many per parameter, each in the parameters' order: moments,
+   * velocities) as plain arrays in the saved layout: where the network keeps Wᵀ, W (units × inputs),
+   * so that a saved state fits a network of either layout.
+   */
+  savedState(buffers: readonly Buffer[]): number[][] {
+    return buffers.map((b, i) => {
+      const values = this.kernels.view(b);
+      const t = this.stateLayout(b, i);
+      return Array.from(t === null ? values : untranspose(values.slice(), values, t.rows, t.cols));
+    });
+  }
+
+  /** Puts saved state (as `savedState` gives it, lengths checked by the caller) into the buffers, in the network's layout. */
+  restoreState(buffers: readonly Buffer[], saved: readonly ArrayLike<number>[]): void {
+    buffers.forEach((b, i) => {
+      const t = this.stateLayout(b, i);
+      if (t === null) this.kernels.view(b).set(saved[i]);
+      else transposeInto(this.kernels.view(b), saved[i], t.rows, t.cols);
+    });
+  }
+
+  /** The transposed layout of state buffer i, when its parameter (i modulo their count) has one. */
+  private stateLayout(b: Buffer, i: number): Parameter['transposed'] {
+    const p = this.parameters[i % this.parameters.length];
+    return b.length === p.length ? p.transposed : null;
   }
 
   /** Runs `body` on consecutive chunks of at most CHUNK rows of X (and Y), loaded into the batch buffers. */
-  chunks(X: Matrix, Y: Matrix | null, body: (start: number, rows: number) => void): void {
+  chunks(X: Samples, Y: Matrix | null, body: (start: number, rows: number) => void): void {
     const chunk = Math.min(X.rows, CHUNK);
-    const [xRows, yRows] = [new SampleRows(X), Y && new SampleRows(Y)];
+    const [xRows, yRows] = [rowsOf(X), Y && (rowsOf(Y) as SampleRows)];
     for (let start = 0; start < X.rows; start += chunk) {
       const rows = Math.min(chunk, X.rows - start);
       this.load(xRows, yRows, null, start, rows);
@@ -338,11 +378,11 @@ export class Network {
    * leaky ReLU) is positive: two weight settings with the same pattern lie on the same smooth
    * piece of the loss (gradient checking needs that). Empty when no layer has a kink.
    */
-  kinkPattern(X: Matrix): Uint8Array {
+  kinkPattern(X: Samples): Uint8Array {
     const kinked = this.dense.filter((layer) => hasKink(layer.activation));
     const out = new Uint8Array(kinked.reduce((n, layer) => n + X.rows * layer.outputs, 0));
     if (kinked.length === 0) return out;
-    this.load(new SampleRows(X), null, null, 0, X.rows);
+    this.load(rowsOf(X), null, null, 0, X.rows);
     this.forward(X.rows, false);
     let o = 0;
     for (const layer of kinked) {
@@ -350,6 +390,11 @@ export class Network {
       for (let i = 0; i < X.rows * layer.outputs; i++) out[o++] = z[i] > 0 ? 1 : 0;
     }
     return out;
+  }
+
+  /** True when the loaded batch runs the first layer's sparse path (for tests and benchmarks). */
+  get sparseBatch(): boolean {
+    return this.sparseFirst?.sparse ?? false;
   }
 
   /** True when some layer's activation has a kink (see kinkPattern). */

@@ -16,11 +16,35 @@ export interface Parameter {
   readonly backup: Buffer;
   /** Weights decay under L2 regularisation; biases do not. */
   readonly decays: boolean;
+  /**
+   * Set when the buffers hold the transpose of a rows × cols matrix (W1 of a layer that takes
+   * sparse input keeps Wᵀ, inputs × units); null for the plain layout. Whatever leaves the network
+   * (weights, gradients, an optimizer's saved state) is turned back to rows × cols.
+   */
+  readonly transposed: { readonly rows: number; readonly cols: number } | null;
 }
 
 /** A zero-filled parameter of `length` numbers with its gradient and backup. */
-export function createParameter(kernels: Kernels, name: string, length: number, decays: boolean): Parameter {
-  return { name, length, value: kernels.alloc(length), gradient: kernels.alloc(length), backup: kernels.alloc(length), decays };
+export function createParameter(
+  kernels: Kernels,
+  name: string,
+  length: number,
+  decays: boolean,
+  transposed: Parameter['transposed'] = null,
+): Parameter {
+  return { name, length, value: kernels.alloc(length), gradient: kernels.alloc(length), backup: kernels.alloc(length), decays, transposed };
+}
+
+/** out (rows × cols, row-major) = the transpose of `t` (cols × rows); returns out. */
+export function untranspose<T extends { [i: number]: number }>(out: T, t: ArrayLike<number>, rows: number, cols: number): T {
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[i * cols + j] = t[j * rows + i];
+  return out;
+}
+
+/** out (cols × rows) = the transpose of `m` (rows × cols, row-major); returns out. */
+export function transposeInto<T extends { [i: number]: number }>(out: T, m: ArrayLike<number>, rows: number, cols: number): T {
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[j * rows + i] = m[i * cols + j];
+  return out;
 }
 
 /** Copies every value to its backup (`restore` brings them back). */

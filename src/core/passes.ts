@@ -5,6 +5,7 @@
 import type { FloatArray, Matrix } from '../io/matrix.js';
 import { isClassification } from './accuracy.js';
 import type { Network } from './network.js';
+import type { Samples } from './csr-rows.js';
 
 export interface Evaluation {
   loss: number;
@@ -13,9 +14,9 @@ export interface Evaluation {
 }
 
 /** The outputs for every row of X: a samples × outputs Matrix of X's precision. */
-export function predict(network: Network, X: Matrix): Matrix {
+export function predict(network: Network, X: Samples): Matrix {
   const cols = network.outputs;
-  const out = X.data instanceof Float32Array ? new Float32Array(X.rows * cols) : new Float64Array(X.rows * cols);
+  const out = network.kernels.precision === 'f32' ? new Float32Array(X.rows * cols) : new Float64Array(X.rows * cols);
   network.chunks(X, null, (start, rows) => {
     network.forward(rows, false);
     out.set(network.outputView().subarray(0, rows * cols), start * cols);
@@ -24,7 +25,7 @@ export function predict(network: Network, X: Matrix): Matrix {
 }
 
 /** Mean loss over the samples, and accuracy where it means something. */
-export function evaluate(network: Network, X: Matrix, Y: Matrix): Evaluation {
+export function evaluate(network: Network, X: Samples, Y: Matrix): Evaluation {
   const lossSum = new Float64Array(1);
   let correct = 0;
   const classify = isClassification(network.objective.name, Y);
@@ -39,7 +40,7 @@ export function evaluate(network: Network, X: Matrix, Y: Matrix): Evaluation {
 }
 
 /** ∂(mean loss)/∂W and ∂(mean loss)/∂b of every layer over all the samples. */
-export function gradients(network: Network, X: Matrix, Y: Matrix): { dW: FloatArray; db: FloatArray }[] {
+export function gradients(network: Network, X: Samples, Y: Matrix): { dW: FloatArray; db: FloatArray }[] {
   network.chunks(X, Y, (start, rows) => {
     network.forward(rows, false);
     network.backward(rows, X.rows, start > 0);

@@ -3,6 +3,7 @@ export { parseIdx, readIdx, type Idx } from './idx.js';
 export { loadMnist, type MnistSet, type MnistOptions } from './mnist.js';
 export { parseDelimited, loadDelimited, DelimitedReader, type Delimited, type DelimitedOptions } from './delimited.js';
 export { readBytes, type ByteSource } from './source.js';
+export { parseSvmlight, type SvmlightData, type SvmlightOptions } from './svmlight.js';
 export {
   selectClasses,
   scaleToUnit,

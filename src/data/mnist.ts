@@ -53,7 +53,7 @@ export async function loadMnist(options: MnistOptions): Promise<MnistSet> {
     throw new Error(`loadMnist: ${FILES[set].labels}: expected dims [count], got [${labels.dims.join(', ')}]`);
   }
   const bad = labels.data.findIndex((d) => d > 9);
-  if (bad >= 0) throw new Error(`loadMnist: label ${bad} is ${labels.data[bad]}, expected a digit 0–9`);
+  if (bad >= 0) throw new Error(`loadMnist: ${FILES[set].labels}: label ${bad} is ${labels.data[bad]}, expected a digit 0–9`);
   const count = labels.dims[0];
   const keep: number[] = [];
   if (digits !== null) labels.data.forEach((d, i) => digits.includes(d) && keep.push(i));

@@ -6,8 +6,11 @@
  * does. The batch dimension is dynamic ('batch').
  *
  * Opset 13 (Softmax on the last axis by default from there on), except for a float64 network with
- * leaky ReLU: LeakyRelu takes doubles from opset 16. Metadata (classes, features, target, and the
- * loss, so that an import trains as the network did) goes into metadata_props as JSON text.
+ * leaky ReLU: LeakyRelu takes doubles from opset 16. LeakyRelu's alpha is a float32 attribute, so
+ * a float64 network whose slope is not a float32 (the default 0.01 is not) gets `PRelu` (doubles
+ * from opset 16 too) with the slope as a float64 constant instead: the same function (x for
+ * x ≥ 0, slope·x below), exact in doubles. Metadata (classes, features, target, and the loss, so that an import
+ * trains as the network did) goes into metadata_props as JSON text.
  */
 import type { ActivationName } from '../core/activations.js';
 import { AttributeType, DataType } from './onnx-fields.js';
@@ -74,17 +77,24 @@ export function toOnnxModel(net: ExportableNetwork, where: string): OnnxModel {
       value = node('standardizer/CastOut', 'Cast', [value], 'standardized', [{ name: 'to', type: AttributeType.INT, i: DataType.FLOAT }]);
   }
   const depth = weights.length;
+  // A slope that LeakyRelu's float32 alpha would round goes into a float64 PRelu (see the top).
+  const slopeAsConstant = f64 && Math.fround(net.leakyReluSlope) !== net.leakyReluSlope;
+  if (slopeAsConstant && net.activations.includes('leakyRelu')) {
+    initializers.push({ name: 'leaky_relu.slope', dims: [1], dataType: DataType.DOUBLE, data: Float64Array.from([net.leakyReluSlope]) });
+  }
   for (let l = 0; l < depth; l++) {
     const layer = `dense_${l + 1}`;
     const [units, inputs] = [net.layers[l + 1], net.layers[l]];
     initializers.push(tensorOf(`${layer}.weight`, [units, inputs], weights[l].W), tensorOf(`${layer}.bias`, [units], weights[l].b));
     const act = net.activations[l];
-    const op = OP_OF[act];
+    const op = act === 'leakyRelu' && slopeAsConstant ? 'PRelu' : OP_OF[act];
     const last = l === depth - 1;
     value = node(`${layer}/Gemm`, 'Gemm', [value, `${layer}.weight`, `${layer}.bias`], last && op === null ? ONNX_OUTPUT : `${layer}/z`, [
       { name: 'transB', type: AttributeType.INT, i: 1 },
     ]);
-    if (op !== null) {
+    if (op === 'PRelu') {
+      value = node(`${layer}/PRelu`, 'PRelu', [value, 'leaky_relu.slope'], last ? ONNX_OUTPUT : `${layer}/a`);
+    } else if (op !== null) {
       const attributes: OnnxNode['attributes'] =
         act === 'leakyRelu'
           ? [{ name: 'alpha', type: AttributeType.FLOAT, f: net.leakyReluSlope }]

@@ -5,7 +5,9 @@
  *     a feature-major graph input), or `MatMul` by a constant followed by an optional `Add` of a
  *     bias;
  *   - an activation of the layer before it: Sigmoid, Tanh, Relu, LeakyRelu (one alpha for the
- *     whole network), Softmax on the last axis (output layer only);
+ *     whole network), PRelu with one slope for every unit (a leaky ReLU whose slope is a tensor,
+ *     as the export writes a float64 slope that a float32 alpha would round), Softmax on the last
+ *     axis (output layer only);
  *   - in front of the first layer, Sub / Add / Div / Mul by per-feature constants: the standardizer;
  *   - Identity, Dropout (inference: the identity) and Cast to float32/float64, which change nothing.
  * That is what torch.onnx.export writes for nn.Sequential of nn.Linear and activations, and what
@@ -26,6 +28,7 @@ const ACTIVATION_OF: Record<string, ActivationName> = {
   Tanh: 'tanh',
   Relu: 'relu',
   LeakyRelu: 'leakyRelu',
+  PRelu: 'leakyRelu',
   Softmax: 'softmax',
 };
 const ARITHMETIC = new Set(['Sub', 'Add', 'Mul', 'Div']);
@@ -33,7 +36,7 @@ const PASS_THROUGH = new Set(['Identity', 'Dropout', 'Cast']);
 const SUPPORTED = new Set(['Gemm', 'MatMul', ...ARITHMETIC, ...Object.keys(ACTIVATION_OF), ...PASS_THROUGH]);
 
 const SUPPORTED_TEXT =
-  'only Gemm/MatMul+Add and the activations Sigmoid, Tanh, Relu, LeakyRelu and Softmax are read (with Sub/Div/Mul/Add in front as the standardizer, and Identity, Dropout, Cast)';
+  'only Gemm/MatMul+Add and the activations Sigmoid, Tanh, Relu, LeakyRelu (or PRelu with one slope) and Softmax are read (with Sub/Div/Mul/Add in front as the standardizer, and Identity, Dropout, Cast)';
 
 /** A dense layer as it is being read: W units × inputs row-major, b one per unit. */
 interface Layer {
@@ -254,12 +257,12 @@ export function onnxToNetwork(model: OnnxModel, output: string | undefined, wher
       if (axis !== -1 && axis !== 1)
         throw new Error(`${here} has axis ${axis}; a softmax over the units of a batch × units value has axis 1 or −1`);
     }
-    if (op === 'LeakyRelu') {
-      const alpha = floatAttribute(node, 'alpha', 0.01, here);
+    if (op === 'LeakyRelu' || op === 'PRelu') {
+      const alpha = op === 'LeakyRelu' ? floatAttribute(node, 'alpha', 0.01, here) : preluSlope(node, constants, last.units, here);
       const first = layers.find((l) => l.activation === 'leakyRelu');
       if (first && first.slope !== alpha) {
         throw new Error(
-          `${here} has alpha ${alpha}, but ${first.activationNode} has ${first.slope}; a network here has one leaky ReLU slope`,
+          `${here} has ${op === 'LeakyRelu' ? 'alpha' : 'slope'} ${alpha}, but ${first.activationNode} has ${first.slope}; a network here has one leaky ReLU slope`,
         );
       }
       last.slope = alpha;
@@ -326,6 +329,29 @@ function values(t: OnnxTensor, here: string): Float64Array {
       `${here}: constant '${t.name}' [${t.dims.join(', ')}] holds ${t.data[bad]} at index ${bad}; weights must be finite`,
     );
   return Float64Array.from(t.data);
+}
+
+/**
+ * PRelu's slope, its second input: a constant of one value, or of one per unit that are all the
+ * same (a network here has one leaky ReLU slope).
+ */
+function preluSlope(node: OnnxNode, constants: Map<string, OnnxTensor>, units: number, here: string): number {
+  const t = constants.get(node.inputs[1] ?? '');
+  if (t === undefined) throw new Error(`${here}: its slope (second input) must be a constant`);
+  const slope = values(t, here);
+  const perUnit = slope.length === units && t.dims.length >= 1 && t.dims[t.dims.length - 1] === units;
+  if (!(slope.length === 1 || perUnit) || t.dims.slice(0, -1).some((d) => d !== 1)) {
+    throw new Error(
+      `${here}: slope '${t.name}' has shape [${t.dims.join(', ')}]; the layer has ${units} units, so [${units}] or a single value`,
+    );
+  }
+  const other = slope.findIndex((v) => v !== slope[0]);
+  if (other >= 0) {
+    throw new Error(
+      `${here}: slope '${t.name}' holds ${slope[0]} and ${slope[other]} (at index ${other}); a network here has one leaky ReLU slope for every unit`,
+    );
+  }
+  return slope[0];
 }
 
 /** Adds a bias constant of shape [units], [1, units], [1] or [] (one for every unit) to the layer's b. */

@@ -47,9 +47,34 @@ export function defaultLoss(output: ActivationName): LossName {
   return 'meanSquaredError';
 }
 
-/** Refuses a network whose weights cannot travel: the first non-finite value, named by layer and place. */
+/**
+ * The weights to export: the network's, refused when they cannot travel (the first non-finite
+ * value, named by layer and place). A model whose regression targets were standardized for
+ * training (`meta.targetScaling`, written by the CLI's train) computes standardized outputs that
+ * the CLI maps back to the label's units (y = out·std + mean); an exported model has to give the
+ * label's units itself, so the mapping is folded into the output layer (W·std, b·std + mean, in
+ * float64, rounded once to the network's precision), which an identity output allows.
+ */
 export function checkExportable(net: ExportableNetwork, where: string): LayerWeights[] {
   const weights = net.getWeights();
+  const scaling = net.meta.targetScaling;
+  if (scaling !== undefined) {
+    const output = net.activations[net.activations.length - 1];
+    if (output !== 'identity') {
+      throw new Error(
+        `${where}: the model's targets were standardized for training (meta.targetScaling), which an export folds into an identity output layer; this one's output is ${output}`,
+      );
+    }
+    const last = weights[weights.length - 1];
+    const inputs = net.layers[net.layers.length - 2];
+    const W = new Float64Array(last.W.length);
+    const b = new Float64Array(last.b.length);
+    for (let u = 0; u < last.b.length; u++) {
+      for (let k = 0; k < inputs; k++) W[u * inputs + k] = last.W[u * inputs + k] * scaling.std[u];
+      b[u] = last.b[u] * scaling.std[u] + scaling.mean[u];
+    }
+    weights[weights.length - 1] = { W, b };
+  }
   weights.forEach(({ W, b }, l) => {
     const inputs = net.layers[l];
     const badW = W.findIndex((v) => !Number.isFinite(v));

@@ -28,7 +28,7 @@ export function refuseUnknownKeys(options: object, known: readonly string[], wha
 }
 
 /** The known name closest to `name` (case, underscores and dashes ignored; then edit distance), or null when none is close. */
-function nearest(name: string, known: readonly string[]): string | null {
+export function nearest(name: string, known: readonly string[]): string | null {
   const norm = (s: string) => s.toLowerCase().replace(/[_-]/g, '');
   let best: string | null = null;
   let bestDistance = Infinity;

@@ -34,8 +34,18 @@ export interface TrainingStateJSON {
   epoch: number;
   /** The dropout masks' generator. */
   masks: number[];
-  /** The optimizer of the last fit and its state: moments or velocities in its order, as numbers (the model file: base64). */
-  optimizer: { name: string; settings: Record<string, number | boolean>; steps: number; buffers: number[][] } | null;
+  /**
+   * The optimizer of the last fit and its state: moments or velocities in its order, as numbers (the
+   * model file: base64). `learningRate` is the base rate that fit used (absent in files written
+   * before it was kept: the optimizer's default is shown then).
+   */
+  optimizer: {
+    name: string;
+    learningRate?: number;
+    settings: Record<string, number | boolean>;
+    steps: number;
+    buffers: number[][];
+  } | null;
 }
 
 export function toModelJSON(

@@ -106,7 +106,7 @@ function checkTrainingState(state: unknown, where: string): CheckedModel['traini
       throw new TypeError(`${where}.optimizer must be { name, settings, steps, buffers }, got ${describe(o)}`);
     }
     const recipe = resolveOptimizer(
-      { ...(o.settings as object), name: o.name },
+      { ...(o.settings as object), name: o.name, learningRate: o.learningRate },
       { learningRate: undefined, momentum: undefined },
       `${where}.optimizer`,
     );
@@ -120,7 +120,14 @@ function checkTrainingState(state: unknown, where: string): CheckedModel['traini
       if (bad >= 0) throw new RangeError(`${where}.optimizer.buffers[${i}][${bad}] must be a finite number, got ${describe(arr[bad])}`);
       return arr as number[];
     });
-    optimizer = { name: recipe.name, settings: { ...recipe.settings }, steps: o.steps as number, buffers, recipe };
+    optimizer = {
+      name: recipe.name,
+      learningRate: recipe.learningRate,
+      settings: { ...recipe.settings },
+      steps: o.steps as number,
+      buffers,
+      recipe,
+    };
   }
   return { step: s.step as number, epoch: s.epoch as number, masks: [...(s.masks as number[])], optimizer };
 }

@@ -9,6 +9,7 @@ import { CHUNK, StepStats } from '../core/network.js';
 import { evaluate } from '../core/passes.js';
 import type { Random } from '../core/random.js';
 import { SampleRows } from '../core/sample-rows.js';
+import { rowsOf, type Samples } from '../core/csr-rows.js';
 import type { FloatArray, Matrix } from '../io/matrix.js';
 import type { CheckedFit, EpochLog } from './fit-options.js';
 import { improves } from './monitor.js';
@@ -17,13 +18,14 @@ import type { Schedule, SchedulePosition } from './schedule.js';
 
 /** The data of one fit(), checked by the caller. */
 export interface FitData {
-  X: Matrix;
+  /** Dense or CSR. */
+  X: Samples;
   Y: Matrix;
   /** Each sample's weight in the loss (rows × 1), or null. */
   W: Matrix | null;
   /** The targets are classes (accuracy means something). */
   classify: boolean;
-  validation: { X: Matrix; Y: Matrix } | null;
+  validation: { X: Samples; Y: Matrix } | null;
 }
 
 /** One fit() in progress: the step source the network reads, and what the loop needs besides. */
@@ -80,7 +82,7 @@ export async function train(
     position: progress,
     rate: recipe.learningRate,
     clipNorm: options.clipNorm,
-    x: new SampleRows(X, true),
+    x: rowsOf(X, true),
     y: new SampleRows(Y, true),
     w: data.W && new SampleRows(data.W, true),
     order: options.shuffle ? order : null,
@@ -158,9 +160,11 @@ export async function train(
     const stop = watch?.after(log, network) ?? false;
     log.seconds = (now() - started) / 1000;
     history.push(log);
-    if (onEpochEnd && (await onEpochEnd(log)) === false) break;
+    // Checked before a stop too: a callback that disposed the network and stopped gets the same
+    // message as one that only disposed it, not an error from the best weights' restore.
+    const stopped = onEpochEnd != null && (await onEpochEnd(log)) === false;
     alive();
-    if (stop) break;
+    if (stopped || stop) break;
   }
   watch?.finish(network);
   return history;

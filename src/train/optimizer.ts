@@ -15,7 +15,11 @@ export interface Optimizer {
   readonly name: OptimizerName;
   /** Updates every parameter from its gradient, with this learning rate. Allocates nothing. */
   step(learningRate: number): void;
-  /** The state buffers in a fixed order (moments, velocities), for saving and restoring. */
+  /**
+   * The state buffers in a fixed order, for saving and restoring: so many per parameter, each set
+   * in the parameters' order (all first moments, then all second moments). Network.savedState
+   * relies on it to turn a transposed parameter's state back to the saved layout.
+   */
   state(): readonly Buffer[];
   /** Steps taken so far, where the update depends on it (Adam's bias correction); otherwise 0. */
   steps: number;

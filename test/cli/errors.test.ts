@@ -74,10 +74,68 @@ describe('bad usage exits with 2 and names the flag', () => {
     [['train', '--data', 'mnist', '--label-column', '0'], /train: --label-column is for data files/],
     [
       ['train', '--data', seedsPath, '--standardise'],
-      /^backprop-wasm train: unknown flag --standardise \(see backprop-wasm train --help\)\n$/,
+      /^backprop-wasm train: unknown flag --standardise \(did you mean --standardize\?\) \(see backprop-wasm train --help\)\n$/,
     ],
     [['train', '--data', seedsPath, '--standardize=yes'], /train: --standardize takes no value/],
     [['train', '--data', seedsPath, 'extra'], /train: unexpected argument 'extra'/],
+    [['train', '--data', seedsPath, '--weight_decay', '0'], /train: unknown flag --weight_decay \(did you mean --weight-decay\?\)/],
+    [
+      ['train', '--data', seedsPath, '--standardize', 'off'],
+      /train: --standardize takes no value, got 'off' after it \(--no-standardize turns it off\)/,
+    ],
+    [['train', '--data', seedsPath, '--standardize', '--no-standardize'], /train: --standardize and --no-standardize contradict/],
+    [
+      ['train', '--data', seedsPath, '--optimizer', 'adagrad'],
+      /train: --optimizer must be one of adam, adamw, sgd, rmsprop; got 'adagrad'/,
+    ],
+    [['train', '--data', seedsPath, '--optimizer', 'adam', '--momentum', '0.9'], /train: --momentum is sgd's; --optimizer adam has none/],
+    [['train', '--data', seedsPath, '--weight-decay=-1'], /train: --weight-decay must be a number ≥ 0, got '-1'/],
+    [['train', '--data', seedsPath, '--dropout', '1'], /train: --dropout must be a rate in \[0, 1\), .*got '1'/],
+    [
+      ['train', '--data', seedsPath, '--dropout', '0.1,0.2'],
+      /train: --dropout lists 2 rates, but --layers gives 1 hidden layer; give one rate per hidden layer, or one for all/,
+    ],
+    [['train', '--data', seedsPath, '--layers', 'none', '--dropout', '0.2'], /train: --dropout acts after hidden layers/],
+    [
+      ['train', '--data', seedsPath, '--schedule', 'step:every=0,factor=0.5'],
+      /train: --schedule 'step:every=0,factor=0.5': every must be an integer ≥ 1, got 0/,
+    ],
+    [
+      ['train', '--data', seedsPath, '--schedule', 'stepp'],
+      /train: --schedule 'stepp': 'stepp' is not a schedule \(did you mean 'step'\?\)/,
+    ],
+    [
+      ['train', '--data', seedsPath, '--schedule', 'step:evry=10,factor=0.5'],
+      /train: --schedule 'step:evry=10,factor=0.5': step has no setting 'evry' \(did you mean 'every'\?\)/,
+    ],
+    [
+      ['train', '--data', seedsPath, '--schedule', 'step:factor=0.5'],
+      /train: --schedule 'step:factor=0.5': step needs every=…, as in step:every=10,factor=0.5/,
+    ],
+    [['train', '--data', seedsPath, '--schedule', 'cosine:min=x'], /train: --schedule 'cosine:min=x': min must be a number, got 'x'/],
+    [
+      ['train', '--data', seedsPath, '--schedule', 'plateau:factor=2'],
+      /train: --schedule 'plateau:factor=2': factor must be below 1 \(it lowers the rate\), got 2/,
+    ],
+    [
+      ['train', '--data', seedsPath, '--schedule', 'plateau:patience=10'],
+      /train: --schedule 'plateau:patience=10': the rate would be cut after 10 epochs .* but --patience 10 stops training then or before/,
+    ],
+    [
+      ['train', '--data', seedsPath, '--validation', '0', '--schedule', 'plateau'],
+      /train: --schedule 'plateau' watches the validation loss; with --validation 0 there is none/,
+    ],
+    [
+      ['train', '--data', seedsPath, '--validation', '0', '--patience', '5'],
+      /train: --patience watches the validation rows; with --validation 0/,
+    ],
+    [['train', '--data', seedsPath, '--patience=-1'], /train: --patience must be an integer ≥ 0, got '-1'/],
+    [['train', '--data', seedsPath, '--clip-norm', '0'], /train: --clip-norm must be a number > 0, got '0'/],
+    [['train', '--data', seedsPath, '--class-weight', 'heavy'], /train: --class-weight must be balanced, none, or .*; item 1 is 'heavy'/],
+    [
+      ['train', '--data', seedsPath, '--class-weight', '1,2'],
+      /train: --class-weight lists 2 weights, but .*seeds_dataset.txt has 3 classes \(1, 2, 3\); give one per class, in that order/,
+    ],
     [['eval', '--data', seedsPath], /eval: --model is required/],
     [
       ['gradcheck', '--model', model, '--layers', '3'],

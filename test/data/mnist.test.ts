@@ -94,5 +94,9 @@ describe('loadMnist from a folder', () => {
     await writeFile(join(dir, 'train-images-idx3-ubyte'), idxBytes([3, 16, 49], pixels));
     await expect(loadMnist({ set: 'train', dir })).rejects.toThrow(/expected dims \[count, 28, 28\], got \[3, 16, 49\]/);
     await expect(loadMnist({ set: 'valid' as 'train' })).rejects.toThrow(/options.set must be 'train' or 'test', got "valid"/);
+    await writeFile(join(dir, 'train-labels-idx1-ubyte'), idxBytes([3], [7, 12, 2]));
+    await expect(loadMnist({ set: 'train', dir })).rejects.toThrow(
+      'loadMnist: train-labels-idx1-ubyte: label 1 is 12, expected a digit 0–9',
+    );
   });
 });

@@ -1,0 +1,283 @@
+// Products with a compressed operand, for a first layer whose input is mostly zeros: the work is
+// proportional to the non-zeros, and each non-zero's inner loop runs along a contiguous row of the
+// dense operand, eight vectors at a time (32 f32 or 16 f64 units per pass).
+//
+// X (rows × k) compressed by rows (CSR): the non-zeros of row r are entries rowStart[r] …
+// rowStart[r + 1] − 1 of columns[] (i32, ascending within a row) and values[] (T); rowStart has
+// rows + 1 entries (i32), rowStart[0] = 0. Compressed by columns (CSC) is the same for Xᵀ.
+//
+// Order of the additions: each output is summed over its non-zeros in ascending index, split into
+// the depth blocks of gemm (gemmDepthStep); a block's partial sum starts at zero and is then added
+// to the output, with the same multiply-add (madd) as gemm's micro-kernel. A zero of X adds ±0 in
+// gemm, which changes no sum, so these results equal gemm's on the dense X bit for bit (as long as
+// the dense operand is finite: gemm's 0·∞ is NaN, a skipped zero is not).
+//
+// Both products take a range of their output's rows, so that the rows can be shared among threads.
+
+import { gemmDepthStep } from './gemm';
+import { madd } from './madd';
+
+/** Vectors of one pass over the units. */
+const WIDE: i32 = 8;
+
+/** A vector of the `count` (< lanes) values at p, the rest zero: a row's last units, read without reading past it. */
+// @ts-ignore: decorator
+@inline function loadPartial<T>(p: usize, count: i32): v128 {
+  let v = v128.splat<T>(<T>0);
+  const sz = <usize>sizeof<T>();
+  if (sizeof<T>() == 4) {
+    v = f32x4.replace_lane(v, 0, load<f32>(p));
+    if (count > 1) v = f32x4.replace_lane(v, 1, load<f32>(p + sz));
+    if (count > 2) v = f32x4.replace_lane(v, 2, load<f32>(p + 2 * sz));
+  } else {
+    v = f64x2.replace_lane(v, 0, load<f64>(p));
+  }
+  return v;
+}
+
+/** Stores the first `count` (< lanes) lanes of v at p. */
+// @ts-ignore: decorator
+@inline function storePartial<T>(p: usize, v: v128, count: i32): void {
+  const sz = <usize>sizeof<T>();
+  if (sizeof<T>() == 4) {
+    store<f32>(p, f32x4.extract_lane(v, 0));
+    if (count > 1) store<f32>(p + sz, f32x4.extract_lane(v, 1));
+    if (count > 2) store<f32>(p + 2 * sz, f32x4.extract_lane(v, 2));
+  } else {
+    store<f64>(p, f64x2.extract_lane(v, 0));
+  }
+}
+
+/**
+ * out[j0 … j0 + 8·lanes) = Σ over entries e ∈ [e0, e1) of vals[e] · dense[idx[e]·n + j], summed
+ * into the row (or written, when `write`) as one depth block. Returns nothing; out has stride 1.
+ */
+// @ts-ignore: decorator
+@inline function wideBlock<T>(idx: usize, vals: usize, e0: i32, e1: i32, dense: usize, n: i32, j0: i32, out: usize, write: bool): void {
+  const sz = <usize>sizeof<T>();
+  let a0 = v128.splat<T>(<T>0), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+  const row = <usize>n * sz;
+  const base = dense + <usize>j0 * sz;
+  let pi = idx + (<usize>e0 << 2);
+  let pv = vals + <usize>e0 * sz;
+  const pend = idx + (<usize>e1 << 2);
+  for (; pi < pend; pi += 4, pv += sz) {
+    const v = v128.load_splat<T>(pv);
+    const d = base + <usize>load<i32>(pi) * row;
+    a0 = madd<T>(a0, v, v128.load(d));
+    a1 = madd<T>(a1, v, v128.load(d, 16));
+    a2 = madd<T>(a2, v, v128.load(d, 32));
+    a3 = madd<T>(a3, v, v128.load(d, 48));
+    a4 = madd<T>(a4, v, v128.load(d, 64));
+    a5 = madd<T>(a5, v, v128.load(d, 80));
+    a6 = madd<T>(a6, v, v128.load(d, 96));
+    a7 = madd<T>(a7, v, v128.load(d, 112));
+  }
+  if (!write) {
+    a0 = v128.add<T>(a0, v128.load(out));
+    a1 = v128.add<T>(a1, v128.load(out, 16));
+    a2 = v128.add<T>(a2, v128.load(out, 32));
+    a3 = v128.add<T>(a3, v128.load(out, 48));
+    a4 = v128.add<T>(a4, v128.load(out, 64));
+    a5 = v128.add<T>(a5, v128.load(out, 80));
+    a6 = v128.add<T>(a6, v128.load(out, 96));
+    a7 = v128.add<T>(a7, v128.load(out, 112));
+  }
+  v128.store(out, a0);
+  v128.store(out, a1, 16);
+  v128.store(out, a2, 32);
+  v128.store(out, a3, 48);
+  v128.store(out, a4, 64);
+  v128.store(out, a5, 80);
+  v128.store(out, a6, 96);
+  v128.store(out, a7, 112);
+}
+
+/** As wideBlock for `count` ≤ lanes units at j0 (one vector, read and written lane by lane when fewer than lanes). */
+// @ts-ignore: decorator
+@inline function narrowBlock<T>(idx: usize, vals: usize, e0: i32, e1: i32, dense: usize, n: i32, j0: i32, out: usize, write: bool, count: i32): void {
+  const sz = <usize>sizeof<T>();
+  const lanes = 16 / <i32>sizeof<T>();
+  let a = v128.splat<T>(<T>0);
+  const row = <usize>n * sz;
+  const base = dense + <usize>j0 * sz;
+  for (let e = e0; e < e1; e++) {
+    const v = v128.load_splat<T>(vals + <usize>e * sz);
+    const d = base + <usize>load<i32>(idx + (<usize>e << 2)) * row;
+    a = madd<T>(a, v, count == lanes ? v128.load(d) : loadPartial<T>(d, count));
+  }
+  if (count == lanes) {
+    v128.store(out, write ? a : v128.add<T>(a, v128.load(out)));
+  } else {
+    storePartial<T>(out, write ? a : v128.add<T>(a, loadPartial<T>(out, count)), count);
+  }
+}
+
+/**
+ * One output row (n units at out) = Σ over entries [e0, e1) (indices ascending, below k) of
+ * vals[e] · dense row idx[e], split into depth blocks of `step` like gemm; added to the row when
+ * `accumulate`. A block without entries is skipped unless it is the one that writes the row.
+ */
+function compressedRow<T>(idx: usize, vals: usize, e0: i32, e1: i32, k: i32, step: i32, dense: usize, n: i32, out: usize, accumulate: bool): void {
+  const sz = <usize>sizeof<T>();
+  const lanes = 16 / <i32>sizeof<T>();
+  const wide = WIDE * lanes;
+  let start = e0;
+  for (let p0 = 0; p0 < k; p0 += step) {
+    // The entries of this depth block: their indices are below p0 + step.
+    const p1 = p0 + step;
+    let end = start;
+    while (end < e1 && load<i32>(idx + (<usize>end << 2)) < p1) end++;
+    const write = p0 == 0 && !accumulate;
+    if (end > start || write) {
+      let j = 0;
+      for (; j + wide <= n; j += wide) wideBlock<T>(idx, vals, start, end, dense, n, j, out + <usize>j * sz, write);
+      for (; j < n; j += lanes) narrowBlock<T>(idx, vals, start, end, dense, n, j, out + <usize>j * sz, write, min(lanes, n - j));
+    }
+    start = end;
+  }
+}
+
+/**
+ * Rows rowBegin … rowEnd − 1 of Z (rows × n) = X · D, X (rows × k) in CSR and D (k × n) dense,
+ * row-major: the forward product Z = X·Wᵀ of a layer with Wᵀ (inputs × units) as D. Equal to
+ * gemm(false, false, rows, n, k, X, D) bit for bit.
+ */
+export function csrMatmul<T>(rowStart: usize, columns: usize, values: usize, k: i32, d: usize, n: i32, z: usize, rowBegin: i32, rowEnd: i32): void {
+  const step = gemmDepthStep(k);
+  const row = <usize>n * <usize>sizeof<T>();
+  for (let r = rowBegin; r < rowEnd; r++) {
+    const e0 = load<i32>(rowStart + (<usize>r << 2));
+    const e1 = load<i32>(rowStart + (<usize>(r + 1) << 2));
+    if (e0 == e1) memory.fill(z + <usize>r * row, 0, row);
+    else compressedRow<T>(columns, values, e0, e1, k, step, d, n, z + <usize>r * row, false);
+  }
+}
+
+/**
+ * Rows colBegin … colEnd − 1 of G (k × n) = Xᵀ · D (+ G when accumulate), X (m × k) given in CSC
+ * (colStart, rowIndex, values) and D (m × n) dense: the weight gradient dWᵀ = Xᵀ·dZ of a layer
+ * with Wᵀ (inputs × units), D = dZ (rows × units). Equal to gemm(true, false, k, n, m, X, D) bit for bit.
+ */
+export function cscTransposeMatmul<T>(
+  colStart: usize, rowIndex: usize, values: usize, m: i32, d: usize, n: i32, g: usize, colBegin: i32, colEnd: i32, accumulate: bool,
+): void {
+  const step = gemmDepthStep(m);
+  const row = <usize>n * <usize>sizeof<T>();
+  for (let c = colBegin; c < colEnd; c++) {
+    const e0 = load<i32>(colStart + (<usize>c << 2));
+    const e1 = load<i32>(colStart + (<usize>(c + 1) << 2));
+    // A column of X without entries (most of them, in a batch of bag-of-words rows): a row of zeros, or nothing to add.
+    if (e0 == e1) {
+      if (!accumulate) memory.fill(g + <usize>c * row, 0, row);
+      continue;
+    }
+    compressedRow<T>(rowIndex, values, e0, e1, m, step, d, n, g + <usize>c * row, accumulate);
+  }
+}
+
+/**
+ * The CSR form of the dense X (rows × cols): at most `capacity` non-zeros, else −1 (the caller
+ * then multiplies densely, and the scan stops there). Returns the count of non-zeros. NaN counts as
+ * non-zero (it must reach the output as gemm would carry it); −0 as zero (its products add ±0).
+ */
+export function csrFromDense<T>(x: usize, rows: i32, cols: i32, rowStart: usize, columns: usize, values: usize, capacity: i32): i32 {
+  if (countNonZeros<T>(x, rows, cols, capacity) > capacity) return -1;
+  const sz = <usize>sizeof<T>();
+  const lanes = 16 / <i32>sizeof<T>();
+  const zero = v128.splat<T>(<T>0);
+  let nnz = 0;
+  store<i32>(rowStart, 0);
+  for (let r = 0; r < rows; r++) {
+    const src = x + <usize>r * <usize>cols * sz;
+    let c = 0;
+    // Whole vectors of zeros, the common case, are passed over with one comparison.
+    for (; c + lanes <= cols; c += lanes) {
+      // One bit per lane that is not zero; each set bit is one entry.
+      let mask = sizeof<T>() == 4 ? i32x4.bitmask(v128.ne<T>(v128.load(src + <usize>c * sz), zero)) : i64x2.bitmask(v128.ne<T>(v128.load(src + <usize>c * sz), zero));
+      while (mask != 0) {
+        const i = c + ctz(mask);
+        mask &= mask - 1;
+        if (nnz == capacity) return -1;
+        store<i32>(columns + (<usize>nnz << 2), i);
+        store<T>(values + <usize>nnz * sz, load<T>(src + <usize>i * sz));
+        nnz++;
+      }
+    }
+    for (; c < cols; c++) {
+      const v = load<T>(src + <usize>c * sz);
+      if (v == <T>0) continue;
+      if (nnz == capacity) return -1;
+      store<i32>(columns + (<usize>nnz << 2), c);
+      store<T>(values + <usize>nnz * sz, v);
+      nnz++;
+    }
+    store<i32>(rowStart + (<usize>(r + 1) << 2), nnz);
+  }
+  return nnz;
+}
+
+/**
+ * The non-zeros of the dense X (rows × cols), counted row by row until the count passes `limit`
+ * (then that count). A batch too dense for the sparse path costs one comparison and one
+ * subtraction per vector here, instead of a store per non-zero in csrFromDense's second pass.
+ */
+function countNonZeros<T>(x: usize, rows: i32, cols: i32, limit: i32): i32 {
+  const sz = <usize>sizeof<T>();
+  const lanes = 16 / <i32>sizeof<T>();
+  const zero = v128.splat<T>(<T>0);
+  let count = 0;
+  for (let r = 0; r < rows; r++) {
+    const src = x + <usize>r * <usize>cols * sz;
+    // Each lane's comparison is all ones (−1) where the value is not zero: subtracting counts it.
+    let lanesCount = v128.splat<i32>(0);
+    let c = 0;
+    for (; c + lanes <= cols; c += lanes) {
+      const ne = v128.ne<T>(v128.load(src + <usize>c * sz), zero);
+      lanesCount = sizeof<T>() == 4 ? i32x4.sub(lanesCount, ne) : i64x2.sub(lanesCount, ne);
+    }
+    if (sizeof<T>() == 4) {
+      count += i32x4.extract_lane(lanesCount, 0) + i32x4.extract_lane(lanesCount, 1) + i32x4.extract_lane(lanesCount, 2) + i32x4.extract_lane(lanesCount, 3);
+    } else {
+      count += <i32>(i64x2.extract_lane(lanesCount, 0) + i64x2.extract_lane(lanesCount, 1));
+    }
+    for (; c < cols; c++) if (load<T>(src + <usize>c * sz) != <T>0) count++;
+    if (count > limit) return count;
+  }
+  return count;
+}
+
+/**
+ * The CSC form (colStart: cols + 1 entries, rowIndex, colValues) of X (rows × cols) given in CSR:
+ * a counting sort by column, rows ascending within each column.
+ */
+export function csrTranspose<T>(
+  rows: i32, cols: i32, rowStart: usize, columns: usize, values: usize, colStart: usize, rowIndex: usize, colValues: usize,
+): void {
+  const sz = <usize>sizeof<T>();
+  const nnz = load<i32>(rowStart + (<usize>rows << 2));
+  memory.fill(colStart, 0, <usize>(cols + 1) << 2);
+  // Counts of column c at colStart[c + 1], then their prefix sums: colStart[c] is where column c starts.
+  for (let e = 0; e < nnz; e++) {
+    const at = colStart + (<usize>(load<i32>(columns + (<usize>e << 2)) + 1) << 2);
+    store<i32>(at, load<i32>(at) + 1);
+  }
+  for (let c = 0; c < cols; c++) {
+    const at = colStart + (<usize>(c + 1) << 2);
+    store<i32>(at, load<i32>(at) + load<i32>(at - 4));
+  }
+  // Each entry goes to its column's next place; colStart[c] moves on to the start of column c + 1 ...
+  for (let r = 0; r < rows; r++) {
+    const e1 = load<i32>(rowStart + (<usize>(r + 1) << 2));
+    for (let e = load<i32>(rowStart + (<usize>r << 2)); e < e1; e++) {
+      const at = colStart + (<usize>load<i32>(columns + (<usize>e << 2)) << 2);
+      const pos = load<i32>(at);
+      store<i32>(rowIndex + (<usize>pos << 2), r);
+      store<T>(colValues + <usize>pos * sz, load<T>(values + <usize>e * sz));
+      store<i32>(at, pos + 1);
+    }
+  }
+  // ... so shifting it by one puts every start back.
+  for (let c = cols; c > 0; c--) store<i32>(colStart + (<usize>c << 2), load<i32>(colStart + (<usize>(c - 1) << 2)));
+  store<i32>(colStart, 0);
+}

@@ -1,0 +1,250 @@
+/**
+ * The sparse section (`npm run bench -- --only sparse`): the first layer multiplying over the
+ * non-zeros of its input against the dense path, through the public API on one thread.
+ *
+ * - R1 epochs (784 → 196 → 1, MNIST 5 vs 8, density 0.208) at batch 32 and 256 with sparseInput
+ *   'never' (today's dense path) and 'auto', in interleaved rounds, each build; beside numpy +
+ *   OpenBLAS on one thread (bench/baselines/numpy_r1.py) where python3 has numpy.
+ * - A density sweep: R1's network on a synthetic batch set (uniform non-zeros at 5% … 100%), epoch
+ *   time of 'auto' and 'always' against 'never'. Where 'always' stops winning is the switch-over
+ *   (SPARSE_MAX_DENSITY in src/core/sparse-input.ts); 'auto' must never be more than 3% slower.
+ * - A dense real table (the UCI seeds data, 7 inputs, no zeros): 'auto' against 'never' (the same
+ *   code under 32 inputs, so the ratio shows the noise of the run).
+ * - A bag-of-words problem trained from CSR (bench/sparse-bow.js, in a child process for its
+ *   peak RSS): 100,000 rows × 50,000 columns at 0.1%, and at half and twice the non-zeros.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ANN } from '../dist/index.js';
+import { SPARSE_MAX_DENSITY } from '../dist/core/sparse-input.js';
+import { runNode } from './child.js';
+import { R1_NETWORK } from './training.js';
+import { summarizeTimes } from './stats.js';
+
+/** R1's learning rate, as the epochs section trains it. */
+const LEARNING_RATE = 0.1;
+
+/**
+ * One epoch's wall time (ms) of a fresh network on (x, y), and its test accuracy when asked.
+ * @param {import('../dist/index.js').ANNOptions} options
+ * @param {any} x
+ * @param {any} y
+ * @param {number} batch
+ * @param {{ x: any, y: any } | null} test
+ */
+async function epochMs(options, x, y, batch, test = null) {
+  const net = await ANN.create(options);
+  const started = performance.now();
+  await net.fit(x, y, { epochs: 1, batchSize: batch, learningRate: LEARNING_RATE });
+  const ms = performance.now() - started;
+  const accuracy = test ? net.evaluate(test.x, test.y).accuracy : undefined;
+  net.dispose();
+  return { ms, accuracy };
+}
+
+/**
+ * Median epoch times of each mode, measured in `rounds` interleaved rounds (so that a burst of
+ * load hits every mode alike) after one warm-up epoch each.
+ * @param {string[]} modes
+ * @param {(mode: string) => Promise<{ ms: number, accuracy?: number }>} run
+ * @param {number} rounds
+ */
+async function interleaved(modes, run, rounds) {
+  for (const mode of modes) await run(mode);
+  /** @type {Record<string, number[]>} */
+  const times = Object.fromEntries(modes.map((m) => [m, []]));
+  /** @type {Record<string, number | undefined>} */
+  const accuracy = {};
+  for (let r = 0; r < rounds; r++) {
+    for (const mode of modes) {
+      const { ms, accuracy: a } = await run(mode);
+      times[mode].push(ms);
+      accuracy[mode] = a;
+    }
+  }
+  return { time: Object.fromEntries(modes.map((m) => [m, summarizeTimes(times[m])])), accuracy };
+}
+
+/**
+ * numpy's R1 epochs (seconds, median) at each batch size on one OpenBLAS thread, or null when python3 or numpy is missing.
+ * @param {{ x: any, y: any }} train
+ * @param {number[]} batches
+ * @param {number} runs
+ */
+function numpyEpochs(train, batches, runs) {
+  try {
+    execFileSync('python3', ['-c', 'import numpy'], { stdio: 'ignore' });
+  } catch {
+    return null;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'bench-sparse-'));
+  try {
+    const [xs, ys] = [join(dir, 'x.f32'), join(dir, 'y.f32')];
+    writeFileSync(xs, Buffer.from(train.x.data.buffer, train.x.data.byteOffset, train.x.data.byteLength));
+    writeFileSync(ys, Buffer.from(train.y.data.buffer, train.y.data.byteOffset, train.y.data.byteLength));
+    /** @type {Record<string, string | undefined>} */
+    const env = { ...process.env, OPENBLAS_NUM_THREADS: '1' };
+    delete env.OPENBLAS_CORETYPE;
+    delete env.OPENBLAS_L2_SIZE;
+    const script = fileURLToPath(new URL('./baselines/numpy_r1.py', import.meta.url));
+    const out = execFileSync(
+      'python3',
+      [script, xs, ys, String(train.x.rows), String(LEARNING_RATE), String(runs), ...batches.map(String)],
+      {
+        env,
+        encoding: 'utf8',
+      },
+    );
+    const parsed = JSON.parse(out.trim().split('\n').pop() ?? '{}');
+    return Object.fromEntries(batches.map((b) => [b, summarizeTimes(parsed[b].map((/** @type {number} */ s) => s * 1000))]));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * `rows` × 784 rows with `density` of the values non-zero (uniform in (0, 1], seeded), and 0/1 targets.
+ * @param {number} rows
+ * @param {number} density
+ */
+function syntheticBatches(rows, density) {
+  let seed = 99;
+  const next = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+  const data = new Float32Array(rows * 784);
+  for (let i = 0; i < data.length; i++) if (next() < density) data[i] = next() || 0.5;
+  const y = new Float32Array(rows);
+  for (let r = 0; r < rows; r++) y[r] = next() < 0.5 ? 1 : 0;
+  return { x: { data, rows, cols: 784 }, y: { data: y, rows, cols: 1 } };
+}
+
+/**
+ * @param {{ train: { x: any, y: any }, test: { x: any, y: any } }} data R1
+ * @param {{ seeds: { x: any, y: any }, builds: import('./builds.js').BuildInfo[], rounds: number, sweepRows: number, densities: number[], bow: { rows: number, cols: number, perRow: number[], units: number, batch: number }, numpyRuns: number, nodeFlags: string[], log: (msg: string) => void }} options
+ */
+export async function benchSparse(data, options) {
+  const { builds, rounds, log } = options;
+  const batches = [32, 256];
+  /** @type {any[]} */
+  const r1 = [];
+  for (const build of builds) {
+    await build.select();
+    for (const batch of batches) {
+      log(`sparse: R1 epoch, batch ${batch}, build ${build.name}: 'never' and 'auto', ${rounds} interleaved rounds`);
+      const res = await interleaved(
+        ['never', 'auto'],
+        (mode) => epochMs({ ...R1_NETWORK, sparseInput: /** @type {any} */ (mode) }, data.train.x, data.train.y, batch, data.test),
+        rounds,
+      );
+      r1.push({ build: build.name, batch, ...res });
+    }
+  }
+  log(`sparse: numpy + OpenBLAS, one thread (${options.numpyRuns} epochs per batch size)`);
+  const numpy = numpyEpochs(data.train, batches, options.numpyRuns);
+
+  await builds[builds.length - 1].select();
+  const sweep = [];
+  for (const density of options.densities) {
+    const set = syntheticBatches(options.sweepRows, density);
+    for (const batch of batches) {
+      log(`sparse: density ${density}, batch ${batch}`);
+      const res = await interleaved(
+        ['never', 'always', 'auto'],
+        (mode) => epochMs({ ...R1_NETWORK, sparseInput: /** @type {any} */ (mode) }, set.x, set.y, batch),
+        rounds,
+      );
+      sweep.push({ density, batch, ...res });
+    }
+  }
+
+  log("sparse: the seeds table (dense, 7 inputs), 'never' against 'auto'");
+  /** @type {import('../dist/index.js').ANNOptions} */
+  const seedsNet = { layers: [7, 16, 3], activation: 'relu', output: 'softmax', loss: 'categoricalCrossEntropy', seed: 1 };
+  const seedsRun = async (/** @type {string} */ mode) => {
+    const net = await ANN.create({ ...seedsNet, sparseInput: /** @type {any} */ (mode) });
+    const started = performance.now();
+    await net.fit(options.seeds.x, options.seeds.y, { epochs: 200, batchSize: 16, learningRate: 0.05 });
+    const ms = performance.now() - started;
+    net.dispose();
+    return { ms };
+  };
+  const seeds = await interleaved(['never', 'auto'], seedsRun, rounds);
+
+  const bow = [];
+  for (const perRow of options.bow.perRow) {
+    const { rows, cols, units, batch } = options.bow;
+    log(`sparse: bag of words from CSR, ${rows} × ${cols}, ${perRow} words a row, ${units} units, batch ${batch} (child process)`);
+    const run = await runNode('bench/sparse-bow.js', [rows, cols, perRow, units, batch, 2].map(String), { nodeFlags: options.nodeFlags });
+    bow.push({ ...run.json, peakRss: run.peakRss });
+  }
+  return { r1, numpy, sweep, seeds, bow, sweepRows: options.sweepRows };
+}
+
+const ms = (/** @type {number} */ t) => (t >= 1000 ? `${(t / 1000).toFixed(2)} s` : `${t.toFixed(t >= 100 ? 0 : 1)} ms`);
+const x = (/** @type {number} */ r) => `${r.toFixed(2)}×`;
+
+/**
+ * The section's Markdown.
+ * @param {Awaited<ReturnType<typeof benchSparse>>} s
+ */
+export function sparseSection(s) {
+  const lines = ['## Sparse input: the first layer over the non-zeros', ''];
+  lines.push(
+    `\`npm run bench -- --only sparse\`. One thread. Medians of interleaved rounds (after a warm-up epoch each); 'never' is the dense path as before, 'auto' the default (sparse for a batch with at most ${(100 * SPARSE_MAX_DENSITY).toFixed(0)}% non-zeros). Accuracy: R1's test set after the epoch.`,
+    '',
+  );
+  lines.push('### R1 epoch (11,272 images, density 0.208)', '');
+  lines.push(
+    "| build | batch | 'never' (dense) | 'auto' (sparse) | dense ÷ sparse | test accuracy never / auto | numpy + OpenBLAS, 1 thread |",
+  );
+  lines.push('|---|---|---|---|---|---|---|');
+  for (const r of s.r1) {
+    const np = s.numpy ? ms(s.numpy[r.batch].median) : 'not installed';
+    lines.push(
+      `| ${r.build} | ${r.batch} | ${ms(r.time.never.median)} | ${ms(r.time.auto.median)} | **${x(r.time.never.median / r.time.auto.median)}** | ${(100 * r.accuracy.never).toFixed(2)}% / ${(100 * r.accuracy.auto).toFixed(2)}% | ${np} |`,
+    );
+  }
+  const worst = s.r1.reduce((w, r) => Math.min(w, r.time.never.median / r.time.auto.median), Infinity);
+  lines.push(
+    '',
+    `Bar (issue 13): 'auto' ≥ 2.5× faster than 'never' at batch 32 and 256 with the same accuracy: ${worst >= 2.5 ? '**met**' : `**not met** (lowest ${x(worst)})`}; the same accuracy: ${s.r1.every((r) => r.accuracy.never === r.accuracy.auto) ? 'yes, in every row (the weights are equal bit for bit: test/sparse-network.test.ts)' : '**no**'}.`,
+  );
+  lines.push('', `### Density sweep (R1's network, ${s.sweepRows.toLocaleString('en-US')} synthetic rows, uniform non-zeros)`, '');
+  lines.push("| density | batch | 'never' | 'always' | 'auto' | never ÷ always | auto ÷ never (≤ 1.03) |");
+  lines.push('|---|---|---|---|---|---|---|');
+  for (const r of s.sweep) {
+    const [n, a, u] = [r.time.never.median, r.time.always.median, r.time.auto.median];
+    lines.push(`| ${(100 * r.density).toFixed(0)}% | ${r.batch} | ${ms(n)} | ${ms(a)} | ${ms(u)} | ${x(n / a)} | ${(u / n).toFixed(3)} |`);
+  }
+  const slowest = s.sweep.reduce(
+    (w, r) => (r.time.auto.median / r.time.never.median > w.ratio ? { ratio: r.time.auto.median / r.time.never.median, r } : w),
+    {
+      ratio: 0,
+      r: s.sweep[0],
+    },
+  );
+  const sparseWins = s.sweep.filter((r) => r.time.always.median < r.time.never.median).map((r) => r.density);
+  lines.push(
+    '',
+    `'auto' against 'never', worst row: ${slowest.ratio.toFixed(3)} at ${(100 * slowest.r.density).toFixed(0)}%, batch ${slowest.r.batch} (bar ≤ 1.03). The sparse path ('always') was faster than the dense one up to ${(100 * Math.max(0, ...sparseWins)).toFixed(0)}% here; 'auto' switches at ${(100 * SPARSE_MAX_DENSITY).toFixed(0)}% (SPARSE_MAX_DENSITY), at or below the crossover, so that a batch just under the switch still gains and one above it pays only the scan that gave up.`,
+  );
+  const sn = s.seeds.time;
+  lines.push('', '### A dense real table (UCI seeds, 7 inputs, 210 rows, 200 epochs at batch 16)', '');
+  lines.push(
+    `'never' ${ms(sn.never.median)}, 'auto' ${ms(sn.auto.median)}: auto ÷ never **${(sn.auto.median / sn.never.median).toFixed(3)}**. Under 32 inputs 'auto' keeps the plain dense layer (SPARSE_MIN_INPUTS), so both run the same code: this ratio is the run's noise between two identical measurements.`,
+  );
+  lines.push('', '### Bag of words from CSR (Adam, ReLU hidden layer, 2 epochs, in a child process)', '');
+  lines.push(
+    '| rows × columns | non-zeros | density | units | batch | epoch (median of 2) | µs per 1,000 non-zeros | train accuracy | peak RSS |',
+  );
+  lines.push('|---|---|---|---|---|---|---|---|---|');
+  for (const b of s.bow) {
+    const epoch = summarizeTimes(b.times.map((/** @type {number} */ t) => t * 1000)).median;
+    lines.push(
+      `| ${b.rows.toLocaleString('en-US')} × ${b.cols.toLocaleString('en-US')} | ${b.nonZeros.toLocaleString('en-US')} | ${((100 * b.perRow) / b.cols).toFixed(2)}% | ${b.units} | ${b.batch} | ${ms(epoch)} | ${((epoch * 1000) / (b.nonZeros / 1000)).toFixed(0)} | ${(100 * b.accuracy).toFixed(1)}% | ${(b.peakRss / 2 ** 20).toFixed(0)} MiB |`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}

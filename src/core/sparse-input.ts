@@ -1,0 +1,192 @@
+/**
+ * The first dense layer when its input may be mostly zeros (one-hot or bag-of-words features, the
+ * blank pixels of a digit): for a batch with few enough non-zeros, the forward product Z = X·Wᵀ
+ * and the weight gradient dW = dZᵀ·X run over the non-zeros alone; for any other batch the dense
+ * products run. The first layer's input gradient is never needed, so those two are all there is.
+ *
+ * Layout: W is kept transposed, Wᵀ (inputs × units, row-major), so that each non-zero x[r, c]
+ * adds x·Wᵀ[c, :] to a row of Z, and x·dZ[r, :] to the row dWᵀ[c, :]: contiguous rows of units,
+ * eight vectors at a time (assembly/sparse.ts). The dense products read the same layout
+ * (gemm without transposes); the optimizers update elementwise and care for no layout. What
+ * leaves the layer (weights, gradients) is turned back to W (units × inputs).
+ *
+ * The batch is compressed into CSR in buffers planned with the batch: from the dense batch (a
+ * scan that stops once the batch is known to be too dense), or copied from rows that are already
+ * compressed (CSR input, src/core/csr-rows.ts). Backward makes the column-compressed copy (CSC) it
+ * needs for dW from the CSR. Both sparse products add in gemm's order: the sparse and the dense
+ * path give the same numbers bit for bit (see assembly/sparse.ts).
+ */
+import type { Buffer, IndexBuffer, Kernels } from '../backend/kernels.js';
+import type { FloatArray } from '../io/matrix.js';
+import type { ActivationName } from './activations.js';
+import type { InitName, SparseInputMode } from './architecture.js';
+import type { CsrRows } from './csr-rows.js';
+import { Dense } from './dense.js';
+import { initWeights } from './init.js';
+import { transposeInto, untranspose } from './parameter.js';
+import type { Random } from './random.js';
+
+/**
+ * 'auto' takes the sparse path for a batch whose share of non-zeros is at most this. Measured with
+ * `npm run bench -- --only sparse` (the density sweep, bench/RESULTS.md): on R1's 784 → 196 layer
+ * one thread's epochs were faster on the sparse path at 35% (1.07–1.24× in two runs) and as fast or
+ * slower at 40% (0.97–0.99×), at batch 32 and 256; so the switch sits at the last density that won.
+ */
+export const SPARSE_MAX_DENSITY = 0.35;
+
+/**
+ * 'auto' keeps a first layer of fewer inputs than this dense, as 'never' does: its products are a
+ * few dozen multiply-adds a row, where skipping zeros saves nothing that the per-batch scan for
+ * them would not cost (the seeds table of the sparse bench, 7 inputs).
+ */
+export const SPARSE_MIN_INPUTS = 32;
+
+/** True when a first layer of `inputs` inputs takes the sparse path's layout under `mode`. */
+export function sparseCapable(mode: SparseInputMode, inputs: number): mode is Exclude<SparseInputMode, 'never'> {
+  return mode === 'always' || (mode === 'auto' && inputs >= SPARSE_MIN_INPUTS);
+}
+
+export class SparseInputDense extends Dense {
+  private rowStart!: IndexBuffer;
+  private columns!: IndexBuffer;
+  private values!: Buffer;
+  private colStart!: IndexBuffer;
+  private rowIndex!: IndexBuffer;
+  private colValues!: Buffer;
+  /** Non-zeros the compressed buffers hold. */
+  private room = 0;
+  /** The loaded batch is in the compressed buffers, and the products run over its non-zeros. */
+  private compressed = false;
+  /** The CSC copy of the loaded batch is made (backward makes it once per batch). */
+  private columnsReady = false;
+
+  constructor(
+    kernels: Kernels,
+    index: number,
+    inputs: number,
+    outputs: number,
+    activation: ActivationName,
+    slope: number,
+    gradientIsPreActivation: boolean,
+    readonly mode: Exclude<SparseInputMode, 'never'>,
+  ) {
+    super(kernels, index, inputs, outputs, activation, slope, gradientIsPreActivation, true);
+  }
+
+  override plan(kernels: Kernels, capacity: number): void {
+    super.plan(kernels, capacity);
+    this.room = this.roomFor(capacity);
+    this.rowStart = kernels.allocIndices(capacity + 1);
+    this.columns = kernels.allocIndices(this.room);
+    this.values = kernels.alloc(this.room);
+    this.colStart = kernels.allocIndices(this.inputs + 1);
+    this.rowIndex = kernels.allocIndices(this.room);
+    this.colValues = kernels.alloc(this.room);
+    this.compressed = false;
+  }
+
+  /** Non-zeros of `rows` rows that the sparse path takes: every value when forced, else up to the switch-over density. */
+  private limit(rows: number): number {
+    return this.mode === 'always' ? rows * this.inputs : Math.floor(SPARSE_MAX_DENSITY * rows * this.inputs);
+  }
+
+  private roomFor(capacity: number): number {
+    return Math.max(1, this.limit(capacity));
+  }
+
+  /** True when the loaded batch runs the sparse path. */
+  get sparse(): boolean {
+    return this.compressed;
+  }
+
+  /** Chooses the path for the dense batch just loaded into `input` (rows × inputs), compressing it when it is sparse enough. */
+  choose(input: Buffer, rows: number): void {
+    const nnz = this.kernels.csrFromDense(input, rows, this.inputs, this.rowStart, this.columns, this.values, this.limit(rows));
+    this.compressed = nnz >= 0;
+    this.columnsReady = false;
+  }
+
+  /**
+   * Loads samples order[start … start + rows − 1] of compressed rows: into the compressed buffers
+   * when sparse enough, else expanded into `input` for the dense path.
+   */
+  loadCompressed(source: CsrRows, order: ArrayLike<number> | null, start: number, rows: number, input: Buffer): void {
+    const k = this.kernels;
+    const nnz = source.gatherCompressed(
+      k.indexView(this.rowStart),
+      k.indexView(this.columns),
+      k.view(this.values),
+      order,
+      start,
+      rows,
+      this.limit(rows),
+    );
+    this.compressed = nnz >= 0;
+    this.columnsReady = false;
+    if (!this.compressed) source.gather(k.view(input), order, start, rows);
+  }
+
+  override forward(input: Buffer, rows: number, _training: boolean): void {
+    const k = this.kernels;
+    if (this.compressed)
+      k.csrMatmul(this.rowStart, this.columns, this.values, this.inputs, this.weights.value, this.outputs, this.z, 0, rows);
+    else k.gemm(false, false, rows, this.outputs, this.inputs, input, this.weights.value, this.z, false);
+    k.biasAdd(this.z, this.bias.value, rows, this.outputs);
+    k.activate(this.code, this.z, this.a, rows, this.outputs, this.slope);
+  }
+
+  override backward(input: Buffer, gradient: Buffer, inputGradient: Buffer | null, rows: number, accumulate: boolean): void {
+    const k = this.kernels;
+    if (!this.gradientIsPreActivation) k.activateBackward(this.code, this.z, this.a, gradient, gradient, rows, this.outputs, this.slope);
+    // dWᵀ (inputs × units) = Xᵀ (inputs × rows) · dZ (rows × units)
+    if (this.compressed) {
+      if (!this.columnsReady) {
+        k.csrTranspose(rows, this.inputs, this.rowStart, this.columns, this.values, this.colStart, this.rowIndex, this.colValues);
+        this.columnsReady = true;
+      }
+      k.cscTransposeMatmul(
+        this.colStart,
+        this.rowIndex,
+        this.colValues,
+        rows,
+        gradient,
+        this.outputs,
+        this.weights.gradient,
+        0,
+        this.inputs,
+        accumulate,
+      );
+    } else {
+      k.gemm(true, false, this.inputs, this.outputs, rows, input, gradient, this.weights.gradient, accumulate);
+    }
+    k.biasGradient(gradient, this.bias.gradient, rows, this.outputs, accumulate);
+    // dX (rows × inputs) = dZ (rows × units) · W, W being (Wᵀ)ᵀ. Unused for a first layer, kept for the protocol.
+    if (inputGradient !== null) {
+      if (this.compressed) throw new Error('SparseInputDense: an input gradient needs the dense input');
+      k.gemm(false, true, rows, this.inputs, this.outputs, gradient, this.weights.value, inputGradient, false);
+    }
+  }
+
+  /** Fresh weights, the same numbers as a Dense layer draws from the same generator, stored transposed. */
+  override initialize(init: InitName, rng: Random): void {
+    const wt = this.kernels.view(this.weights.value);
+    const w = wt.slice();
+    initWeights(w, this.outputs, this.inputs, init, rng);
+    transposeInto(wt, w, this.outputs, this.inputs);
+  }
+
+  override read(): { W: FloatArray; b: FloatArray } {
+    const wt = this.kernels.view(this.weights.value);
+    return { W: untranspose(wt.slice(), wt, this.outputs, this.inputs), b: this.kernels.view(this.bias.value).slice() };
+  }
+
+  override write(W: ArrayLike<number>, b: ArrayLike<number>): void {
+    transposeInto(this.kernels.view(this.weights.value), W, this.outputs, this.inputs);
+    this.kernels.view(this.bias.value).set(b);
+  }
+
+  override readGradients(): { dW: FloatArray; db: FloatArray } {
+    const g = this.kernels.view(this.weights.gradient);
+    return { dW: untranspose(g.slice(), g, this.outputs, this.inputs), db: this.kernels.view(this.bias.gradient).slice() };
+  }
+}
