@@ -1,15 +1,17 @@
 /**
  * Does a training step allocate? Run as its own process (bench/memory.js starts it):
- *   node --expose-gc bench/allocation.js [--epochs 100] [--limit 1000] [--batch 32] [--optimizers sgd,adam] [--threads auto|N]
- * and it prints one JSON line with what it saw, for each optimizer in turn (plain SGD at learning
- * rate 0.5, Adam at 0.001), each on a fresh R1 network:
+ *   node --expose-gc bench/allocation.js [--epochs 100] [--limit 1000] [--batch 32] [--optimizers sgd,adam | all] [--threads auto|N]
+ * and it prints one JSON line with what it saw, for each case in turn (see CASES: plain SGD at
+ * learning rate 0.5 and Adam at 0.001 by default; `all` adds momentum with Nesterov and weight
+ * decay, AdamW, RMSprop with weight decay, clipNorm clipping every step, dropout and class
+ * weights), each on a fresh R1 network:
  *
  * 1. Per step: R1 fitted for 20 epochs on 10 batches and again on up to 200 batches (one fit()
- *    call each, no shuffling), reading the young generation (where every new JS object starts) at
- *    each epoch's end. The mean growth per epoch is fit()'s per-epoch work plus the epoch's steps,
- *    so the difference of the two ÷ their difference in steps (190 with all images) is what one
- *    steady-state step leaves on the heap, the per-call and per-epoch work cancelled out. 0 means
- *    a step creates no JS objects.
+ *    call each, no shuffling), twice over, reading the young generation (where every new JS
+ *    object starts) at each epoch's end. The median growth per epoch of the second pair of fits
+ *    is fit()'s per-epoch work plus the epoch's steps, so the difference of the two ÷ their
+ *    difference in steps (190 with all images) is what one steady-state step leaves on the heap,
+ *    the per-call and per-epoch work cancelled out. 0 means a step creates no JS objects.
  * 2. A long run: R1 trained `epochs` epochs on the first `limit` training images (one fit() call,
  *    no callbacks), with every garbage collection counted by kind (PerformanceObserver 'gc'
  *    entries; scavenges are the minor ones, and any of them means something allocated), the heap
@@ -39,15 +41,25 @@ const { values } = parseArgs({
 });
 const threads = values.threads === 'auto' ? 'auto' : Number(values.threads);
 const [epochs, limit, batch] = [values.epochs, values.limit, values.batch].map(Number);
-/** Each optimizer's fit() options (besides epochs, batchSize and shuffle). */
-const OPTIMIZERS = /** @type {Record<string, import('../dist/index.js').FitOptions>} */ ({
-  sgd: { learningRate: 0.5 },
-  adam: { optimizer: { name: 'adam', learningRate: 0.001 } },
-});
-const optimizers = values.optimizers.split(',').map((s) => s.trim());
+/**
+ * Each case: its fit() options (besides epochs, batchSize and shuffle) and what ANN.create gets
+ * besides R1's network. The clipNorm case clips every step (R1's gradient norm is about 0.3);
+ * classWeight 'balanced' makes the steps gather and apply one weight per sample.
+ * @type {Record<string, { fit: import('../dist/index.js').FitOptions, create?: Partial<import('../dist/index.js').ANNOptions> }>}
+ */
+const CASES = {
+  sgd: { fit: { learningRate: 0.5 } },
+  adam: { fit: { optimizer: { name: 'adam', learningRate: 0.001 } } },
+  nesterov: { fit: { optimizer: { name: 'sgd', learningRate: 0.05, momentum: 0.9, nesterov: true, weightDecay: 1e-4 } } },
+  adamw: { fit: { optimizer: { name: 'adamw', learningRate: 0.001 } } },
+  rmsprop: { fit: { optimizer: { name: 'rmsprop', learningRate: 0.001, weightDecay: 1e-4 } } },
+  clipNorm: { fit: { learningRate: 0.5, clipNorm: 0.01 } },
+  dropout: { fit: { optimizer: { name: 'adam', learningRate: 0.001 } }, create: { dropout: 0.2 } },
+  classWeight: { fit: { optimizer: { name: 'adam', learningRate: 0.001 }, classWeight: 'balanced' } },
+};
+const optimizers = values.optimizers === 'all' ? Object.keys(CASES) : values.optimizers.split(',').map((s) => s.trim());
 for (const o of optimizers)
-  if (!(o in OPTIMIZERS))
-    throw new Error(`bench/allocation.js: --optimizers: unknown '${o}' (known: ${Object.keys(OPTIMIZERS).join(', ')})`);
+  if (!(o in CASES)) throw new Error(`bench/allocation.js: --optimizers: unknown '${o}' (known: ${Object.keys(CASES).join(', ')}, or all)`);
 /** Batches per epoch in the per-step measurement: the difference between the two is what steps cost. */
 const FEW = 10;
 /** Far apart, so that the young generation's coarse readings (whole allocation areas) average out. */
@@ -109,29 +121,25 @@ const y = firstRows(train.y, limit);
 const build = lib.kernelBuild();
 
 /**
- * Mean young-generation growth from one epoch's end to the next, over the pairs with no scavenge
- * between them (a scavenge empties it). A mean, not a median: V8 updates the space's use as
- * whole allocation areas fill, so single readings move in steps that only average out.
+ * Median young-generation growth from one epoch's end to the next, over the pairs with no
+ * scavenge between them (a scavenge empties it). A median: the first epochs of a fit still
+ * compile code (tens of KB each), and from then on every epoch reads the same to the byte.
  * @param {number[]} samples
  */
 function youngGrowthPerEpoch(samples) {
-  let sum = 0;
-  let pairs = 0;
-  for (let i = 1; i < samples.length; i++) {
-    if (samples[i] >= samples[i - 1]) {
-      sum += samples[i] - samples[i - 1];
-      pairs++;
-    }
-  }
-  return pairs ? Math.round(sum / pairs) : null;
+  const growth = [];
+  for (let i = 1; i < samples.length; i++) if (samples[i] >= samples[i - 1]) growth.push(samples[i] - samples[i - 1]);
+  if (growth.length === 0) return null;
+  growth.sort((a, b) => a - b);
+  return growth[Math.floor(growth.length / 2)];
 }
 /**
  * Both measurements with one optimizer, on a fresh network.
  * @param {string} name
  */
 async function measure(name) {
-  const options = OPTIMIZERS[name];
-  const net = await lib.ANN.create({ ...R1_NETWORK, threads });
+  const options = CASES[name].fit;
+  const net = await lib.ANN.create({ ...R1_NETWORK, threads, ...CASES[name].create });
   await net.fit(x, y, { epochs: 3, batchSize: batch, ...options }); // warm-up: JIT, every plan made, the optimizer's state
 
   /**
@@ -152,6 +160,9 @@ async function measure(name) {
     return youngGrowthPerEpoch(samples);
   }
 
+  // The first pair warms up what fits of each size compile; the second is measured.
+  await perEpochGrowth(FEW);
+  await perEpochGrowth(MANY);
   const few = await perEpochGrowth(FEW);
   const many = await perEpochGrowth(MANY);
   const perStep = few !== null && many !== null ? (many - few) / (MANY - FEW) : null;
@@ -178,6 +189,7 @@ async function measure(name) {
   return {
     optimizer: name,
     options,
+    create: CASES[name].create ?? {},
     seconds,
     perStep: { bytes: perStep, few, many, stepsFew: FEW, stepsMany: MANY, epochs: PER_STEP_EPOCHS },
     before,

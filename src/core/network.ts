@@ -86,6 +86,13 @@ export class Network {
   private loadedRows = 0;
   /** The last `load` gathered sample weights: the loss and its gradient are weighted. */
   private weighted = false;
+  /**
+   * The factor of ∂loss/∂output for a batch of `scaleSamples` samples, kept from step to step (see
+   * backward). It starts as null so that V8 stores the number itself in the field, not its bits:
+   * reading it then creates nothing.
+   */
+  private gradientScale: number | null = null;
+  private scaleSamples = 0;
 
   constructor(
     readonly kernels: Kernels,
@@ -220,7 +227,13 @@ export class Network {
     const { kernels: k, objective } = this;
     const plan = this.plan!;
     const last = this.layers.length - 1;
-    const scale = objective.gradientFactor / this.lossDivisor(total);
+    // Computed once per batch size, not per step: it goes to a kernel call that V8 may compile
+    // apart from this one, and a number computed afresh would cross it as a new heap object.
+    if (this.gradientScale === null || total !== this.scaleSamples) {
+      this.gradientScale = objective.gradientFactor / this.lossDivisor(total);
+      this.scaleSamples = total;
+    }
+    const scale = this.gradientScale;
     // σ with binary CE and softmax with categorical CE: ∂loss/∂z = scale·(ŷ − y), the same scaled
     // difference as the squared error's gradient; the head layer then skips its activation.
     const kernel = objective.fused ? LossKernel.SquaredError : objective.kernel;

@@ -177,23 +177,25 @@ export async function train(
  * callback (which may save a checkpoint) and no caller ever sees a non-finite weight.
  */
 function runSteps(run: FitRun, start: number, end: number): number {
-  return run.schedule.constant ? stepsAtRate(run, start, end, run.baseRate) : stepsAtRate(run, start, end, Number.NaN);
+  const rate = run.schedule.constant ? run.baseRate : Number.NaN;
+  return stepsAtRate(run, start, end, rate, run.clipNorm);
 }
 
 /**
- * The steps of runSteps at `fixedRate`, or at the schedule's rate of each step when it is NaN.
- * The rate comes in as a parameter so that the loop hands the optimizer the same number each
- * step: a number read from an object field afresh would be boxed anew for every call, and a step
+ * The steps of runSteps at `fixedRate`, or at the schedule's rate of each step when it is NaN,
+ * with gradients clipped to `clipNorm` unless it is null. The rate and the norm come in as
+ * parameters so that the loop hands the optimizer and the clipping the same number each step: a
+ * number read from an object field afresh would be boxed anew for every call, and a step
  * allocates nothing.
  */
-function stepsAtRate(run: FitRun, start: number, end: number, fixedRate: number): number {
+function stepsAtRate(run: FitRun, start: number, end: number, fixedRate: number, clipNorm: number | null): number {
   const { network, optimizer, n, stepRows, position } = run;
   const scheduled = Number.isNaN(fixedRate);
   if (!scheduled) run.rate = fixedRate;
   for (let s = start; s < end; s += stepRows) {
     const rows = Math.min(stepRows, n - s);
     if (!network.lossAndGradients(run, s, rows)) return s;
-    if (run.clipNorm !== null) network.clipGradients(run.clipNorm, run.scratch);
+    if (clipNorm !== null) network.clipGradients(clipNorm, run.scratch);
     if (scheduled) {
       run.rate = run.schedule.rate(run.baseRate, position);
       optimizer.step(run.rate);
