@@ -67,6 +67,29 @@ for (const backend of BACKENDS)
         k = await backend.make(precision);
       });
 
+      it('csrFromDense writes nothing past capacity when the last vector ends in zeros', () => {
+        const mark = k.mark();
+        // 16 non-zeros (whole 64-byte blocks of i32, f32 and f64, so a guard follows each buffer
+        // directly): columns 0 … 14, then 60 with zeros after it in its vector.
+        const X = new Array(64).fill(0);
+        for (let c = 0; c < 15; c++) X[c] = c + 1;
+        X[60] = 0.5;
+        const x = load(k, X);
+        const rowStart = k.allocIndices(2);
+        const columns = k.allocIndices(16);
+        const guardColumns = k.allocIndices(16);
+        const values = k.alloc(16);
+        const guardValues = k.allocIndices(16);
+        k.indexView(guardColumns).fill(-7);
+        k.indexView(guardValues).fill(-7);
+        expect(k.csrFromDense(x, 1, 64, rowStart, columns, values, 16), 'at exact capacity').toBe(16);
+        expect(Array.from(k.indexView(guardColumns)), 'past the columns').toEqual(new Array(16).fill(-7));
+        expect(Array.from(k.indexView(guardValues)), 'past the values').toEqual(new Array(16).fill(-7));
+        expect(Array.from(k.indexView(columns))).toEqual([...Array.from({ length: 15 }, (_, c) => c), 60]);
+        expect(Array.from(k.view(values))).toEqual([...Array.from({ length: 15 }, (_, c) => c + 1), 0.5]);
+        k.release(mark);
+      });
+
       CASES.forEach(([rows, inputs, units, density], c) => {
         it(`X ${rows} × ${inputs} at density ${density}, ${units} units`, () => {
           const mark = k.mark();
