@@ -24,6 +24,9 @@ import { runNode } from './child.js';
 import { R1_NETWORK } from './training.js';
 import { summarizeTimes } from './stats.js';
 
+/** Debian's Python (its numpy 1.24 with OpenBLAS, and PyTorch), as the developers' guide says; PYTHON picks another. */
+const PYTHON = process.env.PYTHON ?? '/usr/bin/python3';
+
 /** R1's learning rate, as the epochs section trains it. */
 const LEARNING_RATE = 0.1;
 
@@ -76,7 +79,7 @@ async function interleaved(modes, run, rounds) {
  */
 function numpyEpochs(train, batches, runs) {
   try {
-    execFileSync('python3', ['-c', 'import numpy'], { stdio: 'ignore' });
+    execFileSync(PYTHON, ['-c', 'import numpy'], { stdio: 'ignore' });
   } catch {
     return null;
   }
@@ -90,14 +93,10 @@ function numpyEpochs(train, batches, runs) {
     delete env.OPENBLAS_CORETYPE;
     delete env.OPENBLAS_L2_SIZE;
     const script = fileURLToPath(new URL('./baselines/numpy_r1.py', import.meta.url));
-    const out = execFileSync(
-      'python3',
-      [script, xs, ys, String(train.x.rows), String(LEARNING_RATE), String(runs), ...batches.map(String)],
-      {
-        env,
-        encoding: 'utf8',
-      },
-    );
+    const out = execFileSync(PYTHON, [script, xs, ys, String(train.x.rows), String(LEARNING_RATE), String(runs), ...batches.map(String)], {
+      env,
+      encoding: 'utf8',
+    });
     const parsed = JSON.parse(out.trim().split('\n').pop() ?? '{}');
     return Object.fromEntries(batches.map((b) => [b, summarizeTimes(parsed[b].map((/** @type {number} */ s) => s * 1000))]));
   } finally {

@@ -22,6 +22,9 @@ import { firstRows } from './data.js';
 import { summarizeTimes } from './stats.js';
 import { R1_NETWORK, warmupRows } from './training.js';
 
+/** Debian's Python (its numpy 1.24 with OpenBLAS, and PyTorch), as the developers' guide says; PYTHON picks another. */
+const PYTHON = process.env.PYTHON ?? '/usr/bin/python3';
+
 /** @typedef {import('./training.js').R1Data} R1Data */
 /** @typedef {{ name: string, m: number, n: number, k: number, transA: boolean, transB: boolean }} Shape */
 
@@ -140,7 +143,7 @@ async function timeEpochs(data, batch, threads, rounds) {
  * @param {number} runs
  */
 function numpyBaseline(data, batches, runs) {
-  const probe = spawnSync('python3', ['-c', 'import numpy'], { encoding: 'utf8' });
+  const probe = spawnSync(PYTHON, ['-c', 'import numpy'], { encoding: 'utf8' });
   if (probe.error || probe.status !== 0) return { error: probe.error ? 'no python3' : 'python3 has no numpy' };
   const dir = mkdtempSync(join(os.tmpdir(), 'bench-threads-'));
   try {
@@ -157,7 +160,7 @@ function numpyBaseline(data, batches, runs) {
       delete env.OPENBLAS_CORETYPE;
       delete env.OPENBLAS_L2_SIZE;
       const script = new URL('./baselines/numpy-r1.py', import.meta.url).pathname;
-      const r = spawnSync('python3', [script, x, y, String(data.train.x.rows), String(runs), ...batches.map(String)], {
+      const r = spawnSync(PYTHON, [script, x, y, String(data.train.x.rows), String(runs), ...batches.map(String)], {
         env,
         encoding: 'utf8',
       });
@@ -172,7 +175,7 @@ function numpyBaseline(data, batches, runs) {
 
 /** Whether python3 has PyTorch (the bench has no PyTorch baseline to run without it). */
 function torchAvailable() {
-  const r = spawnSync('python3', ['-c', 'import torch'], { encoding: 'utf8' });
+  const r = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
   return !r.error && r.status === 0;
 }
 
