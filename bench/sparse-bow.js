@@ -31,7 +31,14 @@ for (let r = 0; r < rows; r++) {
   y[r] = low * 2 > perRow ? 1 : 0;
 }
 const x = { rows, cols, rowStart, columns, values };
-const net = await ANN.create({ layers: [cols, units, 1], activation: 'relu', output: 'sigmoid', loss: 'binaryCrossEntropy', seed: 1 });
+const net = await ANN.create({
+  layers: [cols, units, 1],
+  activation: 'relu',
+  output: 'sigmoid',
+  loss: 'binaryCrossEntropy',
+  seed: 1,
+  threads: 1,
+});
 const times = [];
 let accuracy = 0;
 for (let e = 0; e < epochs; e++) {
