@@ -501,7 +501,7 @@ function allocationSection(m) {
         .map(([k, n]) => `${n} ${k}`)
         .join(', ') || 'none';
     const settings = r.options.optimizer ? `\`${JSON.stringify(r.options.optimizer)}\`` : `learning rate ${r.options.learningRate}`;
-    return `- **${optimizerName(r.optimizer)}** (${settings}). Per step: mean young-generation growth per epoch of a ${r.perStep.epochs}-epoch fit() on ${r.perStep.stepsMany} batches (${bytes(r.perStep.many)}) minus that on ${r.perStep.stepsFew} batches (${bytes(r.perStep.few)}), ÷ ${r.perStep.stepsMany - r.perStep.stepsFew}: **${r.perStep.bytes === null ? 'n/a' : `≈ ${Math.round(r.perStep.bytes)} bytes per step`}**. Over ${a.epochs} epochs (${a.steps.toLocaleString('en-US')} steps, one fit() call, ${r.seconds.toFixed(1)} s): **${r.gcTotal} garbage collection${r.gcTotal === 1 ? '' : 's'}** (${kinds}); young generation grew by ${r.youngPerEpoch === null ? 'n/a (a scavenge emptied it)' : bytes(r.youngPerEpoch)} per epoch.`;
+    return `- **${optimizerName(r.optimizer)}** (${settings}). Per step: median young-generation growth per epoch of a ${r.perStep.epochs}-epoch fit() on ${r.perStep.stepsMany} batches (${bytes(r.perStep.many)}) minus that on ${r.perStep.stepsFew} batches (${bytes(r.perStep.few)}), ÷ ${r.perStep.stepsMany - r.perStep.stepsFew}: **${r.perStep.bytes === null ? 'n/a' : `≈ ${Math.round(r.perStep.bytes)} bytes per step`}**. Over ${a.epochs} epochs (${a.steps.toLocaleString('en-US')} steps, one fit() call, ${r.seconds.toFixed(1)} s): **${r.gcTotal} garbage collection${r.gcTotal === 1 ? '' : 's'}** (${kinds}); young generation grew by ${r.youngPerEpoch === null ? 'n/a (a scavenge emptied it)' : bytes(r.youngPerEpoch)} per epoch.`;
   });
   const rows = a.runs.flatMap((/** @type {any} */ r) => [
     [
