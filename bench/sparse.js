@@ -4,7 +4,7 @@
  *
  * - R1 epochs (784 → 196 → 1, MNIST 5 vs 8, density 0.208) at batch 32 and 256 with sparseInput
  *   'never' (today's dense path) and 'auto', in interleaved rounds, each build; beside numpy +
- *   OpenBLAS on one thread (bench/baselines/numpy_r1.py) where python3 has numpy.
+ *   OpenBLAS on one thread (bench/baselines/numpy-r1.py, shared with the threads section) where python3 has numpy.
  * - A density sweep: R1's network on a synthetic batch set (uniform non-zeros at 5% … 100%), epoch
  *   time of 'auto' and 'always' against 'never'. Where 'always' stops winning is the switch-over
  *   (SPARSE_MAX_DENSITY in src/core/sparse-input.ts); 'auto' must never be more than 3% slower.
@@ -94,13 +94,17 @@ function numpyEpochs(train, batches, runs) {
     const env = { ...process.env, OPENBLAS_NUM_THREADS: '1' };
     delete env.OPENBLAS_CORETYPE;
     delete env.OPENBLAS_L2_SIZE;
-    const script = fileURLToPath(new URL('./baselines/numpy_r1.py', import.meta.url));
-    const out = execFileSync(PYTHON, [script, xs, ys, String(train.x.rows), String(LEARNING_RATE), String(runs), ...batches.map(String)], {
-      env,
-      encoding: 'utf8',
-    });
+    const script = fileURLToPath(new URL('./baselines/numpy-r1.py', import.meta.url));
+    const out = execFileSync(
+      PYTHON,
+      [script, '--lr', String(LEARNING_RATE), xs, ys, String(train.x.rows), String(runs), ...batches.map(String)],
+      {
+        env,
+        encoding: 'utf8',
+      },
+    );
     const parsed = JSON.parse(out.trim().split('\n').pop() ?? '{}');
-    return Object.fromEntries(batches.map((b) => [b, summarizeTimes(parsed[b].map((/** @type {number} */ s) => s * 1000))]));
+    return Object.fromEntries(batches.map((b) => [b, summarizeTimes(parsed.epochRuns[b].map((/** @type {number} */ s) => s * 1000))]));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

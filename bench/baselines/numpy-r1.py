@@ -1,12 +1,13 @@
-"""R1 in numpy (float32), the native baseline of bench/threads.js: one epoch of minibatch SGD on a
+"""R1 in numpy (float32), the native baseline of bench/threads.js and bench/sparse.js: one epoch of minibatch SGD on a
 784-196-1 sigmoid network with binary cross-entropy, as the library trains it (forward Z = X·Wᵀ + b,
 backward dW = dZᵀ·A, bias gradients, W -= lr·dW), and the 512³ matrix product.
 
-    OPENBLAS_NUM_THREADS=1 python3 bench/baselines/numpy-r1.py X.f32 Y.f32 ROWS RUNS BATCH...
+    OPENBLAS_NUM_THREADS=1 python3 bench/baselines/numpy-r1.py [--lr RATE] X.f32 Y.f32 ROWS RUNS BATCH...
 
 X.f32 and Y.f32 are the raw float32 images (ROWS × 784) and labels (ROWS), written by the bench.
-Prints one JSON line: numpy's version, the BLAS threads asked for, and the median epoch seconds per
-batch size (over RUNS epochs after one warm-up epoch), and the median 512³ product in seconds.
+Prints one JSON line: numpy's version, the BLAS threads asked for, the median epoch seconds per
+batch size (over RUNS epochs after one warm-up epoch) and each run's, and the median 512³ product in
+seconds. The learning rate (default 0.5) changes the numbers, not the time.
 The thread count is whatever the environment sets (OpenBLAS spawns threads of its own otherwise).
 """
 import json
@@ -41,16 +42,22 @@ def epoch(x, y, batch, lr, rng):
 
 
 def main():
-    x_path, y_path, rows, runs = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
-    batches = [int(b) for b in sys.argv[5:]]
+    args = sys.argv[1:]
+    lr = np.float32(0.5)
+    if args[:1] == ['--lr']:
+        lr = np.float32(float(args[1]))
+        args = args[2:]
+    x_path, y_path, rows, runs = args[0], args[1], int(args[2]), int(args[3])
+    batches = [int(b) for b in args[4:]]
     x = np.fromfile(x_path, dtype=np.float32).reshape(rows, 784)
     y = np.fromfile(y_path, dtype=np.float32).reshape(rows, 1)
     rng = np.random.default_rng(1)
-    lr = np.float32(0.5)
     epochs = {}
+    each = {}
     for batch in batches:
         epoch(x, y, batch, lr, rng)
-        epochs[batch] = float(np.median([epoch(x, y, batch, lr, rng) for _ in range(runs)]))
+        each[batch] = [epoch(x, y, batch, lr, rng) for _ in range(runs)]
+        epochs[batch] = float(np.median(each[batch]))
     a = rng.standard_normal((512, 512), dtype=np.float32)
     b = rng.standard_normal((512, 512), dtype=np.float32)
     a @ b
@@ -63,6 +70,7 @@ def main():
         'numpy': np.__version__,
         'threads': os.environ.get('OPENBLAS_NUM_THREADS'),
         'epochSeconds': epochs,
+        'epochRuns': each,
         'gemm512Seconds': float(np.median(gemm)),
     }))
 
