@@ -3,6 +3,7 @@ import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadModelFile } from '../ann.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
+import { decodeOnnxModel } from '../interop/onnx-decode.js';
 import { TFJS_WEIGHTS_FILE } from '../interop/tfjs-export.js';
 import { choiceFlag, stringFlag, UsageError, type Flags } from './args.js';
 import { bytes, say, type Command } from './command.js';
@@ -47,7 +48,8 @@ async function runExport(flags: Flags): Promise<void> {
     if (format === 'onnx') {
       const onnx = net.toONNX();
       await writeFileAtomic(out, onnx);
-      const opset = net.precision === 'f64' && net.activations.includes('leakyRelu') ? 16 : 13;
+      // The opset as the exporter chose it (read back, so that the rule is written in one place).
+      const opset = decodeOnnxModel(onnx).opsetImports[0].version;
       say(
         `wrote ${out} (${bytes(onnx.length)}): ONNX opset ${opset}, ${net.precision === 'f64' ? 'float64' : 'float32'}, ${net.layers.join('-')}`,
       );
