@@ -451,10 +451,19 @@ export class ANN {
       }
       return toCsr(x, { name, where, precision: this.precision, cols: this.layers[0] });
     }
-    const X = toMatrix(x, { name, where, precision: this.precision, cols: this.layers[0], colsName: 'inputs' });
+    const kernels = this.live(where).kernels;
+    const everyFinite = (values: FloatArray) => kernels.everyFinite(values);
+    const X = toMatrix(x, { name, where, precision: this.precision, cols: this.layers[0], colsName: 'inputs', everyFinite });
     if (this.std === null) return X;
     const S = this.std.apply(X);
-    return toMatrix(S, { name: `standardized ${name}`, where, precision: this.precision, cols: this.layers[0], colsName: 'inputs' });
+    return toMatrix(S, {
+      name: `standardized ${name}`,
+      where,
+      precision: this.precision,
+      cols: this.layers[0],
+      colsName: 'inputs',
+      everyFinite,
+    });
   }
 
   /** Targets for the samples of `xName` (rows of them), in the loss's range. */

@@ -328,6 +328,32 @@ for (const build of BUILDS)
         }
       });
 
+      it('everyFinite checks an array outside the kernels: a bad value in any chunk of the staging copy, the last partial one included', () => {
+        // Longer than several chunks of the wasm backend's staging area (gemm's packing workspace),
+        // and not a multiple of one: a bad value at either end of the array, and at chunk seams.
+        const n = 1_000_003;
+        const values = precision === 'f32' ? new Float32Array(n) : new Float64Array(n);
+        values.set(randomArray(n, 43));
+        for (const k of [wasm, js]) {
+          expect(k.everyFinite(values), k.name).toBe(true);
+          for (const at of [0, 4095, 4096, 65535, 65536, 262143, 262144, n - 2, n - 1]) {
+            for (const bad of [Number.NaN, Infinity, -Infinity]) {
+              const keep = values[at];
+              values[at] = bad;
+              expect(k.everyFinite(values), `${k.name}: ${bad} at ${at}`).toBe(false);
+              values[at] = keep;
+            }
+          }
+          // It reads the array, never writes it, and leaves the kernels' own buffers alone.
+          const mark = k.mark();
+          const X = load(k, randomArray(37, 41));
+          const before = Array.from(k.view(X));
+          expect(k.everyFinite(values.subarray(0, 10)), k.name).toBe(true);
+          expect(Array.from(k.view(X)), k.name).toEqual(before);
+          k.release(mark);
+        }
+      });
+
       it('sum of squares (in float64) and scaling', () => {
         const x = randomArray(37, 31);
         for (const k of [wasm, js]) {

@@ -335,6 +335,13 @@ export class JsKernels implements Kernels {
     return true;
   }
 
+  everyFinite(values: FloatArray): boolean {
+    // x·0 is 0 for a finite x and NaN otherwise, and a NaN stays in the sum: no branch a value.
+    let s = 0;
+    for (let i = 0; i < values.length; i++) s += values[i] * 0;
+    return s === 0;
+  }
+
   csrFromDense(
     x: Buffer,
     rows: number,

@@ -120,6 +120,12 @@ export interface Kernels {
   sumOfSquares(x: Buffer, length: number, into: Float64Array, slot: number): void;
   /** True when every x[i] is finite (a boolean comes back without allocating, unlike a double). */
   allFinite(x: Buffer, length: number): boolean;
+  /**
+   * True when every number of `values`, an array of this precision outside the kernels (a user's
+   * input), is finite: the check `fit`, `predict` and `evaluate` make on every input, at the
+   * kernels' speed rather than a JS loop's (it ran once per call over the whole data set).
+   */
+  everyFinite(values: FloatArray): boolean;
   /** A zero-filled buffer of `length` 32-bit integers, allocated like `alloc` (released with it, from `mark`). */
   allocIndices(length: number): IndexBuffer;
   /** An Int32Array view of the buffer; valid until the next `alloc`. */

@@ -56,6 +56,8 @@ export class WasmKernels implements Kernels {
   protected readonly bytesPer: number;
   /** The packing workspace of the matrix product on this thread. */
   protected readonly workspace: number;
+  /** Bytes of the packing workspace at `workspace`. */
+  private readonly workspaceBytes: number;
   /** Eight bytes where a kernel leaves a scalar result, and a view of them. */
   private readonly resultSlot: number;
   private result: Float64Array;
@@ -147,6 +149,7 @@ export class WasmKernels implements Kernels {
     }
     this.workspace = alignUp(x.heap_base());
     const workBytes = precision === 'f32' ? x.gemm_workspace_bytes_f32() : x.gemm_workspace_bytes_f64();
+    this.workspaceBytes = workBytes;
     this.resultSlot = alignUp(this.workspace + workBytes);
     this.base = alignUp(this.resultSlot + 8);
     this.top = this.base;
@@ -402,6 +405,21 @@ export class WasmKernels implements Kernels {
   allFinite(x: Buffer, length: number): boolean {
     need(x, length, 'allFinite X');
     return this.fallFinite(ptr(x), length) === 1;
+  }
+
+  everyFinite(values: FloatArray): boolean {
+    // The values are copied through gemm's packing workspace, idle between kernel calls, a chunk
+    // at a time: a copy and a SIMD pass cost a fraction of the JS loop over the same numbers.
+    const chunk = Math.floor(this.workspaceBytes / this.bytesPer);
+    const buffer = this.buffer();
+    const stage =
+      this.precision === 'f32' ? new Float32Array(buffer, this.workspace, chunk) : new Float64Array(buffer, this.workspace, chunk);
+    for (let start = 0; start < values.length; start += chunk) {
+      const end = Math.min(values.length, start + chunk);
+      stage.set(values.subarray(start, end));
+      if (this.fallFinite(this.workspace, end - start) !== 1) return false;
+    }
+    return true;
   }
 
   csrFromDense(

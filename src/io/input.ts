@@ -18,6 +18,11 @@ export interface MatrixSpec {
   colsName: 'inputs' | 'outputs';
   /** Read a flat array of numbers as one column (targets of a one-output network). */
   flatIsColumn?: boolean;
+  /**
+   * A fast test that every value of an array already in the network's precision is finite (the
+   * kernels' `everyFinite`); the cell-by-cell loop runs only to name the bad cell when it fails.
+   */
+  everyFinite?: (values: FloatArray) => boolean;
 }
 
 function isNumberArrayLike(v: unknown): v is ArrayLike<number> {
@@ -81,6 +86,7 @@ export function toMatrix(value: unknown, spec: MatrixSpec): Matrix {
     if (same) {
       // Already in the right form: check it in place rather than copy it.
       const d = data as FloatArray;
+      if (spec.everyFinite?.(d)) return { data: d, rows: r, cols };
       for (let i = 0; i < d.length; i++)
         if (!Number.isFinite(d[i])) put(d, i, d[i], () => `${name} row ${Math.floor(i / cols)}, column ${i % cols}`);
       return { data: d, rows: r, cols };
