@@ -195,6 +195,24 @@ export function cscTransposeMatmul<T>(
 }
 
 /**
+ * cscTransposeMatmul for the columns list[begin … end − 1] alone (columns with entries, from
+ * nonEmptyColumns, assembly/rows.ts): each of their rows of G is written, summed as there; the
+ * other rows are left as they are (the caller keeps them zero).
+ */
+export function cscTransposeMatmulListed<T>(
+  colStart: usize, rowIndex: usize, values: usize, m: i32, d: usize, n: i32, g: usize, list: usize, begin: i32, end: i32,
+): void {
+  const step = gemmDepthStep(m);
+  const row = <usize>n * <usize>sizeof<T>();
+  for (let i = begin; i < end; i++) {
+    const c = load<i32>(list + (<usize>i << 2));
+    const e0 = load<i32>(colStart + (<usize>c << 2));
+    const e1 = load<i32>(colStart + (<usize>(c + 1) << 2));
+    compressedRow<T>(rowIndex, values, e0, e1, m, step, d, n, g + <usize>c * row, false);
+  }
+}
+
+/**
  * The CSR form of the dense X (rows × cols): at most `capacity` non-zeros, else −1 (the caller
  * then multiplies densely, and the scan stops there). Returns the count of non-zeros. NaN counts as
  * non-zero (it must reach the output as gemm would carry it); −0 as zero (its products add ±0).
