@@ -277,6 +277,7 @@ export class WasmKernels implements Kernels {
     this.flossSum = this.flossGradient = this.fsgd = this.fadam = this.frmsprop = disposed;
     this.fsumSquares = this.fscale = this.fmultiply = this.fscaleRows = this.fallFinite = disposed;
     this.fcsrFromDense = this.fcsrTranspose = this.fcsrMatmul = this.fcscTransposeMatmul = disposed;
+    this.fcscListed = this.fzeroRows = this.fsgdRows = disposed;
     kernelsDisposed(this);
     if (module !== null && instance !== null) giveBackKernelSlot({ module, memory, instance });
   }
