@@ -115,44 +115,129 @@ const WIDE: i32 = 8;
   }
 }
 
+/** The first entry of [e, e1) whose index is p1 or more (e1 when none): where the next depth block starts. */
+// @ts-ignore: decorator
+@inline function blockEnd(idx: usize, e: i32, e1: i32, p1: i32): i32 {
+  while (e < e1 && load<i32>(idx + (<usize>e << 2)) < p1) e++;
+  return e;
+}
+
+/** Lanes i = 0 … 3: starts[min(r + i, limit)], as i32. */
+// @ts-ignore: decorator
+@inline function fourStarts(starts: usize, r: i32, limit: i32): v128 {
+  let v = i32x4.splat(load<i32>(starts + (<usize>min(r, limit) << 2)));
+  v = i32x4.replace_lane(v, 1, load<i32>(starts + (<usize>min(r + 1, limit) << 2)));
+  v = i32x4.replace_lane(v, 2, load<i32>(starts + (<usize>min(r + 2, limit) << 2)));
+  return i32x4.replace_lane(v, 3, load<i32>(starts + (<usize>min(r + 3, limit) << 2)));
+}
+
+/** Each lane's cursor moved past the entries whose index is below p1 (not past the lane of `last`): where the next depth block starts. */
+// @ts-ignore: decorator
+@inline function blockEnds(idx: usize, cursor: v128, last: v128, p1: i32): v128 {
+  let v = i32x4.replace_lane(cursor, 0, blockEnd(idx, i32x4.extract_lane(cursor, 0), i32x4.extract_lane(last, 0), p1));
+  v = i32x4.replace_lane(v, 1, blockEnd(idx, i32x4.extract_lane(cursor, 1), i32x4.extract_lane(last, 1), p1));
+  v = i32x4.replace_lane(v, 2, blockEnd(idx, i32x4.extract_lane(cursor, 2), i32x4.extract_lane(last, 2), p1));
+  return i32x4.replace_lane(v, 3, blockEnd(idx, i32x4.extract_lane(cursor, 3), i32x4.extract_lane(last, 3), p1));
+}
+
+/** Rows of the output that compressedRows takes together (two vectors of cursors). */
+const GROUP: i32 = 8;
+
 /**
- * One output row (n units at out) = Σ over entries [e0, e1) (indices ascending, below k) of
- * vals[e] · dense row idx[e], split into depth blocks of `step` like gemm; added to the row when
- * `accumulate`. A block without entries is skipped unless it is the one that writes the row.
+ * Output rows rowBegin … rowEnd − 1 (n units each, row stride n, at out): row r = Σ over its
+ * entries [starts[r], starts[r + 1]) (indices ascending, below k) of vals[e] · dense row idx[e],
+ * split into depth blocks like gemm's; added to the rows when `accumulate`.
+ *
+ * Eight rows at a time, and within them depth block by depth block and pass by pass over the
+ * units: the slab of the dense operand that one block and pass read (R1's forward: 196 rows of Wᵀ
+ * × 7 vectors, about 34 KB of cache lines) is brought into L1 by the first rows and read from there
+ * by the others, where a row at a time streamed the whole operand (614 KB) from L2 for each row.
+ * Every output row gets the same sums in the same order: the rows of a group share cache lines,
+ * not additions. A block without entries is skipped unless it is the one that writes the row.
  */
-function compressedRow<T>(idx: usize, vals: usize, e0: i32, e1: i32, k: i32, step: i32, dense: usize, n: i32, out: usize, accumulate: bool): void {
+function compressedRows<T>(
+  starts: usize, idx: usize, vals: usize, rowBegin: i32, rowEnd: i32, k: i32, dense: usize, n: i32, out: usize, accumulate: bool,
+): void {
   const sz = <usize>sizeof<T>();
   const lanes = 16 / <i32>sizeof<T>();
-  let start = e0;
-  for (let p0 = 0; p0 < k; p0 += step) {
-    // The entries of this depth block: their indices are below p0 + step.
-    const p1 = p0 + step;
-    let end = start;
-    while (end < e1 && load<i32>(idx + (<usize>end << 2)) < p1) end++;
-    const write = p0 == 0 && !accumulate;
-    if (end > start || write) {
-      // The whole vectors in passes of as even a size as fit (R1's 49 vectors: 10, 10, 10, 10, 9), then the last units.
-      const vectors = n / lanes;
-      const passes = (vectors + WIDE - 1) / WIDE;
+  const row = <usize>n * sz;
+  // The whole vectors in passes of as even a size as fit (R1's 49 vectors: 7 of 7), then the last units.
+  const vectors = n / lanes;
+  const passes = (vectors + WIDE - 1) / WIDE;
+  const base = passes > 0 ? vectors / passes : 0;
+  const extra = passes > 0 ? vectors % passes : 0;
+  // Depth blocks as gemm's; no depth at all is one empty block, which writes zeros (or adds nothing).
+  const step = k > 0 ? gemmDepthStep(k) : 1;
+  const depth = max(k, 1);
+  for (let r = rowBegin; r < rowEnd; r += GROUP) {
+    const rows = min(GROUP, rowEnd - r);
+    // Lane i of (low, high): row r + i's first entry of the current depth block (cursor), and its
+    // last entry + 1 (last). Lanes past the range have no entries (both at starts[rowEnd]).
+    let cursorLow = fourStarts(starts, r, rowEnd);
+    let cursorHigh = fourStarts(starts, r + 4, rowEnd);
+    const lastLow = fourStarts(starts, r + 1, rowEnd);
+    const lastHigh = fourStarts(starts, r + 5, rowEnd);
+    const o = out + <usize>r * row;
+    // Rows without entries (most of a bag-of-words batch's columns): zeros, or nothing to add.
+    if (i32x4.all_true(i32x4.eq(cursorLow, lastLow)) && i32x4.all_true(i32x4.eq(cursorHigh, lastHigh))) {
+      if (!accumulate) memory.fill(o, 0, <usize>rows * row);
+      continue;
+    }
+    for (let p0 = 0; p0 < depth; p0 += step) {
+      // Each row's entries of this block end where its indices reach p0 + step.
+      const nextLow = blockEnds(idx, cursorLow, lastLow, p0 + step);
+      const nextHigh = rows > 4 ? blockEnds(idx, cursorHigh, lastHigh, p0 + step) : cursorHigh;
+      const write = p0 == 0 && !accumulate;
       let j = 0;
+      // Passes of `base` vectors, `extra` of them one more, spread out as evenly as Bresenham's line.
+      let err = 0;
       for (let p = 0; p < passes; p++) {
-        const vecs = (vectors * (p + 1)) / passes - (vectors * p) / passes;
-        const o = out + <usize>j * sz;
-        switch (vecs) {
-          case 8: wideBlock<T>(idx, vals, start, end, dense, n, j, o, write, 8); break;
-          case 7: wideBlock<T>(idx, vals, start, end, dense, n, j, o, write, 7); break;
-          case 6: wideBlock<T>(idx, vals, start, end, dense, n, j, o, write, 6); break;
-          case 5: wideBlock<T>(idx, vals, start, end, dense, n, j, o, write, 5); break;
-          case 4: wideBlock<T>(idx, vals, start, end, dense, n, j, o, write, 4); break;
-          case 3: wideBlock<T>(idx, vals, start, end, dense, n, j, o, write, 3); break;
-          case 2: wideBlock<T>(idx, vals, start, end, dense, n, j, o, write, 2); break;
-          default: wideBlock<T>(idx, vals, start, end, dense, n, j, o, write, 1);
+        err += extra;
+        const vecs = err >= passes ? base + 1 : base;
+        if (err >= passes) err -= passes;
+        // Row i's entries are lane 0 of (cl, nl): the lanes move down by one per row.
+        let cl = cursorLow, ch = cursorHigh, nl = nextLow, nh = nextHigh;
+        let at = o + <usize>j * sz;
+        for (let i = 0; i < rows; i++) {
+          const e0 = i32x4.extract_lane(cl, 0);
+          const e1 = i32x4.extract_lane(nl, 0);
+          if (e1 > e0 || write) {
+            switch (vecs) {
+              case 8: wideBlock<T>(idx, vals, e0, e1, dense, n, j, at, write, 8); break;
+              case 7: wideBlock<T>(idx, vals, e0, e1, dense, n, j, at, write, 7); break;
+              case 6: wideBlock<T>(idx, vals, e0, e1, dense, n, j, at, write, 6); break;
+              case 5: wideBlock<T>(idx, vals, e0, e1, dense, n, j, at, write, 5); break;
+              case 4: wideBlock<T>(idx, vals, e0, e1, dense, n, j, at, write, 4); break;
+              case 3: wideBlock<T>(idx, vals, e0, e1, dense, n, j, at, write, 3); break;
+              case 2: wideBlock<T>(idx, vals, e0, e1, dense, n, j, at, write, 2); break;
+              default: wideBlock<T>(idx, vals, e0, e1, dense, n, j, at, write, 1);
+            }
+          }
+          cl = v128.shuffle<i32>(cl, ch, 1, 2, 3, 4);
+          nl = v128.shuffle<i32>(nl, nh, 1, 2, 3, 4);
+          ch = v128.shuffle<i32>(ch, ch, 1, 2, 3, 0);
+          nh = v128.shuffle<i32>(nh, nh, 1, 2, 3, 0);
+          at += row;
         }
         j += vecs * lanes;
       }
-      if (j < n) narrowBlock<T>(idx, vals, start, end, dense, n, j, out + <usize>j * sz, write, n - j);
+      if (j < n) {
+        let cl = cursorLow, ch = cursorHigh, nl = nextLow, nh = nextHigh;
+        let at = o + <usize>j * sz;
+        for (let i = 0; i < rows; i++) {
+          const e0 = i32x4.extract_lane(cl, 0);
+          const e1 = i32x4.extract_lane(nl, 0);
+          if (e1 > e0 || write) narrowBlock<T>(idx, vals, e0, e1, dense, n, j, at, write, n - j);
+          cl = v128.shuffle<i32>(cl, ch, 1, 2, 3, 4);
+          nl = v128.shuffle<i32>(nl, nh, 1, 2, 3, 4);
+          ch = v128.shuffle<i32>(ch, ch, 1, 2, 3, 0);
+          nh = v128.shuffle<i32>(nh, nh, 1, 2, 3, 0);
+          at += row;
+        }
+      }
+      cursorLow = nextLow;
+      cursorHigh = nextHigh;
     }
-    start = end;
   }
 }
 
@@ -162,14 +247,7 @@ function compressedRow<T>(idx: usize, vals: usize, e0: i32, e1: i32, k: i32, ste
  * gemm(false, false, rows, n, k, X, D) bit for bit.
  */
 export function csrMatmul<T>(rowStart: usize, columns: usize, values: usize, k: i32, d: usize, n: i32, z: usize, rowBegin: i32, rowEnd: i32): void {
-  const step = gemmDepthStep(k);
-  const row = <usize>n * <usize>sizeof<T>();
-  for (let r = rowBegin; r < rowEnd; r++) {
-    const e0 = load<i32>(rowStart + (<usize>r << 2));
-    const e1 = load<i32>(rowStart + (<usize>(r + 1) << 2));
-    if (e0 == e1) memory.fill(z + <usize>r * row, 0, row);
-    else compressedRow<T>(columns, values, e0, e1, k, step, d, n, z + <usize>r * row, false);
-  }
+  compressedRows<T>(rowStart, columns, values, rowBegin, rowEnd, k, d, n, z, false);
 }
 
 /**
@@ -180,18 +258,7 @@ export function csrMatmul<T>(rowStart: usize, columns: usize, values: usize, k: 
 export function cscTransposeMatmul<T>(
   colStart: usize, rowIndex: usize, values: usize, m: i32, d: usize, n: i32, g: usize, colBegin: i32, colEnd: i32, accumulate: bool,
 ): void {
-  const step = gemmDepthStep(m);
-  const row = <usize>n * <usize>sizeof<T>();
-  for (let c = colBegin; c < colEnd; c++) {
-    const e0 = load<i32>(colStart + (<usize>c << 2));
-    const e1 = load<i32>(colStart + (<usize>(c + 1) << 2));
-    // A column of X without entries (most of them, in a batch of bag-of-words rows): a row of zeros, or nothing to add.
-    if (e0 == e1) {
-      if (!accumulate) memory.fill(g + <usize>c * row, 0, row);
-      continue;
-    }
-    compressedRow<T>(rowIndex, values, e0, e1, m, step, d, n, g + <usize>c * row, accumulate);
-  }
+  compressedRows<T>(colStart, rowIndex, values, colBegin, colEnd, m, d, n, g, accumulate);
 }
 
 /**
