@@ -1,6 +1,6 @@
 // Products with a compressed operand, for a first layer whose input is mostly zeros: the work is
 // proportional to the non-zeros, and each non-zero's inner loop runs along a contiguous row of the
-// dense operand, up to eight vectors at a time (the units split into passes of as even a size as fit).
+// dense operand, up to seven vectors at a time (the units split into passes of as even a size as fit).
 //
 // X (rows × k) compressed by rows (CSR): the non-zeros of row r are entries rowStart[r] …
 // rowStart[r + 1] − 1 of columns[] (i32, ascending within a row) and values[] (T); rowStart has
@@ -17,8 +17,8 @@
 import { gemmDepthStep } from './gemm';
 import { madd } from './madd';
 
-/** Most vectors of one pass over the units (wideBlock's accumulators). */
-const WIDE: i32 = 8;
+/** Most vectors of one pass over the units (wideBlock's accumulators; see there why seven). */
+const WIDE: i32 = 7;
 
 /** A vector of the `count` (< lanes) values at p, the rest zero: a row's last units, read without reading past it. */
 // @ts-ignore: decorator
@@ -50,14 +50,17 @@ const WIDE: i32 = 8;
 
 /**
  * out[j0 … j0 + vecs·lanes) = Σ over entries e ∈ [e0, e1) of vals[e] · dense[idx[e]·n + j], summed
- * into the row (or written, when `write`) as one depth block; out has stride 1. `vecs` (1 … 8) is
- * a constant at each call, so that the unused accumulators fold away. (Passes of 9 and 10 vectors,
- * fewer passes over the entries for R1's 49, measured slower here, likely spilled registers.)
+ * into the row (or written, when `write`) as one depth block; out has stride 1. `vecs` (1 … 7) is
+ * a constant at each call, so that the unused accumulators fold away. Seven is the most that V8
+ * keeps in registers: it loads a non-zero's vectors of the dense row before their multiply-adds,
+ * so a pass holds 2·vecs + 1 of the 16; at eight it spills an accumulator, whose chain then goes
+ * through memory (a 256-unit f32 layer in passes of 8 vectors measured 1.15× slower than in passes
+ * of 6 and 7, R1's f64 layer 1.2×).
  */
 // @ts-ignore: decorator
 @inline function wideBlock<T>(idx: usize, vals: usize, e0: i32, e1: i32, dense: usize, n: i32, j0: i32, out: usize, write: bool, vecs: i32): void {
   const sz = <usize>sizeof<T>();
-  let a0 = v128.splat<T>(<T>0), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+  let a0 = v128.splat<T>(<T>0), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0;
   const row = <usize>n * sz;
   const base = dense + <usize>j0 * sz;
   let pi = idx + (<usize>e0 << 2);
@@ -73,7 +76,6 @@ const WIDE: i32 = 8;
     if (vecs > 4) a4 = madd<T>(a4, v, v128.load(d, 64));
     if (vecs > 5) a5 = madd<T>(a5, v, v128.load(d, 80));
     if (vecs > 6) a6 = madd<T>(a6, v, v128.load(d, 96));
-    if (vecs > 7) a7 = madd<T>(a7, v, v128.load(d, 112));
   }
   if (!write) {
     a0 = v128.add<T>(a0, v128.load(out, 0));
@@ -83,7 +85,6 @@ const WIDE: i32 = 8;
     if (vecs > 4) a4 = v128.add<T>(a4, v128.load(out, 64));
     if (vecs > 5) a5 = v128.add<T>(a5, v128.load(out, 80));
     if (vecs > 6) a6 = v128.add<T>(a6, v128.load(out, 96));
-    if (vecs > 7) a7 = v128.add<T>(a7, v128.load(out, 112));
   }
   v128.store(out, a0, 0);
   if (vecs > 1) v128.store(out, a1, 16);
@@ -92,7 +93,6 @@ const WIDE: i32 = 8;
   if (vecs > 4) v128.store(out, a4, 64);
   if (vecs > 5) v128.store(out, a5, 80);
   if (vecs > 6) v128.store(out, a6, 96);
-  if (vecs > 7) v128.store(out, a7, 112);
 }
 
 /** As wideBlock for `count` ≤ lanes units at j0 (one vector, read and written lane by lane when fewer than lanes). */
@@ -203,7 +203,6 @@ function compressedRows<T>(
           const e1 = i32x4.extract_lane(nl, 0);
           if (e1 > e0 || write) {
             switch (vecs) {
-              case 8: wideBlock<T>(idx, vals, e0, e1, dense, n, j, at, write, 8); break;
               case 7: wideBlock<T>(idx, vals, e0, e1, dense, n, j, at, write, 7); break;
               case 6: wideBlock<T>(idx, vals, e0, e1, dense, n, j, at, write, 6); break;
               case 5: wideBlock<T>(idx, vals, e0, e1, dense, n, j, at, write, 5); break;
