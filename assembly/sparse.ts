@@ -1,6 +1,6 @@
 // Products with a compressed operand, for a first layer whose input is mostly zeros: the work is
 // proportional to the non-zeros, and each non-zero's inner loop runs along a contiguous row of the
-// dense operand, up to eight vectors at a time (the units split into passes of as even a size as fit).
+// dense operand, up to seven vectors at a time (the units split into passes of as even a size as fit).
 //
 // X (rows × k) compressed by rows (CSR): the non-zeros of row r are entries rowStart[r] …
 // rowStart[r + 1] − 1 of columns[] (i32, ascending within a row) and values[] (T); rowStart has
@@ -17,8 +17,8 @@
 import { gemmDepthStep } from './gemm';
 import { madd } from './madd';
 
-/** Most vectors of one pass over the units (wideBlock's accumulators). */
-const WIDE: i32 = 8;
+/** Most vectors of one pass over the units (wideBlock's accumulators; see there why seven). */
+const WIDE: i32 = 7;
 
 /** A vector of the `count` (< lanes) values at p, the rest zero: a row's last units, read without reading past it. */
 // @ts-ignore: decorator
@@ -50,14 +50,17 @@ const WIDE: i32 = 8;
 
 /**
  * out[j0 … j0 + vecs·lanes) = Σ over entries e ∈ [e0, e1) of vals[e] · dense[idx[e]·n + j], summed
- * into the row (or written, when `write`) as one depth block; out has stride 1. `vecs` (1 … 8) is
- * a constant at each call, so that the unused accumulators fold away. (Passes of 9 and 10 vectors,
- * fewer passes over the entries for R1's 49, measured slower here, likely spilled registers.)
+ * into the row (or written, when `write`) as one depth block; out has stride 1. `vecs` (1 … 7) is
+ * a constant at each call, so that the unused accumulators fold away. Seven is the most that V8
+ * keeps in registers: it loads a non-zero's vectors of the dense row before their multiply-adds,
+ * so a pass holds 2·vecs + 1 of the 16; at eight it spills an accumulator, whose chain then goes
+ * through memory (a 256-unit f32 layer in passes of 8 vectors measured 1.15× slower than in passes
+ * of 6 and 7, R1's f64 layer 1.2×).
  */
 // @ts-ignore: decorator
 @inline function wideBlock<T>(idx: usize, vals: usize, e0: i32, e1: i32, dense: usize, n: i32, j0: i32, out: usize, write: bool, vecs: i32): void {
   const sz = <usize>sizeof<T>();
-  let a0 = v128.splat<T>(<T>0), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+  let a0 = v128.splat<T>(<T>0), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0;
   const row = <usize>n * sz;
   const base = dense + <usize>j0 * sz;
   let pi = idx + (<usize>e0 << 2);
@@ -73,7 +76,6 @@ const WIDE: i32 = 8;
     if (vecs > 4) a4 = madd<T>(a4, v, v128.load(d, 64));
     if (vecs > 5) a5 = madd<T>(a5, v, v128.load(d, 80));
     if (vecs > 6) a6 = madd<T>(a6, v, v128.load(d, 96));
-    if (vecs > 7) a7 = madd<T>(a7, v, v128.load(d, 112));
   }
   if (!write) {
     a0 = v128.add<T>(a0, v128.load(out, 0));
@@ -83,7 +85,6 @@ const WIDE: i32 = 8;
     if (vecs > 4) a4 = v128.add<T>(a4, v128.load(out, 64));
     if (vecs > 5) a5 = v128.add<T>(a5, v128.load(out, 80));
     if (vecs > 6) a6 = v128.add<T>(a6, v128.load(out, 96));
-    if (vecs > 7) a7 = v128.add<T>(a7, v128.load(out, 112));
   }
   v128.store(out, a0, 0);
   if (vecs > 1) v128.store(out, a1, 16);
@@ -92,7 +93,6 @@ const WIDE: i32 = 8;
   if (vecs > 4) v128.store(out, a4, 64);
   if (vecs > 5) v128.store(out, a5, 80);
   if (vecs > 6) v128.store(out, a6, 96);
-  if (vecs > 7) v128.store(out, a7, 112);
 }
 
 /** As wideBlock for `count` ≤ lanes units at j0 (one vector, read and written lane by lane when fewer than lanes). */
@@ -115,51 +115,150 @@ const WIDE: i32 = 8;
   }
 }
 
+/** The first entry of [e, e1) whose index is p1 or more (e1 when none): where the next depth block starts. */
+// @ts-ignore: decorator
+@inline function blockEnd(idx: usize, e: i32, e1: i32, p1: i32): i32 {
+  // The last block of a row, and the only one of a product at most 256 deep (dW at batch ≤ 256):
+  // no walk over the entries, whose unpredictable end costs a mispredicted branch per row.
+  if (e == e1 || load<i32>(idx + (<usize>(e1 - 1) << 2)) < p1) return e1;
+  while (load<i32>(idx + (<usize>e << 2)) < p1) e++;
+  return e;
+}
+
+/** Lanes i = 0 … 3: starts[min(r + i, limit)], as i32. */
+// @ts-ignore: decorator
+@inline function fourStarts(starts: usize, r: i32, limit: i32): v128 {
+  let v = i32x4.splat(load<i32>(starts + (<usize>min(r, limit) << 2)));
+  v = i32x4.replace_lane(v, 1, load<i32>(starts + (<usize>min(r + 1, limit) << 2)));
+  v = i32x4.replace_lane(v, 2, load<i32>(starts + (<usize>min(r + 2, limit) << 2)));
+  return i32x4.replace_lane(v, 3, load<i32>(starts + (<usize>min(r + 3, limit) << 2)));
+}
+
+/** Each lane's cursor moved past the entries whose index is below p1 (not past the lane of `last`): where the next depth block starts. */
+// @ts-ignore: decorator
+@inline function blockEnds(idx: usize, cursor: v128, last: v128, p1: i32): v128 {
+  let v = i32x4.replace_lane(cursor, 0, blockEnd(idx, i32x4.extract_lane(cursor, 0), i32x4.extract_lane(last, 0), p1));
+  v = i32x4.replace_lane(v, 1, blockEnd(idx, i32x4.extract_lane(cursor, 1), i32x4.extract_lane(last, 1), p1));
+  v = i32x4.replace_lane(v, 2, blockEnd(idx, i32x4.extract_lane(cursor, 2), i32x4.extract_lane(last, 2), p1));
+  return i32x4.replace_lane(v, 3, blockEnd(idx, i32x4.extract_lane(cursor, 3), i32x4.extract_lane(last, 3), p1));
+}
+
+/** Rows of the output that compressedRows takes together (two vectors of cursors). */
+const GROUP: i32 = 8;
+
 /**
- * One output row (n units at out) = Σ over entries [e0, e1) (indices ascending, below k) of
- * vals[e] · dense row idx[e], split into depth blocks of `step` like gemm; added to the row when
- * `accumulate`. A block without entries is skipped unless it is the one that writes the row.
+ * Output rows rowBegin … rowEnd − 1 (n units each, row stride n, at out): row r = Σ over its
+ * entries [starts[r], starts[r + 1]) (indices ascending, below k) of vals[e] · dense row idx[e],
+ * split into depth blocks like gemm's; added to the rows when `accumulate`.
+ *
+ * Eight rows at a time, and within them depth block by depth block and pass by pass over the
+ * units: the slab of the dense operand that one block and pass read (R1's forward: 196 rows of Wᵀ
+ * × 7 vectors, about 34 KB of cache lines) is brought into L1 by the first rows and read from there
+ * by the others, where a row at a time streamed the whole operand (614 KB) from L2 for each row.
+ * Every output row gets the same sums in the same order: the rows of a group share cache lines,
+ * not additions. A block without entries is skipped unless it is the one that writes the row.
  */
-function compressedRow<T>(idx: usize, vals: usize, e0: i32, e1: i32, k: i32, step: i32, dense: usize, n: i32, out: usize, accumulate: bool): void {
+function compressedRows<T>(
+  starts: usize, idx: usize, vals: usize, rowBegin: i32, rowEnd: i32, k: i32, dense: usize, n: i32, out: usize, accumulate: bool,
+): void {
   const sz = <usize>sizeof<T>();
   const lanes = 16 / <i32>sizeof<T>();
-  let start = e0;
-  for (let p0 = 0; p0 < k; p0 += step) {
-    // The entries of this depth block: their indices are below p0 + step.
-    const p1 = p0 + step;
-    let end = start;
-    while (end < e1 && load<i32>(idx + (<usize>end << 2)) < p1) end++;
-    const write = p0 == 0 && !accumulate;
-    if (end > start || write) {
-      // The whole vectors in passes of as even a size as fit (R1's 49 vectors: 10, 10, 10, 10, 9), then the last units.
-      const vectors = n / lanes;
-      const passes = (vectors + WIDE - 1) / WIDE;
+  const row = <usize>n * sz;
+  // The whole vectors in passes of as even a size as fit (R1's 49 vectors: 7 of 7), then the last units.
+  const vectors = n / lanes;
+  const passes = (vectors + WIDE - 1) / WIDE;
+  const base = passes > 0 ? vectors / passes : 0;
+  const extra = passes > 0 ? vectors % passes : 0;
+  // Depth blocks as gemm's; no depth at all is one empty block, which writes zeros (or adds nothing).
+  const step = k > 0 ? gemmDepthStep(k) : 1;
+  const depth = max(k, 1);
+  for (let r = rowBegin; r < rowEnd; r += GROUP) {
+    const rows = min(GROUP, rowEnd - r);
+    // Lane i of (low, high): row r + i's first entry of the current depth block (cursor), and its
+    // last entry + 1 (last). Lanes past the range have no entries (both at starts[rowEnd]).
+    let cursorLow = fourStarts(starts, r, rowEnd);
+    let cursorHigh = fourStarts(starts, r + 4, rowEnd);
+    const lastLow = fourStarts(starts, r + 1, rowEnd);
+    const lastHigh = fourStarts(starts, r + 5, rowEnd);
+    const o = out + <usize>r * row;
+    // Rows without entries (most of a bag-of-words batch's columns): zeros, or nothing to add.
+    if (i32x4.all_true(i32x4.eq(cursorLow, lastLow)) && i32x4.all_true(i32x4.eq(cursorHigh, lastHigh))) {
+      if (!accumulate) memory.fill(o, 0, <usize>rows * row);
+      continue;
+    }
+    for (let p0 = 0; p0 < depth; p0 += step) {
+      // Each row's entries of this block end where its indices reach p0 + step.
+      const nextLow = blockEnds(idx, cursorLow, lastLow, p0 + step);
+      const nextHigh = rows > 4 ? blockEnds(idx, cursorHigh, lastHigh, p0 + step) : cursorHigh;
+      const write = p0 == 0 && !accumulate;
       let j = 0;
+      // Passes of `base` vectors, `extra` of them one more, spread out as evenly as Bresenham's line.
+      let err = 0;
       for (let p = 0; p < passes; p++) {
-        const vecs = (vectors * (p + 1)) / passes - (vectors * p) / passes;
-        const o = out + <usize>j * sz;
-        switch (vecs) {
-          case 8: wideBlock<T>(idx, vals, start, end, dense, n, j, o, write, 8); break;
-          case 7: wideBlock<T>(idx, vals, start, end, dense, n, j, o, write, 7); break;
-          case 6: wideBlock<T>(idx, vals, start, end, dense, n, j, o, write, 6); break;
-          case 5: wideBlock<T>(idx, vals, start, end, dense, n, j, o, write, 5); break;
-          case 4: wideBlock<T>(idx, vals, start, end, dense, n, j, o, write, 4); break;
-          case 3: wideBlock<T>(idx, vals, start, end, dense, n, j, o, write, 3); break;
-          case 2: wideBlock<T>(idx, vals, start, end, dense, n, j, o, write, 2); break;
-          default: wideBlock<T>(idx, vals, start, end, dense, n, j, o, write, 1);
+        err += extra;
+        const vecs = err >= passes ? base + 1 : base;
+        if (err >= passes) err -= passes;
+        // Row i's entries are lane 0 of (cl, nl): the lanes move down by one per row.
+        let cl = cursorLow, ch = cursorHigh, nl = nextLow, nh = nextHigh;
+        let at = o + <usize>j * sz;
+        for (let i = 0; i < rows; i++) {
+          const e0 = i32x4.extract_lane(cl, 0);
+          const e1 = i32x4.extract_lane(nl, 0);
+          if (e1 > e0 || write) {
+            switch (vecs) {
+              case 7: wideBlock<T>(idx, vals, e0, e1, dense, n, j, at, write, 7); break;
+              case 6: wideBlock<T>(idx, vals, e0, e1, dense, n, j, at, write, 6); break;
+              case 5: wideBlock<T>(idx, vals, e0, e1, dense, n, j, at, write, 5); break;
+              case 4: wideBlock<T>(idx, vals, e0, e1, dense, n, j, at, write, 4); break;
+              case 3: wideBlock<T>(idx, vals, e0, e1, dense, n, j, at, write, 3); break;
+              case 2: wideBlock<T>(idx, vals, e0, e1, dense, n, j, at, write, 2); break;
+              default: wideBlock<T>(idx, vals, e0, e1, dense, n, j, at, write, 1);
+            }
+          }
+          cl = v128.shuffle<i32>(cl, ch, 1, 2, 3, 4);
+          nl = v128.shuffle<i32>(nl, nh, 1, 2, 3, 4);
+          ch = v128.shuffle<i32>(ch, ch, 1, 2, 3, 0);
+          nh = v128.shuffle<i32>(nh, nh, 1, 2, 3, 0);
+          at += row;
         }
         j += vecs * lanes;
       }
-      if (j < n) narrowBlock<T>(idx, vals, start, end, dense, n, j, out + <usize>j * sz, write, n - j);
+      if (j < n) {
+        let cl = cursorLow, ch = cursorHigh, nl = nextLow, nh = nextHigh;
+        let at = o + <usize>j * sz;
+        for (let i = 0; i < rows; i++) {
+          const e0 = i32x4.extract_lane(cl, 0);
+          const e1 = i32x4.extract_lane(nl, 0);
+          if (e1 > e0 || write) narrowBlock<T>(idx, vals, e0, e1, dense, n, j, at, write, n - j);
+          cl = v128.shuffle<i32>(cl, ch, 1, 2, 3, 4);
+          nl = v128.shuffle<i32>(nl, nh, 1, 2, 3, 4);
+          ch = v128.shuffle<i32>(ch, ch, 1, 2, 3, 0);
+          nh = v128.shuffle<i32>(nh, nh, 1, 2, 3, 0);
+          at += row;
+        }
+      }
+      cursorLow = nextLow;
+      cursorHigh = nextHigh;
+      // Blocks without entries add nothing: once the rows are written (block 0 always runs), go
+      // straight to the block of the group's next entry, or stop. Eight rows of a few words among
+      // 50,000 inputs would otherwise walk ~200 empty blocks.
+      const next = min(nextEntry(idx, cursorLow, lastLow, depth), rows > 4 ? nextEntry(idx, cursorHigh, lastHigh, depth) : depth);
+      if (next >= depth) break;
+      const target = next - (next % step);
+      if (target > p0 + step) p0 = target - step;
     }
-    start = end;
-    // Blocks without entries add nothing: once the row is written (block 0 always runs), go straight
-    // to the next entry's block, or stop. A row of a few words among 50,000 inputs would otherwise
-    // walk ~200 empty blocks.
-    if (start == e1) break;
-    const next = load<i32>(idx + (<usize>start << 2));
-    p0 = next - (next % step) - step;
   }
+}
+
+/** The smallest index idx[cursor] over the four lanes with entries left (cursor < last), or `none` when no lane has any. */
+// @ts-ignore: decorator
+@inline function nextEntry(idx: usize, cursor: v128, last: v128, none: i32): i32 {
+  let next = none;
+  if (i32x4.extract_lane(cursor, 0) < i32x4.extract_lane(last, 0)) next = min(next, load<i32>(idx + (<usize>i32x4.extract_lane(cursor, 0) << 2)));
+  if (i32x4.extract_lane(cursor, 1) < i32x4.extract_lane(last, 1)) next = min(next, load<i32>(idx + (<usize>i32x4.extract_lane(cursor, 1) << 2)));
+  if (i32x4.extract_lane(cursor, 2) < i32x4.extract_lane(last, 2)) next = min(next, load<i32>(idx + (<usize>i32x4.extract_lane(cursor, 2) << 2)));
+  if (i32x4.extract_lane(cursor, 3) < i32x4.extract_lane(last, 3)) next = min(next, load<i32>(idx + (<usize>i32x4.extract_lane(cursor, 3) << 2)));
+  return next;
 }
 
 /**
@@ -168,14 +267,7 @@ function compressedRow<T>(idx: usize, vals: usize, e0: i32, e1: i32, k: i32, ste
  * gemm(false, false, rows, n, k, X, D) bit for bit.
  */
 export function csrMatmul<T>(rowStart: usize, columns: usize, values: usize, k: i32, d: usize, n: i32, z: usize, rowBegin: i32, rowEnd: i32): void {
-  const step = gemmDepthStep(k);
-  const row = <usize>n * <usize>sizeof<T>();
-  for (let r = rowBegin; r < rowEnd; r++) {
-    const e0 = load<i32>(rowStart + (<usize>r << 2));
-    const e1 = load<i32>(rowStart + (<usize>(r + 1) << 2));
-    if (e0 == e1) memory.fill(z + <usize>r * row, 0, row);
-    else compressedRow<T>(columns, values, e0, e1, k, step, d, n, z + <usize>r * row, false);
-  }
+  compressedRows<T>(rowStart, columns, values, rowBegin, rowEnd, k, d, n, z, false);
 }
 
 /**
@@ -186,18 +278,7 @@ export function csrMatmul<T>(rowStart: usize, columns: usize, values: usize, k: 
 export function cscTransposeMatmul<T>(
   colStart: usize, rowIndex: usize, values: usize, m: i32, d: usize, n: i32, g: usize, colBegin: i32, colEnd: i32, accumulate: bool,
 ): void {
-  const step = gemmDepthStep(m);
-  const row = <usize>n * <usize>sizeof<T>();
-  for (let c = colBegin; c < colEnd; c++) {
-    const e0 = load<i32>(colStart + (<usize>c << 2));
-    const e1 = load<i32>(colStart + (<usize>(c + 1) << 2));
-    // A column of X without entries (most of them, in a batch of bag-of-words rows): a row of zeros, or nothing to add.
-    if (e0 == e1) {
-      if (!accumulate) memory.fill(g + <usize>c * row, 0, row);
-      continue;
-    }
-    compressedRow<T>(rowIndex, values, e0, e1, m, step, d, n, g + <usize>c * row, accumulate);
-  }
+  compressedRows<T>(colStart, rowIndex, values, colBegin, colEnd, m, d, n, g, accumulate);
 }
 
 /**
@@ -208,13 +289,9 @@ export function cscTransposeMatmul<T>(
 export function cscTransposeMatmulListed<T>(
   colStart: usize, rowIndex: usize, values: usize, m: i32, d: usize, n: i32, g: usize, list: usize, begin: i32, end: i32,
 ): void {
-  const step = gemmDepthStep(m);
-  const row = <usize>n * <usize>sizeof<T>();
   for (let i = begin; i < end; i++) {
     const c = load<i32>(list + (<usize>i << 2));
-    const e0 = load<i32>(colStart + (<usize>c << 2));
-    const e1 = load<i32>(colStart + (<usize>(c + 1) << 2));
-    compressedRow<T>(rowIndex, values, e0, e1, m, step, d, n, g + <usize>c * row, false);
+    compressedRows<T>(colStart, rowIndex, values, c, c + 1, m, d, n, g, false);
   }
 }
 

@@ -5,6 +5,7 @@
  * - R1 epochs (784 → 196 → 1, MNIST 5 vs 8, density 0.208) at batch 32 and 256 with sparseInput
  *   'never' (today's dense path) and 'auto', in interleaved rounds, each build; beside numpy +
  *   OpenBLAS on one thread (bench/baselines/numpy-r1.py, shared with the threads section) where python3 has numpy.
+ * - The two products of the first layer alone, sparse kernels against gemm (bench/sparse-products.js).
  * - A density sweep: R1's network on a synthetic batch set (uniform non-zeros at 5% … 100%), epoch
  *   time of 'auto' and 'always' against 'never'. Where 'always' stops winning is the switch-over
  *   (SPARSE_MAX_DENSITY in src/core/sparse-input.ts); 'auto' must never be more than 3% slower.
@@ -16,6 +17,7 @@
 import { ANN } from '../dist/index.js';
 import { SPARSE_MAX_DENSITY } from '../dist/core/sparse-input.js';
 import { runNode } from './child.js';
+import { benchSparseProducts, sparseProductsLines } from './sparse-products.js';
 import { R1_NETWORK } from './training.js';
 import { runR1Baseline } from './baselines/python.js';
 import { summarizeTimes } from './stats.js';
@@ -115,6 +117,7 @@ export async function benchSparse(data, options) {
       r1.push({ build: build.name, batch, ...res });
     }
   }
+  const products = await benchSparseProducts(data.train, { builds, rounds: 4 * rounds + 1, log });
   log(`sparse: numpy + OpenBLAS, one thread (${options.numpyRuns} epochs per batch size)`);
   const numpy = numpyEpochs(data.train, batches, options.numpyRuns);
 
@@ -158,7 +161,7 @@ export async function benchSparse(data, options) {
       bow.push({ ...run.json, peakRss: run.peakRss });
     }
   }
-  return { r1, numpy, sweep, seeds, bow, sweepRows: options.sweepRows };
+  return { r1, products, numpy, sweep, seeds, bow, sweepRows: options.sweepRows };
 }
 
 const ms = (/** @type {number} */ t) => (t >= 1000 ? `${(t / 1000).toFixed(2)} s` : `${t.toFixed(t >= 100 ? 0 : 1)} ms`);
@@ -190,6 +193,7 @@ export function sparseSection(s) {
     '',
     `Bar (issue 13): 'auto' ≥ 2.5× faster than 'never' at batch 32 and 256 with the same accuracy: ${worst >= 2.5 ? '**met**' : `**not met** (lowest ${x(worst)})`}; the same accuracy: ${s.r1.every((r) => r.accuracy.never === r.accuracy.auto) ? 'yes, in every row (the weights are equal bit for bit: test/sparse-network.test.ts)' : '**no**'}.`,
   );
+  lines.push('', ...sparseProductsLines(s.products));
   lines.push('', `### Density sweep (R1's network, ${s.sweepRows.toLocaleString('en-US')} synthetic rows, uniform non-zeros)`, '');
   lines.push("| density | batch | 'never' | 'always' | 'auto' | never ÷ always | auto ÷ never (≤ 1.03) |");
   lines.push('|---|---|---|---|---|---|---|');
