@@ -13,19 +13,12 @@
  * - A bag-of-words problem trained from CSR (bench/sparse-bow.js, in a child process for its
  *   peak RSS): 100,000 rows × 50,000 columns at 0.1%, and at half and twice the non-zeros.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ANN } from '../dist/index.js';
 import { SPARSE_MAX_DENSITY } from '../dist/core/sparse-input.js';
 import { runNode } from './child.js';
 import { R1_NETWORK } from './training.js';
+import { runR1Baseline } from './baselines/python.js';
 import { summarizeTimes } from './stats.js';
-
-/** Debian's Python (its numpy 1.24 with OpenBLAS, and PyTorch), as the developers' guide says; PYTHON picks another. */
-const PYTHON = process.env.PYTHON ?? '/usr/bin/python3';
 
 /** R1's learning rate, as the epochs section trains it. */
 const LEARNING_RATE = 0.1;
@@ -74,40 +67,16 @@ async function interleaved(modes, run, rounds) {
 }
 
 /**
- * numpy's R1 epochs (seconds, median) at each batch size on one OpenBLAS thread, or null when python3 or numpy is missing.
+ * numpy's R1 epochs (ms: median and spread) at each batch size on one OpenBLAS thread, or null when python3 or numpy is missing.
  * @param {{ x: any, y: any }} train
  * @param {number[]} batches
  * @param {number} runs
  */
 function numpyEpochs(train, batches, runs) {
-  try {
-    execFileSync(PYTHON, ['-c', 'import numpy'], { stdio: 'ignore' });
-  } catch {
-    return null;
-  }
-  const dir = mkdtempSync(join(tmpdir(), 'bench-sparse-'));
-  try {
-    const [xs, ys] = [join(dir, 'x.f32'), join(dir, 'y.f32')];
-    writeFileSync(xs, Buffer.from(train.x.data.buffer, train.x.data.byteOffset, train.x.data.byteLength));
-    writeFileSync(ys, Buffer.from(train.y.data.buffer, train.y.data.byteOffset, train.y.data.byteLength));
-    /** @type {Record<string, string | undefined>} */
-    const env = { ...process.env, OPENBLAS_NUM_THREADS: '1' };
-    delete env.OPENBLAS_CORETYPE;
-    delete env.OPENBLAS_L2_SIZE;
-    const script = fileURLToPath(new URL('./baselines/numpy-r1.py', import.meta.url));
-    const out = execFileSync(
-      PYTHON,
-      [script, '--lr', String(LEARNING_RATE), xs, ys, String(train.x.rows), String(runs), ...batches.map(String)],
-      {
-        env,
-        encoding: 'utf8',
-      },
-    );
-    const parsed = JSON.parse(out.trim().split('\n').pop() ?? '{}');
-    return Object.fromEntries(batches.map((b) => [b, summarizeTimes(parsed.epochRuns[b].map((/** @type {number} */ s) => s * 1000))]));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const r = runR1Baseline('numpy', train, { threads: [1], batches, runs, learningRate: LEARNING_RATE });
+  if ('error' in r) return null;
+  const epochRuns = r.byThreads[1].epochRuns;
+  return Object.fromEntries(batches.map((b) => [b, summarizeTimes(epochRuns[b].map((s) => s * 1000))]));
 }
 
 /**

@@ -10,20 +10,15 @@
  * - A scaling table, 1 … N threads (N = --threads, default the cores available).
  * Thread counts are interleaved round by round, so that a neighbour's burst slows each alike.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { join } from 'node:path';
 import { ANN } from '../dist/index.js';
 import { setPartMinimums, ThreadedKernels } from '../dist/backend/threaded.js';
 import { WasmKernels } from '../dist/backend/wasm.js';
 import { kernelBuild } from '../dist/backend/wasm-module.js';
 import { firstRows } from './data.js';
+import { runR1Baseline } from './baselines/python.js';
 import { summarizeTimes } from './stats.js';
 import { R1_NETWORK, warmupRows } from './training.js';
-
-/** Debian's Python (its numpy 1.24 with OpenBLAS, and PyTorch), as the developers' guide says; PYTHON picks another. */
-const PYTHON = process.env.PYTHON ?? '/usr/bin/python3';
 
 /** @typedef {import('./training.js').R1Data} R1Data */
 /** @typedef {{ name: string, m: number, n: number, k: number, transA: boolean, transB: boolean }} Shape */
@@ -137,49 +132,6 @@ async function timeEpochs(data, batch, threads, rounds) {
 }
 
 /**
- * numpy's R1 epochs and 512³ product on 1 and 2 OpenBLAS threads, or why not measured.
- * @param {R1Data} data
- * @param {number[]} batches
- * @param {number} runs
- */
-function numpyBaseline(data, batches, runs) {
-  const probe = spawnSync(PYTHON, ['-c', 'import numpy'], { encoding: 'utf8' });
-  if (probe.error || probe.status !== 0) return { error: probe.error ? 'no python3' : 'python3 has no numpy' };
-  const dir = mkdtempSync(join(os.tmpdir(), 'bench-threads-'));
-  try {
-    const x = join(dir, 'x.f32');
-    const y = join(dir, 'y.f32');
-    writeFileSync(x, new Uint8Array(data.train.x.data.buffer, data.train.x.data.byteOffset, data.train.x.rows * 784 * 4));
-    writeFileSync(y, new Uint8Array(data.train.y.data.buffer, data.train.y.data.byteOffset, data.train.y.rows * 4));
-    /** @type {Record<string, any>} */
-    const out = {};
-    for (const threads of [1, 2]) {
-      // OpenBLAS reads these at start-up: the thread count set explicitly, tuning hints from the environment dropped.
-      /** @type {NodeJS.ProcessEnv} */
-      const env = { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads) };
-      delete env.OPENBLAS_CORETYPE;
-      delete env.OPENBLAS_L2_SIZE;
-      const script = new URL('./baselines/numpy-r1.py', import.meta.url).pathname;
-      const r = spawnSync(PYTHON, [script, x, y, String(data.train.x.rows), String(runs), ...batches.map(String)], {
-        env,
-        encoding: 'utf8',
-      });
-      if (r.status !== 0) return { error: `numpy-r1.py failed: ${(r.stderr || r.error?.message || '').trim().slice(0, 300)}` };
-      out[threads] = JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '{}');
-    }
-    return { version: out[1].numpy, byThreads: out };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-/** Whether python3 has PyTorch (the bench has no PyTorch baseline to run without it). */
-function torchAvailable() {
-  const r = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
-  return !r.error && r.status === 0;
-}
-
-/**
  * Everything the threads section measures.
  * @param {R1Data} data
  * @param {{ maxThreads: number, quick: boolean, log: (msg: string) => void }} options
@@ -234,8 +186,10 @@ export async function benchThreads(data, { maxThreads, quick, log }) {
   const scaleEpoch = await timeEpochs(data, 256, counts, Math.max(1, budget.epochRounds - 2));
   const scaling = counts.map((t, i) => ({ threads: t, gemm: scaleGemm[i], epoch256: scaleEpoch.seconds[i] }));
 
-  log('threads: numpy (OpenBLAS) on 1 and 2 threads');
-  const numpy = numpyBaseline(data, [256, 32], budget.numpyRuns);
+  log('threads: numpy (OpenBLAS) and PyTorch on 1 and 2 threads');
+  const baseline = { threads: [1, 2], batches: [256, 32], runs: budget.numpyRuns };
+  const numpy = runR1Baseline('numpy', data.train, baseline);
+  const torch = runR1Baseline('torch', data.train, baseline);
   const cpu = process.cpuUsage(cpuStart);
   const seconds = (performance.now() - wallStart) / 1000;
   return {
@@ -249,7 +203,7 @@ export async function benchThreads(data, { maxThreads, quick, log }) {
     scaling,
     scalingSame: scaleEpoch.same,
     numpy,
-    torch: torchAvailable(),
+    torch,
     loadBefore,
     loadAfter: os.loadavg()[0],
     seconds,
@@ -267,12 +221,20 @@ export function renderThreads(t) {
   const s = (/** @type {number} */ v) => v.toFixed(3);
   const x = (/** @type {number} */ v) => `${v.toFixed(2)}×`;
   const verdict = (/** @type {number} */ v, /** @type {number} */ bar) => (v >= bar ? `≥ ${bar}× ✓` : `≥ ${bar}× ✗`);
-  const np = t.numpy.error ? null : t.numpy.byThreads;
+  const np = 'error' in t.numpy ? null : t.numpy.byThreads;
+  const pt = 'error' in t.torch ? null : t.torch.byThreads;
   const npEpoch = (/** @type {number} */ threads, /** @type {number} */ batch) =>
     np ? s(np[threads].epochSeconds[batch]) : 'not measured';
-  const npNote = t.numpy.error
-    ? `numpy: not measured (${t.numpy.error}).`
-    : `numpy ${t.numpy.version} (its OpenBLAS, OPENBLAS_NUM_THREADS set to 1 and 2; OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset), the same network and SGD in float32 (bench/baselines/numpy-r1.py).`;
+  const ptEpoch = (/** @type {number} */ threads, /** @type {number} */ batch) =>
+    pt ? s(pt[threads].epochSeconds[batch]) : 'not measured';
+  const ptNote =
+    'error' in t.torch
+      ? `PyTorch: not measured (${t.torch.error}).`
+      : `PyTorch ${t.torch.version} (torch.set_num_threads 1 and 2, OMP_NUM_THREADS and MKL_NUM_THREADS likewise), the same network as a PyTorch user writes it: nn.Sequential, nn.BCELoss, optim.SGD, autograd, float32 (bench/baselines/torch-r1.py).`;
+  const npNote =
+    'error' in t.numpy
+      ? `numpy: not measured (${t.numpy.error}).`
+      : `numpy ${t.numpy.version} (its OpenBLAS, OPENBLAS_NUM_THREADS set to 1 and 2; OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset), the same network and SGD in float32 (bench/baselines/numpy-r1.py).`;
   return `## 9. Threads (issue 11)
 
 ${t.build} build, ${t.cores} cores (${t.cpu}); load average ${t.loadBefore.toFixed(2)} before, ${t.loadAfter.toFixed(2)} after; ${t.seconds.toFixed(0)} s.
@@ -284,7 +246,7 @@ same at every thread count (test/threads.test.ts); the epochs here agreed too: $
 | product | 1 thread (ms) | 2 threads (ms) | speedup | bar | CPU ms, 1 thread | CPU ms, 2 threads (both) | speedup with 2 free cores |
 |---|---:|---:|---:|---|---:|---:|---:|
 ${t.gemm.map((g) => `| ${g.shape} | ${ms(g.one)} | ${ms(g.two)} | ${x(g.speedup)} | ${verdict(g.speedup, GEMM_BAR)} | ${ms(g.cpuOne)} | ${ms(g.cpuTwo)} | ${x((2 * g.cpuOne) / g.cpuTwo)} |`).join('\n')}
-${np ? `| 512³, numpy | ${ms(np[1].gemm512Seconds * 1000)} | ${ms(np[2].gemm512Seconds * 1000)} | ${x(np[1].gemm512Seconds / np[2].gemm512Seconds)} | | | | |\n` : ''}
+${np ? `| 512³, numpy | ${ms(np[1].gemm512Seconds * 1000)} | ${ms(np[2].gemm512Seconds * 1000)} | ${x(np[1].gemm512Seconds / np[2].gemm512Seconds)} | | | | |\n` : ''}${pt ? `| 512³, PyTorch | ${ms(pt[1].gemm512Seconds * 1000)} | ${ms(pt[2].gemm512Seconds * 1000)} | ${x(pt[1].gemm512Seconds / pt[2].gemm512Seconds)} | | | | |\n` : ''}
 CPU ms: the process's CPU time per product, every thread counted (process.cpuUsage()). "With 2 free
 cores" is 2 × CPU(1 thread) ÷ CPU(2 threads): the speedup the cut would give if both threads ran
 at once all the time, what cutting costs (packing the shared operand twice, handing parts over,
@@ -292,9 +254,9 @@ polling) included. On a busy machine it is the figure to read; the wall-clock on
 
 ### R1 epoch (784-196-1, ${t.samples.toLocaleString('en-US')} images), seconds
 
-| batch | 1 thread | 2 threads | speedup | bar | CPU s, 1 / 2 threads | numpy 1 thread | numpy 2 threads | PyTorch |
-|---:|---:|---:|---:|---|---:|---:|---:|---|
-${t.epochs.map((e) => `| ${e.batch} | ${s(e.one)} | ${s(e.two)} | ${x(e.speedup)} | ${verdict(e.speedup, EPOCH_BARS[/** @type {256 | 32} */ (e.batch)])} | ${s(e.cpuOne)} / ${s(e.cpuTwo)} | ${npEpoch(1, e.batch)} | ${npEpoch(2, e.batch)} | ${t.torch ? 'installed, no baseline script yet' : 'not measured (not installed)'} |`).join('\n')}
+| batch | 1 thread | 2 threads | speedup | bar | CPU s, 1 / 2 threads | numpy 1 thread | numpy 2 threads | PyTorch 1 thread | PyTorch 2 threads |
+|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|
+${t.epochs.map((e) => `| ${e.batch} | ${s(e.one)} | ${s(e.two)} | ${x(e.speedup)} | ${verdict(e.speedup, EPOCH_BARS[/** @type {256 | 32} */ (e.batch)])} | ${s(e.cpuOne)} / ${s(e.cpuTwo)} | ${npEpoch(1, e.batch)} | ${npEpoch(2, e.batch)} | ${ptEpoch(1, e.batch)} | ${ptEpoch(2, e.batch)} |`).join('\n')}
 
 An epoch's CPU time counts every thread, their polling included (a waiting thread polls about
 40 µs before it sleeps): what it adds over one thread is what the cutting costs. Part of an
@@ -302,6 +264,7 @@ epoch stays on one thread (the small kernels, the loss, the batch gathering), so
 below the products'.
 
 ${npNote}
+${ptNote}
 
 ### Scaling, 1 … ${t.scaling.length} threads
 

@@ -13,14 +13,14 @@ import { checkTargets, objectiveOf } from './core/losses.js';
 import { Network } from './core/network.js';
 import { evaluate, gradients, predict, type Evaluation } from './core/passes.js';
 import { Random } from './core/random.js';
-import { type Standardizer, trainTestSplit } from './data/transform.js';
+import { type Standardizer, selectRows, splitRowIndices } from './data/transform.js';
 import { isClassification } from './core/accuracy.js';
 import { describeSource, isNode, type ByteSource } from './data/source.js';
 import { checkTargetPath, writeFileAtomic } from './io/atomic-write.js';
 import { describe, refuseUnknownKeys } from './io/describe.js';
 import { toMatrix } from './io/input.js';
 import type { FloatArray, Matrix, MatrixLike } from './io/matrix.js';
-import { isCsrLike, toCsr, type CsrLike } from './io/csr.js';
+import { isCsrLike, selectCsrRows, toCsr, type CsrLike } from './io/csr.js';
 import { isCsr, type Samples } from './core/csr-rows.js';
 import { encodeModelFile, readModelText, type ModelMeta } from './model/model-file.js';
 import { toModelJSON, type ModelJSON, type TrainingStateJSON } from './model/model-json.js';
@@ -51,7 +51,7 @@ export function internalsOf(ann: ANN): { network(): Network; inputs(x: MatrixLik
 
 /** Separate the shuffling and validation-split streams from the initialisation stream of the same seed. */
 const SHUFFLE_STREAM = 0x5bd1e995;
-const SPLIT_STREAM = 0x27d4eb2f;
+export const SPLIT_STREAM = 0x27d4eb2f;
 
 export interface ANNOptions extends CreateOptions {
   /** Input standardisation applied to every x this network sees, and saved with it. */
@@ -215,17 +215,12 @@ export class ANN {
     if (this.threads > 1 && onPageMainThread()) return this.fitInDriver(X, Y, validation, options ?? {});
     const classify = isClassification(this.loss, Y);
     let W = sampleWeights(options?.classWeight, options?.sampleWeight, Y, classify);
-    if (split !== undefined && isCsr(X)) {
-      throw new TypeError(
-        'fit: options.validationSplit splits dense x only; with CSR x, pass the held-out rows as options.validationData = [x, y] (CSR x allowed)',
-      );
-    }
-    if (split !== undefined && !isCsr(X)) {
-      // The weights travel with their rows, as one more column of the inputs (the split is stratified on the targets).
-      const XW = W === null ? X : appendColumn(X, W);
-      const parts = trainTestSplit(XW, Y, { testFraction: split, seed: this.seed ^ SPLIT_STREAM, stratify: classify });
-      validation = { X: dropLastColumn(parts.xTest, W !== null), Y: parts.yTest };
-      [X, Y, W] = [dropLastColumn(parts.xTrain, W !== null), parts.yTrain, W === null ? null : lastColumn(parts.xTrain)];
+    if (split !== undefined) {
+      // The same rows of x (dense or CSR), y and the sample weights go to each part; stratified on the targets.
+      const { train: kept, test: held } = splitRowIndices(Y, split, this.seed ^ SPLIT_STREAM, classify, 'fit: options.validationSplit');
+      const rowsOf = (S: Samples, rows: number[]): Samples => (isCsr(S) ? selectCsrRows(S, rows) : selectRows(S, rows));
+      validation = { X: rowsOf(X, held), Y: selectRows(Y, held) };
+      [X, Y, W] = [rowsOf(X, kept), selectRows(Y, kept), W === null ? null : selectRows(W, kept)];
     }
     const optimizer = this.optimizerFor(checked.optimizer);
     this.training = true;
@@ -554,30 +549,4 @@ function loadable<T>(saved: T, backend: BackendName, where: string): T {
     );
   }
   return saved;
-}
-
-/** M with one more column, c. */
-function appendColumn(M: Matrix, c: Matrix): Matrix {
-  const out = new (M.data.constructor as Float32ArrayConstructor)(M.rows * (M.cols + 1));
-  for (let r = 0; r < M.rows; r++) {
-    out.set(M.data.subarray(r * M.cols, (r + 1) * M.cols), r * (M.cols + 1));
-    out[r * (M.cols + 1) + M.cols] = c.data[r];
-  }
-  return { data: out, rows: M.rows, cols: M.cols + 1 };
-}
-
-/** M without its last column (when `drop`). */
-function dropLastColumn(M: Matrix, drop: boolean): Matrix {
-  if (!drop) return M;
-  const cols = M.cols - 1;
-  const out = new (M.data.constructor as Float32ArrayConstructor)(M.rows * cols);
-  for (let r = 0; r < M.rows; r++) out.set(M.data.subarray(r * M.cols, r * M.cols + cols), r * cols);
-  return { data: out, rows: M.rows, cols };
-}
-
-/** The last column of M. */
-function lastColumn(M: Matrix): Matrix {
-  const out = new (M.data.constructor as Float32ArrayConstructor)(M.rows);
-  for (let r = 0; r < M.rows; r++) out[r] = M.data[r * M.cols + M.cols - 1];
-  return { data: out, rows: M.rows, cols: 1 };
 }

@@ -2,8 +2,7 @@
  * CSR input that would index outside its rows or columns, or train on garbage, is refused by
  * name before anything runs: unsorted, repeated or out-of-range columns, a rowStart that
  * decreases, does not start at 0 or has the wrong length, lengths that disagree, non-finite
- * values; and the combinations that cannot keep the zeros (a standardizer) or split CSR
- * (validationSplit).
+ * values; and the combination that cannot keep the zeros (a standardizer).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANN, Standardizer } from '../src/index.js';
@@ -101,12 +100,6 @@ describe('bad CSR input is refused by name', () => {
       /predict: x is CSR, and this network has a standardizer, whose mean subtraction would make every zero non-zero/,
     );
     withStd.dispose();
-  });
-
-  it('CSR with validationSplit: refused, validationData named instead', async () => {
-    await expect(net.fit(good(), [1, 0, 1], { validationSplit: 0.3 })).rejects.toThrow(
-      /with CSR x, pass the held-out rows as options\.validationData/,
-    );
   });
 
   it('CSR as validationData is taken', async () => {

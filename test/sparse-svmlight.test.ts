@@ -94,6 +94,16 @@ describe('the command line reads svmlight as a sparse source', () => {
     expect(predicted.stdout.trim().split('\n')).toHaveLength(201);
   });
 
+  it('gradcheck on words.svm checks the sparse path against finite differences', () => {
+    // Runs after the test above, which writes the model.
+    const checked = cli(['gradcheck', '--model', model, '--data', data]);
+    expect(checked.status, checked.stderr).toBe(0);
+    expect(checked.stdout).toContain('the first 8 rows of');
+    const largest = Number(/largest error ([\d.e+-]+)/.exec(checked.stdout)?.[1]);
+    // float32 backpropagation against float64 differences: rounding, far below the f32 tolerance of 1e-2.
+    expect(largest).toBeLessThan(1e-4);
+  });
+
   it('refuses --standardize and the flags of delimited files, by name', () => {
     const std = cli(['train', '--data', data, '--standardize', '--out', model]);
     expect(std.status).toBe(2);

@@ -15,6 +15,7 @@ import { targets } from './targets.js';
 import { labelledRows } from './dataset.js';
 import { selectRows } from '../data/transform.js';
 import { isCsr } from '../core/csr-rows.js';
+import { selectCsrRows, type CsrMatrix } from '../io/csr.js';
 import { scaleTargets } from './target-scaling.js';
 import { HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS } from '../core/activations.js';
 import { createNetwork, LOSS_ALIASES } from './network-flags.js';
@@ -159,7 +160,7 @@ function randomSamples(net: ANN, n: number, seed: number): { x: Matrix; y: Matri
 }
 
 /** The first n labelled rows of --data, with targets as the model's classes define them. */
-async function rowsOf(flags: Flags, net: ANN, n: number): Promise<{ x: Matrix; y: Matrix; what: string }> {
+async function rowsOf(flags: Flags, net: ANN, n: number): Promise<{ x: Matrix | CsrMatrix; y: Matrix; what: string }> {
   const task = labelledTask(net, flags);
   const data = await loadForModel(flags, net, 'required');
   const labelled = labelledRows(data.labels!, data.lines);
@@ -171,10 +172,7 @@ async function rowsOf(flags: Flags, net: ANN, n: number): Promise<{ x: Matrix; y
   // The targets the network was trained on: standardized, for a regression model trained so.
   const scaling = net.meta.targetScaling;
   const y = scaling ? scaleTargets(raw, scaling) : raw;
-  if (isCsr(data.x))
-    throw new UsageError(
-      `gradcheck checks on dense rows; ${data.name} is svmlight (sparse): check on a delimited file of the same features`,
-    );
-  const x = selectRows(data.x, taken);
+  // svmlight rows stay CSR: the check then runs the first layer's sparse path, as training on them does.
+  const x = isCsr(data.x) ? selectCsrRows(data.x, Array.from(taken)) : selectRows(data.x, taken);
   return { x, y, what: `the first ${rows} ${labelled ? 'labelled ' : ''}rows of ${data.name}` };
 }

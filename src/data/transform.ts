@@ -340,10 +340,28 @@ export function trainTestSplit(
   const { testFraction: f, seed, stratify = false } = options ?? ({} as never);
   if (typeof f !== 'number' || !(f > 0 && f < 1)) throw new RangeError(`${fn}: options.testFraction must be in (0, 1), got ${f}`);
   if (!Number.isFinite(seed)) throw new RangeError(`${fn}: options.seed must be a finite number, got ${seed}`);
+  const { train, test } = splitRowIndices(y, f, seed, stratify, `${fn}: options.testFraction`);
+  return { xTrain: selectRows(x, train), yTrain: selectRows(y, train), xTest: selectRows(x, test), yTest: selectRows(y, test) };
+}
+
+/**
+ * The row indices of trainTestSplit's two parts (options checked by the caller): the rows of `y`
+ * grouped by their value when `stratify`, each group shuffled from `seed` and cut at `testFraction`,
+ * then each part shuffled. `fit`'s validationSplit takes the same indices, dense or CSR inputs alike.
+ * `what` names the fraction in the error for a part left empty ('fit: options.validationSplit').
+ */
+export function splitRowIndices(
+  y: Matrix,
+  testFraction: number,
+  seed: number,
+  stratify: boolean,
+  what: string,
+): { train: number[]; test: number[] } {
+  const f = testFraction;
   const rng = new Random(seed);
 
   const groups = new Map<string, number[]>();
-  for (let r = 0; r < x.rows; r++) {
+  for (let r = 0; r < y.rows; r++) {
     const key = stratify ? Array.from(y.data.subarray(r * y.cols, (r + 1) * y.cols)).join(',') : '';
     let g = groups.get(key);
     if (!g) groups.set(key, (g = []));
@@ -359,11 +377,11 @@ export function trainTestSplit(
   }
   if (test.length === 0 || train.length === 0) {
     throw new RangeError(
-      `${fn}: options.testFraction ${f} of ${x.rows} rows gives ${train.length} training and ${test.length} test rows; expected both parts non-empty`,
+      `${what} ${f} of ${y.rows} rows gives ${train.length} training and ${test.length} test rows; expected both parts non-empty`,
     );
   }
   // Stratified groups come out class by class; shuffle so that SGD does not see one class at a time.
   rng.shuffle(train);
   rng.shuffle(test);
-  return { xTrain: selectRows(x, train), yTrain: selectRows(y, train), xTest: selectRows(x, test), yTest: selectRows(y, test) };
+  return { train, test };
 }

@@ -15,6 +15,7 @@
  * A parameter with kinks on both sides that close is not compared and is counted in `skipped`.
  */
 import { ANN, internalsOf } from '../ann.js';
+import type { CsrLike } from '../io/csr.js';
 import type { MatrixLike } from '../io/matrix.js';
 
 export interface GradCheckOptions {
@@ -51,7 +52,7 @@ const SHRINKS = 3;
  */
 export async function gradCheck(
   net: ANN,
-  x: MatrixLike,
+  x: MatrixLike | CsrLike,
   y: MatrixLike | readonly number[],
   options: GradCheckOptions = {},
 ): Promise<GradCheckResult> {
