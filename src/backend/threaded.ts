@@ -72,6 +72,25 @@ const GRANULE = 16;
 const TILE_ROWS = 4;
 const TILE_COLS = 8;
 
+/**
+ * ⌊x / y⌋ of integers x ≥ 0, y > 0, computed so that no step's arithmetic makes a fraction: a
+ * method called once a step can stay in V8's baseline code, where a fractional quotient is a new
+ * heap number every time (and a training step allocates nothing).
+ */
+function quotient(x: number, y: number): number {
+  return (x - (x % y)) / y;
+}
+
+/** ⌈x / y⌉ of integers x ≥ 0, y > 0, as `quotient` computes. */
+function quotientUp(x: number, y: number): number {
+  return quotient(x + y - 1, y);
+}
+
+/** Units (rows, say) of `per` values each that a part must have to hold `least` values. */
+function partLength(least: number, per: number): number {
+  return quotientUp(least, Math.max(per, 1));
+}
+
 export class ThreadedKernels extends WasmKernels {
   /** Threads a call may use: the workers and the calling thread. */
   readonly threads: number;
@@ -157,10 +176,10 @@ export class ThreadedKernels extends WasmKernels {
    * saves); the parts' bounds go into `cuts`. Returns the number of parts (1: run here alone).
    */
   private cut(total: number, granule: number, least: number): number {
-    const grains = Math.ceil(total / granule);
-    const parts = Math.max(1, Math.min(this.threads, grains, Math.floor(total / Math.max(least, 1))));
+    const grains = quotientUp(total, granule);
+    const parts = Math.max(1, Math.min(this.threads, grains, quotient(total, Math.max(least, 1))));
     const cuts = this.cuts;
-    for (let p = 0; p < parts; p++) cuts[p] = Math.min(total, Math.floor((grains * p) / parts) * granule);
+    for (let p = 0; p < parts; p++) cuts[p] = Math.min(total, quotient(grains * p, parts) * granule);
     cuts[parts] = total;
     return parts;
   }
@@ -191,7 +210,7 @@ export class ThreadedKernels extends WasmKernels {
     const parts =
       work < 2 * GEMM_PART_MIN
         ? 1
-        : this.cut(byRows ? m : n, byRows ? TILE_ROWS : TILE_COLS, Math.ceil(GEMM_PART_MIN / (work / (byRows ? m : n))));
+        : this.cut(byRows ? m : n, byRows ? TILE_ROWS : TILE_COLS, quotientUp(GEMM_PART_MIN, quotient(work, byRows ? m : n)));
     if (parts === 1) return super.gemm(transA, transB, m, n, k, a, b, c, accumulate);
     const sz = this.bytesPer;
     const lda = transA ? m : k;
@@ -235,7 +254,7 @@ export class ThreadedKernels extends WasmKernels {
   override biasAdd(z: Buffer, b: Buffer, rows: number, cols: number): void {
     need(z, rows * cols, 'biasAdd Z');
     need(b, cols, 'biasAdd b');
-    const parts = this.cut(rows, 1, Math.ceil(ELEMENTWISE_PART_MIN / Math.max(cols, 1)));
+    const parts = this.cut(rows, 1, partLength(ELEMENTWISE_PART_MIN, cols));
     if (parts === 1) return super.biasAdd(z, b, rows, cols);
     const row = cols * this.bytesPer;
     const pz = ptr(z);
@@ -257,7 +276,7 @@ export class ThreadedKernels extends WasmKernels {
     need(dz, rows * cols, 'biasGradient dZ');
     need(db, cols, 'biasGradient db');
     // Each column's sum is one output: cut the columns (whole vectors of them), never the rows.
-    const parts = this.cut(cols, GRANULE, Math.ceil(ELEMENTWISE_PART_MIN / Math.max(rows, 1)));
+    const parts = this.cut(cols, GRANULE, partLength(ELEMENTWISE_PART_MIN, rows));
     if (parts === 1) return super.biasGradient(dz, db, rows, cols, accumulate);
     const sz = this.bytesPer;
     const pdz = ptr(dz);
@@ -296,7 +315,7 @@ export class ThreadedKernels extends WasmKernels {
     const parts = this.cut(
       perRow ? rows : rows * cols,
       perRow ? 1 : GRANULE,
-      perRow ? Math.ceil(ELEMENTWISE_PART_MIN / Math.max(cols, 1)) : ELEMENTWISE_PART_MIN,
+      perRow ? partLength(ELEMENTWISE_PART_MIN, cols) : ELEMENTWISE_PART_MIN,
     );
     const pz = ptr(z);
     const pa = ptr(a);
@@ -343,7 +362,7 @@ export class ThreadedKernels extends WasmKernels {
     const parts = this.cut(
       perRow ? rows : len,
       perRow ? 1 : GRANULE,
-      perRow ? Math.ceil(ELEMENTWISE_PART_MIN / Math.max(cols, 1)) : ELEMENTWISE_PART_MIN,
+      perRow ? partLength(ELEMENTWISE_PART_MIN, cols) : ELEMENTWISE_PART_MIN,
     );
     const pz = ptr(z);
     const pa = ptr(a);
@@ -513,7 +532,7 @@ export class ThreadedKernels extends WasmKernels {
   private cutSparseRows(starts: Int32Array, begin: number, end: number, work: number, perRow: number): number {
     const rows = end - begin;
     if (work < 2 * GEMM_PART_MIN || rows < 2) return 1;
-    const parts = this.cut(rows, 1, Math.ceil(GEMM_PART_MIN / (work / rows)));
+    const parts = this.cut(rows, 1, quotientUp(GEMM_PART_MIN * rows, work));
     if (parts > 1) this.balance(starts, begin, end, perRow, parts);
     return parts;
   }
@@ -528,13 +547,14 @@ export class ThreadedKernels extends WasmKernels {
     const total = starts[end] + perRow * end - first;
     cuts[0] = begin;
     for (let p = 1; p < parts; p++) {
-      // The first row at which the weight before it reaches p / parts of the whole.
-      const target = first + (total * p) / parts;
+      // The first row at which the weight before it reaches p / parts of the whole (compared in
+      // integers, multiplied out: a fraction would be a new heap number each step until V8 optimises).
+      const target = total * p;
       let lo = cuts[p - 1];
       let hi = end;
       while (lo < hi) {
         const mid = (lo + hi) >>> 1;
-        if (starts[mid] + perRow * mid < target) lo = mid + 1;
+        if ((starts[mid] + perRow * mid - first) * parts < target) lo = mid + 1;
         else hi = mid;
       }
       cuts[p] = lo;
@@ -551,7 +571,7 @@ export class ThreadedKernels extends WasmKernels {
     values: Buffer,
     capacity: number,
   ): number {
-    const parts = this.cut(rows, 1, Math.ceil(ELEMENTWISE_PART_MIN / Math.max(cols, 1)));
+    const parts = this.cut(rows, 1, partLength(ELEMENTWISE_PART_MIN, cols));
     if (parts === 1) return super.csrFromDense(x, rows, cols, rowStart, columns, values, capacity);
     need(x, rows * cols, 'csrFromDense X');
     need(rowStart, rows + 1, 'csrFromDense rowStart');
@@ -579,7 +599,7 @@ export class ThreadedKernels extends WasmKernels {
     const nnz = starts[rows];
     if (nnz > capacity) return -1;
     // Pass 2: the entries, over rows cut to hold about as much work each (a row's scan, in vectors, and its entries).
-    this.balance(starts, 0, rows, Math.ceil(cols / 4), parts);
+    this.balance(starts, 0, rows, quotientUp(cols, 4), parts);
     const pc = ptr(columns);
     const pv = ptr(values);
     for (let p = 1; p < parts; p++) {
