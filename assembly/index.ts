@@ -15,8 +15,9 @@ import { rmspropUpdate } from './rmsprop';
 import { allFinite, scale, sumOfSquares } from './norm';
 import { multiply } from './elementwise';
 import { PEAK_FLOPS_PER_ITERATION, simdPeak } from './peak';
-import { csrMatmul, cscTransposeMatmul } from './sparse';
+import { csrMatmul, cscTransposeMatmul, cscTransposeMatmulListed } from './sparse';
 import { csrFillRows, csrFromDense, csrRowCounts, csrTranspose } from './csr-build';
+import { nonEmptyColumns, sgdUpdateRows, zeroRows } from './rows';
 
 // The codes the kernels take, as immutable i32 globals named after the TypeScript constants
 // (`Activation.Sigmoid` in src/backend/kernels.ts is Activation_Sigmoid here), so that a library
@@ -103,6 +104,15 @@ export function csr_matmul_f32(rowStart: usize, columns: usize, values: usize, k
 export function csr_matmul_f64(rowStart: usize, columns: usize, values: usize, k: i32, d: usize, n: i32, z: usize, rowBegin: i32, rowEnd: i32): void { csrMatmul<f64>(rowStart, columns, values, k, d, n, z, rowBegin, rowEnd); }
 export function csc_transpose_matmul_f32(colStart: usize, rowIndex: usize, values: usize, m: i32, d: usize, n: i32, g: usize, colBegin: i32, colEnd: i32, accumulate: i32): void { cscTransposeMatmul<f32>(colStart, rowIndex, values, m, d, n, g, colBegin, colEnd, accumulate != 0); }
 export function csc_transpose_matmul_f64(colStart: usize, rowIndex: usize, values: usize, m: i32, d: usize, n: i32, g: usize, colBegin: i32, colEnd: i32, accumulate: i32): void { cscTransposeMatmul<f64>(colStart, rowIndex, values, m, d, n, g, colBegin, colEnd, accumulate != 0); }
+export function csc_transpose_matmul_listed_f32(colStart: usize, rowIndex: usize, values: usize, m: i32, d: usize, n: i32, g: usize, list: usize, begin: i32, end: i32): void { cscTransposeMatmulListed<f32>(colStart, rowIndex, values, m, d, n, g, list, begin, end); }
+export function csc_transpose_matmul_listed_f64(colStart: usize, rowIndex: usize, values: usize, m: i32, d: usize, n: i32, g: usize, list: usize, begin: i32, end: i32): void { cscTransposeMatmulListed<f64>(colStart, rowIndex, values, m, d, n, g, list, begin, end); }
+
+// Row lists of the sparse first layer's gradient (assembly/rows.ts).
+export function non_empty_columns(colStart: usize, cols: i32, out: usize): i32 { return nonEmptyColumns(colStart, cols, out); }
+export function zero_rows_f32(g: usize, width: i32, list: usize, begin: i32, end: i32): void { zeroRows<f32>(g, width, list, begin, end); }
+export function zero_rows_f64(g: usize, width: i32, list: usize, begin: i32, end: i32): void { zeroRows<f64>(g, width, list, begin, end); }
+export function sgd_update_rows_f32(w: usize, g: usize, width: i32, list: usize, begin: i32, end: i32, lr: f32): void { sgdUpdateRows<f32>(w, g, width, list, begin, end, lr); }
+export function sgd_update_rows_f64(w: usize, g: usize, width: i32, list: usize, begin: i32, end: i32, lr: f64): void { sgdUpdateRows<f64>(w, g, width, list, begin, end, lr); }
 
 /** A register-only multiply-add loop: iterations × simd_peak_flops_per_iteration() flops, the ceiling that the benchmark holds the products against. */
 export function simd_peak_f32(iterations: i32): f32 { return simdPeak(iterations); }

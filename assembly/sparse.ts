@@ -153,6 +153,12 @@ function compressedRow<T>(idx: usize, vals: usize, e0: i32, e1: i32, k: i32, ste
       if (j < n) narrowBlock<T>(idx, vals, start, end, dense, n, j, out + <usize>j * sz, write, n - j);
     }
     start = end;
+    // Blocks without entries add nothing: once the row is written (block 0 always runs), go straight
+    // to the next entry's block, or stop. A row of a few words among 50,000 inputs would otherwise
+    // walk ~200 empty blocks.
+    if (start == e1) break;
+    const next = load<i32>(idx + (<usize>start << 2));
+    p0 = next - (next % step) - step;
   }
 }
 
@@ -191,5 +197,23 @@ export function cscTransposeMatmul<T>(
       continue;
     }
     compressedRow<T>(rowIndex, values, e0, e1, m, step, d, n, g + <usize>c * row, accumulate);
+  }
+}
+
+/**
+ * cscTransposeMatmul for the columns list[begin … end − 1] alone (columns with entries, from
+ * nonEmptyColumns, assembly/rows.ts): each of their rows of G is written, summed as there; the
+ * other rows are left as they are (the caller keeps them zero).
+ */
+export function cscTransposeMatmulListed<T>(
+  colStart: usize, rowIndex: usize, values: usize, m: i32, d: usize, n: i32, g: usize, list: usize, begin: i32, end: i32,
+): void {
+  const step = gemmDepthStep(m);
+  const row = <usize>n * <usize>sizeof<T>();
+  for (let i = begin; i < end; i++) {
+    const c = load<i32>(list + (<usize>i << 2));
+    const e0 = load<i32>(colStart + (<usize>c << 2));
+    const e1 = load<i32>(colStart + (<usize>(c + 1) << 2));
+    compressedRow<T>(rowIndex, values, e0, e1, m, step, d, n, g + <usize>c * row, false);
   }
 }

@@ -8,11 +8,18 @@
  * (20 GB for 100,000 × 50,000): only the CSR exists. Prints one JSON line: the epoch times, the
  * non-zeros and the training accuracy.
  *
- *   node bench/sparse-bow.js ROWS COLS PER_ROW UNITS BATCH EPOCHS
+ *   node bench/sparse-bow.js ROWS COLS PER_ROW UNITS BATCH EPOCHS [sgd|adam]
+ *
+ * With plain SGD (the default) a step's work is proportional to the words present: the first layer's
+ * gradient is written and applied by row list (src/core/sparse-input.ts). Adam updates every weight
+ * and moment every step (its moments decay even where the gradient is zero), 50,000 × units of them.
  */
 import { ANN } from '../dist/index.js';
 
-const [rows, cols, perRow, units, batch, epochs] = process.argv.slice(2).map(Number);
+const [rows, cols, perRow, units, batch, epochs] = process.argv.slice(2, 8).map(Number);
+const optimizer = process.argv[8] ?? 'sgd';
+/** @type {import('../dist/index.js').FitOptions} */
+const fitOptimizer = optimizer === 'adam' ? { optimizer: 'adam', learningRate: 0.003 } : { learningRate: 2 };
 let seed = 12345;
 const next = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0);
 const rowStart = new Int32Array(rows + 1);
@@ -43,8 +50,8 @@ const times = [];
 let accuracy = 0;
 for (let e = 0; e < epochs; e++) {
   const started = performance.now();
-  const [log] = await net.fit(x, { data: y, rows, cols: 1 }, { epochs: 1, batchSize: batch, optimizer: 'adam', learningRate: 0.003 });
+  const [log] = await net.fit(x, { data: y, rows, cols: 1 }, { epochs: 1, batchSize: batch, ...fitOptimizer });
   times.push((performance.now() - started) / 1000);
   accuracy = log.accuracy ?? 0;
 }
-process.stdout.write(`${JSON.stringify({ rows, cols, perRow, units, batch, nonZeros: rows * perRow, times, accuracy })}\n`);
+process.stdout.write(`${JSON.stringify({ rows, cols, perRow, units, batch, optimizer, nonZeros: rows * perRow, times, accuracy })}\n`);

@@ -192,6 +192,37 @@ export interface KernelFunctions {
     colEnd: Int,
     accumulate: Flag,
   ): void;
+  csc_transpose_matmul_listed_f32(
+    colStart: Ptr,
+    rowIndex: Ptr,
+    values: Ptr,
+    m: Int,
+    d: Ptr,
+    n: Int,
+    g: Ptr,
+    list: Ptr,
+    begin: Int,
+    end: Int,
+  ): void;
+  csc_transpose_matmul_listed_f64(
+    colStart: Ptr,
+    rowIndex: Ptr,
+    values: Ptr,
+    m: Int,
+    d: Ptr,
+    n: Int,
+    g: Ptr,
+    list: Ptr,
+    begin: Int,
+    end: Int,
+  ): void;
+
+  /** Row lists of the sparse first layer's gradient (assembly/rows.ts): the rows a batch's inputs touch. */
+  non_empty_columns(colStart: Ptr, cols: Int, out: Ptr): Int;
+  zero_rows_f32(g: Ptr, width: Int, list: Ptr, begin: Int, end: Int): void;
+  zero_rows_f64(g: Ptr, width: Int, list: Ptr, begin: Int, end: Int): void;
+  sgd_update_rows_f32(w: Ptr, g: Ptr, width: Int, list: Ptr, begin: Int, end: Int, lr: Float): void;
+  sgd_update_rows_f64(w: Ptr, g: Ptr, width: Int, list: Ptr, begin: Int, end: Int, lr: Float): void;
 
   /** The benchmark's ceilings (bench/peak.js): a register-only multiply-add loop, and its flops per iteration. */
   simd_peak_f32(iterations: Int): Float;
@@ -275,6 +306,13 @@ export const KERNEL_FUNCTIONS = {
   csr_matmul_f64: 9,
   csc_transpose_matmul_f32: 10,
   csc_transpose_matmul_f64: 10,
+  csc_transpose_matmul_listed_f32: 10,
+  csc_transpose_matmul_listed_f64: 10,
+  non_empty_columns: 3,
+  zero_rows_f32: 5,
+  zero_rows_f64: 5,
+  sgd_update_rows_f32: 7,
+  sgd_update_rows_f64: 7,
   simd_peak_f32: 1,
   simd_peak_flops_per_iteration: 0,
   kernel_peak_f32: 1,

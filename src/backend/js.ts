@@ -499,6 +499,41 @@ export class JsKernels implements Kernels {
     }
   }
 
+  cscTransposeMatmulListed(
+    colStart: IndexBuffer,
+    rowIndex: IndexBuffer,
+    values: Buffer,
+    m: number,
+    d: Buffer,
+    n: number,
+    g: Buffer,
+    list: IndexBuffer,
+    begin: number,
+    end: number,
+  ): void {
+    const columns = (list as JsIndexBuffer).data;
+    for (let i = begin; i < end; i++) this.cscTransposeMatmul(colStart, rowIndex, values, m, d, n, g, columns[i], columns[i] + 1, false);
+  }
+
+  nonEmptyColumns(colStart: IndexBuffer, cols: number, out: IndexBuffer): number {
+    const [starts, o] = [(colStart as JsIndexBuffer).data, (out as JsIndexBuffer).data];
+    let count = 0;
+    for (let c = 0; c < cols; c++) if (starts[c + 1] !== starts[c]) o[count++] = c;
+    return count;
+  }
+
+  zeroRows(g: Buffer, width: number, list: IndexBuffer, count: number): void {
+    const [G, rows] = [data(g), (list as JsIndexBuffer).data];
+    for (let i = 0; i < count; i++) G.fill(0, rows[i] * width, (rows[i] + 1) * width);
+  }
+
+  sgdUpdateRows(w: Buffer, g: Buffer, width: number, list: IndexBuffer, count: number, learningRate: number): void {
+    const [W, G, rows] = [data(w), data(g), (list as JsIndexBuffer).data];
+    for (let i = 0; i < count; i++) {
+      for (let j = rows[i] * width, end = j + width; j < end; j++) W[j] -= learningRate * G[j];
+    }
+  }
+
   multiply(x: Buffer, y: Buffer, out: Buffer, length: number): void {
     const [X, Y, O] = [data(x), data(y), data(out)];
     for (let i = 0; i < length; i++) O[i] = X[i] * Y[i];

@@ -195,6 +195,31 @@ export interface Kernels {
     colEnd: number,
     accumulate: boolean,
   ): void;
+  /**
+   * cscTransposeMatmul (not accumulating) for the columns list[begin … end − 1] alone: their rows
+   * of G are written, every other row left as it is (zero, where the caller keeps it so).
+   */
+  cscTransposeMatmulListed(
+    colStart: IndexBuffer,
+    rowIndex: IndexBuffer,
+    values: Buffer,
+    m: number,
+    d: Buffer,
+    n: number,
+    g: Buffer,
+    list: IndexBuffer,
+    begin: number,
+    end: number,
+  ): void;
+  /** The columns c < cols with entries in a CSC (colStart[c + 1] > colStart[c]), ascending into `out`; returns their count. */
+  nonEmptyColumns(colStart: IndexBuffer, cols: number, out: IndexBuffer): number;
+  /** Rows list[0 … count − 1] of g (rows of `width` values) set to zero. */
+  zeroRows(g: Buffer, width: number, list: IndexBuffer, count: number): void;
+  /**
+   * w −= lr·g in rows list[0 … count − 1] alone (rows of `width` values): plain SGD when every
+   * other row of g is zero; the same numbers as sgdUpdate without momentum or decay.
+   */
+  sgdUpdateRows(w: Buffer, g: Buffer, width: number, list: IndexBuffer, count: number, learningRate: number): void;
   /** x[i] ·= factor. */
   scale(x: Buffer, length: number, factor: number): void;
   /** out[i] = x[i]·y[i]; out may be x or y. */

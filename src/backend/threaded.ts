@@ -40,6 +40,7 @@ import { Activation, type Buffer, type IndexBuffer, type Precision } from './ker
 import { createKernelMemory } from './kernel-memory.js';
 import { inRange, need, ptr, WasmKernels } from './wasm.js';
 import { instantiateKernels, kernelBuild, kernelModule, type KernelBuild } from './wasm-module.js';
+import { giveBackThreadedSlot, takeThreadedSlot } from './threaded-slot.js';
 import { WorkerPool } from './worker-pool.js';
 
 /** Every export, in the order ops number them. */
@@ -95,6 +96,8 @@ export class ThreadedKernels extends WasmKernels {
   /** Threads a call may use: the workers and the calling thread. */
   readonly threads: number;
   private pool: WorkerPool | null;
+  /** The module's instance on the memory (the workers have their own), handed back with it on dispose. */
+  private readonly moduleInstance: { readonly exports: WebAssembly.Exports };
   /** The packing workspace of each worker's gemm, one apiece (they run at once). */
   private readonly workspaces: number[];
   /** Where the parts of the current call start, and (at [parts]) where the last one ends. */
@@ -121,8 +124,11 @@ export class ThreadedKernels extends WasmKernels {
     precision: Precision,
     build: KernelBuild,
     pool: WorkerPool,
+    /** The shared-memory module of the instance, handed back with it on dispose. */
+    private readonly sharedModule: WebAssembly.Module,
   ) {
     super(memory, instance, precision, build);
+    this.moduleInstance = instance;
     this.pool = pool;
     this.threads = pool.size + 1;
     this.cuts = new Int32Array(this.threads + 1);
@@ -154,20 +160,26 @@ export class ThreadedKernels extends WasmKernels {
    */
   static async createThreaded(precision: Precision, threads: number, build: KernelBuild = kernelBuild()): Promise<ThreadedKernels> {
     const module = await kernelModule(build, true);
+    const reused = takeThreadedSlot(module, threads - 1);
+    if (reused !== null) return new ThreadedKernels(reused.memory, reused.instance, precision, build, reused.pool, module);
     const memory = createKernelMemory(true);
     const pool = await WorkerPool.start(threads - 1, module, memory, EXPORTS);
     try {
-      return new ThreadedKernels(memory, instantiateKernels(module, memory), precision, build, pool);
+      return new ThreadedKernels(memory, instantiateKernels(module, memory), precision, build, pool, module);
     } catch (e) {
       pool.dispose();
       throw e;
     }
   }
 
+  /** Hands the memory, the instance and the workers to the next threaded network (threaded-slot.ts), or terminates the workers. */
   override dispose(): void {
-    this.pool?.dispose();
+    const pool = this.pool;
+    if (pool === null) return;
     this.pool = null;
+    const memory = this.memory;
     super.dispose();
+    giveBackThreadedSlot({ module: this.sharedModule, memory, instance: this.moduleInstance, pool });
   }
 
   /**

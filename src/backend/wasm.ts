@@ -88,6 +88,9 @@ export class WasmKernels implements Kernels {
   protected fcsrTranspose: KernelFunctions['csr_transpose_f32'];
   protected fcsrMatmul: KernelFunctions['csr_matmul_f32'];
   protected fcscTransposeMatmul: KernelFunctions['csc_transpose_matmul_f32'];
+  protected fcscListed: KernelFunctions['csc_transpose_matmul_listed_f32'];
+  protected fzeroRows: KernelFunctions['zero_rows_f32'];
+  protected fsgdRows: KernelFunctions['sgd_update_rows_f32'];
 
   /**
    * Kernels on an instance of the kernel module that was given `memory` as its env.memory
@@ -130,6 +133,9 @@ export class WasmKernels implements Kernels {
       this.fcsrTranspose = x.csr_transpose_f32;
       this.fcsrMatmul = x.csr_matmul_f32;
       this.fcscTransposeMatmul = x.csc_transpose_matmul_f32;
+      this.fcscListed = x.csc_transpose_matmul_listed_f32;
+      this.fzeroRows = x.zero_rows_f32;
+      this.fsgdRows = x.sgd_update_rows_f32;
     } else {
       this.fgemm = x.gemm_f64;
       this.fbiasAdd = x.bias_add_f64;
@@ -152,6 +158,9 @@ export class WasmKernels implements Kernels {
       this.fcsrTranspose = x.csr_transpose_f64;
       this.fcsrMatmul = x.csr_matmul_f64;
       this.fcscTransposeMatmul = x.csc_transpose_matmul_f64;
+      this.fcscListed = x.csc_transpose_matmul_listed_f64;
+      this.fzeroRows = x.zero_rows_f64;
+      this.fsgdRows = x.sgd_update_rows_f64;
     }
     this.workspace = alignUp(x.heap_base());
     const workBytes = precision === 'f32' ? x.gemm_workspace_bytes_f32() : x.gemm_workspace_bytes_f64();
@@ -280,6 +289,7 @@ export class WasmKernels implements Kernels {
       this.fcsrMatmul =
       this.fcscTransposeMatmul =
         disposed;
+    this.fcscListed = this.fzeroRows = this.fsgdRows = disposed;
     kernelsDisposed(this);
     if (module !== null && instance !== null) giveBackKernelSlot({ module, memory, instance });
   }
@@ -542,6 +552,42 @@ export class WasmKernels implements Kernels {
     need(d, m * n, 'cscTransposeMatmul D');
     need(g, colEnd * n, 'cscTransposeMatmul G');
     this.fcscTransposeMatmul(ptr(colStart), ptr(rowIndex), ptr(values), m, ptr(d), n, ptr(g), colBegin, colEnd, +accumulate);
+  }
+
+  cscTransposeMatmulListed(
+    colStart: IndexBuffer,
+    rowIndex: IndexBuffer,
+    values: Buffer,
+    m: number,
+    d: Buffer,
+    n: number,
+    g: Buffer,
+    list: IndexBuffer,
+    begin: number,
+    end: number,
+  ): void {
+    need(list, end, 'cscTransposeMatmulListed list');
+    need(d, m * n, 'cscTransposeMatmulListed D');
+    // The listed columns come from nonEmptyColumns on this colStart: below its length − 1, and G holds that many rows.
+    need(g, (colStart.length - 1) * n, 'cscTransposeMatmulListed G');
+    this.fcscListed(ptr(colStart), ptr(rowIndex), ptr(values), m, ptr(d), n, ptr(g), ptr(list), begin, end);
+  }
+
+  nonEmptyColumns(colStart: IndexBuffer, cols: number, out: IndexBuffer): number {
+    need(colStart, cols + 1, 'nonEmptyColumns colStart');
+    need(out, cols, 'nonEmptyColumns out');
+    return this.exports.non_empty_columns(ptr(colStart), cols, ptr(out));
+  }
+
+  zeroRows(g: Buffer, width: number, list: IndexBuffer, count: number): void {
+    need(list, count, 'zeroRows list');
+    this.fzeroRows(ptr(g), width, ptr(list), 0, count);
+  }
+
+  sgdUpdateRows(w: Buffer, g: Buffer, width: number, list: IndexBuffer, count: number, learningRate: number): void {
+    need(list, count, 'sgdUpdateRows list');
+    need(g, w.length, 'sgdUpdateRows gradient');
+    this.fsgdRows(ptr(w), ptr(g), width, ptr(list), 0, count, learningRate);
   }
 
   multiply(x: Buffer, y: Buffer, out: Buffer, length: number): void {

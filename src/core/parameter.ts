@@ -4,7 +4,18 @@
  * restoring and the finiteness check are one loop over the list; an optimizer keeps its own state
  * per parameter, in the list's order.
  */
-import type { Buffer, Kernels } from '../backend/kernels.js';
+import type { Buffer, IndexBuffer, Kernels } from '../backend/kernels.js';
+
+/**
+ * The rows of a gradient that may be non-zero (rows of `width` values, listed in `list[0 … count − 1]`);
+ * every other row is zero. A first layer over sparse input sets it when few of its inputs occur in
+ * the batch, so that plain SGD updates only those rows (the others would not move).
+ */
+export interface GradientRows {
+  list: IndexBuffer;
+  count: number;
+  readonly width: number;
+}
 
 export interface Parameter {
   /** 'W1', 'b1', … : the tensor and its layer (1-based), for messages and saved state. */
@@ -22,6 +33,8 @@ export interface Parameter {
    * (weights, gradients, an optimizer's saved state) is turned back to rows × cols.
    */
   readonly transposed: { readonly rows: number; readonly cols: number } | null;
+  /** Set by the layer at each backward pass: the gradient's rows that may be non-zero, or null (any may be). */
+  gradientRows: GradientRows | null;
 }
 
 /** A zero-filled parameter of `length` numbers with its gradient and backup. */
@@ -32,7 +45,16 @@ export function createParameter(
   decays: boolean,
   transposed: Parameter['transposed'] = null,
 ): Parameter {
-  return { name, length, value: kernels.alloc(length), gradient: kernels.alloc(length), backup: kernels.alloc(length), decays, transposed };
+  return {
+    name,
+    length,
+    value: kernels.alloc(length),
+    gradient: kernels.alloc(length),
+    backup: kernels.alloc(length),
+    decays,
+    transposed,
+    gradientRows: null,
+  };
 }
 
 /** out (rows × cols, row-major) = the transpose of `t` (cols × rows); returns out. */

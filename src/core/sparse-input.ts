@@ -23,7 +23,7 @@ import type { InitName, SparseInputMode } from './architecture.js';
 import type { CsrRows } from './csr-rows.js';
 import { Dense } from './dense.js';
 import { initWeights } from './init.js';
-import { transposeInto, untranspose } from './parameter.js';
+import { type GradientRows, transposeInto, untranspose } from './parameter.js';
 import type { Random } from './random.js';
 
 /**
@@ -46,6 +46,15 @@ export function sparseCapable(mode: SparseInputMode, inputs: number): mode is Ex
   return mode === 'always' || (mode === 'auto' && inputs >= SPARSE_MIN_INPUTS);
 }
 
+/**
+ * The backward pass writes the weight gradient's rows by list (the inputs the batch has, zeroing
+ * the previous batch's) when at most this share of the inputs occur in the batch, and hands the
+ * list to the optimizer (plain SGD then updates those rows alone). Above it the whole gradient is
+ * written, as the threaded kernels cut it (the listed kernels run on the calling thread). A bag of
+ * words (hundreds of 50,000 words a batch) is far below; R1's pixels (most of 784 in a batch) above.
+ */
+export const LISTED_MAX_SHARE = 0.5;
+
 export class SparseInputDense extends Dense {
   private rowStart!: IndexBuffer;
   private columns!: IndexBuffer;
@@ -59,6 +68,14 @@ export class SparseInputDense extends Dense {
   private compressed = false;
   /** The CSC copy of the loaded batch is made (backward makes it once per batch). */
   private columnsReady = false;
+  /** The inputs present in the batch of the last backward pass, and the pass before's: two lists swapped each pass. */
+  private present!: IndexBuffer;
+  private written!: IndexBuffer;
+  /** True when the weight gradient is zero outside rows written[0 … writtenCount − 1]. */
+  private rowsKnown = false;
+  private writtenCount = 0;
+  /** What the weights' gradientRows points at after a listed pass (one object, so that no pass allocates). */
+  private listedRows!: GradientRows;
 
   constructor(
     kernels: Kernels,
@@ -82,6 +99,11 @@ export class SparseInputDense extends Dense {
     this.colStart = kernels.allocIndices(this.inputs + 1);
     this.rowIndex = kernels.allocIndices(this.room);
     this.colValues = kernels.alloc(this.room);
+    this.present = kernels.allocIndices(this.inputs);
+    this.written = kernels.allocIndices(this.inputs);
+    this.listedRows = { list: this.written, count: 0, width: this.outputs };
+    this.rowsKnown = false;
+    this.weights.gradientRows = null;
     this.compressed = false;
   }
 
@@ -155,20 +177,12 @@ export class SparseInputDense extends Dense {
         );
         this.columnsReady = true;
       }
-      k.cscTransposeMatmul(
-        this.colStart,
-        this.rowIndex,
-        this.colValues,
-        rows,
-        gradient,
-        this.outputs,
-        this.weights.gradient,
-        0,
-        this.inputs,
-        accumulate,
-      );
+      if (accumulate) this.accumulateSparse(rows, gradient);
+      else this.writeSparse(rows, gradient);
     } else {
       k.gemm(true, false, this.inputs, this.outputs, rows, input, gradient, this.weights.gradient, accumulate);
+      this.rowsKnown = false;
+      this.weights.gradientRows = null;
     }
     k.biasGradient(gradient, this.bias.gradient, rows, this.outputs, accumulate);
     // dX (rows × inputs) = dZ (rows × units) · W, W being (Wᵀ)ᵀ. Unused for a first layer, kept for the protocol.
@@ -176,6 +190,41 @@ export class SparseInputDense extends Dense {
       if (this.compressed) throw new Error('SparseInputDense: an input gradient needs the dense input');
       k.gemm(false, true, rows, this.inputs, this.outputs, gradient, this.weights.value, inputGradient, false);
     }
+  }
+
+  /** dWᵀ += Xᵀ·dZ over the whole gradient: its non-zero rows are no longer known. */
+  private accumulateSparse(rows: number, gradient: Buffer): void {
+    const g = this.weights.gradient;
+    this.kernels.cscTransposeMatmul(this.colStart, this.rowIndex, this.colValues, rows, gradient, this.outputs, g, 0, this.inputs, true);
+    this.rowsKnown = false;
+    this.weights.gradientRows = null;
+  }
+
+  /**
+   * dWᵀ = Xᵀ·dZ: by list when few inputs are present and the zero rows are known (the previous
+   * pass's rows cleared, the present ones written), else the whole gradient; either way the same
+   * numbers, and afterwards the gradient is zero outside the present rows.
+   */
+  private writeSparse(rows: number, gradient: Buffer): void {
+    const k = this.kernels;
+    const g = this.weights.gradient;
+    const count = k.nonEmptyColumns(this.colStart, this.inputs, this.present);
+    const listed = count <= LISTED_MAX_SHARE * this.inputs;
+    if (listed && this.rowsKnown) {
+      k.zeroRows(g, this.outputs, this.written, this.writtenCount);
+      k.cscTransposeMatmulListed(this.colStart, this.rowIndex, this.colValues, rows, gradient, this.outputs, g, this.present, 0, count);
+    } else {
+      k.cscTransposeMatmul(this.colStart, this.rowIndex, this.colValues, rows, gradient, this.outputs, g, 0, this.inputs, false);
+    }
+    // Swapped through a local: a destructuring swap may build an array each step.
+    const done = this.present;
+    this.present = this.written;
+    this.written = done;
+    this.writtenCount = count;
+    this.rowsKnown = true;
+    this.listedRows.list = this.written;
+    this.listedRows.count = count;
+    this.weights.gradientRows = listed ? this.listedRows : null;
   }
 
   /** Fresh weights, the same numbers as a Dense layer draws from the same generator, stored transposed. */
