@@ -15,7 +15,8 @@ import { rmspropUpdate } from './rmsprop';
 import { allFinite, scale, sumOfSquares } from './norm';
 import { multiply } from './elementwise';
 import { PEAK_FLOPS_PER_ITERATION, simdPeak } from './peak';
-import { csrFromDense, csrMatmul, csrTranspose, cscTransposeMatmul, cscTransposeMatmulListed } from './sparse';
+import { csrMatmul, cscTransposeMatmul, cscTransposeMatmulListed } from './sparse';
+import { csrFillRows, csrFromDense, csrRowCounts, csrTranspose } from './csr-build';
 import { nonEmptyColumns, sgdUpdateRows, zeroRows } from './rows';
 
 // The codes the kernels take, as immutable i32 globals named after the TypeScript constants
@@ -88,12 +89,17 @@ export function all_finite_f64(x: usize, len: i32): i32 { return allFinite<f64>(
 export function scale_f32(x: usize, len: i32, factor: f32): void { scale<f32>(x, len, factor); }
 export function scale_f64(x: usize, len: i32, factor: f64): void { scale<f64>(x, len, factor); }
 
-// Products with a compressed (sparse) X, for a first layer whose input is mostly zeros (assembly/sparse.ts).
-// Index arrays are i32; csr_from_dense returns the count of non-zeros, or −1 when over capacity.
+// A compressed (sparse) X, for a first layer whose input is mostly zeros: built (assembly/csr-build.ts) and
+// multiplied (assembly/sparse.ts). Index arrays are i32; csr_from_dense returns the count of non-zeros, or −1
+// when over capacity; the others take a range of rows or columns, for threads.
 export function csr_from_dense_f32(x: usize, rows: i32, cols: i32, rowStart: usize, columns: usize, values: usize, capacity: i32): i32 { return csrFromDense<f32>(x, rows, cols, rowStart, columns, values, capacity); }
 export function csr_from_dense_f64(x: usize, rows: i32, cols: i32, rowStart: usize, columns: usize, values: usize, capacity: i32): i32 { return csrFromDense<f64>(x, rows, cols, rowStart, columns, values, capacity); }
-export function csr_transpose_f32(rows: i32, cols: i32, rowStart: usize, columns: usize, values: usize, colStart: usize, rowIndex: usize, colValues: usize): void { csrTranspose<f32>(rows, cols, rowStart, columns, values, colStart, rowIndex, colValues); }
-export function csr_transpose_f64(rows: i32, cols: i32, rowStart: usize, columns: usize, values: usize, colStart: usize, rowIndex: usize, colValues: usize): void { csrTranspose<f64>(rows, cols, rowStart, columns, values, colStart, rowIndex, colValues); }
+export function csr_row_counts_f32(x: usize, cols: i32, rowStart: usize, rowBegin: i32, rowEnd: i32): void { csrRowCounts<f32>(x, cols, rowStart, rowBegin, rowEnd); }
+export function csr_row_counts_f64(x: usize, cols: i32, rowStart: usize, rowBegin: i32, rowEnd: i32): void { csrRowCounts<f64>(x, cols, rowStart, rowBegin, rowEnd); }
+export function csr_fill_rows_f32(x: usize, cols: i32, rowStart: usize, columns: usize, values: usize, rowBegin: i32, rowEnd: i32): void { csrFillRows<f32>(x, cols, rowStart, columns, values, rowBegin, rowEnd); }
+export function csr_fill_rows_f64(x: usize, cols: i32, rowStart: usize, columns: usize, values: usize, rowBegin: i32, rowEnd: i32): void { csrFillRows<f64>(x, cols, rowStart, columns, values, rowBegin, rowEnd); }
+export function csr_transpose_f32(rows: i32, cols: i32, rowStart: usize, columns: usize, values: usize, colStart: usize, rowIndex: usize, colValues: usize, colBegin: i32, colEnd: i32): void { csrTranspose<f32>(rows, cols, rowStart, columns, values, colStart, rowIndex, colValues, colBegin, colEnd); }
+export function csr_transpose_f64(rows: i32, cols: i32, rowStart: usize, columns: usize, values: usize, colStart: usize, rowIndex: usize, colValues: usize, colBegin: i32, colEnd: i32): void { csrTranspose<f64>(rows, cols, rowStart, columns, values, colStart, rowIndex, colValues, colBegin, colEnd); }
 export function csr_matmul_f32(rowStart: usize, columns: usize, values: usize, k: i32, d: usize, n: i32, z: usize, rowBegin: i32, rowEnd: i32): void { csrMatmul<f32>(rowStart, columns, values, k, d, n, z, rowBegin, rowEnd); }
 export function csr_matmul_f64(rowStart: usize, columns: usize, values: usize, k: i32, d: usize, n: i32, z: usize, rowBegin: i32, rowEnd: i32): void { csrMatmul<f64>(rowStart, columns, values, k, d, n, z, rowBegin, rowEnd); }
 export function csc_transpose_matmul_f32(colStart: usize, rowIndex: usize, values: usize, m: i32, d: usize, n: i32, g: usize, colBegin: i32, colEnd: i32, accumulate: i32): void { cscTransposeMatmul<f32>(colStart, rowIndex, values, m, d, n, g, colBegin, colEnd, accumulate != 0); }

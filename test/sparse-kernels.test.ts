@@ -129,7 +129,7 @@ for (const backend of BACKENDS)
           expect(firstDifference(k.view(zSparse), k.view(zDense)), 'Z by two row ranges').toBe(-1);
 
           // CSC of X: every column's entries in ascending row, the values of X.
-          k.csrTranspose(rows, inputs, rowStart, columns, values, colStart, rowIndex, colValues);
+          k.csrTranspose(rows, inputs, rowStart, columns, values, colStart, rowIndex, colValues, 0, inputs);
           const [cs, ri, cv, xv] = [k.indexView(colStart), k.indexView(rowIndex), k.view(colValues), k.view(x)];
           expect(cs[inputs]).toBe(nnz);
           const wrong: string[] = [];

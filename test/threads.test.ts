@@ -9,6 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANN, type ANNOptions, type FitOptions, setKernelBuild, setWasmSource } from '../src/index.js';
+import { internalsOf } from '../src/ann.js';
 import { setPartMinimums } from '../src/backend/threaded.js';
 import { relaxedSimdSupported } from '../src/backend/wasm-module.js';
 import { loadData } from '../examples/experiments/r1-mnist.js';
@@ -53,6 +54,20 @@ async function run(options: ANNOptions, fit: FitOptions, data: { x: number[][]; 
 /** `data` with about three values in four set to zero, and the first column and the first row zero throughout. */
 function mostlyZeros(data: ReturnType<typeof dataset>) {
   const x = data.x.map((row, r) => row.map((v, c) => (r === 0 || c === 0 || Math.abs(v) < 0.75 ? 0 : v)));
+  return { x, y: data.y };
+}
+
+/**
+ * 43 rows of 48 inputs for batches of 8 in order that switch between the sparse and the dense path
+ * under 'auto': rows 0–7 a few non-zeros each (row 0 none), 8–15 every value but the first and last
+ * column, and so on; the last batch (3 rows) sparse. Columns 0 and 47 are zero throughout.
+ */
+function switchingBatches() {
+  const data = dataset(43, 48, 1, 'binary', 7);
+  const x = data.x.map((row, r) => {
+    const dense = Math.floor(r / 8) % 2 === 1;
+    return row.map((v, c) => (c === 0 || c === 47 || r === 0 || (!dense && (c * 7 + r) % 11 !== 0) ? 0 : v));
+  });
   return { x, y: data.y };
 }
 
@@ -108,6 +123,12 @@ const AWKWARD: { name: string; options: ANNOptions; fit: FitOptions; data: Retur
     fit: { epochs: 2, batchSize: 40, learningRate: 0.2 },
     data: mostlyZeros(dataset(83, 45, 1, 'binary', 6)),
   },
+  {
+    name: "48-13-1 under sparseInput 'auto', batches in order that switch between the sparse and the dense path, SGD",
+    options: { layers: [48, 13, 1], loss: 'binaryCrossEntropy', sparseInput: 'auto', seed: 17 },
+    fit: { epochs: 2, batchSize: 8, shuffle: false, learningRate: 0.3 },
+    data: switchingBatches(),
+  },
 ];
 
 describe.each(BUILDS)('threads on the %s build: bit-for-bit the same at 1, 2, 3 and 4 threads', (build) => {
@@ -131,6 +152,17 @@ describe.each(BUILDS)('threads on the %s build: bit-for-bit the same at 1, 2, 3 
           expect(many, `${threads} threads against 1`).toEqual(one);
         }
       });
+    }
+  });
+
+  it("the switching batches do switch: sparse, dense, sparse, … under 'auto' on every thread count", async () => {
+    const { options, fit, data } = AWKWARD[AWKWARD.length - 1];
+    for (const threads of THREADS) {
+      const net = await ANN.create({ ...options, threads });
+      const paths: boolean[] = [];
+      await net.fit(data.x, data.y, { ...fit, epochs: 1, onBatchEnd: () => void paths.push(internalsOf(net).network().sparseBatch) });
+      expect(paths, `${threads} threads`).toEqual([true, false, true, false, true, false]);
+      net.dispose();
     }
   });
 

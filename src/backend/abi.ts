@@ -131,14 +131,41 @@ export interface KernelFunctions {
   multiply_f64(x: Ptr, y: Ptr, out: Ptr, len: Int): void;
 
   /**
-   * Products with a compressed X for a first layer whose input is mostly zeros (assembly/sparse.ts):
-   * i32 index arrays; the dense operand is Wᵀ (k × n) or dZ (m × n); each product takes a range of
-   * its output's rows. csr_from_dense returns the count of non-zeros, or −1 above `capacity`.
+   * A compressed X for a first layer whose input is mostly zeros, built (assembly/csr-build.ts) and
+   * multiplied (assembly/sparse.ts): i32 index arrays; the dense operand is Wᵀ (k × n) or dZ (m × n);
+   * each product takes a range of its output's rows, the CSR's passes a range of rows, the CSC a
+   * range of columns. csr_from_dense returns the count of non-zeros, or −1 above `capacity`.
    */
   csr_from_dense_f32(x: Ptr, rows: Int, cols: Int, rowStart: Ptr, columns: Ptr, values: Ptr, capacity: Int): Int;
   csr_from_dense_f64(x: Ptr, rows: Int, cols: Int, rowStart: Ptr, columns: Ptr, values: Ptr, capacity: Int): Int;
-  csr_transpose_f32(rows: Int, cols: Int, rowStart: Ptr, columns: Ptr, values: Ptr, colStart: Ptr, rowIndex: Ptr, colValues: Ptr): void;
-  csr_transpose_f64(rows: Int, cols: Int, rowStart: Ptr, columns: Ptr, values: Ptr, colStart: Ptr, rowIndex: Ptr, colValues: Ptr): void;
+  csr_row_counts_f32(x: Ptr, cols: Int, rowStart: Ptr, rowBegin: Int, rowEnd: Int): void;
+  csr_row_counts_f64(x: Ptr, cols: Int, rowStart: Ptr, rowBegin: Int, rowEnd: Int): void;
+  csr_fill_rows_f32(x: Ptr, cols: Int, rowStart: Ptr, columns: Ptr, values: Ptr, rowBegin: Int, rowEnd: Int): void;
+  csr_fill_rows_f64(x: Ptr, cols: Int, rowStart: Ptr, columns: Ptr, values: Ptr, rowBegin: Int, rowEnd: Int): void;
+  csr_transpose_f32(
+    rows: Int,
+    cols: Int,
+    rowStart: Ptr,
+    columns: Ptr,
+    values: Ptr,
+    colStart: Ptr,
+    rowIndex: Ptr,
+    colValues: Ptr,
+    colBegin: Int,
+    colEnd: Int,
+  ): void;
+  csr_transpose_f64(
+    rows: Int,
+    cols: Int,
+    rowStart: Ptr,
+    columns: Ptr,
+    values: Ptr,
+    colStart: Ptr,
+    rowIndex: Ptr,
+    colValues: Ptr,
+    colBegin: Int,
+    colEnd: Int,
+  ): void;
   csr_matmul_f32(rowStart: Ptr, columns: Ptr, values: Ptr, k: Int, d: Ptr, n: Int, z: Ptr, rowBegin: Int, rowEnd: Int): void;
   csr_matmul_f64(rowStart: Ptr, columns: Ptr, values: Ptr, k: Int, d: Ptr, n: Int, z: Ptr, rowBegin: Int, rowEnd: Int): void;
   csc_transpose_matmul_f32(
@@ -269,8 +296,12 @@ export const KERNEL_FUNCTIONS = {
   multiply_f64: 4,
   csr_from_dense_f32: 7,
   csr_from_dense_f64: 7,
-  csr_transpose_f32: 8,
-  csr_transpose_f64: 8,
+  csr_row_counts_f32: 5,
+  csr_row_counts_f64: 5,
+  csr_fill_rows_f32: 7,
+  csr_fill_rows_f64: 7,
+  csr_transpose_f32: 10,
+  csr_transpose_f64: 10,
   csr_matmul_f32: 9,
   csr_matmul_f64: 9,
   csc_transpose_matmul_f32: 10,

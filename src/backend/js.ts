@@ -369,6 +369,38 @@ export class JsKernels implements Kernels {
     return nnz;
   }
 
+  csrRowCounts(x: Buffer, cols: number, rowStart: IndexBuffer, rowBegin: number, rowEnd: number): void {
+    const X = (x as JsBuffer).data;
+    const starts = (rowStart as JsIndexBuffer).data;
+    for (let r = rowBegin; r < rowEnd; r++) {
+      let count = 0;
+      for (let c = 0; c < cols; c++) if (X[r * cols + c] !== 0) count++;
+      starts[r + 1] = count;
+    }
+  }
+
+  csrFillRows(
+    x: Buffer,
+    cols: number,
+    rowStart: IndexBuffer,
+    columns: IndexBuffer,
+    values: Buffer,
+    rowBegin: number,
+    rowEnd: number,
+  ): void {
+    const X = (x as JsBuffer).data;
+    const [starts, cs, vs] = [(rowStart as JsIndexBuffer).data, (columns as JsIndexBuffer).data, (values as JsBuffer).data];
+    for (let r = rowBegin; r < rowEnd; r++) {
+      let at = starts[r];
+      for (let c = 0; c < cols; c++) {
+        const v = X[r * cols + c];
+        if (v === 0) continue;
+        cs[at] = c;
+        vs[at++] = v;
+      }
+    }
+  }
+
   csrTranspose(
     rows: number,
     cols: number,
@@ -378,23 +410,40 @@ export class JsKernels implements Kernels {
     colStart: IndexBuffer,
     rowIndex: IndexBuffer,
     colValues: Buffer,
+    colBegin: number,
+    colEnd: number,
   ): void {
     const [starts, cs, vs] = [(rowStart as JsIndexBuffer).data, (columns as JsIndexBuffer).data, (values as JsBuffer).data];
     const [cstarts, rs, cvs] = [(colStart as JsIndexBuffer).data, (rowIndex as JsIndexBuffer).data, (colValues as JsBuffer).data];
-    cstarts.fill(0, 0, cols + 1);
-    for (let e = 0; e < starts[rows]; e++) cstarts[cs[e] + 1]++;
-    for (let c = 0; c < cols; c++) cstarts[c + 1] += cstarts[c];
+    // Counts of the range's columns; the entries of lower columns say where the range starts.
+    cstarts.fill(0, colBegin, colEnd);
+    let base = 0;
+    for (let e = 0; e < starts[rows]; e++) {
+      if (cs[e] < colBegin) base++;
+      else if (cs[e] < colEnd) cstarts[cs[e]]++;
+    }
+    let next = base;
+    for (let c = colBegin; c < colEnd; c++) {
+      const count = cstarts[c];
+      cstarts[c] = next;
+      next += count;
+    }
     // Rows in order, so that each column's entries come in ascending row; cstarts[c] moves on to
     // the start of column c + 1 as column c fills, and is shifted back after.
     for (let r = 0; r < rows; r++) {
       for (let e = starts[r]; e < starts[r + 1]; e++) {
-        const at = cstarts[cs[e]]++;
+        const c = cs[e];
+        if (c < colBegin || c >= colEnd) continue;
+        const at = cstarts[c]++;
         rs[at] = r;
         cvs[at] = vs[e];
       }
     }
-    cstarts.copyWithin(1, 0, cols);
-    cstarts[0] = 0;
+    if (colEnd > colBegin) {
+      cstarts.copyWithin(colBegin + 1, colBegin, colEnd - 1);
+      cstarts[colBegin] = base;
+    }
+    if (colEnd === cols) cstarts[cols] = next;
   }
 
   csrMatmul(

@@ -146,7 +146,18 @@ export interface Kernels {
     values: Buffer,
     capacity: number,
   ): number;
-  /** The CSC form (colStart: cols + 1 entries, rowIndex, colValues) of X (rows × cols) in CSR. */
+  /**
+   * The same CSR in two passes over ranges of rows, for threads: rowStart[r + 1] = the non-zeros of
+   * row r, for rows rowBegin … rowEnd − 1 of X (· × cols) ...
+   */
+  csrRowCounts(x: Buffer, cols: number, rowStart: IndexBuffer, rowBegin: number, rowEnd: number): void;
+  /** ... then, once the caller has summed the counts into starts (rowStart[0] = 0), those rows' entries. */
+  csrFillRows(x: Buffer, cols: number, rowStart: IndexBuffer, columns: IndexBuffer, values: Buffer, rowBegin: number, rowEnd: number): void;
+  /**
+   * Columns colBegin … colEnd − 1 of the CSC form (colStart: cols + 1 entries, rowIndex, colValues)
+   * of X (rows × cols) in CSR: their starts (colStart[cols] too when colEnd = cols) and entries.
+   * Ranges that together cover 0 … cols give the whole CSC, however they are cut.
+   */
   csrTranspose(
     rows: number,
     cols: number,
@@ -156,6 +167,8 @@ export interface Kernels {
     colStart: IndexBuffer,
     rowIndex: IndexBuffer,
     colValues: Buffer,
+    colBegin: number,
+    colEnd: number,
   ): void;
   /** Rows rowBegin … rowEnd − 1 of Z (· × n) = X·D, X (· × k) in CSR, D (k × n) dense: gemm(false, false, rows, n, k, X, D, Z) on those rows. */
   csrMatmul(

@@ -18,8 +18,11 @@
  * - the bias gradient (a sum down each column of dZ): ranges of columns, 16 at a time.
  * - the sparse first layer's products (csrMatmul, cscTransposeMatmul): ranges of their output's
  *   rows (batch rows of Z; input columns of the Wᵀ-shaped gradient), which the kernels take as
- *   arguments; each output row is one thread's, summed in gemm's order. The CSR copy of a batch
- *   and its CSC transpose are built once, on the calling thread.
+ *   arguments; each output row is one thread's, summed in gemm's order. The ranges hold about as
+ *   many non-zeros each (rows of a batch, and still more its columns, hold very different counts).
+ * - the CSR copy of a dense batch: ranges of rows, in two passes (each row's count; then, the counts
+ *   summed into starts here, each row's entries at its place); its CSC transpose: ranges of
+ *   columns. Each index and value is written by one thread, to the place it has on one thread.
  * Reductions to one number (the loss, sums of squares) and the small per-step kernels stay on the
  * calling thread.
  *
@@ -35,7 +38,7 @@
 import { KERNEL_FUNCTIONS } from './abi.js';
 import { Activation, type Buffer, type IndexBuffer, type Precision } from './kernels.js';
 import { createKernelMemory } from './kernel-memory.js';
-import { need, ptr, WasmKernels } from './wasm.js';
+import { inRange, need, ptr, WasmKernels } from './wasm.js';
 import { instantiateKernels, kernelBuild, kernelModule, type KernelBuild } from './wasm-module.js';
 import { giveBackThreadedSlot, takeThreadedSlot } from './threaded-slot.js';
 import { WorkerPool } from './worker-pool.js';
@@ -59,11 +62,35 @@ export function setPartMinimums(gemm: number, elementwise: number): { gemm: numb
   ELEMENTWISE_PART_MIN = Math.max(1, elementwise);
   return before;
 }
+/**
+ * Entries that a part of a batch's transposition must move (csrTranspose), in elementwise values:
+ * an entry costs a load, a count and a scattered store in each of two passes.
+ */
+const TRANSPOSE_ENTRY_VALUES = 4;
 /** Values in the granule of an elementwise cut: 16 f32 (64 bytes, a cache line) keep the vector bodies whole. */
 const GRANULE = 16;
 /** gemm's micro-tile: rows of C in multiples of 4, columns in multiples of 8 (f32; f64 tiles are 4 wide, which 8 also divides). */
 const TILE_ROWS = 4;
 const TILE_COLS = 8;
+
+/**
+ * ⌊x / y⌋ of integers x ≥ 0, y > 0, computed so that no step's arithmetic makes a fraction: a
+ * method called once a step can stay in V8's baseline code, where a fractional quotient is a new
+ * heap number every time (and a training step allocates nothing).
+ */
+function quotient(x: number, y: number): number {
+  return (x - (x % y)) / y;
+}
+
+/** ⌈x / y⌉ of integers x ≥ 0, y > 0, as `quotient` computes. */
+function quotientUp(x: number, y: number): number {
+  return quotient(x + y - 1, y);
+}
+
+/** Units (rows, say) of `per` values each that a part must have to hold `least` values. */
+function partLength(least: number, per: number): number {
+  return quotientUp(least, Math.max(per, 1));
+}
 
 export class ThreadedKernels extends WasmKernels {
   /** Threads a call may use: the workers and the calling thread. */
@@ -85,6 +112,9 @@ export class ThreadedKernels extends WasmKernels {
   private readonly opSgd: number;
   private readonly opAdam: number;
   private readonly opRmsprop: number;
+  private readonly opCsrRowCounts: number;
+  private readonly opCsrFillRows: number;
+  private readonly opCsrTranspose: number;
   private readonly opCsrMatmul: number;
   private readonly opCscTransposeMatmul: number;
 
@@ -116,6 +146,9 @@ export class ThreadedKernels extends WasmKernels {
     this.opSgd = op('sgd_update');
     this.opAdam = op('adam_update');
     this.opRmsprop = op('rmsprop_update');
+    this.opCsrRowCounts = op('csr_row_counts');
+    this.opCsrFillRows = op('csr_fill_rows');
+    this.opCsrTranspose = op('csr_transpose');
     this.opCsrMatmul = op('csr_matmul');
     this.opCscTransposeMatmul = op('csc_transpose_matmul');
   }
@@ -155,10 +188,10 @@ export class ThreadedKernels extends WasmKernels {
    * saves); the parts' bounds go into `cuts`. Returns the number of parts (1: run here alone).
    */
   private cut(total: number, granule: number, least: number): number {
-    const grains = Math.ceil(total / granule);
-    const parts = Math.max(1, Math.min(this.threads, grains, Math.floor(total / Math.max(least, 1))));
+    const grains = quotientUp(total, granule);
+    const parts = Math.max(1, Math.min(this.threads, grains, quotient(total, Math.max(least, 1))));
     const cuts = this.cuts;
-    for (let p = 0; p < parts; p++) cuts[p] = Math.min(total, Math.floor((grains * p) / parts) * granule);
+    for (let p = 0; p < parts; p++) cuts[p] = Math.min(total, quotient(grains * p, parts) * granule);
     cuts[parts] = total;
     return parts;
   }
@@ -189,7 +222,7 @@ export class ThreadedKernels extends WasmKernels {
     const parts =
       work < 2 * GEMM_PART_MIN
         ? 1
-        : this.cut(byRows ? m : n, byRows ? TILE_ROWS : TILE_COLS, Math.ceil(GEMM_PART_MIN / (work / (byRows ? m : n))));
+        : this.cut(byRows ? m : n, byRows ? TILE_ROWS : TILE_COLS, quotientUp(GEMM_PART_MIN, quotient(work, byRows ? m : n)));
     if (parts === 1) return super.gemm(transA, transB, m, n, k, a, b, c, accumulate);
     const sz = this.bytesPer;
     const lda = transA ? m : k;
@@ -233,7 +266,7 @@ export class ThreadedKernels extends WasmKernels {
   override biasAdd(z: Buffer, b: Buffer, rows: number, cols: number): void {
     need(z, rows * cols, 'biasAdd Z');
     need(b, cols, 'biasAdd b');
-    const parts = this.cut(rows, 1, Math.ceil(ELEMENTWISE_PART_MIN / Math.max(cols, 1)));
+    const parts = this.cut(rows, 1, partLength(ELEMENTWISE_PART_MIN, cols));
     if (parts === 1) return super.biasAdd(z, b, rows, cols);
     const row = cols * this.bytesPer;
     const pz = ptr(z);
@@ -255,7 +288,7 @@ export class ThreadedKernels extends WasmKernels {
     need(dz, rows * cols, 'biasGradient dZ');
     need(db, cols, 'biasGradient db');
     // Each column's sum is one output: cut the columns (whole vectors of them), never the rows.
-    const parts = this.cut(cols, GRANULE, Math.ceil(ELEMENTWISE_PART_MIN / Math.max(rows, 1)));
+    const parts = this.cut(cols, GRANULE, partLength(ELEMENTWISE_PART_MIN, rows));
     if (parts === 1) return super.biasGradient(dz, db, rows, cols, accumulate);
     const sz = this.bytesPer;
     const pdz = ptr(dz);
@@ -294,7 +327,7 @@ export class ThreadedKernels extends WasmKernels {
     const parts = this.cut(
       perRow ? rows : rows * cols,
       perRow ? 1 : GRANULE,
-      perRow ? Math.ceil(ELEMENTWISE_PART_MIN / Math.max(cols, 1)) : ELEMENTWISE_PART_MIN,
+      perRow ? partLength(ELEMENTWISE_PART_MIN, cols) : ELEMENTWISE_PART_MIN,
     );
     const pz = ptr(z);
     const pa = ptr(a);
@@ -341,7 +374,7 @@ export class ThreadedKernels extends WasmKernels {
     const parts = this.cut(
       perRow ? rows : len,
       perRow ? 1 : GRANULE,
-      perRow ? Math.ceil(ELEMENTWISE_PART_MIN / Math.max(cols, 1)) : ELEMENTWISE_PART_MIN,
+      perRow ? partLength(ELEMENTWISE_PART_MIN, cols) : ELEMENTWISE_PART_MIN,
     );
     const pz = ptr(z);
     const pa = ptr(a);
@@ -504,14 +537,145 @@ export class ThreadedKernels extends WasmKernels {
 
   /**
    * Rows [begin, end) of a sparse product's output cut into parts of whole rows, each with at
-   * least GEMM_PART_MIN multiply-adds on average (`work` is the whole range's): the number of parts.
+   * least GEMM_PART_MIN multiply-adds on average (`work` is the whole range's), and about as many
+   * of them each: a row's weight is its entries (starts[r + 1] − starts[r]) plus `perRow`. Returns
+   * the number of parts; their bounds are in `cuts`.
    */
-  private cutSparseRows(begin: number, end: number, work: number): number {
+  private cutSparseRows(starts: Int32Array, begin: number, end: number, work: number, perRow: number): number {
     const rows = end - begin;
     if (work < 2 * GEMM_PART_MIN || rows < 2) return 1;
-    const parts = this.cut(rows, 1, Math.ceil(GEMM_PART_MIN / (work / rows)));
-    for (let p = 0; p <= parts; p++) this.cuts[p] += begin;
+    const parts = this.cut(rows, 1, quotientUp(GEMM_PART_MIN * rows, work));
+    if (parts > 1) this.balance(starts, begin, end, perRow, parts);
     return parts;
+  }
+
+  /**
+   * Bounds of `parts` ranges of rows begin … end − 1 into `cuts`, each of about the same weight: a
+   * row's is its entries in the prefix `starts` (starts[r + 1] − starts[r]) plus `perRow`.
+   */
+  private balance(starts: Int32Array, begin: number, end: number, perRow: number, parts: number): void {
+    const cuts = this.cuts;
+    const first = starts[begin] + perRow * begin;
+    const total = starts[end] + perRow * end - first;
+    cuts[0] = begin;
+    for (let p = 1; p < parts; p++) {
+      // The first row at which the weight before it reaches p / parts of the whole (compared in
+      // integers, multiplied out: a fraction would be a new heap number each step until V8 optimises).
+      const target = total * p;
+      let lo = cuts[p - 1];
+      let hi = end;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if ((starts[mid] + perRow * mid - first) * parts < target) lo = mid + 1;
+        else hi = mid;
+      }
+      cuts[p] = lo;
+    }
+    cuts[parts] = end;
+  }
+
+  override csrFromDense(
+    x: Buffer,
+    rows: number,
+    cols: number,
+    rowStart: IndexBuffer,
+    columns: IndexBuffer,
+    values: Buffer,
+    capacity: number,
+  ): number {
+    const parts = this.cut(rows, 1, partLength(ELEMENTWISE_PART_MIN, cols));
+    if (parts === 1) return super.csrFromDense(x, rows, cols, rowStart, columns, values, capacity);
+    need(x, rows * cols, 'csrFromDense X');
+    need(rowStart, rows + 1, 'csrFromDense rowStart');
+    need(columns, capacity, 'csrFromDense columns');
+    need(values, capacity, 'csrFromDense values');
+    const px = ptr(x);
+    const pr = ptr(rowStart);
+    const cuts = this.cuts;
+    // Pass 1: each row's count, over rows cut evenly (a count is a comparison per vector, whatever the row holds).
+    for (let p = 1; p < parts; p++) {
+      const t = this.task(p - 1);
+      t[0] = px;
+      t[1] = cols;
+      t[2] = pr;
+      t[3] = cuts[p];
+      t[4] = cuts[p + 1];
+      this.pool!.post(p - 1, this.opCsrRowCounts);
+    }
+    this.fcsrRowCounts(px, cols, pr, 0, cuts[1]);
+    this.pool!.wait();
+    // The counts into starts, here: one addition a row.
+    const starts = this.indexView(rowStart);
+    starts[0] = 0;
+    for (let r = 0; r < rows; r++) starts[r + 1] += starts[r];
+    const nnz = starts[rows];
+    if (nnz > capacity) return -1;
+    // Pass 2: the entries, over rows cut to hold about as much work each (a row's scan, in vectors, and its entries).
+    this.balance(starts, 0, rows, quotientUp(cols, 4), parts);
+    const pc = ptr(columns);
+    const pv = ptr(values);
+    for (let p = 1; p < parts; p++) {
+      const t = this.task(p - 1);
+      t[0] = px;
+      t[1] = cols;
+      t[2] = pr;
+      t[3] = pc;
+      t[4] = pv;
+      t[5] = cuts[p];
+      t[6] = cuts[p + 1];
+      this.pool!.post(p - 1, this.opCsrFillRows);
+    }
+    this.fcsrFillRows(px, cols, pr, pc, pv, 0, cuts[1]);
+    this.pool!.wait();
+    return nnz;
+  }
+
+  override csrTranspose(
+    rows: number,
+    cols: number,
+    rowStart: IndexBuffer,
+    columns: IndexBuffer,
+    values: Buffer,
+    colStart: IndexBuffer,
+    rowIndex: IndexBuffer,
+    colValues: Buffer,
+    colBegin: number,
+    colEnd: number,
+  ): void {
+    need(rowStart, rows + 1, 'csrTranspose rowStart');
+    const nnz = this.indexView(rowStart)[rows];
+    const parts = nnz * TRANSPOSE_ENTRY_VALUES < 2 * ELEMENTWISE_PART_MIN ? 1 : this.cut(colEnd - colBegin, 1, 1);
+    if (parts === 1) return super.csrTranspose(rows, cols, rowStart, columns, values, colStart, rowIndex, colValues, colBegin, colEnd);
+    need(columns, nnz, 'csrTranspose columns');
+    need(values, nnz, 'csrTranspose values');
+    need(colStart, cols + 1, 'csrTranspose colStart');
+    need(rowIndex, nnz, 'csrTranspose rowIndex');
+    need(colValues, nnz, 'csrTranspose colValues');
+    inRange(colBegin, colEnd, cols, 'csrTranspose columns');
+    const pr = ptr(rowStart);
+    const pc = ptr(columns);
+    const pv = ptr(values);
+    const pcs = ptr(colStart);
+    const pri = ptr(rowIndex);
+    const pcv = ptr(colValues);
+    const cuts = this.cuts;
+    for (let p = 0; p <= parts; p++) cuts[p] += colBegin;
+    for (let p = 1; p < parts; p++) {
+      const t = this.task(p - 1);
+      t[0] = rows;
+      t[1] = cols;
+      t[2] = pr;
+      t[3] = pc;
+      t[4] = pv;
+      t[5] = pcs;
+      t[6] = pri;
+      t[7] = pcv;
+      t[8] = cuts[p];
+      t[9] = cuts[p + 1];
+      this.pool!.post(p - 1, this.opCsrTranspose);
+    }
+    this.fcsrTranspose(rows, cols, pr, pc, pv, pcs, pri, pcv, cuts[0], cuts[1]);
+    this.pool!.wait();
   }
 
   override csrMatmul(
@@ -529,7 +693,7 @@ export class ThreadedKernels extends WasmKernels {
     need(d, k * n, 'csrMatmul D');
     need(z, rowEnd * n, 'csrMatmul Z');
     const starts = this.indexView(rowStart);
-    const parts = this.cutSparseRows(rowBegin, rowEnd, (starts[rowEnd] - starts[rowBegin]) * n);
+    const parts = this.cutSparseRows(starts, rowBegin, rowEnd, (starts[rowEnd] - starts[rowBegin]) * n, 1);
     if (parts === 1) return super.csrMatmul(rowStart, columns, values, k, d, n, z, rowBegin, rowEnd);
     const pr = ptr(rowStart);
     const pc = ptr(columns);
@@ -571,7 +735,7 @@ export class ThreadedKernels extends WasmKernels {
     need(g, colEnd * n, 'cscTransposeMatmul G');
     const starts = this.indexView(colStart);
     // Every output row is written (zeroed or kept) even where its column has no entry: count a row's n besides the multiply-adds.
-    const parts = this.cutSparseRows(colBegin, colEnd, (starts[colEnd] - starts[colBegin] + (colEnd - colBegin)) * n);
+    const parts = this.cutSparseRows(starts, colBegin, colEnd, (starts[colEnd] - starts[colBegin] + (colEnd - colBegin)) * n, 1);
     if (parts === 1) return super.cscTransposeMatmul(colStart, rowIndex, values, m, d, n, g, colBegin, colEnd, accumulate);
     const pc = ptr(colStart);
     const pr = ptr(rowIndex);

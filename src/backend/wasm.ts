@@ -83,7 +83,9 @@ export class WasmKernels implements Kernels {
   private fscaleRows: KernelFunctions['scale_rows_f32'];
   private fallFinite: KernelFunctions['all_finite_f32'];
   private fcsrFromDense: KernelFunctions['csr_from_dense_f32'];
-  private fcsrTranspose: KernelFunctions['csr_transpose_f32'];
+  protected fcsrRowCounts: KernelFunctions['csr_row_counts_f32'];
+  protected fcsrFillRows: KernelFunctions['csr_fill_rows_f32'];
+  protected fcsrTranspose: KernelFunctions['csr_transpose_f32'];
   protected fcsrMatmul: KernelFunctions['csr_matmul_f32'];
   protected fcscTransposeMatmul: KernelFunctions['csc_transpose_matmul_f32'];
   protected fcscListed: KernelFunctions['csc_transpose_matmul_listed_f32'];
@@ -126,6 +128,8 @@ export class WasmKernels implements Kernels {
       this.fscaleRows = x.scale_rows_f32;
       this.fallFinite = x.all_finite_f32;
       this.fcsrFromDense = x.csr_from_dense_f32;
+      this.fcsrRowCounts = x.csr_row_counts_f32;
+      this.fcsrFillRows = x.csr_fill_rows_f32;
       this.fcsrTranspose = x.csr_transpose_f32;
       this.fcsrMatmul = x.csr_matmul_f32;
       this.fcscTransposeMatmul = x.csc_transpose_matmul_f32;
@@ -149,6 +153,8 @@ export class WasmKernels implements Kernels {
       this.fscaleRows = x.scale_rows_f64;
       this.fallFinite = x.all_finite_f64;
       this.fcsrFromDense = x.csr_from_dense_f64;
+      this.fcsrRowCounts = x.csr_row_counts_f64;
+      this.fcsrFillRows = x.csr_fill_rows_f64;
       this.fcsrTranspose = x.csr_transpose_f64;
       this.fcsrMatmul = x.csr_matmul_f64;
       this.fcscTransposeMatmul = x.csc_transpose_matmul_f64;
@@ -276,7 +282,13 @@ export class WasmKernels implements Kernels {
     this.fgemm = this.fbiasAdd = this.fbiasGradient = this.factivate = this.factivateBackward = disposed;
     this.flossSum = this.flossGradient = this.fsgd = this.fadam = this.frmsprop = disposed;
     this.fsumSquares = this.fscale = this.fmultiply = this.fscaleRows = this.fallFinite = disposed;
-    this.fcsrFromDense = this.fcsrTranspose = this.fcsrMatmul = this.fcscTransposeMatmul = disposed;
+    this.fcsrFromDense =
+      this.fcsrRowCounts =
+      this.fcsrFillRows =
+      this.fcsrTranspose =
+      this.fcsrMatmul =
+      this.fcscTransposeMatmul =
+        disposed;
     this.fcscListed = this.fzeroRows = this.fsgdRows = disposed;
     kernelsDisposed(this);
     if (module !== null && instance !== null) giveBackKernelSlot({ module, memory, instance });
@@ -448,6 +460,30 @@ export class WasmKernels implements Kernels {
     return this.fcsrFromDense(ptr(x), rows, cols, ptr(rowStart), ptr(columns), ptr(values), capacity);
   }
 
+  csrRowCounts(x: Buffer, cols: number, rowStart: IndexBuffer, rowBegin: number, rowEnd: number): void {
+    inRange(rowBegin, rowEnd, x.length / Math.max(cols, 1), 'csrRowCounts rows');
+    need(rowStart, rowEnd + 1, 'csrRowCounts rowStart');
+    this.fcsrRowCounts(ptr(x), cols, ptr(rowStart), rowBegin, rowEnd);
+  }
+
+  csrFillRows(
+    x: Buffer,
+    cols: number,
+    rowStart: IndexBuffer,
+    columns: IndexBuffer,
+    values: Buffer,
+    rowBegin: number,
+    rowEnd: number,
+  ): void {
+    inRange(rowBegin, rowEnd, x.length / Math.max(cols, 1), 'csrFillRows rows');
+    need(rowStart, rowEnd + 1, 'csrFillRows rowStart');
+    // The starts are the caller's to have summed from csrRowCounts of the same rows: each row then writes only its own entries.
+    const end = this.indexView(rowStart)[rowEnd];
+    need(columns, end, 'csrFillRows columns');
+    need(values, end, 'csrFillRows values');
+    this.fcsrFillRows(ptr(x), cols, ptr(rowStart), ptr(columns), ptr(values), rowBegin, rowEnd);
+  }
+
   csrTranspose(
     rows: number,
     cols: number,
@@ -457,6 +493,8 @@ export class WasmKernels implements Kernels {
     colStart: IndexBuffer,
     rowIndex: IndexBuffer,
     colValues: Buffer,
+    colBegin: number,
+    colEnd: number,
   ): void {
     need(rowStart, rows + 1, 'csrTranspose rowStart');
     const nnz = this.indexView(rowStart)[rows];
@@ -465,7 +503,19 @@ export class WasmKernels implements Kernels {
     need(colStart, cols + 1, 'csrTranspose colStart');
     need(rowIndex, nnz, 'csrTranspose rowIndex');
     need(colValues, nnz, 'csrTranspose colValues');
-    this.fcsrTranspose(rows, cols, ptr(rowStart), ptr(columns), ptr(values), ptr(colStart), ptr(rowIndex), ptr(colValues));
+    inRange(colBegin, colEnd, cols, 'csrTranspose columns');
+    this.fcsrTranspose(
+      rows,
+      cols,
+      ptr(rowStart),
+      ptr(columns),
+      ptr(values),
+      ptr(colStart),
+      ptr(rowIndex),
+      ptr(colValues),
+      colBegin,
+      colEnd,
+    );
   }
 
   csrMatmul(
@@ -555,4 +605,10 @@ function alignUp(n: number): number {
 /** A kernel is handed only pointers that the caller sized: a short buffer is a bug, stopped before it can write past its end. */
 export function need(buf: Buffer | IndexBuffer, length: number, what: string): void {
   if (buf.length < length) throw new RangeError(`${what}: buffer holds ${buf.length} numbers, the operation needs ${length}`);
+}
+
+/** Checks that begin … end − 1 is a range (possibly empty) within 0 … limit − 1. */
+export function inRange(begin: number, end: number, limit: number, what: string): void {
+  if (!(Number.isInteger(begin) && Number.isInteger(end) && begin >= 0 && begin <= end && end <= limit))
+    throw new RangeError(`${what}: expected a range within 0 … ${limit}, got ${begin} … ${end}`);
 }

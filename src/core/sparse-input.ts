@@ -163,7 +163,18 @@ export class SparseInputDense extends Dense {
     // dWᵀ (inputs × units) = Xᵀ (inputs × rows) · dZ (rows × units)
     if (this.compressed) {
       if (!this.columnsReady) {
-        k.csrTranspose(rows, this.inputs, this.rowStart, this.columns, this.values, this.colStart, this.rowIndex, this.colValues);
+        k.csrTranspose(
+          rows,
+          this.inputs,
+          this.rowStart,
+          this.columns,
+          this.values,
+          this.colStart,
+          this.rowIndex,
+          this.colValues,
+          0,
+          this.inputs,
+        );
         this.columnsReady = true;
       }
       if (accumulate) this.accumulateSparse(rows, gradient);
