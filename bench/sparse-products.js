@@ -78,7 +78,7 @@ export async function benchSparseProducts(train, options) {
         const csr = { starts: k.allocIndices(batch + 1), index: k.allocIndices(room), values: k.alloc(room) };
         const csc = { starts: k.allocIndices(INPUTS + 1), index: k.allocIndices(room), values: k.alloc(room) };
         nonZeros += k.csrFromDense(x, batch, INPUTS, csr.starts, csr.index, csr.values, room);
-        k.csrTranspose(batch, INPUTS, csr.starts, csr.index, csr.values, csc.starts, csc.index, csc.values);
+        k.csrTranspose(batch, INPUTS, csr.starts, csr.index, csr.values, csc.starts, csc.index, csc.values, 0, INPUTS);
         batches.push({ x, csr, csc });
       }
       const times = interleavedMs(
