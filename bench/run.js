@@ -295,7 +295,7 @@ await section('sparse', async () => {
     builds: available,
     rounds: quick ? 1 : 5,
     sweepRows: quick ? 512 : 2048,
-    densities: quick ? [0.05, 1] : [0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.7, 1],
+    densities: quick ? [0.05, 1] : [0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7, 1],
     bow: quick
       ? { rows: 2000, cols: 50000, perRow: [50], units: 16, batch: 256 }
       : { rows: 100000, cols: 50000, perRow: [25, 50, 100], units: 16, batch: 256 },

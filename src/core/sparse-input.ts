@@ -28,11 +28,13 @@ import type { Random } from './random.js';
 
 /**
  * 'auto' takes the sparse path for a batch whose share of non-zeros is at most this. Measured with
- * `npm run bench -- --only sparse` (the density sweep, bench/RESULTS.md): on R1's 784 → 196 layer
- * one thread's epochs were faster on the sparse path at 35% (1.07–1.24× in two runs) and as fast or
- * slower at 40% (0.97–0.99×), at batch 32 and 256; so the switch sits at the last density that won.
+ * `npm run bench -- --only sparse` (the density sweep, bench/RESULTS.md): on R1's 784 → 196 layer,
+ * one thread, with the products eight rows at a time, the sparse path's epochs were 1.24–1.37×
+ * faster than the dense ones at 40% and 1.06–1.14× at 50% (four runs, batch 32 and 256), while a
+ * switch at 35% left batches of 40% paying the scan that gave up (0.96–1.06× of 'never'). Below the
+ * 50% crossover, so that a batch just under the switch still gains.
  */
-export const SPARSE_MAX_DENSITY = 0.35;
+export const SPARSE_MAX_DENSITY = 0.45;
 
 /**
  * 'auto' keeps a first layer of fewer inputs than this dense, as 'never' does: its products are a
