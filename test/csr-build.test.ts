@@ -12,34 +12,24 @@ import type { Buffer, IndexBuffer, Kernels, Precision } from '../src/backend/ker
 import { setPartMinimums, ThreadedKernels } from '../src/backend/threaded.js';
 import { WasmKernels } from '../src/backend/wasm.js';
 import { relaxedSimdSupported } from '../src/backend/wasm-module.js';
-import { randomArray } from './helpers/compare.js';
+import { sparseDense } from './helpers/sparse.js';
 
 const BUILDS = relaxedSimdSupported() ? (['simd', 'relaxed'] as const) : (['simd'] as const);
 const PRECISIONS: Precision[] = ['f32', 'f64'];
-
-/** A batch rows × cols with about `density` of its values non-zero, the listed rows and columns all zero. */
-function batch(rows: number, cols: number, density: number, seed: number, emptyRows: number[] = [], emptyCols: number[] = []) {
-  const x = randomArray(rows * cols, seed);
-  const keep = randomArray(rows * cols, seed + 1, 0, 1);
-  for (let i = 0; i < x.length; i++) if (keep[i] >= density) x[i] = 0;
-  for (const r of emptyRows) x.fill(0, r * cols, (r + 1) * cols);
-  for (const c of emptyCols) for (let r = 0; r < rows; r++) x[r * cols + c] = 0;
-  return x;
-}
 
 const SHAPES: { name: string; rows: number; cols: number; x: Float64Array }[] = [
   {
     name: 'a quarter non-zeros, zero rows and columns at both ends',
     rows: 29,
     cols: 67,
-    x: batch(29, 67, 0.25, 1, [0, 13, 28], [0, 5, 66]),
+    x: sparseDense(29, 67, 0.25, 1, [0, 13, 28], [0, 5, 66]),
   },
-  { name: 'MNIST-sized rows, a fifth non-zeros', rows: 40, cols: 784, x: batch(40, 784, 0.2, 3, [7], [0, 1, 2, 783]) },
-  { name: 'every value zero', rows: 9, cols: 40, x: batch(9, 40, 0, 5) },
-  { name: 'every value non-zero', rows: 6, cols: 35, x: batch(6, 35, 1.01, 7) },
-  { name: 'fewer rows than threads', rows: 3, cols: 50, x: batch(3, 50, 0.5, 9) },
-  { name: 'one row', rows: 1, cols: 33, x: batch(1, 33, 0.4, 11) },
-  { name: 'one column', rows: 17, cols: 1, x: batch(17, 1, 0.5, 13) },
+  { name: 'MNIST-sized rows, a fifth non-zeros', rows: 40, cols: 784, x: sparseDense(40, 784, 0.2, 3, [7], [0, 1, 2, 783]) },
+  { name: 'every value zero', rows: 9, cols: 40, x: sparseDense(9, 40, 0, 5) },
+  { name: 'every value non-zero', rows: 6, cols: 35, x: sparseDense(6, 35, 1.01, 7) },
+  { name: 'fewer rows than threads', rows: 3, cols: 50, x: sparseDense(3, 50, 0.5, 9) },
+  { name: 'one row', rows: 1, cols: 33, x: sparseDense(1, 33, 0.4, 11) },
+  { name: 'one column', rows: 17, cols: 1, x: sparseDense(17, 1, 0.5, 13) },
   {
     name: 'NaN is an entry, −0 is not',
     rows: 4,

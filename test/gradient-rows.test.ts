@@ -13,11 +13,7 @@ import type { BackendName, Kernels, Precision } from '../src/backend/kernels.js'
 import { WasmKernels } from '../src/backend/wasm.js';
 import { LISTED_MAX_SHARE } from '../src/core/sparse-input.js';
 import { randomArray } from './helpers/compare.js';
-
-const same = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return i;
-  return a.length === b.length ? -1 : a.length;
-};
+import { firstDifference } from './helpers/sparse.js';
 
 describe('row-list kernels', () => {
   for (const precision of ['f32', 'f64'] as const) {
@@ -49,7 +45,7 @@ describe('row-list kernels', () => {
           k.cscTransposeMatmul(colStart, rowIndex, values, 5, d, width, whole, 0, 13, false);
           const listed = k.alloc(13 * width);
           k.cscTransposeMatmulListed(colStart, rowIndex, values, 5, d, width, listed, list, 0, count);
-          expect(same(k.view(listed), k.view(whole)), `${k.name}: first value of the listed product that differs`).toBe(-1);
+          expect(firstDifference(k.view(listed), k.view(whole)), `${k.name}: first value of the listed product that differs`).toBe(-1);
 
           const w1 = k.alloc(13 * width);
           const w2 = k.alloc(13 * width);
@@ -58,7 +54,7 @@ describe('row-list kernels', () => {
           k.view(w2).set(start);
           k.sgdUpdate(w1, whole, k.alloc(0), 13 * width, 0.3, 0, false, 0);
           k.sgdUpdateRows(w2, whole, width, list, count, 0.3);
-          expect(same(k.view(w2), k.view(w1)), `${k.name}: first weight that differs`).toBe(-1);
+          expect(firstDifference(k.view(w2), k.view(w1)), `${k.name}: first weight that differs`).toBe(-1);
 
           k.zeroRows(listed, width, list, count);
           expect(
@@ -142,8 +138,8 @@ describe('training a bag of words by row lists', () => {
         ] as const) {
           const auto = await trained(backend, precision, 'auto', d, fit);
           const never = await trained(backend, precision, 'never', d, fit);
-          expect(same(auto.weights, never.weights), `${what}: first weight that differs`).toBe(-1);
-          expect(same(auto.gradients, never.gradients), `${what}: first gradient that differs`).toBe(-1);
+          expect(firstDifference(auto.weights, never.weights), `${what}: first weight that differs`).toBe(-1);
+          expect(firstDifference(auto.gradients, never.gradients), `${what}: first gradient that differs`).toBe(-1);
         }
       });
     }
@@ -156,7 +152,7 @@ describe('training a bag of words by row lists', () => {
     for (const d of [data, mixed]) {
       const auto = await trained('wasm', 'f32', 'auto', d, { learningRate: 0.4, clipNorm: 0.05 });
       const never = await trained('wasm', 'f32', 'never', d, { learningRate: 0.4, clipNorm: 0.05 });
-      expect(same(auto.weights, never.weights), 'first weight that differs').toBe(-1);
+      expect(firstDifference(auto.weights, never.weights), 'first weight that differs').toBe(-1);
     }
   });
 

@@ -6,38 +6,14 @@
  * shapes that cross gemm's depth blocks (k > 256 forward, m > 256 rows for the gradient).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { JsKernels } from '../src/backend/js.js';
-import type { Buffer, Kernels, Precision } from '../src/backend/kernels.js';
-import { WasmKernels } from '../src/backend/wasm.js';
+import type { Buffer, Kernels } from '../src/backend/kernels.js';
 import { randomArray } from './helpers/compare.js';
-
-/** rows × k, with about `density` of the values non-zero; rows and columns listed in `emptyRows`/`emptyCols` all zero. */
-function sparseMatrix(
-  rows: number,
-  k: number,
-  density: number,
-  seed: number,
-  emptyRows: number[] = [],
-  emptyCols: number[] = [],
-): Float64Array {
-  const values = randomArray(rows * k, seed);
-  const keep = randomArray(rows * k, seed + 1, 0, 1);
-  for (let i = 0; i < values.length; i++) if (keep[i] >= density) values[i] = 0;
-  for (const r of emptyRows) values.fill(0, r * k, (r + 1) * k);
-  for (const c of emptyCols) for (let r = 0; r < rows; r++) values[r * k + c] = 0;
-  return values;
-}
+import { firstDifference, SPARSE_BACKENDS, sparseDense } from './helpers/sparse.js';
 
 function load(k: Kernels, values: ArrayLike<number>): Buffer {
   const buf = k.alloc(values.length);
   k.view(buf).set(values);
   return buf;
-}
-
-/** The index of the first element where a and b differ as numbers (Object.is), or −1. */
-function firstDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return i;
-  return -1;
 }
 
 /** [rows, k (inputs), n (units), density] */
@@ -56,13 +32,7 @@ const CASES: [number, number, number, number][] = [
   [40, 3000, 16, 0.002],
 ];
 
-const BACKENDS: { name: string; make: (p: Precision) => Promise<Kernels> }[] = [
-  { name: 'wasm simd', make: (p) => WasmKernels.create(p, 'simd') },
-  { name: 'wasm relaxed', make: (p) => WasmKernels.create(p, 'relaxed') },
-  { name: 'js', make: async (p) => new JsKernels(p) },
-];
-
-for (const backend of BACKENDS)
+for (const backend of SPARSE_BACKENDS)
   for (const precision of ['f32', 'f64'] as const) {
     describe(`sparse kernels (${backend.name}, ${precision}) equal gemm on the dense X bit for bit`, () => {
       let k: Kernels;
@@ -98,7 +68,7 @@ for (const backend of BACKENDS)
           const mark = k.mark();
           const emptyRows = rows > 2 ? [1] : [];
           const emptyCols = inputs > 2 ? [0, inputs - 1] : [];
-          const X = sparseMatrix(rows, inputs, density, 10 + c, emptyRows, emptyCols);
+          const X = sparseDense(rows, inputs, density, 10 + c, emptyRows, emptyCols);
           const x = load(k, X);
           const nnzDense = Array.from(k.view(x)).filter((v) => v !== 0).length;
           const d = load(k, randomArray(inputs * units, 20 + c));

@@ -19,37 +19,7 @@ import type { SparseInputMode } from '../src/core/architecture.js';
 import { SPARSE_MAX_DENSITY, SPARSE_MIN_INPUTS } from '../src/core/sparse-input.js';
 import { loadData, LAYERS, SEED } from '../examples/experiments/r1-mnist.js';
 import { randomArray } from './helpers/compare.js';
-
-/** rows × cols with about `density` of the values non-zero, rows and columns in the lists all zero. */
-function data(rows: number, cols: number, density: number, seed: number, emptyRows: number[] = [], emptyCols: number[] = []): Float64Array {
-  const x = randomArray(rows * cols, seed);
-  const keep = randomArray(rows * cols, seed + 1, 0, 1);
-  for (let i = 0; i < x.length; i++) if (keep[i] >= density) x[i] = 0;
-  for (const r of emptyRows) x.fill(0, r * cols, (r + 1) * cols);
-  for (const c of emptyCols) for (let r = 0; r < rows; r++) x[r * cols + c] = 0;
-  return x;
-}
-
-/** The CSR form of the dense rows × cols x. */
-function csrOf(x: ArrayLike<number>, rows: number, cols: number, precision: Precision) {
-  const [rowStart, columns, values]: [number[], number[], number[]] = [[0], [], []];
-  for (let r = 0; r < rows; r++) {
-    for (let c = 0; c < cols; c++) {
-      if (x[r * cols + c] !== 0) {
-        columns.push(c);
-        values.push(x[r * cols + c]);
-      }
-    }
-    rowStart.push(columns.length);
-  }
-  const floats = precision === 'f32' ? Float32Array.from(values) : Float64Array.from(values);
-  return { rows, cols, rowStart: Int32Array.from(rowStart), columns: Int32Array.from(columns), values: floats };
-}
-
-function firstDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return i;
-  return -1;
-}
+import { csrOf, firstDifference, sparseDense } from './helpers/sparse.js';
 
 interface Outcome {
   weights: Float64Array;
@@ -113,7 +83,7 @@ for (const backend of ['wasm', 'js'] as const)
     describe(`sparse and dense first layer agree (${backend}, ${precision})`, () => {
       for (const [name, rows, inputs, hidden, density, batch, emptyRows, emptyCols] of CASES) {
         it(name, async () => {
-          const x = data(rows, inputs, density, rows + inputs, emptyRows, emptyCols);
+          const x = sparseDense(rows, inputs, density, rows + inputs, emptyRows, emptyCols);
           const y = Array.from(randomArray(rows, 3, 0, 1), (v) => (v < 0.5 ? 0 : 1));
           const layers = [inputs, hidden, 1];
           const dense = { data: x, rows, cols: inputs };
@@ -149,7 +119,7 @@ for (const backend of ['wasm', 'js'] as const)
 describe('the Wᵀ layout stays inside the network', () => {
   it('getWeights, setWeights and a saved Adam state are the same whatever the layout', async () => {
     const rows = 40;
-    const x = { data: data(rows, 30, 0.1, 5), rows, cols: 30 };
+    const x = { data: sparseDense(rows, 30, 0.1, 5), rows, cols: 30 };
     const y = Array.from(randomArray(rows, 6, 0, 1), (v) => (v < 0.5 ? 0 : 1));
     const make = (mode: SparseInputMode) => ANN.create({ layers: [30, 4, 1], loss: 'binaryCrossEntropy', seed: 2, sparseInput: mode });
     const [a, b] = [await make('never'), await make('always')];

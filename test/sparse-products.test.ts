@@ -9,10 +9,9 @@
  * The compressed forms are built here from the dense X, apart from the library's builders.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { JsKernels } from '../src/backend/js.js';
-import type { Buffer, IndexBuffer, Kernels, Precision } from '../src/backend/kernels.js';
-import { WasmKernels } from '../src/backend/wasm.js';
+import type { Buffer, IndexBuffer, Kernels } from '../src/backend/kernels.js';
 import { randomArray } from './helpers/compare.js';
+import { firstDifference, SPARSE_BACKENDS } from './helpers/sparse.js';
 
 /** X (rows × k) in CSR, or — read as Xᵀ (k × rows) — in CSC when `byColumns`. */
 function compress(X: ArrayLike<number>, rows: number, k: number, byColumns: boolean) {
@@ -38,12 +37,6 @@ function matrix(rows: number, k: number, seed: number, pattern: (r: number, c: n
   const X = randomArray(rows * k, seed);
   for (let r = 0; r < rows; r++) for (let c = 0; c < k; c++) if (!pattern(r, c)) X[r * k + c] = 0;
   return X;
-}
-
-/** The index of the first element where a and b differ as numbers (Object.is), or −1. */
-function firstDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return i;
-  return -1;
 }
 
 /** A case: X (rows × k), D's width n, and which entries of X are non-zero. */
@@ -99,13 +92,7 @@ const CASES: Case[] = [
   { name: 'all non-zero', rows: 9, k: 33, n: 10, pattern: () => true },
 ];
 
-const BACKENDS: { name: string; make: (p: Precision) => Promise<Kernels> }[] = [
-  { name: 'wasm simd', make: (p) => WasmKernels.create(p, 'simd') },
-  { name: 'wasm relaxed', make: (p) => WasmKernels.create(p, 'relaxed') },
-  { name: 'js', make: async (p) => new JsKernels(p) },
-];
-
-for (const backend of BACKENDS)
+for (const backend of SPARSE_BACKENDS)
   for (const precision of ['f32', 'f64'] as const) {
     describe(`sparse products (${backend.name}, ${precision}) equal gemm on the dense X bit for bit`, () => {
       let k: Kernels;

@@ -10,6 +10,7 @@ import { ANN, type EpochLog } from '../src/index.js';
 import { SPLIT_STREAM } from '../src/ann.js';
 import { splitRowIndices } from '../src/data/transform.js';
 import { randomArray } from './helpers/compare.js';
+import { csrOf } from './helpers/sparse.js';
 
 const [ROWS, COLS] = [61, 40];
 
@@ -19,23 +20,7 @@ function sparseData() {
   const keep = randomArray(ROWS * COLS, 6, 0, 1);
   for (let i = 0; i < x.length; i++) if (keep[i] >= 0.15) x[i] = 0;
   x.fill(0, 7 * COLS, 8 * COLS);
-  const [rowStart, columns, values]: number[][] = [[0], [], []];
-  for (let r = 0; r < ROWS; r++) {
-    for (let c = 0; c < COLS; c++) {
-      if (x[r * COLS + c] !== 0) {
-        columns.push(c);
-        values.push(x[r * COLS + c]);
-      }
-    }
-    rowStart.push(columns.length);
-  }
-  const csr = {
-    rows: ROWS,
-    cols: COLS,
-    rowStart: Int32Array.from(rowStart),
-    columns: Int32Array.from(columns),
-    values: Float64Array.from(values),
-  };
+  const csr = csrOf(x, ROWS, COLS);
   return { dense: { data: x, rows: ROWS, cols: COLS }, csr };
 }
 
