@@ -1,6 +1,8 @@
 /**
  * Does a training step allocate? Run as its own process (bench/memory.js starts it):
- *   node --expose-gc bench/allocation.js [--epochs 100] [--limit 1000] [--batch 32] [--optimizers sgd,adam | all] [--threads auto|N]
+ *   node --expose-gc bench/allocation.js [--epochs 100] [--limit 1000] [--batch 32] [--optimizers sgd,adam | all] [--threads auto|N] [--csr]
+ *
+ * With --csr the same images go in as a CSR matrix (fit's sparse input, gathered compressed).
  * and it prints one JSON line with what it saw, for each case in turn (see CASES: plain SGD at
  * learning rate 0.5 and Adam at 0.001 by default; `all` adds momentum with Nesterov and weight
  * decay, AdamW, RMSprop with weight decay, clipNorm clipping every step, dropout and class
@@ -37,6 +39,8 @@ const { values } = parseArgs({
     optimizers: { type: 'string', default: 'sgd,adam' },
     // The network's threads (ANN.create's option): 'auto' runs R1 on every core, so both paths are measured by default on a multi-core machine.
     threads: { type: 'string', default: 'auto' },
+    // The images as CSR (the sparse-input path from compressed rows) instead of a dense matrix.
+    csr: { type: 'boolean', default: false },
   },
 });
 const threads = values.threads === 'auto' ? 'auto' : Number(values.threads);
@@ -116,8 +120,49 @@ function wasmBytes(net) {
 }
 
 const train = await loadR1Split('train');
-const x = firstRows(train.x, limit);
 const y = firstRows(train.y, limit);
+const x = values.csr ? csrOf(firstRows(train.x, limit)) : firstRows(train.x, limit);
+
+/**
+ * The CSR form of a dense matrix.
+ * @param {import('../dist/index.js').Matrix} m
+ */
+function csrOf(m) {
+  const rowStart = new Int32Array(m.rows + 1);
+  let nnz = 0;
+  for (let i = 0; i < m.data.length; i++) if (m.data[i] !== 0) nnz++;
+  const columns = new Int32Array(nnz);
+  const vals = new Float32Array(nnz);
+  let e = 0;
+  for (let r = 0; r < m.rows; r++) {
+    for (let c = 0; c < m.cols; c++) {
+      const v = m.data[r * m.cols + c];
+      if (v !== 0) {
+        columns[e] = c;
+        vals[e++] = v;
+      }
+    }
+    rowStart[r + 1] = e;
+  }
+  return { rows: m.rows, cols: m.cols, rowStart, columns, values: vals };
+}
+
+/**
+ * The first `rows` samples of x, dense or CSR, without copying.
+ * @param {any} m
+ * @param {number} rows
+ */
+function firstSamples(m, rows) {
+  if (!('rowStart' in m)) return firstRows(m, rows);
+  const end = m.rowStart[rows];
+  return {
+    rows,
+    cols: m.cols,
+    rowStart: m.rowStart.subarray(0, rows + 1),
+    columns: m.columns.subarray(0, end),
+    values: m.values.subarray(0, end),
+  };
+}
 const build = lib.kernelBuild();
 
 /**
@@ -150,7 +195,7 @@ async function measure(name) {
     /** @type {number[]} */
     const samples = [];
     const rows = steps * batch;
-    await net.fit(firstRows(x, rows), firstRows(y, rows), {
+    await net.fit(firstSamples(x, rows), firstRows(y, rows), {
       epochs: PER_STEP_EPOCHS,
       batchSize: batch,
       ...options,
@@ -205,4 +250,4 @@ async function measure(name) {
 const runs = [];
 for (const name of optimizers) runs.push(await measure(name));
 observer.disconnect();
-console.log(JSON.stringify({ build, batch, limit, epochs, steps: epochs * Math.ceil(limit / batch), runs }));
+console.log(JSON.stringify({ build, batch, limit, epochs, csr: values.csr, steps: epochs * Math.ceil(limit / batch), runs }));
