@@ -104,6 +104,8 @@ export class ThreadedKernels extends WasmKernels {
   private readonly cuts: Int32Array;
   /** The float arguments of the call in progress (see activate). */
   private readonly scalars = new Float64Array(8);
+  /** The pointers of the arrays an optimizer's update walks, for postUpdateParts. */
+  private readonly partArrays = new Float64Array(4);
   private readonly opGemm: number;
   private readonly opBiasAdd: number;
   private readonly opBiasGradient: number;
@@ -414,37 +416,24 @@ export class ThreadedKernels extends WasmKernels {
     const s = this.scalars;
     s[0] = lr;
     s[1] = momentum;
-    s[2] = decay;
-    this.runSgd(w, g, v, length, nesterov);
+    s[2] = +nesterov;
+    s[3] = decay;
+    this.runSgd(w, g, v, length);
   }
 
-  private runSgd(w: Buffer, g: Buffer, v: Buffer, length: number, nesterov: boolean): void {
+  private runSgd(w: Buffer, g: Buffer, v: Buffer, length: number): void {
     const s = this.scalars;
     const moves = s[1] !== 0;
     need(w, length, 'sgdUpdate W');
     need(g, length, 'sgdUpdate gradient');
     if (moves) need(v, length, 'sgdUpdate velocity');
-    const parts = this.cut(length, GRANULE, ELEMENTWISE_PART_MIN);
-    const pw = ptr(w);
-    const pg = ptr(g);
-    const pv = ptr(v);
-    const sz = this.bytesPer;
-    const cuts = this.cuts;
-    for (let p = 1; p < parts; p++) {
-      const off = cuts[p] * sz;
-      const t = this.task(p - 1);
-      t[0] = pw + off;
-      t[1] = pg + off;
-      // The velocity is not read without momentum, and may then be a short placeholder: keep its pointer as it is.
-      t[2] = moves ? pv + off : pv;
-      t[3] = cuts[p + 1] - cuts[p];
-      t[4] = s[0];
-      t[5] = s[1];
-      t[6] = +nesterov;
-      t[7] = s[2];
-      this.pool!.post(p - 1, this.opSgd);
-    }
-    this.fsgd(pw, pg, pv, cuts[1], s[0], s[1], +nesterov, s[2]);
+    const a = this.partArrays;
+    a[0] = ptr(w);
+    a[1] = ptr(g);
+    a[2] = ptr(v);
+    // The velocity is not read without momentum, and may then be a short placeholder: its pointer stays as it is.
+    const own = this.postUpdateParts(this.opSgd, 3, moves ? 0 : 0b100, length, 4);
+    this.fsgd(a[0], a[1], a[2], own, s[0], s[1], s[2], s[3]);
     this.pool!.wait();
   }
 
@@ -479,25 +468,13 @@ export class ThreadedKernels extends WasmKernels {
     need(m, length, 'adamUpdate first moment');
     need(v, length, 'adamUpdate second moment');
     const s = this.scalars;
-    const parts = this.cut(length, GRANULE, ELEMENTWISE_PART_MIN);
-    const sz = this.bytesPer;
-    const pw = ptr(w);
-    const pg = ptr(g);
-    const pm = ptr(m);
-    const pv = ptr(v);
-    const cuts = this.cuts;
-    for (let p = 1; p < parts; p++) {
-      const off = cuts[p] * sz;
-      const t = this.task(p - 1);
-      t[0] = pw + off;
-      t[1] = pg + off;
-      t[2] = pm + off;
-      t[3] = pv + off;
-      t[4] = cuts[p + 1] - cuts[p];
-      for (let i = 0; i < 7; i++) t[5 + i] = s[i];
-      this.pool!.post(p - 1, this.opAdam);
-    }
-    this.fadam(pw, pg, pm, pv, cuts[1], s[0], s[1], s[2], s[3], s[4], s[5], s[6]);
+    const a = this.partArrays;
+    a[0] = ptr(w);
+    a[1] = ptr(g);
+    a[2] = ptr(m);
+    a[3] = ptr(v);
+    const own = this.postUpdateParts(this.opAdam, 4, 0, length, 7);
+    this.fadam(a[0], a[1], a[2], a[3], own, s[0], s[1], s[2], s[3], s[4], s[5], s[6]);
     this.pool!.wait();
   }
 
@@ -515,24 +492,36 @@ export class ThreadedKernels extends WasmKernels {
     need(g, length, 'rmspropUpdate gradient');
     need(v, length, 'rmspropUpdate mean square');
     const s = this.scalars;
+    const a = this.partArrays;
+    a[0] = ptr(w);
+    a[1] = ptr(g);
+    a[2] = ptr(v);
+    const own = this.postUpdateParts(this.opRmsprop, 3, 0, length, 4);
+    this.frmsprop(a[0], a[1], a[2], own, s[0], s[1], s[2], s[3]);
+    this.pool!.wait();
+  }
+
+  /**
+   * An optimizer's update over `length` values cut into parts, parts 1 … posted to the workers as
+   * calls of export `op`: each task is the first `arrays` pointers of `partArrays`, advanced to the
+   * part (but those whose bit is set in `keep`), the part's length, then the first `count` numbers
+   * of `scalars`. Returns the length of part 0, which the caller runs before it waits.
+   */
+  private postUpdateParts(op: number, arrays: number, keep: number, length: number, count: number): number {
     const parts = this.cut(length, GRANULE, ELEMENTWISE_PART_MIN);
-    const sz = this.bytesPer;
-    const pw = ptr(w);
-    const pg = ptr(g);
-    const pv = ptr(v);
+    const a = this.partArrays;
+    const s = this.scalars;
     const cuts = this.cuts;
+    const sz = this.bytesPer;
     for (let p = 1; p < parts; p++) {
       const off = cuts[p] * sz;
       const t = this.task(p - 1);
-      t[0] = pw + off;
-      t[1] = pg + off;
-      t[2] = pv + off;
-      t[3] = cuts[p + 1] - cuts[p];
-      for (let i = 0; i < 4; i++) t[4 + i] = s[i];
-      this.pool!.post(p - 1, this.opRmsprop);
+      for (let i = 0; i < arrays; i++) t[i] = (keep >> i) & 1 ? a[i] : a[i] + off;
+      t[arrays] = cuts[p + 1] - cuts[p];
+      for (let i = 0; i < count; i++) t[arrays + 1 + i] = s[i];
+      this.pool!.post(p - 1, op);
     }
-    this.frmsprop(pw, pg, pv, cuts[1], s[0], s[1], s[2], s[3]);
-    this.pool!.wait();
+    return cuts[1];
   }
 
   /**
