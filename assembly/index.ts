@@ -10,7 +10,7 @@ import { activate, activateBackward, IDENTITY, SIGMOID, TANH, RELU, LEAKY_RELU, 
 import { lossSum, lossGradient, scaleRows, MSE, BCE, BCE_LOGITS, CCE_LOGITS } from './loss';
 import { biasAdd, biasGradient } from './bias';
 import { sgdUpdate } from './sgd';
-import { adamUpdate } from './adam';
+import { adamUpdate, adamUpdateRows } from './adam';
 import { rmspropUpdate } from './rmsprop';
 import { allFinite, scale, sumOfSquares } from './norm';
 import { multiply } from './elementwise';
@@ -113,6 +113,8 @@ export function zero_rows_f32(g: usize, width: i32, list: usize, begin: i32, end
 export function zero_rows_f64(g: usize, width: i32, list: usize, begin: i32, end: i32): void { zeroRows<f64>(g, width, list, begin, end); }
 export function sgd_update_rows_f32(w: usize, g: usize, width: i32, list: usize, begin: i32, end: i32, lr: f32): void { sgdUpdateRows<f32>(w, g, width, list, begin, end, lr); }
 export function sgd_update_rows_f64(w: usize, g: usize, width: i32, list: usize, begin: i32, end: i32, lr: f64): void { sgdUpdateRows<f64>(w, g, width, list, begin, end, lr); }
+export function adam_update_rows_f32(w: usize, g: usize, m: usize, v: usize, width: i32, list: usize, begin: i32, end: i32, stepSize: f32, beta1: f32, beta2: f32, epsilon: f32, correction2: f32): void { adamUpdateRows<f32>(w, g, m, v, width, list, begin, end, stepSize, beta1, beta2, epsilon, correction2); }
+export function adam_update_rows_f64(w: usize, g: usize, m: usize, v: usize, width: i32, list: usize, begin: i32, end: i32, stepSize: f64, beta1: f64, beta2: f64, epsilon: f64, correction2: f64): void { adamUpdateRows<f64>(w, g, m, v, width, list, begin, end, stepSize, beta1, beta2, epsilon, correction2); }
 
 /** A register-only multiply-add loop: iterations × simd_peak_flops_per_iteration() flops, the ceiling that the benchmark holds the products against. */
 export function simd_peak_f32(iterations: i32): f32 { return simdPeak(iterations); }

@@ -171,6 +171,7 @@ export class ANN {
           );
         }
         net.restoreState(buffers, state.buffers);
+        instance.restored?.();
         instance.steps = state.steps;
       }
     }

@@ -17,7 +17,7 @@ import { firstDifference } from './helpers/sparse.js';
 
 describe('row-list kernels', () => {
   for (const precision of ['f32', 'f64'] as const) {
-    it(`nonEmptyColumns, zeroRows, sgdUpdateRows and the listed product against the whole-array kernels (${precision})`, async () => {
+    it(`nonEmptyColumns, zeroRows, sgdUpdateRows, adamUpdateRows and the listed product against the whole-array kernels (${precision})`, async () => {
       const wasm = await WasmKernels.create(precision);
       try {
         for (const k of [wasm, new JsKernels(precision)] as Kernels[]) {
@@ -55,6 +55,38 @@ describe('row-list kernels', () => {
           k.sgdUpdate(w1, whole, k.alloc(0), 13 * width, 0.3, 0, false, 0);
           k.sgdUpdateRows(w2, whole, width, list, count, 0.3);
           expect(firstDifference(k.view(w2), k.view(w1)), `${k.name}: first weight that differs`).toBe(-1);
+
+          // Adam by rows: rows outside the list have a zero gradient and zero moments (as a row no
+          // batch has had), where the whole-array update leaves w as it is.
+          const gradient = k.alloc(13 * width);
+          k.view(gradient).set(k.view(whole));
+          const [a1, a2] = [k.alloc(13 * width), k.alloc(13 * width)];
+          k.view(a1).set(start);
+          k.view(a2).set(start);
+          const moments = [1, 2, 3, 4].map(() => k.alloc(13 * width));
+          const [m1, v1, m2, v2] = moments;
+          const listedRows = new Set(k.indexView(list).subarray(0, count));
+          for (const [i, b] of moments.entries()) {
+            const values = randomArray(13 * width, 6 + (i % 2)).map(Math.abs);
+            for (let r = 0; r < 13; r++) if (!listedRows.has(r)) values.fill(0, r * width, (r + 1) * width);
+            k.view(b).set(values);
+          }
+          const adam = [0.01 / (1 - 0.9 ** 3), 0.9, 0.999, 1e-8, Math.sqrt(1 - 0.999 ** 3)] as const;
+          const stored = k.view(a2).slice();
+          k.adamUpdate(a1, gradient, m1, v1, 13 * width, ...adam, 0, 1);
+          k.adamUpdateRows(a2, gradient, m2, v2, width, list, count, ...adam);
+          expect(firstDifference(k.view(a2), k.view(a1)), `${k.name}: first Adam weight that differs`).toBe(-1);
+          expect(firstDifference(k.view(m2), k.view(m1)), `${k.name}: first moment that differs`).toBe(-1);
+          expect(firstDifference(k.view(v2), k.view(v1)), `${k.name}: second moment that differs`).toBe(-1);
+          const moved = (r: number) =>
+            k
+              .view(a2)
+              .subarray(r * width, (r + 1) * width)
+              .some((x, j) => x !== stored[r * width + j]);
+          expect(
+            Array.from({ length: 13 }, (_, r) => moved(r)),
+            `${k.name}: the rows Adam moved`,
+          ).toEqual(counts.map((c) => c > 0));
 
           k.zeroRows(listed, width, list, count);
           expect(
@@ -154,6 +186,40 @@ describe('training a bag of words by row lists', () => {
       const never = await trained('wasm', 'f32', 'never', d, { learningRate: 0.4, clipNorm: 0.05 });
       expect(firstDifference(auto.weights, never.weights), 'first weight that differs').toBe(-1);
     }
+  });
+
+  it('Adam updates the rows of the inputs seen so far; a model saved in between resumes with the same rows (wasm, f32)', async () => {
+    // Documents in order (no shuffle): words 200 … 299 occur only in the second half, so after
+    // the first half their rows have zero moments, are skipped, and the saved file says so.
+    const half = 48;
+    const docs = bagOfWords(2 * half, 300, 6, 0, 13);
+    for (let r = 0; r < half; r++) for (let c = 200; c < 300; c++) docs.x.data[r * 300 + c] = 0;
+    const first = { data: docs.x.data.subarray(0, half * 300), rows: half, cols: 300 };
+    const fit = { epochs: 1, batchSize: 8, shuffle: false, optimizer: 'adam', learningRate: 0.01 } as const;
+    const make = (mode: 'auto' | 'never') =>
+      ANN.create({
+        layers: [300, 5, 1],
+        activation: 'relu',
+        output: 'sigmoid',
+        loss: 'binaryCrossEntropy',
+        seed: 4,
+        sparseInput: mode,
+        threads: 1,
+      });
+    const [auto, never] = [await make('auto'), await make('never')];
+    const before = auto.getWeights()[0].W.slice();
+    for (const net of [auto, never]) await net.fit(first, docs.y.slice(0, half), fit);
+    const unseen = auto.getWeights()[0].W.filter((_, i) => i % 300 >= 200);
+    expect(unseen, 'the rows of words not seen yet are as initialised').toEqual(before.filter((_, i) => i % 300 >= 200));
+    const restored = await ANN.fromJSON(auto.toJSON());
+    for (const net of [auto, never, restored]) await net.fit(docs.x, docs.y, fit);
+    expect(
+      firstDifference(restored.getWeights()[0].W, never.getWeights()[0].W),
+      'restored against the dense path: first weight that differs',
+    ).toBe(-1);
+    expect(firstDifference(auto.getWeights()[0].W, never.getWeights()[0].W), 'first weight that differs').toBe(-1);
+    expect(auto.getWeights()[0].W.filter((_, i) => i % 300 >= 200)).not.toEqual(unseen);
+    for (const net of [auto, never, restored]) net.dispose();
   });
 
   it('a fit on sparse batches ends with the gradient listed; a dense first layer never lists', async () => {

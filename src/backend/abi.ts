@@ -223,6 +223,36 @@ export interface KernelFunctions {
   zero_rows_f64(g: Ptr, width: Int, list: Ptr, begin: Int, end: Int): void;
   sgd_update_rows_f32(w: Ptr, g: Ptr, width: Int, list: Ptr, begin: Int, end: Int, lr: Float): void;
   sgd_update_rows_f64(w: Ptr, g: Ptr, width: Int, list: Ptr, begin: Int, end: Int, lr: Float): void;
+  adam_update_rows_f32(
+    w: Ptr,
+    g: Ptr,
+    m: Ptr,
+    v: Ptr,
+    width: Int,
+    list: Ptr,
+    begin: Int,
+    end: Int,
+    stepSize: Float,
+    beta1: Float,
+    beta2: Float,
+    epsilon: Float,
+    correction2: Float,
+  ): void;
+  adam_update_rows_f64(
+    w: Ptr,
+    g: Ptr,
+    m: Ptr,
+    v: Ptr,
+    width: Int,
+    list: Ptr,
+    begin: Int,
+    end: Int,
+    stepSize: Float,
+    beta1: Float,
+    beta2: Float,
+    epsilon: Float,
+    correction2: Float,
+  ): void;
 
   /** The benchmark's ceilings (bench/peak.js): a register-only multiply-add loop, and its flops per iteration. */
   simd_peak_f32(iterations: Int): Float;
@@ -313,6 +343,8 @@ export const KERNEL_FUNCTIONS = {
   zero_rows_f64: 5,
   sgd_update_rows_f32: 7,
   sgd_update_rows_f64: 7,
+  adam_update_rows_f32: 13,
+  adam_update_rows_f64: 13,
   simd_peak_f32: 1,
   simd_peak_flops_per_iteration: 0,
   kernel_peak_f32: 1,

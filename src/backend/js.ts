@@ -534,6 +534,30 @@ export class JsKernels implements Kernels {
     }
   }
 
+  adamUpdateRows(
+    w: Buffer,
+    g: Buffer,
+    m: Buffer,
+    v: Buffer,
+    width: number,
+    list: IndexBuffer,
+    count: number,
+    stepSize: number,
+    beta1: number,
+    beta2: number,
+    epsilon: number,
+    correction2: number,
+  ): void {
+    const [W, G, M, V, rows] = [data(w), data(g), data(m), data(v), (list as JsIndexBuffer).data];
+    for (let i = 0; i < count; i++) {
+      for (let j = rows[i] * width, end = j + width; j < end; j++) {
+        M[j] = M[j] * beta1 + (1 - beta1) * G[j];
+        V[j] = V[j] * beta2 + (1 - beta2) * G[j] * G[j];
+        W[j] = W[j] - stepSize * (M[j] / (Math.sqrt(V[j]) / correction2 + epsilon));
+      }
+    }
+  }
+
   multiply(x: Buffer, y: Buffer, out: Buffer, length: number): void {
     const [X, Y, O] = [data(x), data(y), data(out)];
     for (let i = 0; i < length; i++) O[i] = X[i] * Y[i];

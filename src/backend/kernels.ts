@@ -220,6 +220,25 @@ export interface Kernels {
    * other row of g is zero; the same numbers as sgdUpdate without momentum or decay.
    */
   sgdUpdateRows(w: Buffer, g: Buffer, width: number, list: IndexBuffer, count: number, learningRate: number): void;
+  /**
+   * Plain Adam (adamUpdate without decay of either kind) in rows list[0 … count − 1] alone, rows of
+   * `width` values: the same numbers as adamUpdate gives those rows. Every other row must have a zero
+   * gradient and zero moments, where adamUpdate would change nothing.
+   */
+  adamUpdateRows(
+    w: Buffer,
+    g: Buffer,
+    m: Buffer,
+    v: Buffer,
+    width: number,
+    list: IndexBuffer,
+    count: number,
+    stepSize: number,
+    beta1: number,
+    beta2: number,
+    epsilon: number,
+    correction2: number,
+  ): void;
   /** x[i] ·= factor. */
   scale(x: Buffer, length: number, factor: number): void;
   /** out[i] = x[i]·y[i]; out may be x or y. */

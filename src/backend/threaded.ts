@@ -114,6 +114,7 @@ export class ThreadedKernels extends WasmKernels {
   private readonly opSgd: number;
   private readonly opAdam: number;
   private readonly opRmsprop: number;
+  private readonly opAdamRows: number;
   private readonly opCsrRowCounts: number;
   private readonly opCsrFillRows: number;
   private readonly opCsrTranspose: number;
@@ -148,6 +149,7 @@ export class ThreadedKernels extends WasmKernels {
     this.opSgd = op('sgd_update');
     this.opAdam = op('adam_update');
     this.opRmsprop = op('rmsprop_update');
+    this.opAdamRows = op('adam_update_rows');
     this.opCsrRowCounts = op('csr_row_counts');
     this.opCsrFillRows = op('csr_fill_rows');
     this.opCsrTranspose = op('csr_transpose');
@@ -475,6 +477,48 @@ export class ThreadedKernels extends WasmKernels {
     a[3] = ptr(v);
     const own = this.postUpdateParts(this.opAdam, 4, 0, length, 7);
     this.fadam(a[0], a[1], a[2], a[3], own, s[0], s[1], s[2], s[3], s[4], s[5], s[6]);
+    this.pool!.wait();
+  }
+
+  /** Whole rows of the list to each part, each part at least ELEMENTWISE_PART_MIN values. */
+  override adamUpdateRows(
+    w: Buffer,
+    g: Buffer,
+    m: Buffer,
+    v: Buffer,
+    width: number,
+    list: IndexBuffer,
+    count: number,
+    stepSize: number,
+    beta1: number,
+    beta2: number,
+    epsilon: number,
+    correction2: number,
+  ): void {
+    need(list, count, 'adamUpdateRows list');
+    need(g, w.length, 'adamUpdateRows gradient');
+    need(m, w.length, 'adamUpdateRows first moment');
+    need(v, w.length, 'adamUpdateRows second moment');
+    const parts = this.cut(count, 1, quotientUp(ELEMENTWISE_PART_MIN, Math.max(1, width)));
+    const cuts = this.cuts;
+    for (let p = 1; p < parts; p++) {
+      const t = this.task(p - 1);
+      t[0] = ptr(w);
+      t[1] = ptr(g);
+      t[2] = ptr(m);
+      t[3] = ptr(v);
+      t[4] = width;
+      t[5] = ptr(list);
+      t[6] = cuts[p];
+      t[7] = cuts[p + 1];
+      t[8] = stepSize;
+      t[9] = beta1;
+      t[10] = beta2;
+      t[11] = epsilon;
+      t[12] = correction2;
+      this.pool!.post(p - 1, this.opAdamRows);
+    }
+    this.fadamRows(ptr(w), ptr(g), ptr(m), ptr(v), width, ptr(list), 0, cuts[1], stepSize, beta1, beta2, epsilon, correction2);
     this.pool!.wait();
   }
 

@@ -91,6 +91,7 @@ export class WasmKernels implements Kernels {
   protected fcscListed: KernelFunctions['csc_transpose_matmul_listed_f32'];
   protected fzeroRows: KernelFunctions['zero_rows_f32'];
   protected fsgdRows: KernelFunctions['sgd_update_rows_f32'];
+  protected fadamRows: KernelFunctions['adam_update_rows_f32'];
 
   /**
    * Kernels on an instance of the kernel module that was given `memory` as its env.memory
@@ -136,6 +137,7 @@ export class WasmKernels implements Kernels {
       this.fcscListed = x.csc_transpose_matmul_listed_f32;
       this.fzeroRows = x.zero_rows_f32;
       this.fsgdRows = x.sgd_update_rows_f32;
+      this.fadamRows = x.adam_update_rows_f32;
     } else {
       this.fgemm = x.gemm_f64;
       this.fbiasAdd = x.bias_add_f64;
@@ -161,6 +163,7 @@ export class WasmKernels implements Kernels {
       this.fcscListed = x.csc_transpose_matmul_listed_f64;
       this.fzeroRows = x.zero_rows_f64;
       this.fsgdRows = x.sgd_update_rows_f64;
+      this.fadamRows = x.adam_update_rows_f64;
     }
     this.workspace = alignUp(x.heap_base());
     const workBytes = precision === 'f32' ? x.gemm_workspace_bytes_f32() : x.gemm_workspace_bytes_f64();
@@ -289,7 +292,7 @@ export class WasmKernels implements Kernels {
       this.fcsrMatmul =
       this.fcscTransposeMatmul =
         disposed;
-    this.fcscListed = this.fzeroRows = this.fsgdRows = disposed;
+    this.fcscListed = this.fzeroRows = this.fsgdRows = this.fadamRows = disposed;
     kernelsDisposed(this);
     if (module !== null && instance !== null) giveBackKernelSlot({ module, memory, instance });
   }
@@ -588,6 +591,27 @@ export class WasmKernels implements Kernels {
     need(list, count, 'sgdUpdateRows list');
     need(g, w.length, 'sgdUpdateRows gradient');
     this.fsgdRows(ptr(w), ptr(g), width, ptr(list), 0, count, learningRate);
+  }
+
+  adamUpdateRows(
+    w: Buffer,
+    g: Buffer,
+    m: Buffer,
+    v: Buffer,
+    width: number,
+    list: IndexBuffer,
+    count: number,
+    stepSize: number,
+    beta1: number,
+    beta2: number,
+    epsilon: number,
+    correction2: number,
+  ): void {
+    need(list, count, 'adamUpdateRows list');
+    need(g, w.length, 'adamUpdateRows gradient');
+    need(m, w.length, 'adamUpdateRows first moment');
+    need(v, w.length, 'adamUpdateRows second moment');
+    this.fadamRows(ptr(w), ptr(g), ptr(m), ptr(v), width, ptr(list), 0, count, stepSize, beta1, beta2, epsilon, correction2);
   }
 
   multiply(x: Buffer, y: Buffer, out: Buffer, length: number): void {

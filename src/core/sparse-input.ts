@@ -51,7 +51,7 @@ export function sparseCapable(mode: SparseInputMode, inputs: number): mode is Ex
 /**
  * The backward pass writes the weight gradient's rows by list (the inputs the batch has, zeroing
  * the previous batch's) when at most this share of the inputs occur in the batch, and hands the
- * list to the optimizer (plain SGD then updates those rows alone). Above it the whole gradient is
+ * list to the optimizer as `listed` (plain SGD then updates those rows alone). Above it the whole gradient is
  * written, as the threaded kernels cut it (the listed kernels run on the calling thread). A bag of
  * words (hundreds of 50,000 words a batch) is far below; R1's pixels (most of 784 in a batch) above.
  */
@@ -76,7 +76,7 @@ export class SparseInputDense extends Dense {
   /** True when the weight gradient is zero outside rows written[0 … writtenCount − 1]. */
   private rowsKnown = false;
   private writtenCount = 0;
-  /** What the weights' gradientRows points at after a listed pass (one object, so that no pass allocates). */
+  /** What the weights' gradientRows points at after a pass over a compressed batch (one object, so that no pass allocates). */
   private listedRows!: GradientRows;
 
   constructor(
@@ -103,7 +103,7 @@ export class SparseInputDense extends Dense {
     this.colValues = kernels.alloc(this.room);
     this.present = kernels.allocIndices(this.inputs);
     this.written = kernels.allocIndices(this.inputs);
-    this.listedRows = { list: this.written, count: 0, width: this.outputs };
+    this.listedRows = { list: this.written, count: 0, width: this.outputs, listed: false };
     this.rowsKnown = false;
     this.weights.gradientRows = null;
     this.compressed = false;
@@ -226,7 +226,8 @@ export class SparseInputDense extends Dense {
     this.rowsKnown = true;
     this.listedRows.list = this.written;
     this.listedRows.count = count;
-    this.weights.gradientRows = listed ? this.listedRows : null;
+    this.listedRows.listed = listed;
+    this.weights.gradientRows = this.listedRows;
   }
 
   /** Fresh weights, the same numbers as a Dense layer draws from the same generator, stored transposed. */

@@ -21,6 +21,8 @@ export interface Optimizer {
    * relies on it to turn a transposed parameter's state back to the saved layout.
    */
   state(): readonly Buffer[];
+  /** Called after the state buffers were written from outside (a saved model's state restored): forget what was known of them. */
+  restored?(): void;
   /** Steps taken so far, where the update depends on it (Adam's bias correction); otherwise 0. */
   steps: number;
 }
