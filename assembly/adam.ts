@@ -43,7 +43,7 @@ export function adamUpdate<T>(w: usize, g: usize, m: usize, v: usize, len: i32, 
     if (shrink != <T>1) adamValues<T>(w, g, m, v, bytes, k, true, true);
     else adamValues<T>(w, g, m, v, bytes, k, true, false);
   } else if (shrink != <T>1) adamValues<T>(w, g, m, v, bytes, k, false, true);
-  else adamValues<T>(w, g, m, v, bytes, k, false, false);
+  else plainAdamValues<T>(w, g, m, v, bytes, k);
 }
 
 /**
@@ -57,8 +57,13 @@ export function adamUpdateRows<T>(w: usize, g: usize, m: usize, v: usize, width:
   const rowBytes = <usize>width * sizeof<T>();
   for (let i = begin; i < end; i++) {
     const o = <usize>load<i32>(list + (<usize>i << 2)) * rowBytes;
-    adamValues<T>(w + o, g + o, m + o, v + o, rowBytes, k, false, false);
+    plainAdamValues<T>(w + o, g + o, m + o, v + o, rowBytes, k);
   }
+}
+
+/** adamValues without either decay: one copy for adamUpdate and adamUpdateRows. */
+function plainAdamValues<T>(w: usize, g: usize, m: usize, v: usize, bytes: usize, k: usize): void {
+  adamValues<T>(w, g, m, v, bytes, k, false, false);
 }
 
 /** Splats one update's scalars into the constants' block (see adamUpdate) and returns its address. */
@@ -119,10 +124,18 @@ export function adamUpdateRows<T>(w: usize, g: usize, m: usize, v: usize, width:
     v128.store(w + o, w0);
     v128.store(w + o + 16, w1);
   }
-  // What is left: at most one whole vector, then at most one partial one.
-  if (o + 16 <= bytes) {
-    adamVector<T>(w + o, g + o, m + o, v + o, 16, k, decays, shrinks);
-    o += 16;
+  if (o < bytes) adamTail<T>(w + o, g + o, m + o, v + o, bytes - o, k, decays, shrinks);
+}
+
+/**
+ * What adamValues leaves (fewer than 32 bytes): at most one whole vector, then at most one partial
+ * one. Not inlined (it runs once a call, and its options are tested as it runs): the module stays small.
+ */
+function adamTail<T>(w: usize, g: usize, m: usize, v: usize, bytes: usize, k: usize, decays: bool, shrinks: bool): void {
+  let o: usize = 0;
+  if (bytes >= 16) {
+    adamVector<T>(w, g, m, v, 16, k, decays, shrinks);
+    o = 16;
   }
   if (o < bytes) adamVector<T>(w + o, g + o, m + o, v + o, bytes - o, k, decays, shrinks);
 }
