@@ -115,6 +115,7 @@ export class ThreadedKernels extends WasmKernels {
   private readonly opAdam: number;
   private readonly opRmsprop: number;
   private readonly opAdamRows: number;
+  private readonly opSgdRows: number;
   private readonly opCsrRowCounts: number;
   private readonly opCsrFillRows: number;
   private readonly opCsrTranspose: number;
@@ -150,6 +151,7 @@ export class ThreadedKernels extends WasmKernels {
     this.opAdam = op('adam_update');
     this.opRmsprop = op('rmsprop_update');
     this.opAdamRows = op('adam_update_rows');
+    this.opSgdRows = op('sgd_update_rows');
     this.opCsrRowCounts = op('csr_row_counts');
     this.opCsrFillRows = op('csr_fill_rows');
     this.opCsrTranspose = op('csr_transpose');
@@ -480,7 +482,18 @@ export class ThreadedKernels extends WasmKernels {
     this.pool!.wait();
   }
 
-  /** Whole rows of the list to each part, each part at least ELEMENTWISE_PART_MIN values. */
+  override sgdUpdateRows(w: Buffer, g: Buffer, width: number, list: IndexBuffer, count: number, learningRate: number): void {
+    need(list, count, 'sgdUpdateRows list');
+    need(g, w.length, 'sgdUpdateRows gradient');
+    const a = this.partArrays;
+    a[0] = ptr(w);
+    a[1] = ptr(g);
+    this.scalars[0] = learningRate;
+    const own = this.postRowParts(this.opSgdRows, 2, width, list, count, 1);
+    this.fsgdRows(a[0], a[1], width, ptr(list), 0, own, learningRate);
+    this.pool!.wait();
+  }
+
   override adamUpdateRows(
     w: Buffer,
     g: Buffer,
@@ -499,26 +512,19 @@ export class ThreadedKernels extends WasmKernels {
     need(g, w.length, 'adamUpdateRows gradient');
     need(m, w.length, 'adamUpdateRows first moment');
     need(v, w.length, 'adamUpdateRows second moment');
-    const parts = this.cut(count, 1, quotientUp(ELEMENTWISE_PART_MIN, Math.max(1, width)));
-    const cuts = this.cuts;
-    for (let p = 1; p < parts; p++) {
-      const t = this.task(p - 1);
-      t[0] = ptr(w);
-      t[1] = ptr(g);
-      t[2] = ptr(m);
-      t[3] = ptr(v);
-      t[4] = width;
-      t[5] = ptr(list);
-      t[6] = cuts[p];
-      t[7] = cuts[p + 1];
-      t[8] = stepSize;
-      t[9] = beta1;
-      t[10] = beta2;
-      t[11] = epsilon;
-      t[12] = correction2;
-      this.pool!.post(p - 1, this.opAdamRows);
-    }
-    this.fadamRows(ptr(w), ptr(g), ptr(m), ptr(v), width, ptr(list), 0, cuts[1], stepSize, beta1, beta2, epsilon, correction2);
+    const a = this.partArrays;
+    a[0] = ptr(w);
+    a[1] = ptr(g);
+    a[2] = ptr(m);
+    a[3] = ptr(v);
+    const s = this.scalars;
+    s[0] = stepSize;
+    s[1] = beta1;
+    s[2] = beta2;
+    s[3] = epsilon;
+    s[4] = correction2;
+    const own = this.postRowParts(this.opAdamRows, 4, width, list, count, 5);
+    this.fadamRows(a[0], a[1], a[2], a[3], width, ptr(list), 0, own, stepSize, beta1, beta2, epsilon, correction2);
     this.pool!.wait();
   }
 
@@ -563,6 +569,30 @@ export class ThreadedKernels extends WasmKernels {
       for (let i = 0; i < arrays; i++) t[i] = (keep >> i) & 1 ? a[i] : a[i] + off;
       t[arrays] = cuts[p + 1] - cuts[p];
       for (let i = 0; i < count; i++) t[arrays + 1 + i] = s[i];
+      this.pool!.post(p - 1, op);
+    }
+    return cuts[1];
+  }
+
+  /**
+   * An update of the rows list[0 … count − 1] (rows of `width` values) cut into parts of whole rows,
+   * each at least ELEMENTWISE_PART_MIN values, parts 1 … posted to the workers as calls of export
+   * `op`: each task is the first `arrays` pointers of `partArrays`, width, the list, the part's
+   * range of it, then the first `count` numbers of `scalars`. Returns the end of part 0.
+   */
+  private postRowParts(op: number, arrays: number, width: number, list: IndexBuffer, count: number, scalarCount: number): number {
+    const parts = this.cut(count, 1, quotientUp(ELEMENTWISE_PART_MIN, Math.max(1, width)));
+    const a = this.partArrays;
+    const s = this.scalars;
+    const cuts = this.cuts;
+    for (let p = 1; p < parts; p++) {
+      const t = this.task(p - 1);
+      for (let i = 0; i < arrays; i++) t[i] = a[i];
+      t[arrays] = width;
+      t[arrays + 1] = ptr(list);
+      t[arrays + 2] = cuts[p];
+      t[arrays + 3] = cuts[p + 1];
+      for (let i = 0; i < scalarCount; i++) t[arrays + 4 + i] = s[i];
       this.pool!.post(p - 1, op);
     }
     return cuts[1];

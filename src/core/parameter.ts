@@ -10,15 +10,12 @@ import type { Buffer, IndexBuffer, Kernels } from '../backend/kernels.js';
  * The rows of a gradient that may be non-zero (rows of `width` values, listed in `list[0 … count − 1]`);
  * every other row is zero. A first layer over sparse input sets it after every pass over a
  * compressed batch, so that an optimizer can leave alone the rows that would not move: plain SGD
- * updates only the listed rows when they are few (`listed`: the layer wrote them by list), Adam the
- * rows that have ever been listed.
+ * updates only the listed rows, Adam the rows that have ever been listed.
  */
 export interface GradientRows {
   list: IndexBuffer;
   count: number;
   readonly width: number;
-  /** At most LISTED_MAX_SHARE of the rows are listed, and the layer wrote the gradient by list. */
-  listed: boolean;
 }
 
 export interface Parameter {

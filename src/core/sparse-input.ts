@@ -50,10 +50,10 @@ export function sparseCapable(mode: SparseInputMode, inputs: number): mode is Ex
 
 /**
  * The backward pass writes the weight gradient's rows by list (the inputs the batch has, zeroing
- * the previous batch's) when at most this share of the inputs occur in the batch, and hands the
- * list to the optimizer as `listed` (plain SGD then updates those rows alone). Above it the whole gradient is
- * written, as the threaded kernels cut it (the listed kernels run on the calling thread). A bag of
- * words (hundreds of 50,000 words a batch) is far below; R1's pixels (most of 784 in a batch) above.
+ * the previous batch's) when at most this share of the inputs occur in the batch; above it the
+ * whole gradient, as the threaded kernels cut it (the listed product runs on the calling thread).
+ * Either way the optimizer is handed the list (gradientRows). A bag of words (hundreds of 50,000
+ * words a batch) is far below; R1's pixels (most of 784 in a batch) above.
  */
 export const LISTED_MAX_SHARE = 0.5;
 
@@ -103,7 +103,7 @@ export class SparseInputDense extends Dense {
     this.colValues = kernels.alloc(this.room);
     this.present = kernels.allocIndices(this.inputs);
     this.written = kernels.allocIndices(this.inputs);
-    this.listedRows = { list: this.written, count: 0, width: this.outputs, listed: false };
+    this.listedRows = { list: this.written, count: 0, width: this.outputs };
     this.rowsKnown = false;
     this.weights.gradientRows = null;
     this.compressed = false;
@@ -226,7 +226,6 @@ export class SparseInputDense extends Dense {
     this.rowsKnown = true;
     this.listedRows.list = this.written;
     this.listedRows.count = count;
-    this.listedRows.listed = listed;
     this.weights.gradientRows = this.listedRows;
   }
 

@@ -30,9 +30,8 @@ export class Sgd implements Optimizer {
       const p = parameters[i];
       const decay = p.decays ? this.weightDecay : 0;
       const rows = p.gradientRows;
-      // Plain SGD leaves a row whose gradient is zero as it is: only the listed rows need the update
-      // (when few: a longer list runs faster as the whole array, which threads cut).
-      if (rows?.listed && this.momentum === 0 && decay === 0)
+      // Plain SGD leaves a row whose gradient is zero as it is: only the listed rows need the update.
+      if (rows !== null && this.momentum === 0 && decay === 0)
         kernels.sgdUpdateRows(p.value, p.gradient, rows.width, rows.list, rows.count, learningRate);
       else kernels.sgdUpdate(p.value, p.gradient, velocity[i], p.length, learningRate, this.momentum, this.nesterov, decay);
     }
