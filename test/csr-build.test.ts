@@ -193,6 +193,33 @@ describe.each(PRECISIONS)('a batch compressed in pieces (%s)', (precision) => {
       }
     });
 
+    it('gives up early on a batch whose first quarter is too dense, the same way on every backend and thread count', () => {
+      // 40 rows (quarter: 10) of 50: the first 10 rows full, the rest empty, 500 non-zeros in all.
+      const [rows, cols] = [40, 50];
+      const x = new Float64Array(rows * cols).fill(1, 0, 10 * cols);
+      // Capacity 1,000: room for every non-zero, but the first quarter holds 500, more than 11/10 of its share (250).
+      // Capacity 2,000 (share 500): no more than its share, so the batch is compressed.
+      for (const [capacity, want] of [
+        [1000, -1],
+        [2000, 500],
+      ]) {
+        for (const k of [oracle, one, ...threaded]) {
+          const mark = k.mark();
+          const b = buffers(k, rows, cols, x);
+          expect(k.csrFromDense(b.x, rows, cols, b.rowStart, b.columns, b.values, capacity), `${k.name}, capacity ${capacity}`).toBe(want);
+          k.release(mark);
+        }
+      }
+      // The same rows in reverse order (the dense ones last): counted through, and taken.
+      const reversed = new Float64Array(rows * cols).fill(1, 30 * cols);
+      for (const k of [oracle, one, ...threaded]) {
+        const mark = k.mark();
+        const b = buffers(k, rows, cols, reversed);
+        expect(k.csrFromDense(b.x, rows, cols, b.rowStart, b.columns, b.values, 1000), `${k.name}, dense rows last`).toBe(500);
+        k.release(mark);
+      }
+    });
+
     it('refuses column and row ranges outside the batch by name', () => {
       const mark = one.mark();
       const b = buffers(one, 4, 9, SHAPES[SHAPES.length - 1].x);

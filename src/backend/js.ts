@@ -5,7 +5,16 @@
  * contiguously whenever the operands allow it).
  */
 import type { FloatArray } from '../io/matrix.js';
-import { Activation, LossKernel, type Buffer, type IndexBuffer, type Kernels, type Precision } from './kernels.js';
+import {
+  Activation,
+  LossKernel,
+  quarterOfBatch,
+  tooDenseAtQuarter,
+  type Buffer,
+  type IndexBuffer,
+  type Kernels,
+  type Precision,
+} from './kernels.js';
 import { checkRoom } from './room.js';
 
 class JsBuffer implements Buffer {
@@ -365,6 +374,7 @@ export class JsKernels implements Kernels {
         vs[nnz++] = v;
       }
       starts[r + 1] = nnz;
+      if (r + 1 === quarterOfBatch(rows) && tooDenseAtQuarter(nnz, rows, capacity)) return -1;
     }
     return nnz;
   }

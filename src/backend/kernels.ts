@@ -136,7 +136,11 @@ export interface Kernels {
   // rowStart[0] = 0. CSC is the same for Xᵀ. The products take a range of their output's rows (for
   // threads) and add in gemm's order: their results equal gemm's on the dense X bit for bit.
 
-  /** X (rows × cols, dense) into CSR, when it has at most `capacity` non-zeros: their count, else −1 (the buffers then hold nothing useful). */
+  /**
+   * X (rows × cols, dense) into CSR, when it has at most `capacity` non-zeros and its first
+   * quarter of rows not much more than its share of them (tooDenseAtQuarter): their count, else −1 (the
+   * buffers then hold nothing useful).
+   */
   csrFromDense(
     x: Buffer,
     rows: number,
@@ -243,4 +247,19 @@ export interface Kernels {
   scale(x: Buffer, length: number, factor: number): void;
   /** out[i] = x[i]·y[i]; out may be x or y. */
   multiply(x: Buffer, y: Buffer, out: Buffer, length: number): void;
+}
+
+/** Rows of a batch that csrFromDense counts before it may give up early: a quarter of them (all of them below 32 rows). */
+export function quarterOfBatch(rows: number): number {
+  return rows >= 32 ? rows >> 2 : rows;
+}
+
+/**
+ * csrFromDense's early give-up: the first quarterOfBatch(rows) rows hold `prefix` non-zeros, more
+ * than 11/10 of their share of `capacity`, so the batch is refused without counting the rest (the wasm
+ * kernel, assembly/csr-build.ts, decides the same way, so the path does not depend on the backend
+ * or the thread count).
+ */
+export function tooDenseAtQuarter(prefix: number, rows: number, capacity: number): boolean {
+  return prefix * rows * 10 > capacity * quarterOfBatch(rows) * 11;
 }

@@ -36,7 +36,7 @@
  * export's op from `opOf`), run part 0 on this thread, and `pool.wait()`.
  */
 import { KERNEL_FUNCTIONS } from './abi.js';
-import { Activation, type Buffer, type IndexBuffer, type Precision } from './kernels.js';
+import { Activation, quarterOfBatch, tooDenseAtQuarter, type Buffer, type IndexBuffer, type Precision } from './kernels.js';
 import { createKernelMemory } from './kernel-memory.js';
 import { inRange, need, ptr, WasmKernels } from './wasm.js';
 import { instantiateKernels, kernelBuild, kernelModule, type KernelBuild } from './wasm-module.js';
@@ -672,7 +672,7 @@ export class ThreadedKernels extends WasmKernels {
     starts[0] = 0;
     for (let r = 0; r < rows; r++) starts[r + 1] += starts[r];
     const nnz = starts[rows];
-    if (nnz > capacity) return -1;
+    if (nnz > capacity || tooDenseAtQuarter(starts[quarterOfBatch(rows)], rows, capacity)) return -1;
     // Pass 2: the entries, over rows cut to hold about as much work each (a row's scan, in vectors, and its entries).
     this.balance(starts, 0, rows, quotientUp(cols, 4), parts);
     const pc = ptr(columns);
