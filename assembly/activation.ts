@@ -10,6 +10,10 @@ export const RELU: i32 = 3;
 export const LEAKY_RELU: i32 = 4;
 export const SOFTMAX: i32 = 5;
 
+/** 1 in every lane, f32 and f64. */
+const ONES_F32 = memory.data<f32>([1, 1, 1, 1], 16);
+const ONES_F64 = memory.data<f64>([1, 1], 16);
+
 /** A = f(Z) for rows × cols values; `slope` is the leaky ReLU slope for z ≤ 0. A may alias Z. */
 export function activate<T>(kind: i32, z: usize, a: usize, rows: i32, cols: i32, slope: T): void {
   const sz = <usize>sizeof<T>();
@@ -93,7 +97,27 @@ export function activateBackward<T>(kind: i32, z: usize, a: usize, da: usize, dz
     if (dz != da) memory.copy(dz, da, len * sz);
     return;
   }
-  for (let i: usize = 0; i < len; i++) {
+  // Sigmoid and tanh four (or two) values at a time, with the scalar loop's operations in its
+  // order, so that every value gets the same result wherever it lies; 1 is read from static data
+  // (V8 would rebuild the constant on every iteration).
+  const lanes = <usize>(16 / sz);
+  const vecEnd = kind == SIGMOID || kind == TANH ? len & ~(lanes - 1) : 0;
+  const one = sizeof<T>() == 4 ? ONES_F32 : ONES_F64;
+  let i: usize = 0;
+  if (kind == SIGMOID) {
+    for (; i < vecEnd; i += lanes) {
+      const o = i * sz;
+      const s = v128.load(a + o);
+      v128.store(dz + o, v128.mul<T>(v128.load(da + o), v128.mul<T>(s, v128.sub<T>(v128.load(one), s))));
+    }
+  } else if (kind == TANH) {
+    for (; i < vecEnd; i += lanes) {
+      const o = i * sz;
+      const t = v128.load(a + o);
+      v128.store(dz + o, v128.mul<T>(v128.load(da + o), v128.sub<T>(v128.load(one), v128.mul<T>(t, t))));
+    }
+  }
+  for (; i < len; i++) {
     const o = i * sz;
     const g = load<T>(da + o);
     let d: T;
