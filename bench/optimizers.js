@@ -47,12 +47,19 @@ import { R1_NETWORK } from './training.js';
  */
 
 /**
- * One optimizer as the table shows it: its fit() options (besides epochs and batchSize).
+ * One optimizer as the table shows it: its fit() options (besides epochs and batchSize), what its
+ * network is created with besides R1's options, and the case its ratios are to (plain SGD on the
+ * same path).
  * @typedef {object} OptimizerCase
  * @property {string} id
  * @property {string} label
  * @property {FitOptions} fit
+ * @property {Partial<import('../dist/index.js').ANNOptions>} [network]
+ * @property {string} [base] default 'sgd'
  */
+
+/** @type {Partial<import('../dist/index.js').ANNOptions>} */
+const DENSE_PATH = { sparseInput: 'never' };
 
 /**
  * The optimizers measured, plain SGD first (every ratio is to it). Learning rates that train R1
@@ -73,6 +80,16 @@ export const OPTIMIZER_CASES = [
   { id: 'adamw', label: 'AdamW', fit: { optimizer: { name: 'adamw', learningRate: 0.001 } } },
   { id: 'rmsprop', label: 'RMSprop', fit: { optimizer: { name: 'rmsprop', learningRate: 0.001 } } },
   { id: 'clip', label: 'SGD, clipNorm 1', fit: { learningRate: 0.5, clipNorm: 1 } },
+  // The dense first layer (sparseInput 'never'), as R1 ran before the sparse path: every weight has
+  // a gradient there, so plain SGD updates all of them, as Adam does.
+  { id: 'sgd-dense', label: 'SGD, dense path', fit: { learningRate: 0.5 }, network: DENSE_PATH, base: 'sgd-dense' },
+  {
+    id: 'adam-dense',
+    label: 'Adam, dense path',
+    fit: { optimizer: { name: 'adam', learningRate: 0.001 } },
+    network: DENSE_PATH,
+    base: 'sgd-dense',
+  },
 ];
 
 /** R1's parameters, in the network's order: name, length, whether weight decay applies. */
@@ -107,6 +124,7 @@ export function describeSettings(c) {
  * One optimizer on one build; times over the rounds.
  * @typedef {object} OptimizerRow
  * @property {string} id
+ * @property {string} base the id of the case its ratios are to
  * @property {string} label
  * @property {string} settings
  * @property {number[]} wallTimes ms of the timed epoch, one per round
@@ -167,6 +185,27 @@ async function updateProbes(build, cases) {
     );
   }
   return { probes, dispose: () => kernels.dispose() };
+}
+
+/**
+ * How many of x's columns (pixels) are non-zero in any of its rows, and in a batch of `batch`
+ * consecutive rows on average: the rows of W1 that Adam and plain SGD update on the sparse path.
+ * @param {{ data: ArrayLike<number>, rows: number, cols: number }} x
+ * @param {number} batch
+ */
+function columnsPresent(x, batch) {
+  const { data, rows, cols } = x;
+  const anywhere = new Uint8Array(cols);
+  let inBatches = 0;
+  for (let b = 0; b < rows; b += batch) {
+    const here = new Uint8Array(cols);
+    for (let r = b; r < Math.min(rows, b + batch); r++) for (let c = 0; c < cols; c++) if (data[r * cols + c] !== 0) here[c] = 1;
+    for (let c = 0; c < cols; c++) {
+      inBatches += here[c];
+      anywhere[c] |= here[c];
+    }
+  }
+  return { cols, anywhere: anywhere.reduce((a, v) => a + v, 0), perBatch: inBatches / Math.ceil(rows / batch) };
 }
 
 /**
@@ -232,6 +271,7 @@ export async function benchOptimizers(
   const rows = Math.min(timedRows, x.rows);
   const timed = { x: firstRows(x, rows), y: firstRows(y, rows) };
   const steps = Math.ceil(rows / batch);
+  const inputs = columnsPresent(timed.x, batch);
   /** @type {Map<string, Map<string, Raw>>} per build, per case */
   const raw = new Map();
   /** @type {Map<string, Awaited<ReturnType<typeof updateProbes>>>} */
@@ -256,7 +296,7 @@ export async function benchOptimizers(
     for (const c of cases) {
       log(`optimizers: one epoch for the accuracy, ${b.name}, ${c.label}`);
       b.select();
-      const net = await ANN.create(R1_NETWORK);
+      const net = await ANN.create({ ...R1_NETWORK, ...c.network });
       const [epochLog] = await net.fit(x, y, { epochs: 1, batchSize: batch, ...c.fit });
       const e = rawOf(b.name, c.id);
       e.train = epochLog.accuracy;
@@ -277,7 +317,7 @@ export async function benchOptimizers(
   for (const b of builds) {
     b.select();
     for (const c of cases) {
-      const net = await ANN.create(R1_NETWORK);
+      const net = await ANN.create({ ...R1_NETWORK, ...c.network });
       await net.fit(timed.x, timed.y, { epochs: 1, batchSize: batch, ...c.fit });
       nets.set(`${b.name} ${c.id}`, net);
     }
@@ -318,8 +358,8 @@ export async function benchOptimizers(
         e.cpu.push(r.cpu);
         e.wait.push(r.wait);
       }
-      const sgd = rawOf(b.name, 'sgd');
       for (const c of cases) {
+        const sgd = rawOf(b.name, c.base ?? 'sgd');
         const e = rawOf(b.name, c.id);
         const [t, base] = [e.cpu[round], sgd.cpu[round]];
         e.ratios.push(t / base);
@@ -342,6 +382,7 @@ export async function benchOptimizers(
     batch,
     samples: x.rows,
     timedRows: rows,
+    inputs,
     steps,
     rounds,
     updateCalls,
@@ -355,6 +396,7 @@ export async function benchOptimizers(
         const waits = e.wait.every((t) => t !== null) ? /** @type {number[]} */ (e.wait) : null;
         return {
           id: c.id,
+          base: c.base ?? 'sgd',
           label: c.label,
           settings: describeSettings(c),
           wallTimes: e.wall,
