@@ -33,7 +33,9 @@ const CONSTANTS_BYTES = 128;
  * The scalars are splatted once into a block of the module's static data and read back from it
  * in the loop: held as eight v128 values they are more than V8 keeps in registers next to the
  * loop's own, and it re-broadcast them (and reloaded spills) on every iteration instead. Every
- * threads' call of one update writes the same numbers there.
+ * thread's call of one update writes the same numbers there (the block is also an active data
+ * segment of zeros, rewritten by each instantiation on a shared memory: the workers are all
+ * instantiated before any kernel runs).
  */
 export function adamUpdate<T>(w: usize, g: usize, m: usize, v: usize, len: i32, stepSize: T, beta1: T, beta2: T, epsilon: T, correction2: T, decay: T, shrink: T): void {
   const k = adamConstants<T>(stepSize, beta1, beta2, epsilon, correction2, decay, shrink);

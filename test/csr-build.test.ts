@@ -8,6 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JsKernels } from '../src/backend/js.js';
+import { CsrRows } from '../src/core/csr-rows.js';
 import type { Buffer, IndexBuffer, Kernels, Precision } from '../src/backend/kernels.js';
 import { setPartMinimums, ThreadedKernels } from '../src/backend/threaded.js';
 import { WasmKernels } from '../src/backend/wasm.js';
@@ -210,6 +211,17 @@ describe.each(PRECISIONS)('a batch compressed in pieces (%s)', (precision) => {
           k.release(mark);
         }
       }
+      // A CSR source of the same rows decides the same way (CsrRows.gatherCompressed).
+      const csr = new CsrRows({
+        rows,
+        cols,
+        rowStart: Int32Array.from({ length: rows + 1 }, (_, r) => Math.min(r, 10) * cols),
+        columns: Int32Array.from({ length: 10 * cols }, (_, e) => e % cols),
+        values: new Float64Array(10 * cols).fill(1),
+      });
+      const [starts, columns, values] = [new Int32Array(rows + 1), new Int32Array(2000), new Float64Array(2000)];
+      expect(csr.gatherCompressed(starts, columns, values, null, 0, rows, 1000), 'CSR, capacity 1000').toBe(-1);
+      expect(csr.gatherCompressed(starts, columns, values, null, 0, rows, 2000), 'CSR, capacity 2000').toBe(500);
       // The same rows in reverse order (the dense ones last): counted through, and taken.
       const reversed = new Float64Array(rows * cols).fill(1, 30 * cols);
       for (const k of [oracle, one, ...threaded]) {

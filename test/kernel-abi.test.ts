@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ANN, setWasmSource } from '../src/index.js';
 import { KERNEL_FUNCTIONS, KERNEL_SIZES, KernelAbiError, kernelCodes } from '../src/backend/abi.js';
 import { Activation, LossKernel, type Buffer, type Kernels } from '../src/backend/kernels.js';
+import { runKernelWorker, TASK_ARGS, WORKER_CALL_ARGS } from '../src/backend/kernel-worker.js';
 import { WasmKernels } from '../src/backend/wasm.js';
 import { createKernelMemory, instantiateKernels, kernelModule, type KernelBuild } from '../src/backend/wasm-module.js';
 
@@ -56,6 +57,14 @@ describe('the ABI in src/backend/abi.ts', () => {
       for (const [name, n] of Object.entries(KERNEL_FUNCTIONS)) expect((exports[name] as Function).length, name).toBe(n);
     });
   }
+
+  it('takes no more arguments in any export than a worker thread passes (and a task holds)', () => {
+    const most = Math.max(...Object.values(KERNEL_FUNCTIONS));
+    expect(most).toBeLessThanOrEqual(WORKER_CALL_ARGS);
+    expect(WORKER_CALL_ARGS).toBeLessThanOrEqual(TASK_ARGS);
+    // The worker spells its call out: as many arguments as WORKER_CALL_ARGS says.
+    expect(runKernelWorker.toString().match(/a\[o( \+ \d+)?\]/g)?.length).toBe(WORKER_CALL_ARGS);
+  });
 
   it('takes every code from kernels.ts: the module holds the same numbers', async () => {
     const { exports } = await realExports();

@@ -23,8 +23,15 @@ export const CONTROL = {
   stride: 16,
 } as const;
 
-/** Float64 arguments per task: the most a kernel export takes (gemm's 13). */
+/** Float64 arguments per task: room for WORKER_CALL_ARGS. */
 export const TASK_ARGS = 16;
+
+/**
+ * The arguments a worker passes to every kernel it calls (runKernelWorker spells them out): the most
+ * a kernel export takes (gemm's and adam_update_rows' 13). test/kernel-abi.test.ts checks that no
+ * export takes more.
+ */
+export const WORKER_CALL_ARGS = 13;
 
 /** The op that tells a worker to leave its loop. */
 export const STOP = -1;

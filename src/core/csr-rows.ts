@@ -3,6 +3,7 @@
  * dense Matrix: compressed (for the sparse first layer) or expanded into a dense batch (when the
  * batch is too dense for the sparse path, or the network multiplies densely). Neither allocates.
  */
+import { quarterOfBatch, tooDenseAtQuarter } from '../backend/kernels.js';
 import type { CsrMatrix } from '../io/csr.js';
 import type { FloatArray, Matrix } from '../io/matrix.js';
 import { SampleRows } from './sample-rows.js';
@@ -23,8 +24,9 @@ export class CsrRows {
 
   /**
    * The same samples, compressed: their CSR (from offset 0) in rowStart (count + 1), columns and
-   * values. Returns the count of non-zeros, or −1 as soon as it is over `capacity` (the buffers then
-   * hold nothing useful).
+   * values. Returns the count of non-zeros, or −1 as soon as it is over `capacity`, or when the
+   * first quarter of the batch is too dense, as csrFromDense decides for a dense batch
+   * (tooDenseAtQuarter): the buffers then hold nothing useful.
    */
   gatherCompressed(
     rowStart: Int32Array,
@@ -48,6 +50,7 @@ export class CsrRows {
         values[nnz] = m.values[e];
       }
       rowStart[r + 1] = nnz;
+      if (r + 1 === quarterOfBatch(count) && tooDenseAtQuarter(nnz, count, capacity)) return -1;
     }
     return nnz;
   }
