@@ -289,8 +289,35 @@ export function cscTransposeMatmul<T>(
 export function cscTransposeMatmulListed<T>(
   colStart: usize, rowIndex: usize, values: usize, m: i32, d: usize, n: i32, g: usize, list: usize, begin: i32, end: i32,
 ): void {
+  // A batch of at most KC rows (256) is one depth block: each listed row of G is then its
+  // entries' sum, which is summed here in the output row itself (zeroed, then each entry's
+  // multiply-add, in order): the same operations on the same values as compressedRows' sums in
+  // registers for a group of one row, without the group's set-up, which cost more than the sums
+  // when a bag-of-words batch lists thousands of rows of one or two entries. A loop that small
+  // also keeps the module small (compressedRows' seven widths are one copy).
+  if (m > 0 && gemmDepthStep(m) < m) {
+    for (let i = begin; i < end; i++) {
+      const c = load<i32>(list + (<usize>i << 2));
+      compressedRows<T>(colStart, rowIndex, values, c, c + 1, m, d, n, g, false);
+    }
+    return;
+  }
+  const sz = <usize>sizeof<T>();
+  const lanes = 16 / <i32>sizeof<T>();
+  const row = <usize>n * sz;
+  const whole = <usize>((n / lanes) * lanes) * sz;
+  const tail = n % lanes;
   for (let i = begin; i < end; i++) {
     const c = load<i32>(list + (<usize>i << 2));
-    compressedRows<T>(colStart, rowIndex, values, c, c + 1, m, d, n, g, false);
+    const e1 = load<i32>(colStart + (<usize>(c + 1) << 2));
+    const out = g + <usize>c * row;
+    memory.fill(out, 0, row);
+    for (let e = load<i32>(colStart + (<usize>c << 2)); e < e1; e++) {
+      const v = v128.load_splat<T>(values + <usize>e * sz);
+      const src = d + <usize>load<i32>(rowIndex + (<usize>e << 2)) * row;
+      let o: usize = 0;
+      for (; o < whole; o += 16) v128.store(out + o, madd<T>(v128.load(out + o), v, v128.load(src + o)));
+      if (tail > 0) storePartial<T>(out + o, madd<T>(loadPartial<T>(out + o, tail), v, loadPartial<T>(src + o, tail)), tail);
+    }
   }
 }

@@ -101,6 +101,48 @@ describe('row-list kernels', () => {
   }
 });
 
+describe('the listed weight gradient against the whole one, every width and depth', () => {
+  for (const precision of ['f32', 'f64'] as const) {
+    it(`units 1, 3, 4, 7, 37, 199; batches of 3, 256 (one depth block) and 300 (two) (${precision})`, async () => {
+      const wasm = await WasmKernels.create(precision);
+      try {
+        for (const k of [wasm, new JsKernels(precision)] as Kernels[]) {
+          for (const m of [3, 256, 300]) {
+            // X (m × 40) in CSC: column c holds rows r with (r·7 + c·3) % 5 === 0 (a fifth of them), columns 0 and 39 empty.
+            const starts = [0];
+            const rowsOf: number[] = [];
+            for (let c = 0; c < 40; c++) {
+              if (c > 0 && c < 39) for (let r = 0; r < m; r++) if ((r * 7 + c * 3) % 5 === 0) rowsOf.push(r);
+              starts.push(rowsOf.length);
+            }
+            const colStart = k.allocIndices(41);
+            k.indexView(colStart).set(starts);
+            const rowIndex = k.allocIndices(Math.max(1, rowsOf.length));
+            k.indexView(rowIndex).set(rowsOf);
+            const values = k.alloc(Math.max(1, rowsOf.length));
+            k.view(values).set(randomArray(rowsOf.length, 31));
+            const list = k.allocIndices(40);
+            const count = k.nonEmptyColumns(colStart, 40, list);
+            for (const width of [1, 3, 4, 7, 37, 199]) {
+              const mark = k.mark();
+              const d = k.alloc(m * width);
+              k.view(d).set(randomArray(m * width, 32));
+              const whole = k.alloc(40 * width);
+              k.cscTransposeMatmul(colStart, rowIndex, values, m, d, width, whole, 0, 40, false);
+              const listed = k.alloc(40 * width);
+              k.cscTransposeMatmulListed(colStart, rowIndex, values, m, d, width, listed, list, 0, count);
+              expect(firstDifference(k.view(listed), k.view(whole)), `${k.name}, batch ${m}, ${width} units`).toBe(-1);
+              k.release(mark);
+            }
+          }
+        }
+      } finally {
+        wasm.dispose();
+      }
+    });
+  }
+});
+
 /** `rows` documents of `perRow` words among `cols`, the first `denseRows` of them with every word (a batch that is not sparse). */
 function bagOfWords(rows: number, cols: number, perRow: number, denseRows: number, seed: number) {
   let s = seed;
