@@ -143,6 +143,57 @@ const WIDE: i32 = 7;
   return i32x4.replace_lane(v, 3, blockEnd(idx, i32x4.extract_lane(cursor, 3), i32x4.extract_lane(last, 3), p1));
 }
 
+/**
+ * One output row (n units at out) of compressedRows, alone: for each depth block (of `step`
+ * indices) holding entries of [e0, e1), their partial sum, vector by vector from zero in the
+ * entries' order, stored when it is the row's first and block 0 is being written, else added to
+ * the row (which is zeroed first when block 0 has no entries and the row is being written, as
+ * the group's first block writes zeros). The same operations in the same order as the group's,
+ * so the same bits. Not inlined: one copy, for rows whose entries are few among many blocks.
+ */
+function rowAlone<T>(idx: usize, vals: usize, e0: i32, e1: i32, step: i32, dense: usize, n: i32, out: usize, accumulate: bool): void {
+  const sz = <usize>sizeof<T>();
+  const lanes = 16 / <i32>sizeof<T>();
+  const row = <usize>n * sz;
+  const whole = <usize>(n - n % lanes) * sz;
+  const tail = n % lanes;
+  let added = accumulate;
+  if (!accumulate && (e0 == e1 || load<i32>(idx + (<usize>e0 << 2)) >= step)) {
+    memory.fill(out, 0, row);
+    added = true;
+  }
+  let e = e0;
+  while (e < e1) {
+    const end = (load<i32>(idx + (<usize>e << 2)) / step + 1) * step;
+    let f = e + 1;
+    while (f < e1 && load<i32>(idx + (<usize>f << 2)) < end) f++;
+    let o: usize = 0;
+    for (; o < whole; o += 16) {
+      let acc = v128.splat<T>(<T>0);
+      for (let q = e; q < f; q++) {
+        acc = madd<T>(acc, v128.load_splat<T>(vals + <usize>q * sz), v128.load(dense + <usize>load<i32>(idx + (<usize>q << 2)) * row + o));
+      }
+      v128.store(out + o, added ? v128.add<T>(acc, v128.load(out + o)) : acc);
+    }
+    if (tail > 0) {
+      let acc = v128.splat<T>(<T>0);
+      for (let q = e; q < f; q++) {
+        acc = madd<T>(acc, v128.load_splat<T>(vals + <usize>q * sz), loadPartial<T>(dense + <usize>load<i32>(idx + (<usize>q << 2)) * row + o, tail));
+      }
+      storePartial<T>(out + o, added ? v128.add<T>(acc, loadPartial<T>(out + o, tail)) : acc, tail);
+    }
+    added = true;
+    e = f;
+  }
+}
+
+/**
+ * Multiply-adds (entries × units) up to which cscTransposeMatmulListed sums a row by rowAlone:
+ * a group of one row costs a set-up of some hundred instructions, rowAlone about twice as many per
+ * multiply-add (measured on R1's 196 units: one entry; on a bag of words' 16 units: up to 16).
+ */
+const FEW_PRODUCTS: i32 = 256;
+
 /** Rows of the output that compressedRows takes together (two vectors of cursors). */
 const GROUP: i32 = 8;
 
@@ -172,6 +223,7 @@ function compressedRows<T>(
   // Depth blocks as gemm's; no depth at all is one empty block, which writes zeros (or adds nothing).
   const step = k > 0 ? gemmDepthStep(k) : 1;
   const depth = max(k, 1);
+  const blocks = (depth + step - 1) / step;
   for (let r = rowBegin; r < rowEnd; r += GROUP) {
     const rows = min(GROUP, rowEnd - r);
     // Lane i of (low, high): row r + i's first entry of the current depth block (cursor), and its
@@ -184,6 +236,17 @@ function compressedRows<T>(
     // Rows without entries (most of a bag-of-words batch's columns): zeros, or nothing to add.
     if (i32x4.all_true(i32x4.eq(cursorLow, lastLow)) && i32x4.all_true(i32x4.eq(cursorHigh, lastHigh))) {
       if (!accumulate) memory.fill(o, 0, <usize>rows * row);
+      continue;
+    }
+    // Fewer entries than twice the depth blocks (a bag of words: some 200 entries of eight rows
+    // among 196 blocks of 256 inputs): row by row, each block's partial made on the spot
+    // (rowAlone), instead of the group's walk through the blocks and the rows.
+    const entries = load<i32>(starts + (<usize>(r + rows) << 2)) - load<i32>(starts + (<usize>r << 2));
+    if (blocks > 1 && entries < 2 * blocks) {
+      for (let i = 0; i < rows; i++) {
+        const e0 = load<i32>(starts + (<usize>(r + i) << 2));
+        rowAlone<T>(idx, vals, e0, load<i32>(starts + (<usize>(r + i + 1) << 2)), step, dense, n, o + <usize>i * row, accumulate);
+      }
       continue;
     }
     for (let p0 = 0; p0 < depth; p0 += step) {
@@ -289,35 +352,17 @@ export function cscTransposeMatmul<T>(
 export function cscTransposeMatmulListed<T>(
   colStart: usize, rowIndex: usize, values: usize, m: i32, d: usize, n: i32, g: usize, list: usize, begin: i32, end: i32,
 ): void {
-  // A batch of at most KC rows (256) is one depth block: each listed row of G is then its
-  // entries' sum, which is summed here in the output row itself (zeroed, then each entry's
-  // multiply-add, in order): the same operations on the same values as compressedRows' sums in
-  // registers for a group of one row, without the group's set-up, which cost more than the sums
-  // when a bag-of-words batch lists thousands of rows of one or two entries. A loop that small
-  // also keeps the module small (compressedRows' seven widths are one copy).
-  if (m > 0 && gemmDepthStep(m) < m) {
-    for (let i = begin; i < end; i++) {
-      const c = load<i32>(list + (<usize>i << 2));
-      compressedRows<T>(colStart, rowIndex, values, c, c + 1, m, d, n, g, false);
-    }
-    return;
-  }
-  const sz = <usize>sizeof<T>();
-  const lanes = 16 / <i32>sizeof<T>();
-  const row = <usize>n * sz;
-  const whole = <usize>((n / lanes) * lanes) * sz;
-  const tail = n % lanes;
+  // A row of few multiply-adds (a bag-of-words batch lists thousands of rows of one or two entries
+  // of 16 units) by rowAlone, without a group's set-up, which costs more than such a row's sums;
+  // a longer one (an R1 pixel's dozen entries of 196 units) as a group of one row, whose sums stay
+  // in registers.
+  const step = m > 0 ? gemmDepthStep(m) : 1;
+  const row = <usize>n * <usize>sizeof<T>();
   for (let i = begin; i < end; i++) {
     const c = load<i32>(list + (<usize>i << 2));
+    const e0 = load<i32>(colStart + (<usize>c << 2));
     const e1 = load<i32>(colStart + (<usize>(c + 1) << 2));
-    const out = g + <usize>c * row;
-    memory.fill(out, 0, row);
-    for (let e = load<i32>(colStart + (<usize>c << 2)); e < e1; e++) {
-      const v = v128.load_splat<T>(values + <usize>e * sz);
-      const src = d + <usize>load<i32>(rowIndex + (<usize>e << 2)) * row;
-      let o: usize = 0;
-      for (; o < whole; o += 16) v128.store(out + o, madd<T>(v128.load(out + o), v, v128.load(src + o)));
-      if (tail > 0) storePartial<T>(out + o, madd<T>(loadPartial<T>(out + o, tail), v, loadPartial<T>(src + o, tail)), tail);
-    }
+    if ((e1 - e0) * n <= FEW_PRODUCTS) rowAlone<T>(rowIndex, values, e0, e1, step, d, n, g + <usize>c * row, false);
+    else compressedRows<T>(colStart, rowIndex, values, c, c + 1, m, d, n, g, false);
   }
 }

@@ -88,6 +88,24 @@ const CASES: Case[] = [
   { name: '256 units', rows: 10, k: 90, n: 256, pattern: random(0.15, 5) },
   // The gradient over 600 rows: three depth blocks of 200 for G = Xᵀ·D, rows in groups of eight within each column.
   { name: '600 rows (three depth blocks for G)', rows: 600, k: 45, n: 19, pattern: random(0.1, 6) },
+  // Few entries among many depth blocks (a bag of words), which the kernels take row by row: 20
+  // blocks of 250, rows empty, with entries only in block 0, none in block 0, two in one block,
+  // on a block's first and last index; 21 units (five vectors and a tail in f32).
+  {
+    name: 'few entries among twenty depth blocks (row by row)',
+    rows: 19,
+    k: 5000,
+    n: 21,
+    pattern: (r, c) => [[], [0], [3, 4], [251], [250, 4999], [17, 260, 261, 3000], [0, 249, 250]][r % 7].includes(c),
+  },
+  // The same for G: 1,200 rows (five depth blocks of 240), about one entry in two columns.
+  {
+    name: 'few entries among five depth blocks of G (row by row)',
+    rows: 1200,
+    k: 30,
+    n: 6,
+    pattern: (r, c) => (r * 7 + c * 131) % 1999 === 0,
+  },
   { name: 'all zero', rows: 12, k: 30, n: 9, pattern: () => false },
   { name: 'all non-zero', rows: 9, k: 33, n: 10, pattern: () => true },
 ];
