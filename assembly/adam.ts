@@ -149,7 +149,7 @@ function adamTail<T>(w: usize, g: usize, m: usize, v: usize, bytes: usize, k: us
 /** One vector of adamValues at the given addresses, `bytes` of it (16, or fewer for the last, partial one). */
 // @ts-ignore: decorator
 @inline function adamVector<T>(w: usize, g: usize, m: usize, v: usize, bytes: usize, k: usize, decays: bool, shrinks: bool): void {
-  const count = bytes / sizeof<T>();
+  const count = <i32>(bytes / sizeof<T>());
   const whole = bytes == 16;
   let wi = whole ? v128.load(w) : loadPartial<T>(w, count);
   let gi = whole ? v128.load(g) : loadPartial<T>(g, count);

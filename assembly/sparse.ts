@@ -15,38 +15,11 @@
 // Both products take a range of their output's rows, so that the rows can be shared among threads.
 
 import { gemmDepthStep } from './gemm';
+import { loadPartial, storePartial } from './lanes';
 import { madd } from './madd';
 
 /** Most vectors of one pass over the units (wideBlock's accumulators; see there why seven). */
 const WIDE: i32 = 7;
-
-/** A vector of the `count` (< lanes) values at p, the rest zero: a row's last units, read without reading past it. */
-// @ts-ignore: decorator
-@inline function loadPartial<T>(p: usize, count: i32): v128 {
-  let v = v128.splat<T>(<T>0);
-  const sz = <usize>sizeof<T>();
-  if (sizeof<T>() == 4) {
-    v = f32x4.replace_lane(v, 0, load<f32>(p));
-    if (count > 1) v = f32x4.replace_lane(v, 1, load<f32>(p + sz));
-    if (count > 2) v = f32x4.replace_lane(v, 2, load<f32>(p + 2 * sz));
-  } else {
-    v = f64x2.replace_lane(v, 0, load<f64>(p));
-  }
-  return v;
-}
-
-/** Stores the first `count` (< lanes) lanes of v at p. */
-// @ts-ignore: decorator
-@inline function storePartial<T>(p: usize, v: v128, count: i32): void {
-  const sz = <usize>sizeof<T>();
-  if (sizeof<T>() == 4) {
-    store<f32>(p, f32x4.extract_lane(v, 0));
-    if (count > 1) store<f32>(p + sz, f32x4.extract_lane(v, 1));
-    if (count > 2) store<f32>(p + 2 * sz, f32x4.extract_lane(v, 2));
-  } else {
-    store<f64>(p, f64x2.extract_lane(v, 0));
-  }
-}
 
 /**
  * out[j0 … j0 + vecs·lanes) = Σ over entries e ∈ [e0, e1) of vals[e] · dense[idx[e]·n + j], summed
