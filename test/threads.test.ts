@@ -269,6 +269,31 @@ describe('the threads option', () => {
     }
   });
 
+  it('wakes the workers that went to sleep between calls: calls after pauses give the bits of calls back to back', () => {
+    // In a child process under a timeout: a worker left asleep would block the caller in
+    // Atomics.wait for good, which no test timeout in this thread could interrupt.
+    const dist = (path: string) => JSON.stringify(new URL(`../dist/${path}`, import.meta.url).href);
+    const script = `
+      const { ANN } = await import(${dist('index.js')});
+      const { setPartMinimums } = await import(${dist('backend/threaded.js')});
+      setPartMinimums(1, 1);
+      const net = await ANN.create({ layers: [64, 48, 3], output: 'softmax', loss: 'categoricalCrossEntropy', threads: 3, seed: 5 });
+      const x = Array.from({ length: 40 }, (_, r) => Array.from({ length: 64 }, (_, c) => Math.sin(r * 64 + c)));
+      const bits = () => Array.from(new Uint32Array(Float32Array.from(net.predict(x).data).buffer)).join(',');
+      const backToBack = Array.from({ length: 4 }, bits);
+      const afterPauses = [];
+      for (let i = 0; i < 4; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 25));
+        afterPauses.push(bits());
+      }
+      const all = new Set([...backToBack, ...afterPauses]);
+      console.log(net.threads, all.size, afterPauses.length);
+      net.dispose();`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.stderr).toBe('');
+    expect([r.signal, r.status, r.stdout.trim()]).toEqual([null, 0, '3 1 4']);
+  });
+
   it('an imported network takes it too (fromONNX, fromTfjs), refused by name when bad', async () => {
     const net = await ANN.create({ layers: [30, 20, 1], seed: 6, threads: 1 });
     const back = await ANN.fromONNX(net.toONNX(), { threads: 2 });

@@ -17,7 +17,7 @@ export const CONTROL = {
   pending: 0,
   /** Set to 1 by a worker whose kernel threw; the caller reports it. */
   failed: 1,
-  /** Worker w's slot starts at first + w·stride: its task counter, then the op. */
+  /** Worker w's slot starts at first + w·stride: its task counter, the op, then a flag set while it sleeps. */
   first: 16,
   /** Int32s per worker: a 64-byte cache line each, so that one worker's counter does not share a line with another's. */
   stride: 16,
@@ -52,8 +52,12 @@ export interface KernelWorkerInit {
   layout: typeof CONTROL;
   taskArgs: number;
   stop: number;
-  /** Polls of its counter before a worker sleeps (worker-pool.ts, SPINS): a step's kernels follow each other within microseconds, and waking from a sleep takes tens of them. */
-  spins: number;
+  /**
+   * Milliseconds a worker polls its counter after a task before it sleeps (worker-pool.ts,
+   * SPIN_MS): long enough to span the gaps between the kernels of a training step, since waking a
+   * sleeping thread costs the poster tens of microseconds.
+   */
+  spinMs: number;
 }
 
 /**
@@ -78,15 +82,20 @@ export function runKernelWorker(init: KernelWorkerInit, post: (message: unknown)
   const counter = first + init.slot * stride;
   const opAt = counter + 1;
   const o = init.slot * init.taskArgs;
+  const sleeping = counter + 2;
   let seen = Atomics.load(control, counter);
   post('ready');
   for (;;) {
-    let spins = 0;
+    // Poll, reading the clock every 64 polls, then sleep. The flag tells the poster to wake this
+    // thread: set before the last look at the counter, so that either that look sees a task
+    // posted meanwhile or the poster sees the flag (both are sequentially consistent).
+    const since = performance.now();
+    let polls = 0;
     while (Atomics.load(control, counter) === seen) {
-      if (++spins > init.spins) {
-        Atomics.wait(control, counter, seen);
-        spins = 0;
-      }
+      if ((++polls & 63) !== 0 || performance.now() - since < init.spinMs) continue;
+      Atomics.store(control, sleeping, 1);
+      if (Atomics.load(control, counter) === seen) Atomics.wait(control, counter, seen);
+      Atomics.store(control, sleeping, 0);
     }
     seen = Atomics.load(control, counter);
     const op = Atomics.load(control, opAt);

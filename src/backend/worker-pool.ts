@@ -17,12 +17,17 @@ interface AnyWorker {
 }
 
 /**
- * Polls before a waiting thread sleeps: about 40 µs (an Atomics.load on shared memory costs some
- * 36 ns in Node 20 here), long enough to catch the next kernel of a step, short enough not to take
- * a core from the thread that works. 20,000 polls (0.7 ms) tripled the CPU time of an R1 epoch at
- * batch 32 on two threads (1,128 ms against 414) on a machine shared with other work.
+ * How long a worker polls for its next task before it sleeps, in ms. Waking a sleeping thread
+ * (Atomics.notify, a futex wake) cost the poster 10–40 µs on a 2-vCPU cloud VM, and the worker as
+ * long again to start; the gaps between the kernels of an R1 step at batch 32 (the batch's gather,
+ * the loss) are up to some 100 µs. With a count of 1,000 polls instead (20–70 µs, as an
+ * Atomics.load costs 20–70 ns by machine), R1's first epochs at batch 32 on two threads spent 60 ms
+ * of 220 in post(). A worker that polls holds its core only while a network trains.
  */
-const SPINS = 1_000;
+const SPIN_MS = 0.3;
+
+/** Polls before the calling thread sleeps while it waits for the workers' parts (short: they finish with its own). */
+const WAIT_SPINS = 1_000;
 
 export class WorkerPool {
   private readonly control: Int32Array;
@@ -65,7 +70,7 @@ export class WorkerPool {
           layout: CONTROL,
           taskArgs: TASK_ARGS,
           stop: STOP,
-          spins: SPINS,
+          spinMs: SPIN_MS,
         };
         const { worker, first } = spawn();
         workers.push(worker);
@@ -97,7 +102,8 @@ export class WorkerPool {
     this.posted++;
     Atomics.add(this.control, CONTROL.pending, 1);
     Atomics.add(this.control, at, 1);
-    Atomics.notify(this.control, at, 1);
+    // Only a sleeping worker needs the (costly) wake-up; one that polls sees the counter move.
+    if (Atomics.load(this.control, at + 2) !== 0) Atomics.notify(this.control, at, 1);
   }
 
   /** Waits until every posted task is done; throws if a kernel failed in a worker. */
@@ -107,7 +113,7 @@ export class WorkerPool {
     const c = this.control;
     let spins = 0;
     for (let left = Atomics.load(c, CONTROL.pending); left !== 0; left = Atomics.load(c, CONTROL.pending)) {
-      if (this.canBlock && ++spins > SPINS) {
+      if (this.canBlock && ++spins > WAIT_SPINS) {
         Atomics.wait(c, CONTROL.pending, left);
         spins = 0;
       }
