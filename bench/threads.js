@@ -258,8 +258,9 @@ polling) included. On a busy machine it is the figure to read; the wall-clock on
 |---:|---:|---:|---:|---|---:|---:|---:|---:|---:|
 ${t.epochs.map((e) => `| ${e.batch} | ${s(e.one)} | ${s(e.two)} | ${x(e.speedup)} | ${verdict(e.speedup, EPOCH_BARS[/** @type {256 | 32} */ (e.batch)])} | ${s(e.cpuOne)} / ${s(e.cpuTwo)} | ${npEpoch(1, e.batch)} | ${npEpoch(2, e.batch)} | ${ptEpoch(1, e.batch)} | ${ptEpoch(2, e.batch)} |`).join('\n')}
 
-An epoch's CPU time counts every thread, their polling included (a waiting thread polls about
-40 µs before it sleeps): what it adds over one thread is what the cutting costs. Part of an
+An epoch's CPU time counts every thread, their polling included (a worker polls for 0.3 ms after
+each task before it sleeps, the calling thread some 1,000 times while it waits): what it adds over
+one thread is what the cutting costs. Part of an
 epoch stays on one thread (the small kernels, the loss, the batch gathering), so its speedup is
 below the products'.
 
