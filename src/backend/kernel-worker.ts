@@ -17,8 +17,10 @@ export const CONTROL = {
   pending: 0,
   /** Set to 1 by a worker whose kernel threw; the caller reports it. */
   failed: 1,
-  /** Worker w's slot starts at first + w·stride: its task counter, the op, then a flag set while it sleeps. */
+  /** Worker w's slot starts at first + w·stride: its task counter, then (at these offsets) the op and a flag set while it sleeps. */
   first: 16,
+  opOffset: 1,
+  asleepOffset: 2,
   /** Int32s per worker: a 64-byte cache line each, so that one worker's counter does not share a line with another's. */
   stride: 16,
 } as const;
@@ -78,11 +80,11 @@ export function runKernelWorker(init: KernelWorkerInit, post: (message: unknown)
   const fns = init.names.map((name) => exports[name] as (...args: number[]) => unknown);
   const control = new Int32Array(init.control);
   const a = new Float64Array(init.args);
-  const { pending, failed, first, stride } = init.layout;
+  const { pending, failed, first, stride, opOffset, asleepOffset } = init.layout;
   const counter = first + init.slot * stride;
-  const opAt = counter + 1;
+  const opAt = counter + opOffset;
   const o = init.slot * init.taskArgs;
-  const sleeping = counter + 2;
+  const asleep = counter + asleepOffset;
   let seen = Atomics.load(control, counter);
   post('ready');
   for (;;) {
@@ -93,9 +95,9 @@ export function runKernelWorker(init: KernelWorkerInit, post: (message: unknown)
     let polls = 0;
     while (Atomics.load(control, counter) === seen) {
       if ((++polls & 63) !== 0 || performance.now() - since < init.spinMs) continue;
-      Atomics.store(control, sleeping, 1);
+      Atomics.store(control, asleep, 1);
       if (Atomics.load(control, counter) === seen) Atomics.wait(control, counter, seen);
-      Atomics.store(control, sleeping, 0);
+      Atomics.store(control, asleep, 0);
     }
     seen = Atomics.load(control, counter);
     const op = Atomics.load(control, opAt);

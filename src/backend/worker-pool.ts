@@ -22,7 +22,9 @@ interface AnyWorker {
  * long again to start; the gaps between the kernels of an R1 step at batch 32 (the batch's gather,
  * the loss) are up to some 100 µs. With a count of 1,000 polls instead (20–70 µs, as an
  * Atomics.load costs 20–70 ns by machine), R1's first epochs at batch 32 on two threads spent 60 ms
- * of 220 in post(). A worker that polls holds its core only while a network trains.
+ * of 220 in post(). A worker that polls holds its core only while a network trains, but it holds
+ * it: an earlier 20,000 polls (0.7 ms) tripled the CPU time of an R1 epoch at batch 32 on two
+ * threads (1,128 ms against 414) on a machine shared with other work, so the window stays short.
  */
 const SPIN_MS = 0.3;
 
@@ -98,12 +100,12 @@ export class WorkerPool {
   /** Sends worker w the task whose arguments are in args(w): a call of export number `op`. */
   post(w: number, op: number): void {
     const at = CONTROL.first + w * CONTROL.stride;
-    Atomics.store(this.control, at + 1, op);
+    Atomics.store(this.control, at + CONTROL.opOffset, op);
     this.posted++;
     Atomics.add(this.control, CONTROL.pending, 1);
     Atomics.add(this.control, at, 1);
     // Only a sleeping worker needs the (costly) wake-up; one that polls sees the counter move.
-    if (Atomics.load(this.control, at + 2) !== 0) Atomics.notify(this.control, at, 1);
+    if (Atomics.load(this.control, at + CONTROL.asleepOffset) !== 0) Atomics.notify(this.control, at, 1);
   }
 
   /** Waits until every posted task is done; throws if a kernel failed in a worker. */
