@@ -57,6 +57,12 @@ function mostlyZeros(data: ReturnType<typeof dataset>) {
   return { x, y: data.y };
 }
 
+/** `data` with about one value in forty kept (a bag of words' few words a row), the first row zero throughout. */
+function fewPerRow(data: ReturnType<typeof dataset>) {
+  const x = data.x.map((row, r) => row.map((v, c) => (r > 0 && (c * 13 + r * 7) % 40 === 0 ? v : 0)));
+  return { x, y: data.y };
+}
+
 /**
  * 43 rows of 48 inputs for batches of 8 in order that switch between the sparse and the dense path
  * under 'auto': rows 0–7 a few non-zeros each (row 0 none), 8–15 every value but the first and last
@@ -116,6 +122,27 @@ const AWKWARD: { name: string; options: ANNOptions; fit: FitOptions; data: Retur
     },
     fit: { epochs: 2, batchSize: 9, optimizer: 'adam', learningRate: 0.01 },
     data: mostlyZeros(dataset(41, 67, 2, 'classes', 5)),
+  },
+  {
+    // 150 units: rows of Wᵀ that end in a partial vector, Adam's update by rows.
+    name: '53-150-3 sparse first layer of 150 units (rows ending in a partial vector), batches of 7, Adam',
+    options: { layers: [53, 150, 3], activation: 'tanh', output: 'softmax', loss: 'categoricalCrossEntropy', sparseInput: 'always', seed: 18 },
+    fit: { epochs: 2, batchSize: 7, optimizer: 'adam', learningRate: 0.01 },
+    data: mostlyZeros(dataset(30, 53, 3, 'classes', 8)),
+  },
+  {
+    // 99 units in f64 (two lanes a vector): each row of Wᵀ ends in a lone value.
+    name: '40-99-1 sparse first layer of 99 units in f64, batches of 16, SGD',
+    options: { layers: [40, 99, 1], loss: 'binaryCrossEntropy', precision: 'f64', sparseInput: 'always', seed: 19 },
+    fit: { epochs: 2, batchSize: 16, learningRate: 0.2 },
+    data: mostlyZeros(dataset(50, 40, 1, 'binary', 9)),
+  },
+  {
+    // Few inputs present in a batch: the weight gradient written by list (cscTransposeMatmulListed, zeroRows), SGD's update by list.
+    name: '120-70-2 a few non-zeros a row, the gradient written and updated by list, batches of 4, SGD',
+    options: { layers: [120, 70, 2], activation: 'relu', output: 'softmax', loss: 'categoricalCrossEntropy', sparseInput: 'always', seed: 20 },
+    fit: { epochs: 3, batchSize: 4, learningRate: 0.1 },
+    data: fewPerRow(dataset(33, 120, 2, 'classes', 10)),
   },
   {
     name: '45-19-1 sparse first layer in f64, batches of 40, SGD',
