@@ -126,7 +126,14 @@ const AWKWARD: { name: string; options: ANNOptions; fit: FitOptions; data: Retur
   {
     // 150 units: rows of Wᵀ that end in a partial vector, Adam's update by rows.
     name: '53-150-3 sparse first layer of 150 units (rows ending in a partial vector), batches of 7, Adam',
-    options: { layers: [53, 150, 3], activation: 'tanh', output: 'softmax', loss: 'categoricalCrossEntropy', sparseInput: 'always', seed: 18 },
+    options: {
+      layers: [53, 150, 3],
+      activation: 'tanh',
+      output: 'softmax',
+      loss: 'categoricalCrossEntropy',
+      sparseInput: 'always',
+      seed: 18,
+    },
     fit: { epochs: 2, batchSize: 7, optimizer: 'adam', learningRate: 0.01 },
     data: mostlyZeros(dataset(30, 53, 3, 'classes', 8)),
   },
@@ -140,7 +147,14 @@ const AWKWARD: { name: string; options: ANNOptions; fit: FitOptions; data: Retur
   {
     // Few inputs present in a batch: the weight gradient written by list (cscTransposeMatmulListed, zeroRows), SGD's update by list.
     name: '120-70-2 a few non-zeros a row, the gradient written and updated by list, batches of 4, SGD',
-    options: { layers: [120, 70, 2], activation: 'relu', output: 'softmax', loss: 'categoricalCrossEntropy', sparseInput: 'always', seed: 20 },
+    options: {
+      layers: [120, 70, 2],
+      activation: 'relu',
+      output: 'softmax',
+      loss: 'categoricalCrossEntropy',
+      sparseInput: 'always',
+      seed: 20,
+    },
     fit: { epochs: 3, batchSize: 4, learningRate: 0.1 },
     data: fewPerRow(dataset(33, 120, 2, 'classes', 10)),
   },
