@@ -90,6 +90,11 @@ export class JsKernels implements Kernels {
   view(buf: Buffer): FloatArray {
     return (buf as JsBuffer).data;
   }
+  /** On one thread there is nothing to overlap a job with. */
+  readonly overlaps: boolean = false;
+
+  overlap(_job: (() => void) | null): void {}
+
   dispose(): void {
     for (const b of this.buffers) {
       if (b instanceof JsIndexBuffer) b.data = EMPTY_INDICES;

@@ -62,6 +62,20 @@ export interface Kernels {
   dispose(): void;
 
   /**
+   * True when `overlap` takes jobs: kernels on several threads, where the calling thread can do
+   * other work while the workers compute their share of a product.
+   */
+  readonly overlaps: boolean;
+  /**
+   * Hands `job` to the next product cut among threads (gemm, csrMatmul, cscTransposeMatmul): the
+   * calling thread runs it after it has handed the workers their parts, then its own part, made
+   * smaller to make room for the job. `job` must touch no buffer that product reads or writes.
+   * Null withdraws a job that has not run. A job may never run (no product large enough to cut
+   * follows): the caller checks. Does nothing where `overlaps` is false.
+   */
+  overlap(job: (() => void) | null): void;
+
+  /**
    * C (m × n) = op(A) · op(B) (+ C when accumulate), op(X) = Xᵀ when its flag is set.
    * A is stored m × k (k × m when transA), B is k × n (n × k when transB), all dense.
    */

@@ -30,6 +30,11 @@
  * (about 1–2 µs when it is polling, tens when it sleeps). The cutoffs are measured by
  * `npm run bench -- --only threads`.
  *
+ * The products (gemm and the two sparse ones) cut among all threads do not cut evenly: the calling
+ * thread's share follows how long the threads took last time (`shares`), and shrinks further
+ * when it runs a job beside the workers (`overlap`: the next batch's gather, which only it can
+ * do, src/core/gather-ahead.ts). Every output is still one thread's, computed as on one thread.
+ *
  * A new kernel is made threaded by overriding its method here: check the buffers as WasmKernels
  * does, cut its output with `cut` (rows, columns or values, in a granule that keeps each output's
  * operations as they are), post each worker its part's arguments (`task` then `pool.post`, the
@@ -67,6 +72,12 @@ export function setPartMinimums(gemm: number, elementwise: number): { gemm: numb
  * an entry costs a load, a count and a scattered store in each of two passes.
  */
 const TRANSPOSE_ENTRY_VALUES = 4;
+/** The products whose cuts follow how long the threads take (ThreadedKernels.shares): two slots each, without and with a job beside. */
+const PRODUCT_GEMM = 0;
+const PRODUCT_CSR = 2;
+const PRODUCT_CSC = 4;
+/** The calling thread's share of a product is counted in 1/SHARE_UNITS of the whole. */
+const SHARE_UNITS = 64;
 /** Values in the granule of an elementwise cut: 16 f32 (64 bytes, a cache line) keep the vector bodies whole. */
 const GRANULE = 16;
 /** gemm's micro-tile: rows of C in multiples of 4, columns in multiples of 8 (f32; f64 tiles are 4 wide, which 8 also divides). */
@@ -104,6 +115,17 @@ export class ThreadedKernels extends WasmKernels {
   private readonly cuts: Int32Array;
   /** The float arguments of the call in progress (see activate). */
   private readonly scalars = new Float64Array(8);
+  /** The job for the calling thread beside the next product cut among threads (see overlap), or null. */
+  private job: (() => void) | null = null;
+  /**
+   * The calling thread's share, in 1/SHARE_UNITS, of a product cut among all threads: slot
+   * PRODUCT_* alone, PRODUCT_* + 1 with a job beside (overlap). After each such product it moves by
+   * one unit: up when this thread had to wait for the workers, down when it found them done, so
+   * that it settles where all finish together, whatever the job costs and however fast each thread
+   * runs on the machine (a worker measured slower than the calling thread on equal parts). Where
+   * the cuts fall changes no result (see the top of this file).
+   */
+  private readonly shares = new Int32Array(6);
   /** The pointers of the arrays an optimizer's update walks, for postUpdateParts. */
   private readonly partArrays = new Float64Array(4);
   private readonly opGemm: number;
@@ -136,6 +158,11 @@ export class ThreadedKernels extends WasmKernels {
     this.pool = pool;
     this.threads = pool.size + 1;
     this.cuts = new Int32Array(this.threads + 1);
+    // An even share alone; beside a job, half of it (the job takes the rest of this thread's time).
+    for (let slot = 0; slot < this.shares.length; slot += 2) {
+      this.shares[slot] = quotient(SHARE_UNITS, this.threads);
+      this.shares[slot + 1] = quotient(SHARE_UNITS, 2 * this.threads);
+    }
     const x = this.exports;
     const workBytes = precision === 'f32' ? x.gemm_workspace_bytes_f32() : x.gemm_workspace_bytes_f64();
     this.workspaces = [];
@@ -188,6 +215,48 @@ export class ThreadedKernels extends WasmKernels {
     giveBackThreadedSlot({ module: this.sharedModule, memory, instance: this.moduleInstance, pool });
   }
 
+  override readonly overlaps: boolean = true;
+
+  override overlap(job: (() => void) | null): void {
+    this.job = job;
+  }
+
+  /** The job offered for the next product, taken (so that it runs once), or null. */
+  private takeJob(): (() => void) | null {
+    const job = this.job;
+    this.job = null;
+    return job;
+  }
+
+  /** Runs a taken job on this thread, after the workers have their parts: if it throws, they are waited for first. */
+  private runJob(job: () => void): void {
+    try {
+      job();
+    } catch (e) {
+      this.pool!.wait();
+      throw e;
+    }
+  }
+
+  /** Moves this thread's share in `slot` after a product cut by it (see shares). */
+  private settleShare(slot: number, waited: boolean): void {
+    this.shares[slot] = Math.max(0, Math.min(SHARE_UNITS, this.shares[slot] + (waited ? 1 : -1)));
+  }
+
+  /**
+   * As `cut` into every thread's part, but part 0 (this thread's) about share / SHARE_UNITS of the
+   * grains, possibly none, and the rest shared evenly by the workers.
+   */
+  private cutShared(total: number, granule: number, share: number): void {
+    const parts = this.threads;
+    const grains = quotientUp(total, granule);
+    const own = Math.min(grains, quotient(grains * share, SHARE_UNITS));
+    const cuts = this.cuts;
+    cuts[0] = 0;
+    for (let p = 1; p < parts; p++) cuts[p] = Math.min(total, (own + quotient((grains - own) * (p - 1), parts - 1)) * granule);
+    cuts[parts] = total;
+  }
+
   /**
    * Cuts [0, total) into at most `this.threads` parts for this call, each a multiple of `granule`
    * but the last, and at least `least` long (so that none costs more to hand over than it
@@ -225,11 +294,15 @@ export class ThreadedKernels extends WasmKernels {
     // Each part packs the whole of the operand it does not cut: cut the output along the larger
     // of op(A)'s rows and op(B)'s columns, so that the copy made by every thread is the smaller.
     const byRows = m >= n;
-    const parts =
-      work < 2 * GEMM_PART_MIN
-        ? 1
-        : this.cut(byRows ? m : n, byRows ? TILE_ROWS : TILE_COLS, quotientUp(GEMM_PART_MIN, quotient(work, byRows ? m : n)));
+    const granule = byRows ? TILE_ROWS : TILE_COLS;
+    let parts = work < 2 * GEMM_PART_MIN ? 1 : this.cut(byRows ? m : n, granule, quotientUp(GEMM_PART_MIN, quotient(work, byRows ? m : n)));
     if (parts === 1) return super.gemm(transA, transB, m, n, k, a, b, c, accumulate);
+    const job = this.takeJob();
+    if (job !== null) parts = this.threads;
+    // Cut among all threads, the cut follows their speed (see shares); among fewer, it is even.
+    const slot = job !== null ? PRODUCT_GEMM + 1 : PRODUCT_GEMM;
+    const adaptive = parts === this.threads;
+    if (adaptive) this.cutShared(byRows ? m : n, granule, this.shares[slot]);
     const sz = this.bytesPer;
     const lda = transA ? m : k;
     const ldb = transB ? k : n;
@@ -247,9 +320,11 @@ export class ThreadedKernels extends WasmKernels {
       const mm = byRows ? size : m;
       const nn = byRows ? n : size;
       if (p === 0) {
-        this.fgemm(+transA, +transB, mm, nn, k, ap, lda, bp, ldb, cp, n, +accumulate, this.workspace);
+        if (job !== null) this.runJob(job);
+        if (size > 0) this.fgemm(+transA, +transB, mm, nn, k, ap, lda, bp, ldb, cp, n, +accumulate, this.workspace);
         break;
       }
+      if (size === 0) continue;
       const t = this.task(p - 1);
       t[0] = +transA;
       t[1] = +transB;
@@ -266,7 +341,8 @@ export class ThreadedKernels extends WasmKernels {
       t[12] = this.workspaces[p - 1];
       this.pool!.post(p - 1, this.opGemm);
     }
-    this.pool!.wait();
+    const waited = this.pool!.wait();
+    if (adaptive) this.settleShare(slot, waited);
   }
 
   override biasAdd(z: Buffer, b: Buffer, rows: number, cols: number): void {
@@ -616,20 +692,23 @@ export class ThreadedKernels extends WasmKernels {
    * Bounds of `parts` ranges of rows begin … end − 1 into `cuts`, each of about the same weight: a
    * row's is its entries in the prefix `starts` (starts[r + 1] − starts[r]) plus `perRow`.
    */
-  private balance(starts: Int32Array, begin: number, end: number, perRow: number, parts: number): void {
+  private balance(starts: Int32Array, begin: number, end: number, perRow: number, parts: number, share = -1): void {
     const cuts = this.cuts;
     const first = starts[begin] + perRow * begin;
     const total = starts[end] + perRow * end - first;
+    // Part p ends where the weight before it reaches p / parts of the whole; with a share (this
+    // thread's part 0, see shares), share / SHARE_UNITS of it and then even parts of the rest.
+    // Compared in integers, multiplied out: a fraction would be a new heap number each step until V8 optimises.
+    const even = share < 0;
+    const scale = even ? parts : SHARE_UNITS * (parts - 1);
     cuts[0] = begin;
     for (let p = 1; p < parts; p++) {
-      // The first row at which the weight before it reaches p / parts of the whole (compared in
-      // integers, multiplied out: a fraction would be a new heap number each step until V8 optimises).
-      const target = total * p;
+      const target = even ? total * p : total * (share * (parts - 1) + (SHARE_UNITS - share) * (p - 1));
       let lo = cuts[p - 1];
       let hi = end;
       while (lo < hi) {
         const mid = (lo + hi) >>> 1;
-        if ((starts[mid] + perRow * mid - first) * parts < target) lo = mid + 1;
+        if ((starts[mid] + perRow * mid - first) * scale < target) lo = mid + 1;
         else hi = mid;
       }
       cuts[p] = lo;
@@ -756,8 +835,13 @@ export class ThreadedKernels extends WasmKernels {
     need(d, k * n, 'csrMatmul D');
     need(z, rowEnd * n, 'csrMatmul Z');
     const starts = this.indexView(rowStart);
-    const parts = this.cutSparseRows(starts, rowBegin, rowEnd, (starts[rowEnd] - starts[rowBegin]) * n, 1);
+    let parts = this.cutSparseRows(starts, rowBegin, rowEnd, (starts[rowEnd] - starts[rowBegin]) * n, 1);
     if (parts === 1) return super.csrMatmul(rowStart, columns, values, k, d, n, z, rowBegin, rowEnd);
+    const job = this.takeJob();
+    if (job !== null) parts = this.threads;
+    const slot = job !== null ? PRODUCT_CSR + 1 : PRODUCT_CSR;
+    const adaptive = parts === this.threads;
+    if (adaptive) this.balance(starts, rowBegin, rowEnd, 1, parts, this.shares[slot]);
     const pr = ptr(rowStart);
     const pc = ptr(columns);
     const pv = ptr(values);
@@ -765,6 +849,7 @@ export class ThreadedKernels extends WasmKernels {
     const pz = ptr(z);
     const cuts = this.cuts;
     for (let p = 1; p < parts; p++) {
+      if (cuts[p + 1] === cuts[p]) continue;
       const t = this.task(p - 1);
       t[0] = pr;
       t[1] = pc;
@@ -777,8 +862,10 @@ export class ThreadedKernels extends WasmKernels {
       t[8] = cuts[p + 1];
       this.pool!.post(p - 1, this.opCsrMatmul);
     }
+    if (job !== null) this.runJob(job);
     this.fcsrMatmul(pr, pc, pv, k, pd, n, pz, cuts[0], cuts[1]);
-    this.pool!.wait();
+    const waited = this.pool!.wait();
+    if (adaptive) this.settleShare(slot, waited);
   }
 
   override cscTransposeMatmul(
@@ -798,8 +885,13 @@ export class ThreadedKernels extends WasmKernels {
     need(g, colEnd * n, 'cscTransposeMatmul G');
     const starts = this.indexView(colStart);
     // Every output row is written (zeroed or kept) even where its column has no entry: count a row's n besides the multiply-adds.
-    const parts = this.cutSparseRows(starts, colBegin, colEnd, (starts[colEnd] - starts[colBegin] + (colEnd - colBegin)) * n, 1);
+    let parts = this.cutSparseRows(starts, colBegin, colEnd, (starts[colEnd] - starts[colBegin] + (colEnd - colBegin)) * n, 1);
     if (parts === 1) return super.cscTransposeMatmul(colStart, rowIndex, values, m, d, n, g, colBegin, colEnd, accumulate);
+    const job = this.takeJob();
+    if (job !== null) parts = this.threads;
+    const slot = job !== null ? PRODUCT_CSC + 1 : PRODUCT_CSC;
+    const adaptive = parts === this.threads;
+    if (adaptive) this.balance(starts, colBegin, colEnd, 1, parts, this.shares[slot]);
     const pc = ptr(colStart);
     const pr = ptr(rowIndex);
     const pv = ptr(values);
@@ -807,6 +899,7 @@ export class ThreadedKernels extends WasmKernels {
     const pg = ptr(g);
     const cuts = this.cuts;
     for (let p = 1; p < parts; p++) {
+      if (cuts[p + 1] === cuts[p]) continue;
       const t = this.task(p - 1);
       t[0] = pc;
       t[1] = pr;
@@ -820,7 +913,9 @@ export class ThreadedKernels extends WasmKernels {
       t[9] = +accumulate;
       this.pool!.post(p - 1, this.opCscTransposeMatmul);
     }
+    if (job !== null) this.runJob(job);
     this.fcscTransposeMatmul(pc, pr, pv, m, pd, n, pg, cuts[0], cuts[1], +accumulate);
-    this.pool!.wait();
+    const waited = this.pool!.wait();
+    if (adaptive) this.settleShare(slot, waited);
   }
 }

@@ -272,6 +272,11 @@ export class WasmKernels implements Kernels {
    * functions, the views, the buffers' cached views) and hands the memory back for the next
    * network: a network kept referenced after `dispose()` no longer keeps its memory alive.
    */
+  /** On one thread there is nothing to overlap a job with. */
+  readonly overlaps: boolean = false;
+
+  overlap(_job: (() => void) | null): void {}
+
   dispose(): void {
     const [memory, instance, module] = [this.mem, this.instance, this.module];
     if (memory === null) return;

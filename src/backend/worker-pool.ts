@@ -108,13 +108,18 @@ export class WorkerPool {
     if (Atomics.load(this.control, at + CONTROL.asleepOffset) !== 0) Atomics.notify(this.control, at, 1);
   }
 
-  /** Waits until every posted task is done; throws if a kernel failed in a worker. */
-  wait(): void {
-    if (this.posted === 0) return;
+  /**
+   * Waits until every posted task is done; throws if a kernel failed in a worker. True when some
+   * task was still running when it was called (the calling thread finished its own part first).
+   */
+  wait(): boolean {
+    if (this.posted === 0) return false;
     this.posted = 0;
     const c = this.control;
     let spins = 0;
-    for (let left = Atomics.load(c, CONTROL.pending); left !== 0; left = Atomics.load(c, CONTROL.pending)) {
+    let left = Atomics.load(c, CONTROL.pending);
+    const waited = left !== 0;
+    for (; left !== 0; left = Atomics.load(c, CONTROL.pending)) {
       if (this.canBlock && ++spins > WAIT_SPINS) {
         Atomics.wait(c, CONTROL.pending, left);
         spins = 0;
@@ -124,6 +129,7 @@ export class WorkerPool {
       Atomics.store(c, CONTROL.failed, 0);
       throw new Error('backprop-wasm: a kernel failed in a worker thread');
     }
+    return waited;
   }
 
   /** Stops and terminates every worker; the pool cannot be used after. */

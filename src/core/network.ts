@@ -19,7 +19,8 @@ import type { Objective } from './losses.js';
 import { Dropout } from './dropout.js';
 import { allFinite, restore, saveAside, transposeInto, untranspose, type Parameter } from './parameter.js';
 import { Random } from './random.js';
-import type { SampleRows } from './sample-rows.js';
+import { GatherAhead } from './gather-ahead.js';
+import { SampleRows } from './sample-rows.js';
 import { CsrRows, rowsOf, type InputRows, type Samples } from './csr-rows.js';
 import { SparseInputDense, sparseCapable } from './sparse-input.js';
 
@@ -46,6 +47,8 @@ interface BatchPlan {
   gradients: Buffer[];
   /** Each sample's weight in the loss (capacity values), when training with weights. */
   weights: Buffer;
+  /** A second input buffer, which the next step's samples are gathered into ahead (gather-ahead.ts); null on one thread. */
+  spare: Buffer | null;
 }
 
 /** Where a training step takes its batch from: the samples, their order this epoch, how to chunk, and where to count. */
@@ -93,6 +96,8 @@ export class Network {
    */
   private gradientScale: number | null = null;
   private scaleSamples = 0;
+  /** The next step's samples gathered beside the workers' products (kernels on several threads). */
+  private readonly ahead: GatherAhead;
 
   constructor(
     readonly kernels: Kernels,
@@ -133,6 +138,7 @@ export class Network {
     this.outputs = sizes[depth];
     this.parametersEnd = kernels.mark();
     this.persistentEnd = this.parametersEnd;
+    this.ahead = new GatherAhead(kernels);
   }
 
   /**
@@ -159,7 +165,9 @@ export class Network {
         layer.plan(k, rows);
         gradients.push(k.alloc(rows * layer.outputs));
       }
-      this.plan = { capacity: rows, input, targets: k.alloc(rows * this.outputs), gradients, weights: k.alloc(rows) };
+      const targets = k.alloc(rows * this.outputs);
+      const weights = k.alloc(rows);
+      this.plan = { capacity: rows, input, targets, gradients, weights, spare: k.overlaps ? k.alloc(rows * this.inputs) : null };
     }
     return this.plan;
   }
@@ -181,9 +189,15 @@ export class Network {
     this.loadedRows = rows;
     this.weighted = w !== null;
     const first = this.sparseFirst;
+    // Withdrawn whatever this load is: samples gathered ahead serve the load right after alone.
+    const gathered = this.ahead.take(x, order, start, rows, plan.spare);
     if (first !== null && x instanceof CsrRows) first.loadCompressed(x, order, start, rows, plan.input);
     else {
-      x.gather(this.kernels.view(plan.input), order, start, rows);
+      if (gathered) {
+        const input = plan.input;
+        plan.input = plan.spare!;
+        plan.spare = input;
+      } else x.gather(this.kernels.view(plan.input), order, start, rows);
       first?.choose(plan.input, rows);
     }
     if (y !== null) y.gather(this.kernels.view(plan.targets), order, start, rows);
@@ -249,15 +263,20 @@ export class Network {
    * Forward, loss and backward over samples order[start … start+rows−1] of a step, in chunks of
    * at most `source.chunk` rows (gradients summed over them): the gradients of the batch's mean
    * loss, ready for an update — to be made only when true is returned (the loss is finite). The
-   * loss and correct count are added to `source.stats`. Allocates nothing.
+   * loss and correct count are added to `source.stats`. Allocates nothing. `next` and `nextRows`:
+   * the next step's samples (order[next …]), which the kernels may gather ahead while their
+   * workers compute this one (−1: no next step, or not known).
    */
-  lossAndGradients(source: StepSource, start: number, rows: number): boolean {
+  lossAndGradients(source: StepSource, start: number, rows: number, next = -1, nextRows = 0): boolean {
     const { stats, chunk } = source;
     stats[StepStats.BatchLoss] = 0;
     let correct = 0;
     for (let c = 0; c < rows; c += chunk) {
       const cr = Math.min(chunk, rows - c);
       this.load(source.x, source.y, source.order, start + c, cr, source.w);
+      const spare = this.plan!.spare;
+      if (next >= 0 && rows <= chunk && spare !== null && nextRows <= this.plan!.capacity && source.x instanceof SampleRows)
+        this.ahead.offer(source.x, source.order, next, nextRows, spare);
       this.forward(cr, true);
       this.lossSum(cr, stats, StepStats.BatchLoss);
       if (source.classify) correct += this.countCorrect(cr);

@@ -194,7 +194,9 @@ function stepsAtRate(run: FitRun, start: number, end: number, fixedRate: number,
   if (!scheduled) run.rate = fixedRate;
   for (let s = start; s < end; s += stepRows) {
     const rows = Math.min(stepRows, n - s);
-    if (!network.lossAndGradients(run, s, rows)) return s;
+    // The next step of this call, whose samples the network may gather while the workers compute this one.
+    const next = s + stepRows < end ? s + stepRows : -1;
+    if (!network.lossAndGradients(run, s, rows, next, next < 0 ? 0 : Math.min(stepRows, n - next))) return s;
     if (clipNorm !== null) network.clipGradients(clipNorm, run.scratch);
     if (scheduled) {
       run.rate = run.schedule.rate(run.baseRate, position);
