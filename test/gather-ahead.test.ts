@@ -50,12 +50,13 @@ describe('a job beside the workers changes no product, and the shares follow the
     two.dispose();
   });
 
-  /** gemm, csrMatmul and cscTransposeMatmul on `k`, each with `job` offered before it; their outputs. */
-  function products(k: Kernels, job: (() => void) | null): number[][] {
+  /** gemm, csrMatmul and cscTransposeMatmul on `k`, each with `job` offered and `prepare` called right before it; their outputs. */
+  function products(k: Kernels, job: (() => void) | null, prepare: () => void = () => {}): number[][] {
     const mark = k.mark();
     const A = load(k, a);
     const D = load(k, d);
     const C = k.alloc(m * n);
+    prepare();
     k.overlap(job);
     k.gemm(false, false, m, n, depth, A, D, C, false);
     const X = load(k, x);
@@ -64,6 +65,7 @@ describe('a job beside the workers changes no product, and the shares follow the
     const values = k.alloc(m * depth);
     k.csrFromDense(X, m, depth, rowStart, columns, values, m * depth);
     const Z = k.alloc(m * n);
+    prepare();
     k.overlap(job);
     k.csrMatmul(rowStart, columns, values, depth, D, n, Z, 0, m);
     const colStart = k.allocIndices(depth + 1);
@@ -72,6 +74,7 @@ describe('a job beside the workers changes no product, and the shares follow the
     k.csrTranspose(m, depth, rowStart, columns, values, colStart, rowIndex, colValues, 0, depth);
     const DZ = load(k, dz);
     const G = k.alloc(depth * n);
+    prepare();
     k.overlap(job);
     k.cscTransposeMatmul(colStart, rowIndex, colValues, m, DZ, n, G, 0, depth, false);
     const out = [C, Z, G].map((b) => Array.from(k.view(b)));
@@ -79,20 +82,40 @@ describe('a job beside the workers changes no product, and the shares follow the
     return out;
   }
 
-  it('equals one thread bit for bit at every share, a long job and none, and the job runs once per offer', () => {
+  it('equals one thread bit for bit at every share of the calling thread, from none to all, with a job and without', () => {
     const expected = products(one, null);
-    const before = shares(two);
+    const slots = (two as unknown as { shares: Int32Array }).shares;
+    for (const share of [0, 1, 7, 16, 31, 32, 33, 50, 63, 64]) {
+      let runs = 0;
+      for (const job of [null, () => void runs++]) {
+        // Pinned right before each product (each one moves it by one afterwards).
+        const got = products(two, job, () => slots.fill(share));
+        expect(got, `share ${share}, ${job === null ? 'no job' : 'a job'}`).toEqual(expected);
+      }
+      expect(runs, `share ${share}`).toBe(3);
+    }
+  });
+
+  it('a job runs once per offer, beside each product, and the products still equal one thread', () => {
+    const expected = products(one, null);
+    // The job makes kernel calls of its own (as the network's job makes the CSC copy), which cut anew.
+    const J = load(two, a.subarray(0, 96 * 96));
+    const JC = two.alloc(96 * 96);
+    const jobProduct = () => two.gemm(false, false, 96, 96, 96, J, J, JC, false);
+    jobProduct();
+    const jobExpected = Array.from(two.view(JC));
     let runs = 0;
     const job = () => {
       runs++;
-      busy(0.5);
+      busy(0.2);
+      two.view(JC).fill(0);
+      jobProduct();
+      expect(Array.from(two.view(JC))).toEqual(jobExpected);
     };
-    for (let call = 0; call < 40; call++) expect(products(two, job), `call ${call}`).toEqual(expected);
-    expect(runs).toBe(3 * 40);
-    const after = shares(two);
-    // Beside a half-millisecond job the calling thread's share of each product fell (slots 1, 3, 5).
-    for (const slot of [1, 3, 5]) expect(after[slot], `slot ${slot}`).toBeLessThan(before[slot]);
-    for (let call = 0; call < 10; call++) expect(products(two, null)).toEqual(expected);
+    for (let call = 0; call < 20; call++) expect(products(two, job), `call ${call}`).toEqual(expected);
+    expect(runs).toBe(3 * 20);
+    // The shares stay within their bounds whatever the timing.
+    for (const v of shares(two)) expect(v >= 0 && v <= 64, `share ${v}`).toBe(true);
   });
 
   it('a withdrawn job never runs, and one that a product too small to cut leaves is still pending until withdrawn', () => {
@@ -138,24 +161,30 @@ describe('GatherAhead: samples gathered beside a product serve the load right af
   });
   afterAll(() => k.dispose());
 
-  /** A product large enough to be cut, which takes the job on offer. */
-  const product = () => k.gemm(false, false, 256, 256, 256, big, big, big, false);
+  /** A product large enough to be cut, with the gather offered beside it as the network offers it. */
+  const product = (ahead: GatherAhead) => {
+    k.overlap(() => ahead.run());
+    k.gemm(false, false, 256, 256, 256, big, big, big, false);
+  };
   const expectedRows = (start: number, count: number) =>
     Array.from({ length: count * cols }, (_, i) => data[order[start + Math.floor(i / cols)] * cols + (i % cols)]);
 
-  it('copies the offered samples during the next cut product, and take() says so once', () => {
+  it('copies the armed samples during the next cut product, and take() says so once', () => {
     const ahead = new GatherAhead(k);
     k.view(spare).fill(-1);
-    ahead.offer(source, order, 20, 10, spare);
+    ahead.arm(source, order, 20, 10, spare);
     expect(Array.from(k.view(spare))).toEqual(new Array(10 * cols).fill(-1));
-    product();
+    product(ahead);
     expect(Array.from(k.view(spare))).toEqual(expectedRows(20, 10));
     expect(ahead.take(source, order, 20, 10, spare)).toBe(true);
-    // Taken: a second load of the same samples gathers them itself.
+    // Taken: a second load of the same samples gathers them itself, and an unarmed run copies nothing.
     expect(ahead.take(source, order, 20, 10, spare)).toBe(false);
+    k.view(spare).fill(-2);
+    product(ahead);
+    expect(k.view(spare)[0]).toBe(-2);
   });
 
-  it('a load of other samples, or before the job ran, does not take them', () => {
+  it('a load of other samples, or before the copy was made, does not take them', () => {
     const ahead = new GatherAhead(k);
     for (const [start, count, src, ord] of [
       [30, 10, source, order],
@@ -163,15 +192,37 @@ describe('GatherAhead: samples gathered beside a product serve the load right af
       [20, 10, new SampleRows({ data, rows, cols }, true), order],
       [20, 10, source, null],
     ] as const) {
-      ahead.offer(source, order, 20, 10, spare);
-      product();
+      ahead.arm(source, order, 20, 10, spare);
+      product(ahead);
       expect(ahead.take(src, ord, start, count, spare), `${start} ${count}`).toBe(false);
     }
-    ahead.offer(source, order, 20, 10, spare);
+    ahead.arm(source, order, 20, 10, spare);
     expect(ahead.take(source, order, 20, 10, spare)).toBe(false);
-    // Withdrawn by that take: the next product does not run it.
-    k.view(spare).fill(-2);
-    product();
-    expect(k.view(spare)[0]).toBe(-2);
+    // Disarmed by that take: the next product's job copies nothing.
+    k.view(spare).fill(-3);
+    product(ahead);
+    expect(k.view(spare)[0]).toBe(-3);
+  });
+});
+
+describe('a job runs its own kernel calls on the calling thread (the workers are busy with the product)', () => {
+  it('a cut product inside a job equals one thread, and the job does not wait on itself', async () => {
+    const k = await ThreadedKernels.createThreaded('f32', 2);
+    const one = await WasmKernels.create('f32');
+    const a = randomArray(128 * 128, 5);
+    const run = (kk: Kernels) => {
+      const A = load(kk, a);
+      const C = kk.alloc(128 * 128);
+      return { A, C };
+    };
+    const outer = run(k);
+    const inner = run(k);
+    const ref = run(one);
+    one.gemm(false, true, 128, 128, 128, ref.A, ref.A, ref.C, false);
+    k.overlap(() => k.gemm(false, true, 128, 128, 128, inner.A, inner.A, inner.C, false));
+    k.gemm(false, false, 128, 128, 128, outer.A, outer.A, outer.C, false);
+    expect(Array.from(k.view(inner.C))).toEqual(Array.from(one.view(ref.C)));
+    k.dispose();
+    one.dispose();
   });
 });

@@ -117,6 +117,8 @@ export class ThreadedKernels extends WasmKernels {
   private readonly scalars = new Float64Array(8);
   /** The job for the calling thread beside the next product cut among threads (see overlap), or null. */
   private job: (() => void) | null = null;
+  /** True while a job runs: every call is then this thread's alone. */
+  private inJob = false;
   /**
    * The calling thread's share, in 1/SHARE_UNITS, of a product cut among all threads: slot
    * PRODUCT_* alone, PRODUCT_* + 1 with a job beside (overlap). After each such product it moves by
@@ -228,14 +230,21 @@ export class ThreadedKernels extends WasmKernels {
     return job;
   }
 
-  /** Runs a taken job on this thread, after the workers have their parts: if it throws, they are waited for first. */
+  /**
+   * Runs a taken job on this thread, after the workers have their parts: if it throws, they are
+   * waited for first. Kernel calls the job makes run on this thread alone (see `cut`): the workers
+   * are busy with the product. They reuse `cuts`: the product reads its own part's bounds first.
+   */
   private runJob(job: () => void): void {
+    this.inJob = true;
     try {
       job();
     } catch (e) {
+      this.inJob = false;
       this.pool!.wait();
       throw e;
     }
+    this.inJob = false;
   }
 
   /** Moves this thread's share in `slot` after a product cut by it (see shares). */
@@ -264,7 +273,7 @@ export class ThreadedKernels extends WasmKernels {
    */
   private cut(total: number, granule: number, least: number): number {
     const grains = quotientUp(total, granule);
-    const parts = Math.max(1, Math.min(this.threads, grains, quotient(total, Math.max(least, 1))));
+    const parts = this.inJob ? 1 : Math.max(1, Math.min(this.threads, grains, quotient(total, Math.max(least, 1))));
     const cuts = this.cuts;
     for (let p = 0; p < parts; p++) cuts[p] = Math.min(total, quotient(grains * p, parts) * granule);
     cuts[parts] = total;
@@ -862,8 +871,11 @@ export class ThreadedKernels extends WasmKernels {
       t[8] = cuts[p + 1];
       this.pool!.post(p - 1, this.opCsrMatmul);
     }
+    // Read before the job, whose own kernel calls cut anew.
+    const ownBegin = cuts[0];
+    const ownEnd = cuts[1];
     if (job !== null) this.runJob(job);
-    this.fcsrMatmul(pr, pc, pv, k, pd, n, pz, cuts[0], cuts[1]);
+    this.fcsrMatmul(pr, pc, pv, k, pd, n, pz, ownBegin, ownEnd);
     const waited = this.pool!.wait();
     if (adaptive) this.settleShare(slot, waited);
   }
@@ -913,8 +925,11 @@ export class ThreadedKernels extends WasmKernels {
       t[9] = +accumulate;
       this.pool!.post(p - 1, this.opCscTransposeMatmul);
     }
+    // Read before the job, whose own kernel calls cut anew.
+    const ownBegin = cuts[0];
+    const ownEnd = cuts[1];
     if (job !== null) this.runJob(job);
-    this.fcscTransposeMatmul(pc, pr, pv, m, pd, n, pg, cuts[0], cuts[1], +accumulate);
+    this.fcscTransposeMatmul(pc, pr, pv, m, pd, n, pg, ownBegin, ownEnd, +accumulate);
     const waited = this.pool!.wait();
     if (adaptive) this.settleShare(slot, waited);
   }

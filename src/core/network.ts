@@ -98,6 +98,16 @@ export class Network {
   private scaleSamples = 0;
   /** The next step's samples gathered beside the workers' products (kernels on several threads). */
   private readonly ahead: GatherAhead;
+  /**
+   * What a training step hands the kernels to do beside the workers' part of its first product cut
+   * among threads (Kernels.overlap): the next step's gather, and the sparse first layer's CSC copy
+   * of the loaded batch for its weight gradient. Neither touches what a product of the step reads
+   * or writes. Made once: offering it allocates nothing.
+   */
+  private readonly besideProduct = (): void => {
+    this.ahead.run();
+    this.sparseFirst?.prepareColumns(this.loadedRows);
+  };
 
   constructor(
     readonly kernels: Kernels,
@@ -189,7 +199,7 @@ export class Network {
     this.loadedRows = rows;
     this.weighted = w !== null;
     const first = this.sparseFirst;
-    // Withdrawn whatever this load is: samples gathered ahead serve the load right after alone.
+    // Whatever this load is: samples gathered ahead serve the load right after alone.
     const gathered = this.ahead.take(x, order, start, rows, plan.spare);
     if (first !== null && x instanceof CsrRows) first.loadCompressed(x, order, start, rows, plan.input);
     else {
@@ -275,12 +285,17 @@ export class Network {
       const cr = Math.min(chunk, rows - c);
       this.load(source.x, source.y, source.order, start + c, cr, source.w);
       const spare = this.plan!.spare;
-      if (next >= 0 && rows <= chunk && spare !== null && nextRows <= this.plan!.capacity && source.x instanceof SampleRows)
-        this.ahead.offer(source.x, source.order, next, nextRows, spare);
+      if (spare !== null) {
+        if (next >= 0 && rows <= chunk && nextRows <= this.plan!.capacity && source.x instanceof SampleRows)
+          this.ahead.arm(source.x, source.order, next, nextRows, spare);
+        this.kernels.overlap(this.besideProduct);
+      }
       this.forward(cr, true);
       this.lossSum(cr, stats, StepStats.BatchLoss);
       if (source.classify) correct += this.countCorrect(cr);
       this.backward(cr, rows, c > 0);
+      // A job no product took is withdrawn: it belongs to this pass alone.
+      this.kernels.overlap(null);
     }
     stats[StepStats.Loss] += stats[StepStats.BatchLoss];
     stats[StepStats.Correct] += correct;

@@ -13,7 +13,8 @@
  * The batch is compressed into CSR in buffers planned with the batch: from the dense batch (a
  * scan that stops once the batch is known to be too dense), or copied from rows that are already
  * compressed (CSR input, src/core/csr-rows.ts). Backward makes the column-compressed copy (CSC) it
- * needs for dW from the CSR. Both sparse products add in gemm's order: the sparse and the dense
+ * needs for dW from the CSR, unless a training step on several threads made it already, beside the
+ * workers' part of the forward product (prepareColumns). Both sparse products add in gemm's order: the sparse and the dense
  * path give the same numbers bit for bit (see assembly/sparse.ts).
  */
 import type { Buffer, IndexBuffer, Kernels } from '../backend/kernels.js';
@@ -164,21 +165,7 @@ export class SparseInputDense extends Dense {
     if (!this.gradientIsPreActivation) k.activateBackward(this.code, this.z, this.a, gradient, gradient, rows, this.outputs, this.slope);
     // dWᵀ (inputs × units) = Xᵀ (inputs × rows) · dZ (rows × units)
     if (this.compressed) {
-      if (!this.columnsReady) {
-        k.csrTranspose(
-          rows,
-          this.inputs,
-          this.rowStart,
-          this.columns,
-          this.values,
-          this.colStart,
-          this.rowIndex,
-          this.colValues,
-          0,
-          this.inputs,
-        );
-        this.columnsReady = true;
-      }
+      this.prepareColumns(rows);
       if (accumulate) this.accumulateSparse(rows, gradient);
       else this.writeSparse(rows, gradient);
     } else {
@@ -192,6 +179,28 @@ export class SparseInputDense extends Dense {
       if (this.compressed) throw new Error('SparseInputDense: an input gradient needs the dense input');
       k.gemm(false, true, rows, this.inputs, this.outputs, gradient, this.weights.value, inputGradient, false);
     }
+  }
+
+  /**
+   * Makes the CSC copy of the loaded batch (`rows` rows) that the weight gradient reads, once per
+   * batch: the backward pass calls it, and a training step may call it earlier, beside the workers'
+   * part of a product (Network.lossAndGradients), as nothing else reads or writes the copy.
+   */
+  prepareColumns(rows: number): void {
+    if (!this.compressed || this.columnsReady) return;
+    this.kernels.csrTranspose(
+      rows,
+      this.inputs,
+      this.rowStart,
+      this.columns,
+      this.values,
+      this.colStart,
+      this.rowIndex,
+      this.colValues,
+      0,
+      this.inputs,
+    );
+    this.columnsReady = true;
   }
 
   /** dWᵀ += Xᵀ·dZ over the whole gradient: its non-zero rows are no longer known. */
