@@ -261,8 +261,10 @@ ${t.epochs.map((e) => `| ${e.batch} | ${s(e.one)} | ${s(e.two)} | ${x(e.speedup)
 An epoch's CPU time counts every thread, their polling included (a worker polls for 0.3 ms after
 each task before it sleeps, the calling thread some 1,000 times while it waits): what it adds over
 one thread is what the cutting costs. Part of an
-epoch stays on one thread (the small kernels, the loss, the batch gathering), so its speedup is
-below the products'.
+epoch stays on one thread (the small kernels, the loss, the per-fit input check, the sparse first
+layer's compressed copies of a batch), so its speedup is below the products'. The batch gathering
+(a copy from the JS array, which only the calling thread can make) runs beside the workers' part
+of a product, and the calling thread's share of each product follows the threads' speed.
 
 ${npNote}
 ${ptNote}
