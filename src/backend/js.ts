@@ -90,6 +90,7 @@ export class JsKernels implements Kernels {
   view(buf: Buffer): FloatArray {
     return (buf as JsBuffer).data;
   }
+
   /** On one thread there is nothing to overlap a job with. */
   readonly overlaps: boolean = false;
 

@@ -267,16 +267,16 @@ export class WasmKernels implements Kernels {
     return b.cached;
   }
 
-  /**
-   * Drops every reference to the memory held here (the memory, the instance's exports and
-   * functions, the views, the buffers' cached views) and hands the memory back for the next
-   * network: a network kept referenced after `dispose()` no longer keeps its memory alive.
-   */
   /** On one thread there is nothing to overlap a job with. */
   readonly overlaps: boolean = false;
 
   overlap(_job: (() => void) | null): void {}
 
+  /**
+   * Drops every reference to the memory held here (the memory, the instance's exports and
+   * functions, the views, the buffers' cached views) and hands the memory back for the next
+   * network: a network kept referenced after `dispose()` no longer keeps its memory alive.
+   */
   dispose(): void {
     const [memory, instance, module] = [this.mem, this.instance, this.module];
     if (memory === null) return;

@@ -14,8 +14,8 @@
  * scan that stops once the batch is known to be too dense), or copied from rows that are already
  * compressed (CSR input, src/core/csr-rows.ts). Backward makes the column-compressed copy (CSC) it
  * needs for dW from the CSR, unless a training step on several threads made it already, beside the
- * workers' part of the forward product (prepareColumns). Both sparse products add in gemm's order: the sparse and the dense
- * path give the same numbers bit for bit (see assembly/sparse.ts).
+ * workers' part of the forward product (prepareColumns). Both sparse products add in gemm's order:
+ * the sparse and the dense path give the same numbers bit for bit (see assembly/sparse.ts).
  */
 import type { Buffer, IndexBuffer, Kernels } from '../backend/kernels.js';
 import type { FloatArray } from '../io/matrix.js';
