@@ -12,8 +12,7 @@ import { JsKernels } from '../src/backend/js.js';
 import type { BackendName, Kernels, Precision } from '../src/backend/kernels.js';
 import { WasmKernels } from '../src/backend/wasm.js';
 import { LISTED_MAX_SHARE } from '../src/core/sparse-input.js';
-import { randomArray } from './helpers/compare.js';
-import { firstDifference } from './helpers/sparse.js';
+import { firstDifference, randomArray } from './helpers/compare.js';
 
 describe('row-list kernels', () => {
   for (const precision of ['f32', 'f64'] as const) {

@@ -7,8 +7,8 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Buffer, Kernels } from '../src/backend/kernels.js';
-import { randomArray } from './helpers/compare.js';
-import { firstDifference, SPARSE_BACKENDS, sparseDense } from './helpers/sparse.js';
+import { firstDifference, randomArray } from './helpers/compare.js';
+import { SPARSE_BACKENDS, sparseDense } from './helpers/sparse.js';
 
 function load(k: Kernels, values: ArrayLike<number>): Buffer {
   const buf = k.alloc(values.length);

@@ -18,8 +18,8 @@ import type { BackendName, Precision } from '../src/backend/kernels.js';
 import type { SparseInputMode } from '../src/core/architecture.js';
 import { SPARSE_MAX_DENSITY, SPARSE_MIN_INPUTS } from '../src/core/sparse-input.js';
 import { loadData, LAYERS, SEED } from '../examples/experiments/r1-mnist.js';
-import { randomArray } from './helpers/compare.js';
-import { csrOf, firstDifference, sparseDense } from './helpers/sparse.js';
+import { firstDifference, randomArray } from './helpers/compare.js';
+import { csrOf, sparseDense } from './helpers/sparse.js';
 
 interface Outcome {
   weights: Float64Array;

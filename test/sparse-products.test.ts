@@ -10,8 +10,8 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Buffer, IndexBuffer, Kernels } from '../src/backend/kernels.js';
-import { randomArray } from './helpers/compare.js';
-import { firstDifference, SPARSE_BACKENDS } from './helpers/sparse.js';
+import { firstDifference, randomArray } from './helpers/compare.js';
+import { SPARSE_BACKENDS } from './helpers/sparse.js';
 
 /** X (rows × k) in CSR, or — read as Xᵀ (k × rows) — in CSC when `byColumns`. */
 function compress(X: ArrayLike<number>, rows: number, k: number, byColumns: boolean) {

@@ -35,11 +35,22 @@ export class GatherAhead {
     this.done = false;
   }
 
-  /** Makes the armed copy (once); nothing when unarmed. */
-  run(): void {
-    if (this.source === null || this.done) return;
+  /** Makes the armed copy (once); nothing when unarmed. True when it copied now (into `target`, `count` rows). */
+  run(): boolean {
+    if (this.source === null || this.done) return false;
     this.source.gather(this.kernels.view(this.into!), this.order, this.start, this.rows);
     this.done = true;
+    return true;
+  }
+
+  /** The buffer armed to copy into (null when unarmed). */
+  get target(): Buffer | null {
+    return this.into;
+  }
+
+  /** The rows armed. */
+  get count(): number {
+    return this.rows;
   }
 
   /** Disarms; true when the copy was made, of these very samples into `into`. */

@@ -100,13 +100,15 @@ export class Network {
   private readonly ahead: GatherAhead;
   /**
    * What a training step hands the kernels to do beside the workers' part of its first product cut
-   * among threads (Kernels.overlap): the next step's gather, and the sparse first layer's CSC copy
-   * of the loaded batch for its weight gradient. Neither touches what a product of the step reads
-   * or writes. Made once: offering it allocates nothing.
+   * among threads (Kernels.overlap): the next step's gather and, for a sparse first layer, that
+   * batch's compression and the loaded batch's CSC copy for its weight gradient. None touches what
+   * a product of the step reads or writes. Made once: offering it allocates nothing.
    */
   private readonly besideProduct = (): void => {
-    this.ahead.run();
-    this.sparseFirst?.prepareColumns(this.loadedRows);
+    const ahead = this.ahead;
+    const first = this.sparseFirst;
+    if (ahead.run() && first !== null) first.compressAhead(ahead.target!, ahead.count);
+    first?.prepareColumns(this.loadedRows);
   };
 
   constructor(
@@ -207,8 +209,11 @@ export class Network {
         const input = plan.input;
         plan.input = plan.spare!;
         plan.spare = input;
-      } else x.gather(this.kernels.view(plan.input), order, start, rows);
-      first?.choose(plan.input, rows);
+        first?.takeAhead(plan.input, rows);
+      } else {
+        x.gather(this.kernels.view(plan.input), order, start, rows);
+        first?.choose(plan.input, rows);
+      }
     }
     if (y !== null) y.gather(this.kernels.view(plan.targets), order, start, rows);
     if (w !== null) w.gather(this.kernels.view(plan.weights), order, start, rows);

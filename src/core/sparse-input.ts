@@ -12,9 +12,11 @@
  *
  * The batch is compressed into CSR in buffers planned with the batch: from the dense batch (a
  * scan that stops once the batch is known to be too dense), or copied from rows that are already
- * compressed (CSR input, src/core/csr-rows.ts). Backward makes the column-compressed copy (CSC) it
- * needs for dW from the CSR, unless a training step on several threads made it already, beside the
- * workers' part of the forward product (prepareColumns). Both sparse products add in gemm's order:
+ * compressed (CSR input, src/core/csr-rows.ts). On several threads, a training step compresses the
+ * next step's batch, gathered ahead, into a second set of those buffers beside the workers' part of
+ * the forward product (compressAhead), and the next load swaps the sets (takeAhead). Backward
+ * makes the column-compressed copy (CSC) it needs for dW from the CSR, unless a training step made
+ * it already beside the same product (prepareColumns). Both sparse products add in gemm's order:
  * the sparse and the dense path give the same numbers bit for bit (see assembly/sparse.ts).
  */
 import type { Buffer, IndexBuffer, Kernels } from '../backend/kernels.js';
@@ -79,6 +81,14 @@ export class SparseInputDense extends Dense {
   private writtenCount = 0;
   /** What the weights' gradientRows points at after a pass over a compressed batch (one object, so that no pass allocates). */
   private listedRows!: GradientRows;
+  /** The second set of CSR buffers, for the next batch compressed ahead (kernels that overlap); null otherwise. */
+  private aheadRowStart: IndexBuffer | null = null;
+  private aheadColumns: IndexBuffer | null = null;
+  private aheadValues: Buffer | null = null;
+  /** The input buffer and rows that the second set holds the compression of (null: none), and whether it was sparse enough. */
+  private aheadOf: Buffer | null = null;
+  private aheadRows = 0;
+  private aheadCompressed = false;
 
   constructor(
     kernels: Kernels,
@@ -105,6 +115,11 @@ export class SparseInputDense extends Dense {
     this.present = kernels.allocIndices(this.inputs);
     this.written = kernels.allocIndices(this.inputs);
     this.listedRows = { list: this.written, count: 0, width: this.outputs };
+    const ahead = kernels.overlaps;
+    this.aheadRowStart = ahead ? kernels.allocIndices(capacity + 1) : null;
+    this.aheadColumns = ahead ? kernels.allocIndices(this.room) : null;
+    this.aheadValues = ahead ? kernels.alloc(this.room) : null;
+    this.aheadOf = null;
     this.rowsKnown = false;
     this.weights.gradientRows = null;
     this.compressed = false;
@@ -126,8 +141,53 @@ export class SparseInputDense extends Dense {
 
   /** Chooses the path for the dense batch just loaded into `input` (rows × inputs), compressing it when it is sparse enough. */
   choose(input: Buffer, rows: number): void {
+    this.aheadOf = null;
     const nnz = this.kernels.csrFromDense(input, rows, this.inputs, this.rowStart, this.columns, this.values, this.limit(rows));
     this.compressed = nnz >= 0;
+    this.columnsReady = false;
+  }
+
+  /**
+   * Compresses the dense batch in `input` (rows × inputs, the next step's, gathered ahead) into the
+   * second set of buffers, which nothing of the loaded batch reads: a training step calls it beside
+   * the workers' part of a product. Nothing where the kernels do not overlap.
+   */
+  compressAhead(input: Buffer, rows: number): void {
+    if (this.aheadRowStart === null) return;
+    this.aheadOf = null;
+    const nnz = this.kernels.csrFromDense(
+      input,
+      rows,
+      this.inputs,
+      this.aheadRowStart,
+      this.aheadColumns!,
+      this.aheadValues!,
+      this.limit(rows),
+    );
+    this.aheadCompressed = nnz >= 0;
+    this.aheadOf = input;
+    this.aheadRows = rows;
+  }
+
+  /**
+   * As `choose`, for a batch loaded into `input` that was gathered ahead: takes the second set of
+   * buffers when it holds this very buffer's compression (the sets are swapped), else compresses.
+   * The same numbers either way: a compression is a function of the batch.
+   */
+  takeAhead(input: Buffer, rows: number): void {
+    if (this.aheadOf !== input || this.aheadRows !== rows) return this.choose(input, rows);
+    this.aheadOf = null;
+    // Swapped through locals: a destructuring swap may build an array each step.
+    const rowStart = this.rowStart;
+    const columns = this.columns;
+    const values = this.values;
+    this.rowStart = this.aheadRowStart!;
+    this.columns = this.aheadColumns!;
+    this.values = this.aheadValues!;
+    this.aheadRowStart = rowStart;
+    this.aheadColumns = columns;
+    this.aheadValues = values;
+    this.compressed = this.aheadCompressed;
     this.columnsReady = false;
   }
 
@@ -146,6 +206,7 @@ export class SparseInputDense extends Dense {
       rows,
       this.limit(rows),
     );
+    this.aheadOf = null;
     this.compressed = nnz >= 0;
     this.columnsReady = false;
     if (!this.compressed) source.gather(k.view(input), order, start, rows);

@@ -24,6 +24,12 @@ export function firstMismatch(actual: ArrayLike<number>, expected: ArrayLike<num
   return null;
 }
 
+/** The index of the first element where a and b differ as numbers (Object.is), or −1. */
+export function firstDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return i;
+  return a.length === b.length ? -1 : a.length;
+}
+
 /** Relative-plus-absolute closeness: |a − e| ≤ atol + rtol·|e|. */
 export function mismatchRel(actual: ArrayLike<number>, expected: ArrayLike<number>, rtol: number, atol: number): Mismatch | null {
   return firstMismatch(actual, expected, (i) => atol + rtol * Math.abs(expected[i]));

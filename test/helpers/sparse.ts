@@ -42,12 +42,6 @@ export function csrOf(x: ArrayLike<number>, rows: number, cols: number, precisio
   return { rows, cols, rowStart: Int32Array.from(rowStart), columns: Int32Array.from(columns), values: floats };
 }
 
-/** The index of the first element where a and b differ as numbers (Object.is), or −1. */
-export function firstDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return i;
-  return a.length === b.length ? -1 : a.length;
-}
-
 /** The backends the sparse kernels are checked on: both wasm builds and the TypeScript oracle. */
 export const SPARSE_BACKENDS: { name: string; make: (p: Precision) => Promise<Kernels> }[] = [
   { name: 'wasm simd', make: (p) => WasmKernels.create(p, 'simd') },
