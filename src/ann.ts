@@ -205,7 +205,12 @@ export class ANN {
       throw new RangeError(`fit: options.validationSplit must be a fraction in (0, 1), got ${describe(split)}`);
     }
     const checked = checkFitOptions(options, vd !== undefined || split !== undefined);
-    let X = this.inputs(x, 'fit', 'x');
+    // With the wasm kernels, x is checked for non-finite values on the copy in their memory that
+    // training gathers its batches from (Network.stage): one pass over the set, not two. Not when it
+    // is split (the held-out rows leave it) or sent to a worker from a page's main thread.
+    const checkOnCopy =
+      split === undefined && net.kernels.name === 'wasm' && this.std === null && !(this.threads > 1 && onPageMainThread());
+    let X = this.inputs(x, 'fit', 'x', checkOnCopy);
     let Y = this.targets(y, X.rows, 'fit', 'y');
     let validation: { X: Samples; Y: Matrix } | null = null;
     if (vd !== undefined) {
@@ -231,7 +236,7 @@ export class ANN {
         optimizer,
         this.shuffler,
         this.progress,
-        { X, Y, W, validation, classify },
+        { X, Y, W, validation, classify, xChecked: !checkOnCopy },
         checked,
         () => void this.live('fit'),
       );
@@ -437,7 +442,8 @@ export class ANN {
     return this.optimizer.instance;
   }
 
-  private inputs(x: MatrixLike | CsrLike, where: string, name: string): Samples {
+  /** `finiteCheckedByCaller`: see MatrixSpec (no standardizer only: its output is checked here). */
+  private inputs(x: MatrixLike | CsrLike, where: string, name: string, finiteCheckedByCaller = false): Samples {
     if (isCsrLike(x)) {
       // Mean subtraction would turn every zero into a non-zero: the sparse input would become dense.
       if (this.std !== null) {
@@ -449,7 +455,15 @@ export class ANN {
     }
     const kernels = this.live(where).kernels;
     const everyFinite = (values: FloatArray) => kernels.everyFinite(values);
-    const X = toMatrix(x, { name, where, precision: this.precision, cols: this.layers[0], colsName: 'inputs', everyFinite });
+    const X = toMatrix(x, {
+      name,
+      where,
+      precision: this.precision,
+      cols: this.layers[0],
+      colsName: 'inputs',
+      everyFinite,
+      finiteCheckedByCaller: finiteCheckedByCaller && this.std === null,
+    });
     if (this.std === null) return X;
     const S = this.std.apply(X);
     return toMatrix(S, {
