@@ -18,7 +18,6 @@ import { PEAK_FLOPS_PER_ITERATION, simdPeak } from './peak';
 import { csrMatmul, cscTransposeMatmul, cscTransposeMatmulListed } from './sparse';
 import { csrFillRows, csrFromDense, csrRowCounts, csrTranspose } from './csr-build';
 import { nonEmptyColumns, sgdUpdateRows, zeroRows } from './rows';
-import { gatherRows } from './gather';
 
 // The codes the kernels take, as immutable i32 globals named after the TypeScript constants
 // (`Activation.Sigmoid` in src/backend/kernels.ts is Activation_Sigmoid here), so that a library
@@ -109,7 +108,6 @@ export function csc_transpose_matmul_listed_f32(colStart: usize, rowIndex: usize
 export function csc_transpose_matmul_listed_f64(colStart: usize, rowIndex: usize, values: usize, m: i32, d: usize, n: i32, g: usize, list: usize, begin: i32, end: i32): void { cscTransposeMatmulListed<f64>(colStart, rowIndex, values, m, d, n, g, list, begin, end); }
 
 // Row lists of the sparse first layer's gradient (assembly/rows.ts).
-export function gather_rows(src: usize, rowBytes: i32, order: usize, count: i32, dst: usize): void { gatherRows(src, rowBytes, order, count, dst); }
 export function non_empty_columns(colStart: usize, cols: i32, out: usize): i32 { return nonEmptyColumns(colStart, cols, out); }
 export function zero_rows_f32(g: usize, width: i32, list: usize, begin: i32, end: i32): void { zeroRows<f32>(g, width, list, begin, end); }
 export function zero_rows_f64(g: usize, width: i32, list: usize, begin: i32, end: i32): void { zeroRows<f64>(g, width, list, begin, end); }

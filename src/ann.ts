@@ -205,12 +205,7 @@ export class ANN {
       throw new RangeError(`fit: options.validationSplit must be a fraction in (0, 1), got ${describe(split)}`);
     }
     const checked = checkFitOptions(options, vd !== undefined || split !== undefined);
-    // With the wasm kernels, x is checked for non-finite values on the copy in their memory that
-    // training gathers its batches from (Network.stage): one pass over the set, not two. Not when it
-    // is split (the held-out rows leave it) or sent to a worker from a page's main thread.
-    const checkOnCopy =
-      split === undefined && net.kernels.name === 'wasm' && this.std === null && !(this.threads > 1 && onPageMainThread());
-    let X = this.inputs(x, 'fit', 'x', checkOnCopy);
+    let X = this.inputs(x, 'fit', 'x');
     let Y = this.targets(y, X.rows, 'fit', 'y');
     let validation: { X: Samples; Y: Matrix } | null = null;
     if (vd !== undefined) {
@@ -236,7 +231,7 @@ export class ANN {
         optimizer,
         this.shuffler,
         this.progress,
-        { X, Y, W, validation, classify, xChecked: !checkOnCopy },
+        { X, Y, W, validation, classify },
         checked,
         () => void this.live('fit'),
       );
@@ -442,8 +437,7 @@ export class ANN {
     return this.optimizer.instance;
   }
 
-  /** `finiteCheckedByCaller`: see MatrixSpec (no standardizer only: its output is checked here). */
-  private inputs(x: MatrixLike | CsrLike, where: string, name: string, finiteCheckedByCaller = false): Samples {
+  private inputs(x: MatrixLike | CsrLike, where: string, name: string): Samples {
     if (isCsrLike(x)) {
       // Mean subtraction would turn every zero into a non-zero: the sparse input would become dense.
       if (this.std !== null) {
@@ -455,15 +449,7 @@ export class ANN {
     }
     const kernels = this.live(where).kernels;
     const everyFinite = (values: FloatArray) => kernels.everyFinite(values);
-    const X = toMatrix(x, {
-      name,
-      where,
-      precision: this.precision,
-      cols: this.layers[0],
-      colsName: 'inputs',
-      everyFinite,
-      finiteCheckedByCaller: finiteCheckedByCaller && this.std === null,
-    });
+    const X = toMatrix(x, { name, where, precision: this.precision, cols: this.layers[0], colsName: 'inputs', everyFinite });
     if (this.std === null) return X;
     const S = this.std.apply(X);
     return toMatrix(S, {

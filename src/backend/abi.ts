@@ -217,8 +217,6 @@ export interface KernelFunctions {
     end: Int,
   ): void;
 
-  /** Rows order[0 … count − 1] of src (rowBytes bytes each) one after another into dst (assembly/gather.ts). */
-  gather_rows(src: Ptr, rowBytes: Int, order: Ptr, count: Int, dst: Ptr): void;
   /** Row lists of the sparse first layer's gradient (assembly/rows.ts): the rows a batch's inputs touch. */
   non_empty_columns(colStart: Ptr, cols: Int, out: Ptr): Int;
   zero_rows_f32(g: Ptr, width: Int, list: Ptr, begin: Int, end: Int): void;
@@ -340,7 +338,6 @@ export const KERNEL_FUNCTIONS = {
   csc_transpose_matmul_f64: 10,
   csc_transpose_matmul_listed_f32: 10,
   csc_transpose_matmul_listed_f64: 10,
-  gather_rows: 5,
   non_empty_columns: 3,
   zero_rows_f32: 5,
   zero_rows_f64: 5,

@@ -56,12 +56,6 @@ export class JsKernels implements Kernels {
     this.bytesPer = precision === 'f32' ? 4 : 8;
   }
 
-  allocCopy(values: FloatArray): Buffer {
-    const buf = this.alloc(values.length);
-    data(buf).set(values);
-    return buf;
-  }
-
   alloc(length: number): Buffer {
     checkRoom('js', 'the network needs', this.held, this.held + length * this.bytesPer, 'use fewer or smaller layers, or a smaller batch');
     const buf = new JsBuffer(this.precision === 'f32' ? new Float32Array(length) : new Float64Array(length), length);
@@ -542,20 +536,6 @@ export class JsKernels implements Kernels {
     let count = 0;
     for (let c = 0; c < cols; c++) if (starts[c + 1] !== starts[c]) o[count++] = c;
     return count;
-  }
-
-  gatherRows(src: Buffer, cols: number, order: IndexBuffer, count: number, dst: Buffer): void {
-    const [S, D, rows] = [data(src), data(dst), (order as JsIndexBuffer).data];
-    if (rows.length < count || D.length < count * cols)
-      throw new RangeError(
-        `gatherRows: order holds ${rows.length} and dst ${D.length} numbers, ${count} rows of ${cols} need ${count} and ${count * cols}`,
-      );
-    for (let r = 0; r < count; r++) {
-      const i = rows[r];
-      if (!(i >= 0 && (i + 1) * cols <= S.length))
-        throw new RangeError(`gatherRows order[${r}]: expected a row of the set, 0 … ${Math.floor(S.length / cols) - 1}, got ${i}`);
-      D.set(S.subarray(i * cols, (i + 1) * cols), r * cols);
-    }
   }
 
   zeroRows(g: Buffer, width: number, list: IndexBuffer, count: number): void {

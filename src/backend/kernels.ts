@@ -46,8 +46,6 @@ export interface Kernels {
 
   /** A zero-filled buffer of `length` numbers. */
   alloc(length: number): Buffer;
-  /** A buffer holding a copy of `values` (made without zero-filling it first). */
-  allocCopy(values: FloatArray): Buffer;
   /**
    * Refuses, before anything is allocated, buffers of these lengths that would take the backend
    * past its limit (src/backend/room.ts): a RangeError naming the bytes needed and the limit.
@@ -231,11 +229,6 @@ export interface Kernels {
     begin: number,
     end: number,
   ): void;
-  /**
-   * Rows order[0 … count − 1] of src (rows of `cols` values) copied one after another into dst: a
-   * batch gathered from a training set held in the kernels' memory (src/core/staged-rows.ts).
-   */
-  gatherRows(src: Buffer, cols: number, order: IndexBuffer, count: number, dst: Buffer): void;
   /** The columns c < cols with entries in a CSC (colStart[c + 1] > colStart[c]), ascending into `out`; returns their count. */
   nonEmptyColumns(colStart: IndexBuffer, cols: number, out: IndexBuffer): number;
   /** Rows list[0 … count − 1] of g (rows of `width` values) set to zero. */

@@ -90,7 +90,6 @@ export class WasmKernels implements Kernels {
   protected fcscTransposeMatmul: KernelFunctions['csc_transpose_matmul_f32'];
   protected fcscListed: KernelFunctions['csc_transpose_matmul_listed_f32'];
   protected fzeroRows: KernelFunctions['zero_rows_f32'];
-  protected fgatherRows: KernelFunctions['gather_rows'];
   protected fsgdRows: KernelFunctions['sgd_update_rows_f32'];
   protected fadamRows: KernelFunctions['adam_update_rows_f32'];
 
@@ -113,7 +112,6 @@ export class WasmKernels implements Kernels {
     // A memory handed back by a disposed network holds its data: all of it counts as written.
     this.dirty = memory.buffer.byteLength;
     this.bytesPer = precision === 'f32' ? x.sizeof_f32.value : x.sizeof_f64.value;
-    this.fgatherRows = x.gather_rows;
     if (precision === 'f32') {
       this.fgemm = x.gemm_f32;
       this.fbiasAdd = x.bias_add_f32;
@@ -220,24 +218,17 @@ export class WasmKernels implements Kernels {
     return this.place(new WasmBuffer(this.top, length), length * this.bytesPer);
   }
 
-  allocCopy(values: FloatArray): Buffer {
-    const length = values.length;
-    const buf = this.place(new WasmBuffer(this.top, length), length * this.bytesPer, false);
-    this.view(buf).set(values);
-    return buf;
-  }
-
   allocIndices(length: number): IndexBuffer {
     return this.place(new WasmIndexBuffer(this.top, length), length * 4);
   }
 
-  /** Gives `buf` (made at the top) its `bytes`, zero-filled unless the caller fills them, and moves the top past them. */
-  private place<B extends WasmBuffer | WasmIndexBuffer>(buf: B, bytes: number, zero = true): B {
+  /** Gives `buf` (made at the top) its `bytes`, zero-filled, and moves the top past them. */
+  private place<B extends WasmBuffer | WasmIndexBuffer>(buf: B, bytes: number): B {
     const end = alignUp(this.top + bytes);
     this.ensure(end);
     // Memory below the high-water mark may hold released buffers: a new buffer starts at zero.
     // Above it the memory is as grown, zero, and left untouched (its pages are not made resident).
-    if (zero && this.top < this.dirty) new Uint8Array(this.buffer(), this.top, Math.min(end, this.dirty) - this.top).fill(0);
+    if (this.top < this.dirty) new Uint8Array(this.buffer(), this.top, Math.min(end, this.dirty) - this.top).fill(0);
     this.dirty = Math.max(this.dirty, end);
     this.top = end;
     this.buffers.push(buf);
@@ -306,7 +297,7 @@ export class WasmKernels implements Kernels {
       this.fcsrMatmul =
       this.fcscTransposeMatmul =
         disposed;
-    this.fcscListed = this.fzeroRows = this.fsgdRows = this.fadamRows = this.fgatherRows = disposed;
+    this.fcscListed = this.fzeroRows = this.fsgdRows = this.fadamRows = disposed;
     kernelsDisposed(this);
     if (module !== null && instance !== null) giveBackKernelSlot({ module, memory, instance });
   }
@@ -588,19 +579,6 @@ export class WasmKernels implements Kernels {
     // The listed columns come from nonEmptyColumns on this colStart: below its length − 1, and G holds that many rows.
     need(g, (colStart.length - 1) * n, 'cscTransposeMatmulListed G');
     this.fcscListed(ptr(colStart), ptr(rowIndex), ptr(values), m, ptr(d), n, ptr(g), ptr(list), begin, end);
-  }
-
-  gatherRows(src: Buffer, cols: number, order: IndexBuffer, count: number, dst: Buffer): void {
-    need(order, count, 'gatherRows order');
-    need(dst, count * cols, 'gatherRows dst');
-    // Every index checked here: a wrong one would copy from outside the set, not trap.
-    const rows = Math.floor(src.length / Math.max(cols, 1));
-    const index = this.indexView(order);
-    for (let r = 0; r < count; r++) {
-      const i = index[r];
-      if (!(i >= 0 && i < rows)) throw new RangeError(`gatherRows order[${r}]: expected a row of the set, 0 … ${rows - 1}, got ${i}`);
-    }
-    this.fgatherRows(ptr(src), cols * this.bytesPer, ptr(order), count, ptr(dst));
   }
 
   nonEmptyColumns(colStart: IndexBuffer, cols: number, out: IndexBuffer): number {

@@ -3,7 +3,7 @@
  * dense Matrix: compressed (for the sparse first layer) or expanded into a dense batch (when the
  * batch is too dense for the sparse path, or the network multiplies densely). Neither allocates.
  */
-import { type Buffer, type Kernels, quarterOfBatch, tooDenseAtQuarter } from '../backend/kernels.js';
+import { quarterOfBatch, tooDenseAtQuarter } from '../backend/kernels.js';
 import type { CsrMatrix } from '../io/csr.js';
 import type { FloatArray, Matrix } from '../io/matrix.js';
 import { SampleRows } from './sample-rows.js';
@@ -20,11 +20,6 @@ export class CsrRows {
       const to = r * cols;
       for (let e = rowStart[src]; e < rowStart[src + 1]; e++) dst[to + columns[e]] = values[e];
     }
-  }
-
-  /** As `gather`, into a buffer of the kernels (a training step's batch buffers). */
-  gatherInto(kernels: Kernels, into: Buffer, order: ArrayLike<number> | null, start: number, count: number): void {
-    this.gather(kernels.view(into), order, start, count);
   }
 
   /**

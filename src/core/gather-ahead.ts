@@ -38,7 +38,7 @@ export class GatherAhead {
   /** Makes the armed copy (once); nothing when unarmed. True when it copied now (into `target`, `count` rows). */
   run(): boolean {
     if (this.source === null || this.done) return false;
-    this.source.gatherInto(this.kernels, this.into!, this.order, this.start, this.rows);
+    this.source.gather(this.kernels.view(this.into!), this.order, this.start, this.rows);
     this.done = true;
     return true;
   }

@@ -21,7 +21,6 @@ import { allFinite, restore, saveAside, transposeInto, untranspose, type Paramet
 import { Random } from './random.js';
 import { GatherAhead } from './gather-ahead.js';
 import { SampleRows } from './sample-rows.js';
-import { type Staging, StagedRows } from './staged-rows.js';
 import { CsrRows, rowsOf, type InputRows, type Samples } from './csr-rows.js';
 import { SparseInputDense, sparseCapable } from './sparse-input.js';
 
@@ -86,8 +85,6 @@ export class Network {
   private readonly parametersEnd: number;
   private persistentEnd: number;
   private plan: BatchPlan | null = null;
-  /** The training set staged above the batch buffers (stage), or null. */
-  private staged: { mark: number; staging: Staging } | null = null;
   /** Rows of the last `load`. */
   private loadedRows = 0;
   /** The last `load` gathered sample weights: the loss and its gradient are weighted. */
@@ -102,24 +99,17 @@ export class Network {
   /** The next step's samples gathered beside the workers' products (kernels on several threads). */
   private readonly ahead: GatherAhead;
   /**
-   * What a training step hands the kernels to do beside the workers' part of a product cut among
-   * threads (Kernels.overlap): the next step's gather and, for a sparse first layer, that batch's
-   * compression (`runAhead`), and the loaded batch's CSC copy for the first layer's weight
-   * gradient. None touches what a product of the step reads or writes. The CSC copy goes beside
-   * the forward product, which comes before the gradient that reads it; the next batch beside the
-   * weight gradient's product when that is cut too (the sparse path's, unless written by list), so
-   * that neither product has more beside it than the workers' part takes. Made once: offering them
-   * allocates nothing.
+   * What a training step hands the kernels to do beside the workers' part of its first product cut
+   * among threads (Kernels.overlap): the next step's gather and, for a sparse first layer, that
+   * batch's compression and the loaded batch's CSC copy for its weight gradient. None touches what
+   * a product of the step reads or writes. Made once: offering it allocates nothing.
    */
-  private readonly besideForward = (): void => {
-    if (this.aheadInForward) this.runAhead();
-    this.sparseFirst?.prepareColumns(this.loadedRows);
+  private readonly besideProduct = (): void => {
+    const ahead = this.ahead;
+    const first = this.sparseFirst;
+    if (ahead.run() && first !== null) first.compressAhead(ahead.target!, ahead.count);
+    first?.prepareColumns(this.loadedRows);
   };
-  private readonly besideWeightGradient = (): void => {
-    this.runAhead();
-  };
-  /** The step's next batch goes beside the forward product (see besideForward). */
-  private aheadInForward = true;
 
   constructor(
     readonly kernels: Kernels,
@@ -163,19 +153,11 @@ export class Network {
     this.ahead = new GatherAhead(kernels);
   }
 
-  /** Gathers the armed next batch into the spare input buffer and, for a sparse first layer, compresses it there too. */
-  private runAhead(): void {
-    const ahead = this.ahead;
-    const first = this.sparseFirst;
-    if (ahead.run() && first !== null) first.compressAhead(ahead.target!, ahead.count);
-  }
-
   /**
    * Allocates buffers that live as long as the network (an optimizer's state) through `make`,
    * freeing what an earlier call allocated (and the batch buffers, planned again on next use).
    */
   allocatePersistent<T>(make: (kernels: Kernels) => T): T {
-    this.unstage();
     this.kernels.release(this.parametersEnd);
     this.plan = null;
     const made = make(this.kernels);
@@ -187,7 +169,6 @@ export class Network {
   private batch(rows: number): BatchPlan {
     if (this.plan === null || this.plan.capacity < rows) {
       const k = this.kernels;
-      this.unstage();
       k.release(this.persistentEnd);
       this.plan = null;
       const input = k.alloc(rows * this.inputs);
@@ -201,42 +182,6 @@ export class Network {
       this.plan = { capacity: rows, input, targets, gradients, weights, spare: k.overlaps ? k.alloc(rows * this.inputs) : null };
     }
     return this.plan;
-  }
-
-  /**
-   * Copies the training set X into the kernels' memory, above batch buffers planned for `capacity`
-   * rows, and returns the rows a fit gathers its batches from there (staged-rows.ts); null for
-   * the TypeScript kernels (their buffers are JavaScript arrays already) or when the memory has no
-   * room for the copy. It lasts until `unstage` or until the batch buffers are planned anew.
-   */
-  stage(X: Matrix, capacity: number): StagedRows | null {
-    const k = this.kernels;
-    if (k.name !== 'wasm') return null;
-    this.unstage();
-    this.batch(capacity);
-    const mark = k.mark();
-    let set: Buffer;
-    try {
-      set = k.allocCopy(X.data);
-    } catch {
-      // No room for a copy of the set: the batches come from the user's array, as on one thread.
-      k.release(mark);
-      return null;
-    }
-    const order = k.allocIndices(this.plan!.capacity);
-    const staging = { live: true };
-    this.staged = { mark, staging };
-    return new StagedRows(X, k, set, order, staging);
-  }
-
-  /** Frees the staged training set (see stage), if any. */
-  unstage(): void {
-    const staged = this.staged;
-    if (staged === null) return;
-    this.staged = null;
-    staged.staging.live = false;
-    // Unless the memory is released already: the network was disposed during the fit (a callback may).
-    if (this.kernels.mark() >= staged.mark) this.kernels.release(staged.mark);
   }
 
   private get head(): Dense {
@@ -266,7 +211,7 @@ export class Network {
         plan.spare = input;
         first?.takeAhead(plan.input, rows);
       } else {
-        x.gatherInto(this.kernels, plan.input, order, start, rows);
+        x.gather(this.kernels.view(plan.input), order, start, rows);
         first?.choose(plan.input, rows);
       }
     }
@@ -307,7 +252,7 @@ export class Network {
    * The gradients of the mean loss over `total` samples, from the `rows` loaded samples after
    * `forward`; with `accumulate`, added to what the gradients hold (a large batch in chunks).
    */
-  backward(rows: number, total: number, accumulate: boolean, firstLayerJob: (() => void) | null = null): void {
+  backward(rows: number, total: number, accumulate: boolean): void {
     const { kernels: k, objective } = this;
     const plan = this.plan!;
     const last = this.layers.length - 1;
@@ -324,7 +269,6 @@ export class Network {
     k.lossGradient(kernel, this.head.output, plan.targets, plan.gradients[last], rows * this.outputs, scale);
     if (this.weighted) k.scaleRows(plan.gradients[last], plan.weights, rows, this.outputs);
     for (let i = last; i >= 0; i--) {
-      if (i === 0 && firstLayerJob !== null) k.overlap(firstLayerJob);
       const input = i === 0 ? plan.input : this.layers[i - 1].output;
       this.layers[i].backward(input, plan.gradients[i], i === 0 ? null : plan.gradients[i - 1], rows, accumulate);
     }
@@ -346,19 +290,15 @@ export class Network {
       const cr = Math.min(chunk, rows - c);
       this.load(source.x, source.y, source.order, start + c, cr, source.w);
       const spare = this.plan!.spare;
-      const first = this.sparseFirst;
-      let weightGradientJob: (() => void) | null = null;
       if (spare !== null) {
         if (next >= 0 && rows <= chunk && nextRows <= this.plan!.capacity && source.x instanceof SampleRows)
           this.ahead.arm(source.x, source.order, next, nextRows, spare);
-        this.aheadInForward = first === null || !first.sparse || first.gradientListed;
-        if (!this.aheadInForward) weightGradientJob = this.besideWeightGradient;
-        this.kernels.overlap(this.besideForward);
+        this.kernels.overlap(this.besideProduct);
       }
       this.forward(cr, true);
       this.lossSum(cr, stats, StepStats.BatchLoss);
       if (source.classify) correct += this.countCorrect(cr);
-      this.backward(cr, rows, c > 0, weightGradientJob);
+      this.backward(cr, rows, c > 0);
       // A job no product took is withdrawn: it belongs to this pass alone.
       this.kernels.overlap(null);
     }

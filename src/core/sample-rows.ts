@@ -5,7 +5,6 @@
  * state creates no JS objects. For a single pass (predict, evaluate) no views are made; an
  * in-order block is copied through one subarray.
  */
-import type { Buffer, Kernels } from '../backend/kernels.js';
 import type { FloatArray, Matrix } from '../io/matrix.js';
 
 /** Row views of arrays that were trained on, by array: they live as long as the array does. */
@@ -40,11 +39,6 @@ export class SampleRows {
       const to = r * cols;
       for (let j = 0; j < cols; j++) dst[to + j] = data[from + j];
     }
-  }
-
-  /** As `gather`, into a buffer of the kernels (a training step's batch buffers). */
-  gatherInto(kernels: Kernels, into: Buffer, order: ArrayLike<number> | null, start: number, count: number): void {
-    this.gather(kernels.view(into), order, start, count);
   }
 
   // Apart from gather: a closure there would make every call allocate a context for the variables it captures.

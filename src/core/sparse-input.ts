@@ -79,8 +79,6 @@ export class SparseInputDense extends Dense {
   /** True when the weight gradient is zero outside rows written[0 … writtenCount − 1]. */
   private rowsKnown = false;
   private writtenCount = 0;
-  /** The last backward pass took the listed product (see gradientListed). */
-  private listedLast = false;
   /** What the weights' gradientRows points at after a pass over a compressed batch (one object, so that no pass allocates). */
   private listedRows!: GradientRows;
   /** The second set of CSR buffers, for the next batch compressed ahead (kernels that overlap); null otherwise. */
@@ -139,16 +137,6 @@ export class SparseInputDense extends Dense {
   /** True when the loaded batch runs the sparse path. */
   get sparse(): boolean {
     return this.compressed;
-  }
-
-  /**
-   * True when the last backward pass wrote the weight gradient by list (few inputs present): its
-   * product ran on the calling thread alone, so a training step has only the forward product to
-   * run work beside (Network.lossAndGradients). Batches of one set are alike, so the last pass
-   * stands for the next.
-   */
-  get gradientListed(): boolean {
-    return this.listedLast;
   }
 
   /** Chooses the path for the dense batch just loaded into `input` (rows × inputs), compressing it when it is sparse enough. */
@@ -293,9 +281,8 @@ export class SparseInputDense extends Dense {
     const k = this.kernels;
     const g = this.weights.gradient;
     const count = k.nonEmptyColumns(this.colStart, this.inputs, this.present);
-    const listed = count <= LISTED_MAX_SHARE * this.inputs && this.rowsKnown;
-    this.listedLast = listed;
-    if (listed) {
+    const listed = count <= LISTED_MAX_SHARE * this.inputs;
+    if (listed && this.rowsKnown) {
       k.zeroRows(g, this.outputs, this.written, this.writtenCount);
       k.cscTransposeMatmulListed(this.colStart, this.rowIndex, this.colValues, rows, gradient, this.outputs, g, this.present, 0, count);
     } else {

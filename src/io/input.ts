@@ -23,21 +23,6 @@ export interface MatrixSpec {
    * kernels' `everyFinite`); the cell-by-cell loop runs only to name the bad cell when it fails.
    */
   everyFinite?: (values: FloatArray) => boolean;
-  /**
-   * A typed array already in the network's precision is returned unchecked for non-finite values:
-   * the caller checks it later (fit, on its copy in the kernels' memory, with `nameNonFinite` to
-   * name the cell). Values that are converted are checked as they are stored, whatever this says.
-   */
-  finiteCheckedByCaller?: boolean;
-}
-
-/** Throws naming the first non-finite value of `d` (rows of `cols` values) as toMatrix does; returns when there is none. */
-export function nameNonFinite(d: FloatArray, cols: number, name: string, where: string): void {
-  for (let i = 0; i < d.length; i++)
-    if (!Number.isFinite(d[i]))
-      throw new RangeError(
-        `${where}: ${name} row ${Math.floor(i / cols)}, column ${i % cols} is ${describe(d[i])}; every value must be a finite number`,
-      );
 }
 
 function isNumberArrayLike(v: unknown): v is ArrayLike<number> {
@@ -101,8 +86,9 @@ export function toMatrix(value: unknown, spec: MatrixSpec): Matrix {
     if (same) {
       // Already in the right form: check it in place rather than copy it.
       const d = data as FloatArray;
-      if (spec.finiteCheckedByCaller || spec.everyFinite?.(d)) return { data: d, rows: r, cols };
-      nameNonFinite(d, cols, name, where);
+      if (spec.everyFinite?.(d)) return { data: d, rows: r, cols };
+      for (let i = 0; i < d.length; i++)
+        if (!Number.isFinite(d[i])) put(d, i, d[i], () => `${name} row ${Math.floor(i / cols)}, column ${i % cols}`);
       return { data: d, rows: r, cols };
     }
     const copy = out(data.length);

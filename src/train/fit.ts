@@ -9,9 +9,8 @@ import { CHUNK, StepStats } from '../core/network.js';
 import { evaluate } from '../core/passes.js';
 import type { Random } from '../core/random.js';
 import { SampleRows } from '../core/sample-rows.js';
-import { isCsr, rowsOf, type Samples } from '../core/csr-rows.js';
+import { rowsOf, type Samples } from '../core/csr-rows.js';
 import type { FloatArray, Matrix } from '../io/matrix.js';
-import { nameNonFinite } from '../io/input.js';
 import type { CheckedFit, EpochLog } from './fit-options.js';
 import { improves } from './monitor.js';
 import type { Optimizer } from './optimizer.js';
@@ -27,8 +26,6 @@ export interface FitData {
   /** The targets are classes (accuracy means something). */
   classify: boolean;
   validation: { X: Samples; Y: Matrix } | null;
-  /** X was checked for non-finite values; false: the fit checks it (dense X, on its staged copy where there is one). */
-  xChecked: boolean;
 }
 
 /** One fit() in progress: the step source the network reads, and what the loop needs besides. */
@@ -72,118 +69,105 @@ export async function train(
   options: CheckedFit,
   alive: () => void,
 ): Promise<EpochLog[]> {
-  try {
-    const { X, Y, validation } = data;
-    const n = X.rows;
-    const stepRows = Math.min(options.batchSize, n);
-    // Batches gathered from a copy of the set in the kernels' memory (staged-rows.ts), above batch
-    // buffers large enough for the steps and the validation passes; freed however the fit ends.
-    const capacity = Math.max(Math.min(stepRows, CHUNK), validation === null ? 0 : Math.min(validation.X.rows, CHUNK));
-    const staged = isCsr(X) ? null : network.stage(X, capacity);
-    if (!data.xChecked && !isCsr(X) && !(staged !== null ? staged.finite() : network.kernels.everyFinite(X.data))) {
-      nameNonFinite(X.data, X.cols, 'x', 'fit');
-      // Only if x changed since the copy was made: the copy is what the batches would come from.
-      throw new RangeError('fit: x holds a value that is not finite; every value must be a finite number');
-    }
-    const recipe = options.optimizer;
-    const order = identity(new Uint32Array(n));
-    const run: FitRun = {
-      network,
-      optimizer,
-      baseRate: recipe.learningRate,
-      schedule: options.schedule,
-      position: progress,
-      rate: recipe.learningRate,
-      clipNorm: options.clipNorm,
-      x: staged ?? rowsOf(X, true),
-      y: new SampleRows(Y, true),
-      w: data.W && new SampleRows(data.W, true),
-      order: options.shuffle ? order : null,
-      chunk: Math.min(stepRows, CHUNK),
-      classify: data.classify,
-      // The steps report through a typed array: a number returned from a call can be a new heap object.
-      stats: new Float64Array(StepStats.Size),
-      n,
-      stepRows,
-      scratch: new Float64Array(1),
-    };
-    const { onBatchEnd, onEpochEnd, earlyStopping } = options;
-    const batches = Math.ceil(n / stepRows);
-    const history: EpochLog[] = [];
-    const watch = earlyStopping && new EarlyStopping(earlyStopping);
-    for (let epoch = 1; epoch <= options.epochs; epoch++) {
-      const started = now();
-      // A diverging run (loss NaN or Infinity) is rolled back to the start of its epoch, shuffling
-      // generator and position included.
-      network.saveAside();
-      const shuffleState = shuffler.state();
-      const [stepAtStart, scheduleState] = [progress.step, run.schedule.state()];
-      // Each epoch's order is a fresh permutation drawn by the generator, so that it depends on the
-      // generator's position alone: fit(4) equals fit(2) then fit(2), also through a save and load.
-      if (options.shuffle) shuffler.shuffle(identity(order));
-      run.stats.fill(0);
-      // Without a per-batch callback the whole epoch runs in one synchronous call, which V8
-      // optimises as a plain loop; with one, a call per batch and an await between them.
-      const perCall = onBatchEnd ? stepRows : n;
-      for (let start = 0; start < n; start += perCall) {
-        const end = Math.min(start + perCall, n);
-        let failed = runSteps(run, start, end);
-        // The epoch's last update is also checked on what it computes: finite weights can still overflow the outputs.
-        if (failed < 0 && end === n && !network.lossFiniteOnLoaded(run.scratch)) failed = n - ((n - 1) % stepRows) - 1;
-        if (failed >= 0) {
-          network.restore();
-          shuffler.setState(shuffleState);
-          progress.step = stepAtStart;
-          if (scheduleState !== null) run.schedule.setState(scheduleState);
-          const batch = failed / stepRows + 1;
-          // In epoch 1 the weights restored are those the fit started from: a batch whose loss is
-          // not finite at them overflows whatever the learning rate, and blaming the rate would
-          // send the user after the wrong cause.
-          if (epoch === 1 && !lossFiniteAt(run, failed)) {
-            throw new RangeError(
-              `fit: the loss of epoch 1, batch ${batch} is not finite at the starting weights, so no learning rate would help: inputs or targets too large? Standardize them (Standardizer.fit(x) for the inputs; scale the targets); the weights were restored to where the fit began`,
-            );
-          }
+  const { X, Y, validation } = data;
+  const n = X.rows;
+  const stepRows = Math.min(options.batchSize, n);
+  const recipe = options.optimizer;
+  const order = identity(new Uint32Array(n));
+  const run: FitRun = {
+    network,
+    optimizer,
+    baseRate: recipe.learningRate,
+    schedule: options.schedule,
+    position: progress,
+    rate: recipe.learningRate,
+    clipNorm: options.clipNorm,
+    x: rowsOf(X, true),
+    y: new SampleRows(Y, true),
+    w: data.W && new SampleRows(data.W, true),
+    order: options.shuffle ? order : null,
+    chunk: Math.min(stepRows, CHUNK),
+    classify: data.classify,
+    // The steps report through a typed array: a number returned from a call can be a new heap object.
+    stats: new Float64Array(StepStats.Size),
+    n,
+    stepRows,
+    scratch: new Float64Array(1),
+  };
+  const { onBatchEnd, onEpochEnd, earlyStopping } = options;
+  const batches = Math.ceil(n / stepRows);
+  const history: EpochLog[] = [];
+  const watch = earlyStopping && new EarlyStopping(earlyStopping);
+  for (let epoch = 1; epoch <= options.epochs; epoch++) {
+    const started = now();
+    // A diverging run (loss NaN or Infinity) is rolled back to the start of its epoch, shuffling
+    // generator and position included.
+    network.saveAside();
+    const shuffleState = shuffler.state();
+    const [stepAtStart, scheduleState] = [progress.step, run.schedule.state()];
+    // Each epoch's order is a fresh permutation drawn by the generator, so that it depends on the
+    // generator's position alone: fit(4) equals fit(2) then fit(2), also through a save and load.
+    if (options.shuffle) shuffler.shuffle(identity(order));
+    run.stats.fill(0);
+    // Without a per-batch callback the whole epoch runs in one synchronous call, which V8
+    // optimises as a plain loop; with one, a call per batch and an await between them.
+    const perCall = onBatchEnd ? stepRows : n;
+    for (let start = 0; start < n; start += perCall) {
+      const end = Math.min(start + perCall, n);
+      let failed = runSteps(run, start, end);
+      // The epoch's last update is also checked on what it computes: finite weights can still overflow the outputs.
+      if (failed < 0 && end === n && !network.lossFiniteOnLoaded(run.scratch)) failed = n - ((n - 1) % stepRows) - 1;
+      if (failed >= 0) {
+        network.restore();
+        shuffler.setState(shuffleState);
+        progress.step = stepAtStart;
+        if (scheduleState !== null) run.schedule.setState(scheduleState);
+        const batch = failed / stepRows + 1;
+        // In epoch 1 the weights restored are those the fit started from: a batch whose loss is
+        // not finite at them overflows whatever the learning rate, and blaming the rate would
+        // send the user after the wrong cause.
+        if (epoch === 1 && !lossFiniteAt(run, failed)) {
           throw new RangeError(
-            `fit: training diverged in epoch ${epoch}, batch ${batch}: the learning rate (${run.rate}) is too large for this network and data; the weights were restored to where epoch ${epoch} began`,
+            `fit: the loss of epoch 1, batch ${batch} is not finite at the starting weights, so no learning rate would help: inputs or targets too large? Standardize them (Standardizer.fit(x) for the inputs; scale the targets); the weights were restored to where the fit began`,
           );
         }
-        if (onBatchEnd) {
-          const rows = end - start;
-          await onBatchEnd({
-            epoch,
-            batch: start / stepRows + 1,
-            batches,
-            loss: run.stats[StepStats.BatchLoss] / network.lossDivisor(rows),
-            samples: rows,
-            learningRate: run.rate,
-          });
-        }
-        alive();
+        throw new RangeError(
+          `fit: training diverged in epoch ${epoch}, batch ${batch}: the learning rate (${run.rate}) is too large for this network and data; the weights were restored to where epoch ${epoch} began`,
+        );
       }
-      progress.epoch++;
-      const log: EpochLog = { epoch, loss: run.stats[StepStats.Loss] / network.lossDivisor(n), seconds: 0, learningRate: run.rate };
-      if (run.classify) log.accuracy = run.stats[StepStats.Correct] / n;
-      if (validation) {
-        const v = evaluate(network, validation.X, validation.Y);
-        log.valLoss = v.loss;
-        if (v.accuracy !== undefined) log.valAccuracy = v.accuracy;
+      if (onBatchEnd) {
+        const rows = end - start;
+        await onBatchEnd({
+          epoch,
+          batch: start / stepRows + 1,
+          batches,
+          loss: run.stats[StepStats.BatchLoss] / network.lossDivisor(rows),
+          samples: rows,
+          learningRate: run.rate,
+        });
       }
-      run.schedule.endEpoch(log as unknown as Record<string, number | undefined>);
-      const stop = watch?.after(log, network) ?? false;
-      log.seconds = (now() - started) / 1000;
-      history.push(log);
-      // Checked before a stop too: a callback that disposed the network and stopped gets the same
-      // message as one that only disposed it, not an error from the best weights' restore.
-      const stopped = onEpochEnd != null && (await onEpochEnd(log)) === false;
       alive();
-      if (stopped || stop) break;
     }
-    watch?.finish(network);
-    return history;
-  } finally {
-    network.unstage();
+    progress.epoch++;
+    const log: EpochLog = { epoch, loss: run.stats[StepStats.Loss] / network.lossDivisor(n), seconds: 0, learningRate: run.rate };
+    if (run.classify) log.accuracy = run.stats[StepStats.Correct] / n;
+    if (validation) {
+      const v = evaluate(network, validation.X, validation.Y);
+      log.valLoss = v.loss;
+      if (v.accuracy !== undefined) log.valAccuracy = v.accuracy;
+    }
+    run.schedule.endEpoch(log as unknown as Record<string, number | undefined>);
+    const stop = watch?.after(log, network) ?? false;
+    log.seconds = (now() - started) / 1000;
+    history.push(log);
+    // Checked before a stop too: a callback that disposed the network and stopped gets the same
+    // message as one that only disposed it, not an error from the best weights' restore.
+    const stopped = onEpochEnd != null && (await onEpochEnd(log)) === false;
+    alive();
+    if (stopped || stop) break;
   }
+  watch?.finish(network);
+  return history;
 }
 
 /**
