@@ -98,8 +98,8 @@ let lastCpu = /** @type {number[]} */ ([]);
 /**
  * Seconds per R1 epoch at `batch` on each thread count: the median of `rounds` interleaved runs,
  * each a fit of `epochs` epochs from fresh weights (seed 1), divided by them; a short warm-up fit
- * first on each. A fit's own costs (the input check, the copy of the set it trains from) are
- * paid once a fit: a one-epoch fit pays them all in its epoch.
+ * first on each. A fit's own costs (the input check, a new network's first steps) are paid once
+ * a fit: a one-epoch fit pays them all in its epoch.
  * @param {R1Data} data
  * @param {number} batch
  * @param {number[]} threads
